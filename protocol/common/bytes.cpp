@@ -63,6 +63,7 @@ bool reader::check(std::size_t n) noexcept {
   if (failed_) return false;
   if (n > remaining()) {
     failed_ = error{"truncated", offset()};
+    generic_failure_ = true;
     return false;
   }
   return true;
@@ -121,7 +122,9 @@ std::optional<reader> reader::sub(std::size_t n) noexcept {
 error reader::fail(std::string_view reason) noexcept { return fail_at(reason, offset()); }
 
 error reader::fail_at(std::string_view reason, std::size_t absolute_offset) noexcept {
-  if (!failed_) failed_ = error{reason, absolute_offset};
+  // A caller's reason replaces the generic one a failed read recorded.
+  if (!failed_ || generic_failure_) failed_ = error{reason, absolute_offset};
+  generic_failure_ = false;
   return *failed_;
 }
 

@@ -72,7 +72,8 @@ class reader {
   [[nodiscard]] std::optional<reader> sub(std::size_t n) noexcept;
 
   /// Marks the reader failed with `reason` at the current offset and returns
-  /// the error (the first failure wins).
+  /// the error. The first reasoned failure wins; it replaces the generic
+  /// "truncated" that a failed read records.
   error fail(std::string_view reason) noexcept;
   /// Marks the reader failed with `reason` at an explicit absolute offset.
   error fail_at(std::string_view reason, std::size_t absolute_offset) noexcept;
@@ -87,6 +88,7 @@ class reader {
   std::size_t base_ = 0;
   std::size_t pos_ = 0;
   std::optional<error> failed_;
+  bool generic_failure_ = false;
 };
 
 class writer {

@@ -1,0 +1,142 @@
+#include "protocol/l2tp/avp.hpp"
+
+#include <algorithm>
+
+namespace bras::l2tp {
+
+namespace {
+
+constexpr std::uint16_t bit_m = 0x8000;
+constexpr std::uint16_t bit_h = 0x4000;
+constexpr std::uint16_t length_mask = 0x03ff;
+
+struct avp_traits {
+  std::string_view name;
+  bool mandatory;
+  bool hideable;
+};
+
+constexpr avp_traits traits_of(std::uint16_t type) noexcept {
+  switch (static_cast<avp_type>(type)) {
+    case avp_type::message_type: return {"Message Type", true, false};
+    case avp_type::result_code: return {"Result Code", true, false};
+    case avp_type::protocol_version: return {"Protocol Version", true, false};
+    case avp_type::framing_capabilities: return {"Framing Capabilities", true, true};
+    case avp_type::bearer_capabilities: return {"Bearer Capabilities", true, true};
+    case avp_type::tie_breaker: return {"Tie Breaker", false, false};
+    case avp_type::firmware_revision: return {"Firmware Revision", false, true};
+    case avp_type::host_name: return {"Host Name", true, false};
+    case avp_type::vendor_name: return {"Vendor Name", false, true};
+    case avp_type::assigned_tunnel_id: return {"Assigned Tunnel ID", true, true};
+    case avp_type::receive_window_size: return {"Receive Window Size", true, false};
+    case avp_type::challenge: return {"Challenge", true, true};
+    case avp_type::q931_cause_code: return {"Q.931 Cause Code", true, false};
+    case avp_type::challenge_response: return {"Challenge Response", true, true};
+    case avp_type::assigned_session_id: return {"Assigned Session ID", true, true};
+    case avp_type::call_serial_number: return {"Call Serial Number", true, true};
+    case avp_type::minimum_bps: return {"Minimum BPS", true, true};
+    case avp_type::maximum_bps: return {"Maximum BPS", true, true};
+    case avp_type::bearer_type: return {"Bearer Type", true, true};
+    case avp_type::framing_type: return {"Framing Type", true, true};
+    case avp_type::called_number: return {"Called Number", true, true};
+    case avp_type::calling_number: return {"Calling Number", true, true};
+    case avp_type::sub_address: return {"Sub-Address", true, true};
+    case avp_type::tx_connect_speed: return {"Tx Connect Speed", true, true};
+    case avp_type::physical_channel_id: return {"Physical Channel ID", false, true};
+    case avp_type::initial_received_lcp_confreq: return {"Initial Received LCP CONFREQ", false, true};
+    case avp_type::last_sent_lcp_confreq: return {"Last Sent LCP CONFREQ", false, true};
+    case avp_type::last_received_lcp_confreq: return {"Last Received LCP CONFREQ", false, true};
+    case avp_type::proxy_authen_type: return {"Proxy Authen Type", false, true};
+    case avp_type::proxy_authen_name: return {"Proxy Authen Name", false, true};
+    case avp_type::proxy_authen_challenge: return {"Proxy Authen Challenge", false, true};
+    case avp_type::proxy_authen_id: return {"Proxy Authen ID", false, true};
+    case avp_type::proxy_authen_response: return {"Proxy Authen Response", false, true};
+    case avp_type::call_errors: return {"Call Errors", true, true};
+    case avp_type::accm: return {"ACCM", true, true};
+    case avp_type::random_vector: return {"Random Vector", true, false};
+    case avp_type::private_group_id: return {"Private Group ID", false, true};
+    case avp_type::rx_connect_speed: return {"Rx Connect Speed", false, true};
+    case avp_type::sequencing_required: return {"Sequencing Required", true, false};
+    case avp_type::ppp_disconnect_cause_code: return {"PPP Disconnect Cause Code", false, true};
+    case avp_type::connect_speed_update: return {"Connect Speed Update", false, true};
+    case avp_type::connect_speed_update_enable: return {"Connect Speed Update Enable", false, true};
+  }
+  return {"unknown", false, true};
+}
+
+}  // namespace
+
+std::string_view avp_name(std::uint16_t type) noexcept { return traits_of(type).name; }
+bool avp_mandatory_by_rfc(std::uint16_t type) noexcept { return traits_of(type).mandatory; }
+bool avp_may_be_hidden(std::uint16_t type) noexcept { return traits_of(type).hideable; }
+
+wire::result<raw_avp> read_avp(wire::reader& r) noexcept {
+  raw_avp avp;
+  avp.offset = r.offset();
+  std::uint16_t bits_and_length = 0;
+  if (!r.u16(bits_and_length)) return r.fail("truncated AVP header");
+  std::size_t length = bits_and_length & length_mask;
+  if (length < avp_header_size) return r.fail_at("AVP length below 6", avp.offset);
+  if (length - 2 > r.remaining()) return r.fail_at("AVP length past end of message", avp.offset);
+  avp.mandatory = (bits_and_length & bit_m) != 0;
+  avp.hidden = (bits_and_length & bit_h) != 0;
+  if (!r.u16(avp.vendor) || !r.u16(avp.type) || !r.take(length - avp_header_size, avp.value)) {
+    return r.fail_at("truncated AVP", avp.offset);
+  }
+  return avp;
+}
+
+wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_span random_vector) {
+  // RFC 2661 §4.3: the hidden value is [Original Length (2)][value][padding],
+  // XORed with b1 = MD5(type || secret || RV), bi = MD5(secret || c(i-1)).
+  if (avp.value.size() < 2) return wire::error{"hidden AVP shorter than its length subfield", avp.offset};
+  std::array<std::byte, 2> type_bytes{static_cast<std::byte>(avp.type >> 8), static_cast<std::byte>(avp.type & 0xff)};
+  bytes plain(avp.value.size());
+  wire::md5_digest block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
+  for (std::size_t i = 0; i < avp.value.size(); ++i) {
+    if (i > 0 && i % block.size() == 0) block = wire::md5({wire::as_bytes(secret), avp.value.subspan(i - block.size(), block.size())});
+    plain[i] = avp.value[i] ^ block[i % block.size()];
+  }
+  std::size_t original_length = wire::load_u16(plain.data());
+  if (original_length > plain.size() - 2) {
+    return wire::error{"hidden AVP original length exceeds AVP length", avp.offset};
+  }
+  return bytes(plain.begin() + 2, plain.begin() + 2 + static_cast<std::ptrdiff_t>(original_length));
+}
+
+bytes hide(std::uint16_t type, byte_span value, std::string_view secret, byte_span random_vector, std::size_t pad) {
+  bytes plain;
+  wire::writer w{plain};
+  w.u16(static_cast<std::uint16_t>(value.size()));
+  w.put(value);
+  w.zeros(pad);
+  std::array<std::byte, 2> type_bytes{static_cast<std::byte>(type >> 8), static_cast<std::byte>(type & 0xff)};
+  bytes cipher(plain.size());
+  wire::md5_digest block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (i > 0 && i % block.size() == 0) {
+      block = wire::md5({wire::as_bytes(secret), byte_span{cipher}.subspan(i - block.size(), block.size())});
+    }
+    cipher[i] = plain[i] ^ block[i % block.size()];
+  }
+  return cipher;
+}
+
+wire::md5_digest challenge_response(std::uint8_t message_type, std::string_view secret, byte_span challenge) noexcept {
+  std::array<std::byte, 1> id{std::byte{message_type}};
+  return wire::md5({id, wire::as_bytes(secret), challenge});
+}
+
+void write_avp(wire::writer& w, bool mandatory, bool hidden, std::uint16_t vendor, std::uint16_t type,
+               byte_span value) {
+  auto length = static_cast<std::uint16_t>(avp_header_size + value.size());
+  std::uint16_t bits = length & length_mask;
+  if (mandatory) bits |= bit_m;
+  if (hidden) bits |= bit_h;
+  w.u16(bits);
+  w.u16(vendor);
+  w.u16(type);
+  w.put(value);
+}
+
+}  // namespace bras::l2tp

@@ -1,0 +1,137 @@
+// L2TP AVPs (RFC 2661 §4): the generic AVP layer — header, M and H bits,
+// hidden-AVP ciphering (§4.3) — and tunnel authentication (§4.2, §5.1.1).
+//
+//   |M|H| rsvd  |      Length       |           Vendor ID           |
+//   |         Attribute Type        |        Attribute Value ...
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "protocol/common/bytes.hpp"
+#include "protocol/common/crypto.hpp"
+
+namespace bras::l2tp {
+
+using wire::byte_span;
+using wire::bytes;
+
+inline constexpr std::uint16_t ietf_vendor = 0;
+/// Broadband Forum (formerly DSL Forum): RFC 5515 access-line AVPs.
+inline constexpr std::uint16_t broadband_forum_vendor = 3561;
+inline constexpr std::size_t avp_header_size = 6;
+inline constexpr std::size_t avp_max_size = 1023;  // 10-bit Length field
+
+/// IETF AVP types (Vendor ID 0).
+enum class avp_type : std::uint16_t {
+  message_type = 0,
+  result_code = 1,
+  protocol_version = 2,
+  framing_capabilities = 3,
+  bearer_capabilities = 4,
+  tie_breaker = 5,
+  firmware_revision = 6,
+  host_name = 7,
+  vendor_name = 8,
+  assigned_tunnel_id = 9,
+  receive_window_size = 10,
+  challenge = 11,
+  q931_cause_code = 12,
+  challenge_response = 13,
+  assigned_session_id = 14,
+  call_serial_number = 15,
+  minimum_bps = 16,
+  maximum_bps = 17,
+  bearer_type = 18,
+  framing_type = 19,
+  called_number = 21,
+  calling_number = 22,
+  sub_address = 23,
+  tx_connect_speed = 24,
+  physical_channel_id = 25,
+  initial_received_lcp_confreq = 26,
+  last_sent_lcp_confreq = 27,
+  last_received_lcp_confreq = 28,
+  proxy_authen_type = 29,
+  proxy_authen_name = 30,
+  proxy_authen_challenge = 31,
+  proxy_authen_id = 32,
+  proxy_authen_response = 33,
+  call_errors = 34,
+  accm = 35,
+  random_vector = 36,
+  private_group_id = 37,
+  rx_connect_speed = 38,
+  sequencing_required = 39,
+  ppp_disconnect_cause_code = 46,      ///< RFC 3145
+  connect_speed_update = 97,           ///< RFC 5515
+  connect_speed_update_enable = 98,    ///< RFC 5515
+};
+
+/// Broadband Forum (vendor 3561) access-line AVP types (RFC 5515 §4).
+enum class bbf_avp_type : std::uint16_t {
+  agent_circuit_id = 0x01,
+  agent_remote_id = 0x02,
+  actual_data_rate_upstream = 0x81,
+  actual_data_rate_downstream = 0x82,
+  minimum_data_rate_upstream = 0x83,
+  minimum_data_rate_downstream = 0x84,
+  attainable_data_rate_upstream = 0x85,
+  attainable_data_rate_downstream = 0x86,
+  maximum_data_rate_upstream = 0x87,
+  maximum_data_rate_downstream = 0x88,
+  minimum_data_rate_upstream_low_power = 0x89,
+  minimum_data_rate_downstream_low_power = 0x8a,
+  maximum_interleaving_delay_upstream = 0x8b,
+  actual_interleaving_delay_upstream = 0x8c,
+  maximum_interleaving_delay_downstream = 0x8d,
+  actual_interleaving_delay_downstream = 0x8e,
+  access_loop_encapsulation = 0x90,
+};
+
+/// Human name of an IETF AVP type ("Host Name"), "unknown" otherwise.
+[[nodiscard]] std::string_view avp_name(std::uint16_t type) noexcept;
+/// The M-bit value RFC 2661 §4.4 prescribes for an IETF AVP we send.
+[[nodiscard]] bool avp_mandatory_by_rfc(std::uint16_t type) noexcept;
+/// False for AVPs the RFC forbids hiding (Message Type, Result Code,
+/// Protocol Version, Tie Breaker, Host Name, RWS, Q.931, Random Vector, Sequencing).
+[[nodiscard]] bool avp_may_be_hidden(std::uint16_t type) noexcept;
+
+/// One AVP as it sits on the wire; `value` views the input (still ciphered
+/// when `hidden`). `offset` is the absolute offset of the AVP header.
+struct raw_avp {
+  bool mandatory = false;
+  bool hidden = false;
+  std::uint16_t vendor = 0;
+  std::uint16_t type = 0;
+  byte_span value;
+  std::size_t offset = 0;
+};
+
+/// Reads the next AVP header and bounds its value. Errors: length below 6,
+/// length past the end of the message.
+[[nodiscard]] wire::result<raw_avp> read_avp(wire::reader& r) noexcept;
+
+/// Deciphers a hidden AVP value (RFC 2661 §4.3) with the shared secret and
+/// the Random Vector that preceded it. The Original Length subfield is bounded
+/// by the ciphered length; padding is dropped. Errors carry `avp.offset`.
+[[nodiscard]] wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_span random_vector);
+
+/// Ciphers `value` for a hidden AVP of `type`, appending `pad` zero bytes
+/// of padding before ciphering. Returns the AVP body to put on the wire.
+[[nodiscard]] bytes hide(std::uint16_t type, byte_span value, std::string_view secret, byte_span random_vector,
+                         std::size_t pad = 0);
+
+/// Tunnel authentication (RFC 2661 §4.2 Challenge Response, §5.1.1):
+/// MD5(message type octet || secret || challenge), where the message type is
+/// 2 in an SCCRP and 3 in an SCCCN.
+[[nodiscard]] wire::md5_digest challenge_response(std::uint8_t message_type, std::string_view secret,
+                                                  byte_span challenge) noexcept;
+
+/// Appends an AVP header (with its Length) and `value`.
+void write_avp(wire::writer& w, bool mandatory, bool hidden, std::uint16_t vendor, std::uint16_t type,
+               byte_span value);
+
+}  // namespace bras::l2tp
