@@ -18,7 +18,9 @@ void require(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-bool same(wire::byte_span a, wire::byte_span b) { return std::ranges::equal(a, b); }
+bool same(wire::byte_span a, wire::byte_span b) {
+  return std::ranges::equal(a, b);
+}
 
 // Errors must point inside (or just past) the bytes that were handed in.
 void require_in_range(const wire::error& e, std::size_t base, std::size_t size) {
