@@ -15,7 +15,7 @@ wire::result<packet> decode_packet(byte_span datagram) noexcept {
   wire::reader r{datagram};
   std::uint16_t flags = 0;
   if (!r.u16(flags)) return r.fail_at("truncated L2TP header", 0);
-  if ((flags & version_mask) != protocol_version) return r.fail_at("unsupported L2TP version", 1);
+  if ((flags & version_mask) != l2tp_version) return r.fail_at("unsupported L2TP version", 1);
   header h;
   h.control = (flags & bit_t) != 0;
   h.length_present = (flags & bit_l) != 0;
@@ -64,7 +64,7 @@ void encode_header(bytes& out, const header& h, std::size_t payload_size) {
   bool with_length = control || h.length_present;
   bool with_sequence = control || h.sequence_present;
   bool with_offset = !control && h.offset_present;
-  std::uint16_t flags = protocol_version;
+  std::uint16_t flags = l2tp_version;
   if (control) flags |= bit_t;
   if (with_length) flags |= bit_l;
   if (with_sequence) flags |= bit_s;

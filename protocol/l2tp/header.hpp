@@ -20,7 +20,7 @@ using wire::byte_span;
 using wire::bytes;
 
 inline constexpr std::uint16_t default_port = 1701;
-inline constexpr std::uint8_t protocol_version = 2;
+inline constexpr std::uint8_t l2tp_version = 2;
 
 struct header {
   bool control = false;           ///< T: control (true) or data message
