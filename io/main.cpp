@@ -1,50 +1,25 @@
 // brasd: the BRAS daemon's entry point. Parses the command line, loads the
-// configuration (embedded default when no file is given), starts the actor
-// system and waits for SIGTERM/SIGINT.
-#include <caf/all.hpp>
+// configuration (the embedded default when no file is given), runs one
+// daemon instance, and on SIGTERM/SIGINT closes every tunnel (StopCCN, acks
+// awaited up to l2tp.shutdown-timeout) before exiting 0.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
+#include <system_error>
+#include <variant>
 
+#include "actors/messages.hpp"
+#include "configs/config.hpp"
 #include "configs/default_config.hpp"
 #include "io/asio.hpp"
+#include "io/daemon.hpp"
 
 namespace {
 
 constexpr const char* version = "0.1.0";
-
-struct runtime_options {
-  std::size_t threads = 2;
-  std::size_t shards = 2;
-  std::string log_level = "info";
-};
-
-/// Reads the settings brasd needs today; reports "file:line: reason" on error.
-bool load(const std::string& name, const std::string& text, runtime_options& out) {
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (auto rt = root["runtime"]) {
-      if (rt["threads"]) out.threads = rt["threads"].as<std::size_t>();
-      if (rt["shards"]) out.shards = rt["shards"].as<std::size_t>();
-    }
-    if (auto log = root["log"]; log && log["level"]) out.log_level = log["level"].as<std::string>();
-    if (out.threads == 0 || out.threads > 256) {
-      std::cerr << name << ":" << root["runtime"]["threads"].Mark().line + 1
-                << ": runtime.threads must be between 1 and 256\n";
-      return false;
-    }
-    return true;
-  } catch (const YAML::Exception& e) {
-    std::cerr << name << ":" << e.mark.line + 1 << ": " << e.msg << "\n";
-    return false;
-  }
-}
 
 }  // namespace
 
@@ -68,44 +43,47 @@ int main(int argc, char** argv) {
     std::cout << bras::config::default_yaml();
     return 0;
   }
-  runtime_options opts;
   if (!check_file.empty()) {
-    std::ifstream in{check_file};
-    std::string text{std::istreambuf_iterator<char>{in}, {}};
-    if (!in && !in.eof()) {
-      std::cerr << check_file << ": cannot read\n";
+    auto checked = bras::config::load_file(check_file);
+    if (auto* e = std::get_if<bras::config::load_error>(&checked)) {
+      std::cerr << e->to_string() << "\n";
       return 2;
     }
-    return load(check_file, text, opts) ? 0 : 2;
+    std::cout << check_file << ": configuration OK\n";
+    return 0;
   }
-  std::string text{bras::config::default_yaml()};
-  std::string name = "<embedded default>";
-  if (!config_file.empty()) {
-    std::ifstream in{config_file};
-    if (!in) {
-      std::cerr << config_file << ": cannot read\n";
-      return 2;
-    }
-    text.assign(std::istreambuf_iterator<char>{in}, {});
-    name = config_file;
+  auto loaded = config_file.empty() ? bras::config::load_default() : bras::config::load_file(config_file);
+  if (auto* e = std::get_if<bras::config::load_error>(&loaded)) {
+    std::cerr << e->to_string() << "\n";
+    return 2;
   }
-  if (!load(name, text, opts)) return 2;
-
+  auto settings = std::get<bras::config::settings>(loaded);
   auto log = spdlog::stderr_color_mt("brasd");
-  log->set_level(spdlog::level::from_str(opts.log_level));
+  log->set_level(spdlog::level::from_str(settings.log_level));
+  std::string name = config_file.empty() ? "<embedded default>" : config_file;
 
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", opts.threads);
-  caf::actor_system system{cfg};
-
-  boost::asio::io_context io;
-  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const boost::system::error_code&, int sig) {
-    log->info("brasd-stopping signal={}", sig);
-    io.stop();
+  std::unique_ptr<bras::io::daemon> d;
+  try {
+    d = std::make_unique<bras::io::daemon>(settings);
+  } catch (const std::system_error& e) {
+    log->critical("brasd-start-failed reason=\"{}: {}\"", e.what(), e.code().message());
+    return 2;
+  }
+  boost::asio::signal_set signals{d->io(), SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("brasd-stopping signal={} tunnels={}", sig, d->ctx().stats.tunnels_active.load());
+    d->async_shutdown();
   });
-  log->info("brasd-started version={} config={} threads={} shards={}", version, name, opts.threads, opts.shards);
-  io.run();
-  log->info("brasd-stopped");
+  for (unsigned i = 0; i < settings.l2tp.autodial_calls; ++i) {
+    bras::actors::call_request c;
+    c.call_id = i + 1;
+    c.calling_number = "autodial-" + std::to_string(i + 1);
+    caf::anon_send(d->lac(), std::move(c));
+  }
+  log->info("brasd-started version={} config={} threads={} shards={} gateways={}", version, name, settings.threads,
+            settings.shards, settings.l2tp.local_gateways.size());
+  d->run();
+  log->info("brasd-stopped clean={} tunnels-left={}", d->clean_shutdown(), d->ctx().stats.tunnels_active.load());
   return 0;
 }

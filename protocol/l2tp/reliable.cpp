@@ -10,17 +10,18 @@ duration reliable_channel::timeout_for(unsigned attempts) const noexcept {
   return std::min(t, cfg_.max_timeout);
 }
 
-void reliable_channel::send(wire::bytes avps, time_point now, std::vector<outbound_frame>& out) {
+void reliable_channel::send(wire::bytes avps, time_point now, std::vector<outbound_frame>& out,
+                            std::uint16_t session_id) {
   if (failed_) return;
-  queue_.push_back(std::move(avps));
+  queue_.push_back({std::move(avps), session_id});
   transmit_queued(now, out);
 }
 
 void reliable_channel::transmit_queued(time_point now, std::vector<outbound_frame>& out) {
   while (!queue_.empty() && in_flight_.size() < peer_window_) {
-    pending p{next_ns_++, std::move(queue_.front()), 1};
+    pending p{next_ns_++, std::move(queue_.front().avps), 1, queue_.front().session_id};
     queue_.pop_front();
-    out.push_back({p.ns, next_nr_, p.avps, false});
+    out.push_back({p.ns, next_nr_, p.avps, false, p.session_id});
     in_flight_.push_back(std::move(p));
     ++stats_.tx_messages;
     ack_at_.reset();  // the Nr rides on this message
@@ -29,7 +30,7 @@ void reliable_channel::transmit_queued(time_point now, std::vector<outbound_fram
 }
 
 void reliable_channel::send_ack_now(std::vector<outbound_frame>& out) {
-  out.push_back({next_ns_, next_nr_, {}, false});
+  out.push_back({next_ns_, next_nr_, {}, false, 0});
   ++stats_.tx_zlb;
   ack_at_.reset();
 }
@@ -51,7 +52,8 @@ void reliable_channel::acknowledge(std::uint16_t nr, time_point now) {
 }
 
 receive_verdict reliable_channel::receive(std::uint16_t ns, std::uint16_t nr, wire::byte_span avps, time_point now,
-                                          std::vector<wire::bytes>& deliver, std::vector<outbound_frame>& out) {
+                                          std::vector<inbound_message>& deliver, std::vector<outbound_frame>& out,
+                                          std::uint16_t session_id) {
   last_receive_ = now;
   acknowledge(nr, now);
   if (avps.empty()) {
@@ -61,7 +63,7 @@ receive_verdict reliable_channel::receive(std::uint16_t ns, std::uint16_t nr, wi
   }
   if (ns == next_nr_) {
     ++stats_.rx_messages;
-    deliver.push_back(wire::to_bytes(avps));
+    deliver.push_back({wire::to_bytes(avps), session_id});
     ++next_nr_;
     for (auto it = out_of_order_.find(next_nr_); it != out_of_order_.end(); it = out_of_order_.find(next_nr_)) {
       deliver.push_back(std::move(it->second));
@@ -82,7 +84,7 @@ receive_verdict reliable_channel::receive(std::uint16_t ns, std::uint16_t nr, wi
   auto ahead = static_cast<std::uint16_t>(ns - next_nr_);
   if (ahead < cfg_.receive_window && out_of_order_.size() < cfg_.receive_window) {
     ++stats_.rx_out_of_order;
-    out_of_order_.emplace(ns, wire::to_bytes(avps));
+    out_of_order_.emplace(ns, inbound_message{wire::to_bytes(avps), session_id});
     transmit_queued(now, out);
     return receive_verdict::buffered;
   }
@@ -103,7 +105,7 @@ void reliable_channel::on_timer(time_point now, std::vector<outbound_frame>& out
   }
   for (auto& p : in_flight_) {
     ++p.attempts;
-    out.push_back({p.ns, next_nr_, p.avps, true});
+    out.push_back({p.ns, next_nr_, p.avps, true, p.session_id});
     ++stats_.retransmissions;
   }
   ack_at_.reset();

@@ -49,6 +49,14 @@ struct outbound_frame {
   std::uint16_t nr = 0;
   wire::bytes avps;
   bool retransmission = false;
+  std::uint16_t session_id = 0;  ///< the header's Session ID, as given to send()
+};
+
+/// A control message released in order: its AVPs and its header's Session ID.
+struct inbound_message {
+  wire::bytes avps;
+  std::uint16_t session_id = 0;
+  friend bool operator==(const inbound_message&, const inbound_message&) = default;
 };
 
 /// What one received control frame amounted to.
@@ -80,17 +88,20 @@ class reliable_channel {
   /// The peer's Receive Window Size (RFC 2661: 4 when it sent none).
   void set_peer_window(std::uint16_t window) noexcept { peer_window_ = window == 0 ? 1 : window; }
   [[nodiscard]] std::uint16_t peer_window() const noexcept { return peer_window_; }
+  /// Our window (what we advertise), settable once the peer is identified.
+  void set_receive_window(std::uint16_t window) noexcept { cfg_.receive_window = window == 0 ? 1 : window; }
 
-  /// Queues a control message (its encoded AVPs); sends it at once into
-  /// `out` if the peer's window has room.
-  void send(wire::bytes avps, time_point now, std::vector<outbound_frame>& out);
+  /// Queues a control message (its encoded AVPs, and the Session ID its
+  /// header carries); sends it at once into `out` if the peer's window has room.
+  void send(wire::bytes avps, time_point now, std::vector<outbound_frame>& out, std::uint16_t session_id = 0);
 
   /// Processes the sequence numbers of a received control frame. In-order
   /// messages (this one and any buffered successors) are appended to
   /// `deliver` in order; acknowledgements free the window and may release
   /// queued messages into `out`.
   receive_verdict receive(std::uint16_t ns, std::uint16_t nr, wire::byte_span avps, time_point now,
-                          std::vector<wire::bytes>& deliver, std::vector<outbound_frame>& out);
+                          std::vector<inbound_message>& deliver, std::vector<outbound_frame>& out,
+                          std::uint16_t session_id = 0);
 
   /// Runs due timers: the delayed ZLB and retransmissions.
   void on_timer(time_point now, std::vector<outbound_frame>& out);
@@ -114,6 +125,11 @@ class reliable_channel {
     std::uint16_t ns = 0;
     wire::bytes avps;
     unsigned attempts = 0;
+    std::uint16_t session_id = 0;
+  };
+  struct queued_message {
+    wire::bytes avps;
+    std::uint16_t session_id = 0;
   };
 
   void acknowledge(std::uint16_t nr, time_point now);
@@ -126,8 +142,8 @@ class reliable_channel {
   std::uint16_t next_ns_ = 0;     ///< Ns of the next new message
   std::uint16_t next_nr_ = 0;     ///< Ns we expect next from the peer
   std::deque<pending> in_flight_; ///< sent, not yet acknowledged, in Ns order
-  std::deque<wire::bytes> queue_; ///< waiting for window space
-  std::map<std::uint16_t, wire::bytes> out_of_order_;  ///< keyed by distance from next_nr_ at arrival
+  std::deque<queued_message> queue_; ///< waiting for window space
+  std::map<std::uint16_t, inbound_message> out_of_order_;  ///< keyed by distance from next_nr_ at arrival
   std::optional<time_point> retransmit_at_;
   std::optional<time_point> ack_at_;
   time_point last_receive_{};

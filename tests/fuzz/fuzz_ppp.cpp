@@ -76,8 +76,7 @@ void check_frame(wire::byte_span data) {
     case bras::ppp::proto::ipv6cp:
       check(f->payload, f->payload_offset, &bras::ppp::ipv6cp::decode, &bras::ppp::ipv6cp::encode);
       break;
-    default:
-      break;  // data protocols: the payload is not ours to parse
+    default: break;  // data protocols: the payload is not ours to parse
   }
 }
 

@@ -14,7 +14,7 @@ class Reliable : public ::testing::Test {
  protected:
   time_point t0{std::chrono::seconds{1000}};
   std::vector<outbound_frame> out;
-  std::vector<wire::bytes> delivered;
+  std::vector<inbound_message> delivered;
 };
 
 TEST(SeqLess, WrapsAround) {
@@ -50,9 +50,9 @@ TEST_F(Reliable, DeliversInOrderAndBuffersAhead) {
   EXPECT_TRUE(delivered.empty());
   EXPECT_EQ(ch.receive(0, 0, msg(0), t0, delivered, out), receive_verdict::delivered);
   ASSERT_EQ(delivered.size(), 3u);
-  EXPECT_EQ(delivered[0], msg(0));
-  EXPECT_EQ(delivered[1], msg(1));
-  EXPECT_EQ(delivered[2], msg(2));
+  EXPECT_EQ(delivered[0].avps, msg(0));
+  EXPECT_EQ(delivered[1].avps, msg(1));
+  EXPECT_EQ(delivered[2].avps, msg(2));
   EXPECT_EQ(ch.next_nr(), 3);
   EXPECT_EQ(ch.stats().rx_out_of_order, 2u);
 }
@@ -162,7 +162,7 @@ TEST_F(Reliable, SequenceNumbersWrap) {
   EXPECT_EQ(ch.receive(0, 0, msg(3), t0, delivered, out), receive_verdict::buffered);
   EXPECT_EQ(ch.receive(65535, 0, msg(2), t0, delivered, out), receive_verdict::delivered);
   ASSERT_EQ(delivered.size(), 2u);
-  EXPECT_EQ(delivered[1], msg(3));
+  EXPECT_EQ(delivered[1].avps, msg(3));
   EXPECT_EQ(ch.next_nr(), 1);
 }
 
@@ -194,11 +194,11 @@ TEST_F(Reliable, LossyLinkDeliversEverythingInOrder) {
     }
     frames.clear();
   };
-  std::vector<wire::bytes> got_b, got_a;
+  std::vector<inbound_message> got_b, got_a;
   time_point now = t0;
   std::vector<outbound_frame> tmp;
   for (std::uint8_t i = 0; i < 200; ++i) {
-    a.send(msg(i), now, tmp);
+    a.send(msg(i), now, tmp, static_cast<std::uint16_t>(i % 7));
     put(now, true, tmp);
   }
   for (int step = 0; step < 200000 && (got_b.size() < 200 || !a.idle()); ++step) {
@@ -208,7 +208,7 @@ TEST_F(Reliable, LossyLinkDeliversEverythingInOrder) {
         auto e = link[k];
         link.erase(link.begin() + static_cast<std::ptrdiff_t>(k));
         if (e.to_b) {
-          b.receive(e.f.ns, e.f.nr, e.f.avps, now, got_b, tmp);
+          b.receive(e.f.ns, e.f.nr, e.f.avps, now, got_b, tmp, e.f.session_id);
           put(now, false, tmp);
         } else {
           a.receive(e.f.ns, e.f.nr, e.f.avps, now, got_a, tmp);
@@ -225,7 +225,10 @@ TEST_F(Reliable, LossyLinkDeliversEverythingInOrder) {
     ASSERT_FALSE(a.failed());
   }
   ASSERT_EQ(got_b.size(), 200u);
-  for (std::uint8_t i = 0; i < 200; ++i) EXPECT_EQ(got_b[i], msg(i));
+  for (std::uint8_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(got_b[i].avps, msg(i));
+    EXPECT_EQ(got_b[i].session_id, i % 7) << "the header Session ID travels with the message";
+  }
   EXPECT_TRUE(a.idle());
   EXPECT_GT(a.stats().retransmissions, 0u);
 }

@@ -1,0 +1,65 @@
+#include "actors/acceptor.hpp"
+
+#include "actors/messages.hpp"
+#include "actors/policy.hpp"
+#include "actors/shard.hpp"
+#include "protocol/l2tp/header.hpp"
+#include "protocol/l2tp/message.hpp"
+
+namespace bras::actors {
+
+namespace {
+
+struct acceptor_data {
+  static constexpr const char* name = "acceptor";
+  context_ptr ctx;
+};
+
+/// The Assigned Tunnel ID of a tunnel-0 control message, deciphering with the
+/// client's secret when the peer hid it.
+std::optional<std::uint16_t> assigned_tunnel_id(const context& ctx, const datagram& d, wire::byte_span avps,
+                                                std::size_t base) {
+  auto m = l2tp::decode_control(avps, base);
+  if (!m) {
+    auto host = peek_host_name(avps);
+    if (!host) return std::nullopt;
+    const auto& gw = ctx.cfg.l2tp.local_gateways[d.gateway];
+    auto match = match_client(ctx.cfg.l2tp, gw.name, d.peer.address, *host);
+    if (!match || match->client->secret.empty()) return std::nullopt;
+    m = l2tp::decode_control(avps, base, l2tp::decode_options{match->client->secret});
+    if (!m) return std::nullopt;
+  }
+  if (m->type != l2tp::message_type::sccrq && m->type != l2tp::message_type::stopccn) return std::nullopt;
+  return m->assigned_tunnel_id;
+}
+
+caf::behavior acceptor_behavior(caf::stateful_actor<acceptor_data>* self, context_ptr shared) {
+  self->state.ctx = std::move(shared);
+  return {
+      [self](datagram& d) {
+        auto& ctx = *self->state.ctx;
+        auto p = l2tp::decode_packet(d.data);
+        std::optional<std::uint16_t> peer_tid;
+        if (p && p->hdr.control) peer_tid = assigned_tunnel_id(ctx, d, p->payload, p->payload_offset);
+        if (!peer_tid || *peer_tid == 0) {
+          ctx.stats.rx_malformed.fetch_add(1);
+          if (ctx.malformed_log.allow()) {
+            ctx.log->warn("l2tp-tunnel-zero-dropped peer={} reason={}", d.peer.to_string(),
+                          p ? "not an SCCRQ or StopCCN with an Assigned Tunnel ID" : std::string{p.err().reason});
+          }
+          return;
+        }
+        tunnel_key key{d.peer, *peer_tid};
+        const auto& shard = ctx.shards[shard_of(key, ctx.shards.size())];
+        self->send(shard, incoming_sccrq{key, std::move(d)});
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx) {
+  return sys.spawn(acceptor_behavior, std::move(ctx));
+}
+
+}  // namespace bras::actors

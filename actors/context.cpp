@@ -1,0 +1,43 @@
+#include "actors/context.hpp"
+
+namespace bras::actors {
+
+bool log_limiter::allow() noexcept {
+  auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto last = last_refill_.load(std::memory_order_relaxed);
+  if (t - last >= interval_.count() && last_refill_.compare_exchange_strong(last, t)) {
+    tokens_.store(burst_, std::memory_order_relaxed);
+  }
+  return tokens_.fetch_sub(1, std::memory_order_relaxed) > 0;
+}
+
+l2tp::reliable_config context::reliable(std::uint16_t receive_window) const {
+  l2tp::reliable_config rc;
+  rc.initial_timeout = cfg.l2tp.retransmit_initial;
+  rc.max_timeout = cfg.l2tp.retransmit_max;
+  rc.max_retransmits = cfg.l2tp.retransmit_count;
+  rc.ack_delay = cfg.l2tp.ack_delay;
+  rc.receive_window = receive_window;
+  return rc;
+}
+
+l2tp::duration context::hold_time() const {
+  l2tp::duration total{0};
+  l2tp::duration t = cfg.l2tp.retransmit_initial;
+  for (unsigned i = 0; i <= cfg.l2tp.retransmit_count; ++i) {
+    total += t;
+    t = std::min<l2tp::duration>(t * 2, cfg.l2tp.retransmit_max);
+  }
+  return total;
+}
+
+}  // namespace bras::actors
+
+namespace bras::actors {
+
+std::string udp_peer::to_string() const {
+  return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
+         std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff) + ":" + std::to_string(port);
+}
+
+}  // namespace bras::actors

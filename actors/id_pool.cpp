@@ -1,0 +1,34 @@
+#include "actors/id_pool.hpp"
+
+namespace bras::actors {
+
+id_pool::id_pool(std::uint16_t stride, std::uint16_t offset) noexcept
+    : next_fresh_(offset == 0 ? stride : offset), stride_(stride == 0 ? 1 : stride), used_(65536, false) {
+  for (std::uint32_t id = next_fresh_; id <= 65535; id += stride_) ++capacity_;
+}
+
+std::optional<std::uint16_t> id_pool::allocate() {
+  std::uint16_t id = 0;
+  if (!freed_.empty()) {
+    id = freed_.front();
+    freed_.pop_front();
+  } else if (next_fresh_ <= 65535) {
+    id = static_cast<std::uint16_t>(next_fresh_);
+    next_fresh_ += stride_;
+  } else {
+    return std::nullopt;
+  }
+  used_[id] = true;
+  ++in_use_;
+  return id;
+}
+
+bool id_pool::release(std::uint16_t id) {
+  if (id == 0 || !used_[id]) return false;
+  used_[id] = false;
+  --in_use_;
+  freed_.push_back(id);
+  return true;
+}
+
+}  // namespace bras::actors

@@ -1,0 +1,188 @@
+#include "actors/lac.hpp"
+
+#include <random>
+#include <unordered_map>
+
+#include "actors/messages.hpp"
+#include "actors/shard.hpp"
+
+namespace bras::actors {
+
+namespace {
+
+struct lac_tunnel {
+  std::uint16_t id = 0;
+  caf::actor actor;
+  std::size_t calls = 0;  ///< placed and not yet cleared
+  bool established = false;
+};
+
+struct destination_state {
+  std::vector<lac_tunnel> tunnels;
+  std::size_t opening = 0;                       ///< tunnel requests in flight
+  std::vector<std::pair<call_request, caf::actor>> waiting;  ///< calls for a tunnel being requested
+  std::optional<l2tp::time_point> locked_until;
+};
+
+struct lac_data {
+  static constexpr const char* name = "lac";
+
+  explicit lac_data(caf::stateful_actor<lac_data>* s) : self(s) {}
+
+  caf::stateful_actor<lac_data>* self;
+  context_ptr ctx;
+  std::vector<destination_state> destinations;
+  std::unordered_map<std::uint64_t, caf::actor> requesters;  ///< call_id -> who asked
+  std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;  ///< call_id -> tunnel
+  std::size_t next_shard = 0;
+  std::mt19937 rng{std::random_device{}()};
+
+  /// Lowest preference among reachable destinations; weighted choice among equals.
+  std::optional<std::size_t> pick() {
+    const auto& dests = ctx->cfg.l2tp.destinations;
+    auto t = now();
+    std::optional<unsigned> best;
+    for (std::size_t i = 0; i < dests.size(); ++i) {
+      auto& ds = destinations[i];
+      if (ds.locked_until && *ds.locked_until > t) continue;
+      if (!best || dests[i].preference < *best) best = dests[i].preference;
+    }
+    if (!best) return std::nullopt;
+    unsigned total = 0;
+    for (std::size_t i = 0; i < dests.size(); ++i) {
+      auto& ds = destinations[i];
+      if ((!ds.locked_until || *ds.locked_until <= t) && dests[i].preference == *best) total += dests[i].weight;
+    }
+    auto r = std::uniform_int_distribution<unsigned>{0, total - 1}(rng);
+    for (std::size_t i = 0; i < dests.size(); ++i) {
+      auto& ds = destinations[i];
+      if ((ds.locked_until && *ds.locked_until > t) || dests[i].preference != *best) continue;
+      if (r < dests[i].weight) return i;
+      r -= dests[i].weight;
+    }
+    return std::nullopt;
+  }
+
+  void fail_call(const call_request& c, const caf::actor& requester, std::string why) {
+    self->send(requester, call_result{c.call_id, false, 0, 0, std::move(why)});
+  }
+
+  void place(call_request c, caf::actor requester) {
+    auto d = pick();
+    if (!d) return fail_call(c, requester, "no reachable LNS destination");
+    auto& ds = destinations[*d];
+    auto max = ctx->cfg.l2tp.destinations[*d].max_sessions;
+    for (auto& t : ds.tunnels) {
+      if (max == 0 || t.calls < max) {
+        ++t.calls;
+        requesters[c.call_id] = requester;
+        call_tunnel[c.call_id] = t.id;
+        self->send(t.actor, open_call{std::move(c), self});
+        return;
+      }
+    }
+    // Calls wait for the tunnel being opened while it has room for them.
+    if (ds.opening > 0 && (max == 0 || ds.waiting.size() < max * ds.opening)) {
+      ds.waiting.emplace_back(std::move(c), std::move(requester));
+      return;
+    }
+    ds.waiting.emplace_back(std::move(c), std::move(requester));
+    open_tunnel(*d);
+  }
+
+  void open_tunnel(std::size_t d) {
+    auto& ds = destinations[d];
+    ++ds.opening;
+    const auto& shard = ctx->shards[next_shard++ % ctx->shards.size()];
+    self->request(shard, caf::infinite, open_tunnel_atom::value, d, caf::actor{self})
+        .then(
+            [this, d](std::uint16_t id, caf::actor t) {
+              auto& dest = destinations[d];
+              --dest.opening;
+              dest.tunnels.push_back({id, t, 0, false});
+              auto waiting = std::move(dest.waiting);
+              dest.waiting.clear();
+              for (auto& [c, r] : waiting) place(std::move(c), std::move(r));
+            },
+            [this, d](caf::error& e) {
+              auto& dest = destinations[d];
+              --dest.opening;
+              auto waiting = std::move(dest.waiting);
+              dest.waiting.clear();
+              for (auto& [c, r] : waiting) fail_call(c, r, "cannot open a tunnel: " + self->system().render(e));
+            });
+  }
+
+  lac_tunnel* find_tunnel(std::uint16_t id) {
+    for (auto& ds : destinations) {
+      for (auto& t : ds.tunnels) {
+        if (t.id == id) return &t;
+      }
+    }
+    return nullptr;
+  }
+
+  void call_done(std::uint64_t call_id) {
+    auto ct = call_tunnel.find(call_id);
+    if (ct != call_tunnel.end()) {
+      if (auto* t = find_tunnel(ct->second); t != nullptr && t->calls > 0) --t->calls;
+      call_tunnel.erase(ct);
+    }
+    requesters.erase(call_id);
+  }
+};
+
+caf::behavior lac_behavior(caf::stateful_actor<lac_data>* self, context_ptr ctx) {
+  auto& init = self->state;
+  init.ctx = std::move(ctx);
+  init.destinations.resize(init.ctx->cfg.l2tp.destinations.size());
+  return {
+      [self](call_request& c) {
+        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+        self->state.place(std::move(c), std::move(requester));
+      },
+      [self](call_result& r) {
+        auto& st = self->state;
+        auto it = st.requesters.find(r.call_id);
+        if (it == st.requesters.end()) return;
+        auto requester = it->second;
+        if (r.established) {
+          if (auto* t = st.find_tunnel(r.local_tunnel_id)) t->established = true;
+        } else {
+          st.call_done(r.call_id);
+        }
+        if (requester) self->send(requester, std::move(r));
+      },
+      [self](call_cleared& c) {
+        auto& st = self->state;
+        auto it = st.requesters.find(c.call_id);
+        if (it == st.requesters.end()) return;
+        auto requester = it->second;
+        st.call_done(c.call_id);
+        if (requester) self->send(requester, std::move(c));
+      },
+      [self](const tunnel_gone& g) {
+        auto& st = self->state;
+        for (std::size_t d = 0; d < st.destinations.size(); ++d) {
+          auto& ts = st.destinations[d].tunnels;
+          for (auto it = ts.begin(); it != ts.end(); ++it) {
+            if (it->id != g.local_tunnel_id) continue;
+            if (!it->established) {
+              // It never came up: skip this destination for a while.
+              st.destinations[d].locked_until = now() + st.ctx->cfg.l2tp.destination_lockout;
+              st.ctx->log->warn("lac-destination-locked-out destination={} seconds={}",
+                                st.ctx->cfg.l2tp.destinations[d].name, st.ctx->cfg.l2tp.destination_lockout.count());
+            }
+            ts.erase(it);
+            return;
+          }
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_lac(caf::actor_system& sys, context_ptr ctx) { return sys.spawn(lac_behavior, std::move(ctx)); }
+
+}  // namespace bras::actors

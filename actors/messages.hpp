@@ -1,0 +1,123 @@
+// Every message the actors exchange, declared once. CAF 0.17: atoms are
+// atom_constant<atom("...")> (at most 10 characters); the structs below are
+// only ever sent between local actors, so they are whitelisted instead of
+// made serializable.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/transport.hpp"
+#include "protocol/l2tp/message.hpp"
+
+namespace bras::actors {
+
+// ---- atoms ----
+using tick_atom = caf::atom_constant<caf::atom("tick")>;          ///< timer wake-up (with a generation)
+using close_atom = caf::atom_constant<caf::atom("close")>;        ///< administrative close (tunnel or session)
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  ///< SIGTERM: StopCCN everywhere
+using up_atom = caf::atom_constant<caf::atom("tunnel_up")>;       ///< tunnel -> session: tunnel established
+using down_atom = caf::atom_constant<caf::atom("tunnel_dn")>;     ///< tunnel -> session: tunnel gone
+using count_atom = caf::atom_constant<caf::atom("count")>;        ///< ask how many tunnels/sessions exist
+
+/// A received UDP datagram (io -> acceptor / shard -> tunnel).
+struct datagram {
+  std::uint16_t gateway = 0;  ///< index of the local gateway it arrived on
+  udp_peer peer;
+  wire::bytes data;
+};
+
+/// Identifies a tunnel being set up by its peer before we know its ID:
+/// the peer's address and port and the Assigned Tunnel ID in its SCCRQ.
+struct tunnel_key {
+  udp_peer peer;
+  std::uint16_t peer_tunnel_id = 0;
+  friend auto operator<=>(const tunnel_key&, const tunnel_key&) = default;
+};
+
+/// acceptor -> shard: an SCCRQ for a tunnel that may not exist yet.
+struct incoming_sccrq {
+  tunnel_key key;
+  datagram dgram;
+};
+
+/// tunnel -> session: a control message for this session.
+struct session_control {
+  l2tp::control_message msg;
+};
+
+/// session -> tunnel: send this control message for the session whose
+/// peer session ID (the header's Session ID) is `peer_session_id`.
+struct session_send {
+  std::uint16_t local_session_id = 0;
+  std::uint16_t peer_session_id = 0;
+  l2tp::control_message msg;
+};
+
+/// session -> tunnel: the session is gone; its ID can be reused.
+struct session_gone {
+  std::uint16_t local_session_id = 0;
+  bool established = false;
+};
+
+/// tunnel -> shard: the tunnel is destroyed; free its ID (and key).
+struct tunnel_gone {
+  std::uint16_t local_tunnel_id = 0;
+  tunnel_key key;
+  bool had_key = false;
+};
+
+/// The LAC side's internal call API: place a subscriber call.
+struct call_request {
+  std::uint64_t call_id = 0;   ///< chosen by the requester, echoed in call_result / call_cleared
+  std::string calling_number;  ///< e.g. the subscriber's MAC or circuit ID
+  std::string called_number;
+  std::uint32_t tx_connect_speed = 0;
+  std::uint32_t rx_connect_speed = 0;
+};
+
+/// lac -> tunnel: place this call on the tunnel (now, or once it is up).
+struct open_call {
+  call_request call;
+  caf::actor requester;  ///< receives call_result and call_cleared
+};
+
+/// Where a placed call ended up.
+struct call_result {
+  std::uint64_t call_id = 0;
+  bool established = false;
+  std::uint16_t local_tunnel_id = 0;
+  std::uint16_t local_session_id = 0;
+  std::string reason;  ///< why not, when not established
+};
+
+/// tunnel/session -> requester: the call was cleared.
+struct call_cleared {
+  std::uint64_t call_id = 0;
+  std::uint16_t local_tunnel_id = 0;
+  std::uint16_t local_session_id = 0;
+};
+
+/// How many objects of each kind a shard owns (for tests and drain checks).
+struct shard_counts {
+  std::size_t tunnels = 0;
+  std::size_t sessions = 0;
+  std::size_t tunnel_ids_in_use = 0;
+};
+
+}  // namespace bras::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::datagram)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::incoming_sccrq)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_control)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_send)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_gone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_gone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)

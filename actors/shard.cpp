@@ -1,0 +1,145 @@
+#include "actors/shard.hpp"
+
+#include <map>
+#include <unordered_map>
+
+#include "actors/id_pool.hpp"
+#include "actors/tunnel.hpp"
+
+namespace bras::actors {
+
+std::size_t shard_of(const tunnel_key& key, std::size_t shards) noexcept {
+  std::uint64_t h = (std::uint64_t{key.peer.address} << 32) ^ (std::uint64_t{key.peer.port} << 16) ^ key.peer_tunnel_id;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return static_cast<std::size_t>(h % shards);
+}
+
+namespace {
+
+struct shard_data {
+  static constexpr const char* name = "shard";
+
+  explicit shard_data(caf::stateful_actor<shard_data>* s) : self(s) {}
+
+  caf::stateful_actor<shard_data>* self;
+  context_ptr ctx;
+  std::uint16_t index = 0;
+  id_pool tunnel_ids;
+  std::unordered_map<std::uint16_t, caf::actor> tunnels;
+  std::map<tunnel_key, std::uint16_t> by_key;
+  bool shutting_down = false;
+
+  std::optional<std::uint16_t> allocate() {
+    auto global = ctx->cfg.l2tp.max_tunnels;
+    if (global != 0 && ctx->stats.tunnels_active.load() >= static_cast<std::int64_t>(global)) return std::nullopt;
+    return tunnel_ids.allocate();
+  }
+};
+
+caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr ctx, std::uint16_t index) {
+  auto& init = self->state;
+  init.ctx = std::move(ctx);
+  init.index = index;
+  init.tunnel_ids = id_pool{static_cast<std::uint16_t>(init.ctx->cfg.shards), index};
+  return {
+      // A datagram for one of our tunnel IDs.
+      [self](datagram& d) {
+        auto& st = self->state;
+        auto tid = l2tp::decode_packet(d.data);
+        if (!tid) {
+          st.ctx->stats.rx_malformed.fetch_add(1);
+          return;
+        }
+        auto it = st.tunnels.find(tid->hdr.tunnel_id);
+        if (it == st.tunnels.end()) {
+          st.ctx->stats.rx_unknown_tunnel.fetch_add(1);
+          return;
+        }
+        self->send(it->second, std::move(d));
+      },
+      // An SCCRQ (or a StopCCN with tunnel ID 0) for a tunnel in set-up.
+      [self](incoming_sccrq& in) {
+        auto& st = self->state;
+        auto known = st.by_key.find(in.key);
+        if (known != st.by_key.end()) {
+          auto it = st.tunnels.find(known->second);
+          if (it != st.tunnels.end()) self->send(it->second, std::move(in));
+          return;
+        }
+        if (st.shutting_down) return;
+        auto id = st.allocate();
+        if (!id) {
+          st.ctx->stats.tunnels_refused.fetch_add(1);
+          if (st.ctx->malformed_log.allow()) {
+            st.ctx->log->warn("tunnel-refused reason=no-tunnel-id peer={}", in.key.peer.to_string());
+          }
+          return;
+        }
+        tunnel_args a;
+        a.ctx = st.ctx;
+        a.shard = self;
+        a.role = tunnel_role::lns;
+        a.local_id = *id;
+        a.gateway = in.dgram.gateway;
+        a.peer = in.dgram.peer;
+        a.key = in.key;
+        auto t = spawn_tunnel(self->system(), std::move(a));
+        st.tunnels[*id] = t;
+        st.by_key[in.key] = *id;
+        self->send(t, std::move(in));
+      },
+      // The LAC controller asks for a new tunnel to a destination.
+      [self](open_tunnel_atom, std::size_t destination, caf::actor lac) -> caf::result<std::uint16_t, caf::actor> {
+        auto& st = self->state;
+        auto id = st.shutting_down ? std::nullopt : st.allocate();
+        if (!id) return caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
+        const auto& dest = st.ctx->cfg.l2tp.destinations[destination];
+        std::uint16_t gateway = 0;
+        for (std::size_t i = 0; i < st.ctx->cfg.l2tp.local_gateways.size(); ++i) {
+          if (st.ctx->cfg.l2tp.local_gateways[i].name == dest.local_gateway) gateway = static_cast<std::uint16_t>(i);
+        }
+        tunnel_args a;
+        a.ctx = st.ctx;
+        a.shard = self;
+        a.role = tunnel_role::lac;
+        a.local_id = *id;
+        a.gateway = gateway;
+        a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
+        a.destination = destination;
+        a.lac = std::move(lac);
+        auto t = spawn_tunnel(self->system(), std::move(a));
+        st.tunnels[*id] = t;
+        return {*id, t};
+      },
+      [self](const tunnel_gone& g) {
+        auto& st = self->state;
+        st.tunnels.erase(g.local_tunnel_id);
+        st.tunnel_ids.release(g.local_tunnel_id);
+        if (g.had_key) st.by_key.erase(g.key);
+      },
+      [self](count_atom) {
+        auto& st = self->state;
+        return shard_counts{st.tunnels.size(), 0, st.tunnel_ids.in_use()};
+      },
+      [self](shutdown_atom) {
+        auto& st = self->state;
+        st.shutting_down = true;
+        for (auto& [id, t] : st.tunnels) self->send(t, shutdown_atom::value);
+      },
+      [self](close_atom, std::uint16_t tunnel_id) {
+        auto& st = self->state;
+        auto it = st.tunnels.find(tunnel_id);
+        if (it != st.tunnels.end()) self->send(it->second, close_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index) {
+  return sys.spawn(shard_behavior, std::move(ctx), index);
+}
+
+}  // namespace bras::actors

@@ -1,0 +1,34 @@
+// The tunnel actor: one per L2TP control connection, either role. It owns
+// the reliable channel (Ns/Nr, retransmission, ZLB acks), runs the RFC 2661
+// §7.2 table, authenticates the peer, and routes session messages to its
+// session actors (it allocates their IDs: session IDs are per tunnel).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <optional>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+
+namespace bras::actors {
+
+enum class tunnel_role : std::uint8_t { lns, lac };
+
+struct tunnel_args {
+  context_ptr ctx;
+  caf::actor shard;
+  tunnel_role role = tunnel_role::lns;
+  std::uint16_t local_id = 0;
+  std::uint16_t gateway = 0;
+  udp_peer peer;
+  std::optional<tunnel_key> key;  ///< LNS: the key the shard registered the tunnel under
+  std::size_t destination = 0;    ///< LAC: index into l2tp.destinations
+  caf::actor lac;                 ///< LAC: the controller to tell about sessions and the tunnel's end
+};
+
+/// Spawns a tunnel actor. LAC tunnels start dialling at once.
+caf::actor spawn_tunnel(caf::actor_system& sys, tunnel_args args);
+
+}  // namespace bras::actors

@@ -1,0 +1,122 @@
+#include "io/daemon.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "actors/acceptor.hpp"
+#include "actors/lac.hpp"
+#include "actors/policy.hpp"
+#include "actors/shard.hpp"
+#include "io/udp.hpp"
+
+namespace bras::io {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::string& level) {
+  auto log = spdlog::get(name);
+  if (!log) log = spdlog::stderr_color_mt(name);
+  log->set_level(spdlog::level::from_str(level));
+  return log;
+}
+
+}  // namespace
+
+daemon::daemon(config::settings cfg) {
+  ctx_ = std::make_shared<actors::context>();
+  ctx_->cfg = std::move(cfg);
+  ctx_->log = logger("l2tp", ctx_->cfg.log_level);
+  auto clients = actors::client_count(ctx_->cfg.l2tp);
+  ctx_->client_tunnels = std::make_unique<std::atomic<int>[]>(clients == 0 ? 1 : clients);
+
+  system_cfg_ = std::make_unique<caf::actor_system_config>();
+  system_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(ctx_->cfg.threads));
+  // Work sharing: fan-outs to thousands of actors are 10-60x faster than
+  // with stealing on CAF 0.17 (../docs/architecture.md).
+  system_cfg_->set("scheduler.policy", caf::atom("sharing"));
+  system_cfg_->set("logger.verbosity", caf::atom("quiet"));
+  system_ = std::make_unique<caf::actor_system>(*system_cfg_);
+
+  udp_ = std::make_shared<udp_service>(io_, ctx_->cfg.l2tp);
+  ctx_->tx = udp_;
+  for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
+    ctx_->shards.push_back(actors::spawn_shard(*system_, ctx_, static_cast<std::uint16_t>(i)));
+  }
+  acceptor_ = actors::spawn_acceptor(*system_, ctx_);
+  lac_ = actors::spawn_lac(*system_, ctx_);
+  udp_->start(ctx_, acceptor_, ctx_->shards);
+}
+
+daemon::~daemon() {
+  if (work_) work_.reset();
+  io_.stop();
+  if (io_thread_.joinable()) io_thread_.join();
+  for (auto& s : ctx_->shards) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(acceptor_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(lac_, caf::exit_reason::user_shutdown);
+  ctx_->shards.clear();
+  acceptor_ = nullptr;
+  lac_ = nullptr;
+}
+
+void daemon::start() {
+  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      io_.get_executor());
+  io_thread_ = std::thread{[this] { io_.run(); }};
+}
+
+void daemon::run() { io_.run(); }
+
+bool daemon::shutdown() {
+  for (auto& s : ctx_->shards) caf::anon_send(s, actors::shutdown_atom::value);
+  auto deadline = std::chrono::steady_clock::now() + ctx_->cfg.l2tp.shutdown_timeout;
+  bool clean = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ctx_->stats.tunnels_active.load() == 0) {
+      clean = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  udp_->stop();
+  if (work_) work_.reset();
+  io_.stop();
+  if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) io_thread_.join();
+  clean_shutdown_ = clean;
+  return clean;
+}
+
+void daemon::async_shutdown() {
+  for (auto& s : ctx_->shards) caf::anon_send(s, actors::shutdown_atom::value);
+  shutdown_deadline_ = std::chrono::steady_clock::now() + ctx_->cfg.l2tp.shutdown_timeout;
+  shutdown_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  poll_shutdown();
+}
+
+void daemon::poll_shutdown() {
+  clean_shutdown_ = ctx_->stats.tunnels_active.load() == 0;
+  if (clean_shutdown_ || std::chrono::steady_clock::now() >= shutdown_deadline_) {
+    udp_->stop();
+    if (work_) work_.reset();
+    io_.stop();
+    return;
+  }
+  shutdown_timer_->expires_after(std::chrono::milliseconds{20});
+  shutdown_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) poll_shutdown();
+  });
+}
+
+actors::udp_peer daemon::local(std::uint16_t i) const noexcept { return udp_->local(i); }
+
+std::size_t daemon::tunnel_ids_in_use() {
+  caf::scoped_actor self{*system_};
+  std::size_t total = 0;
+  for (auto& s : ctx_->shards) {
+    self->request(s, std::chrono::seconds{5}, actors::count_atom::value)
+        .receive([&](const actors::shard_counts& c) { total += c.tunnel_ids_in_use; },
+                 [&](caf::error&) {});
+  }
+  return total;
+}
+
+}  // namespace bras::io

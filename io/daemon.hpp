@@ -1,0 +1,70 @@
+// One brasd instance: the actor system, the shards, the acceptor, the LAC
+// controller and the UDP endpoints, wired together. brasd's main() runs one;
+// integration tests run several in one process (an LAC and an LNS).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+#include "configs/config.hpp"
+#include "io/asio.hpp"
+
+namespace bras::io {
+
+class udp_service;
+
+class daemon {
+ public:
+  /// Builds everything and binds the sockets; throws std::system_error when
+  /// a local gateway cannot be bound.
+  explicit daemon(config::settings cfg);
+  ~daemon();
+  daemon(const daemon&) = delete;
+  daemon& operator=(const daemon&) = delete;
+
+  /// Runs the I/O loop on a background thread (tests) ...
+  void start();
+  /// ... or on the calling thread until stop() or a signal handler stops it (brasd).
+  void run();
+
+  /// SIGTERM: StopCCN to every peer, wait (bounded by shutdown-timeout) for
+  /// the tunnels to close, stop the I/O loop. Returns true when every tunnel closed.
+  bool shutdown();
+  /// The same from a handler on the I/O thread: the loop keeps running (the
+  /// StopCCN acks must still arrive) and stops when done.
+  void async_shutdown();
+  /// Whether the last shutdown closed every tunnel in time.
+  [[nodiscard]] bool clean_shutdown() const noexcept { return clean_shutdown_; }
+
+  [[nodiscard]] actors::context& ctx() noexcept { return *ctx_; }
+  [[nodiscard]] caf::actor_system& system() noexcept { return *system_; }
+  [[nodiscard]] const caf::actor& lac() const noexcept { return lac_; }
+  [[nodiscard]] const std::vector<caf::actor>& shards() const noexcept { return ctx_->shards; }
+  [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
+  /// The bound address of local gateway `i` (port 0 in the config binds an ephemeral one).
+  [[nodiscard]] actors::udp_peer local(std::uint16_t i) const noexcept;
+  /// Tunnel IDs allocated over all shards (asks each shard).
+  [[nodiscard]] std::size_t tunnel_ids_in_use();
+
+ private:
+  std::unique_ptr<caf::actor_system_config> system_cfg_;
+  std::unique_ptr<caf::actor_system> system_;
+  boost::asio::io_context io_;
+  std::shared_ptr<udp_service> udp_;
+  actors::context_ptr ctx_;
+  caf::actor acceptor_;
+  caf::actor lac_;
+  std::thread io_thread_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<boost::asio::steady_timer> shutdown_timer_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  bool clean_shutdown_ = false;
+  void poll_shutdown();
+};
+
+}  // namespace bras::io

@@ -1,0 +1,112 @@
+#include "io/udp.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstring>
+#include <system_error>
+
+#include "actors/id_pool.hpp"
+#include "actors/messages.hpp"
+
+namespace bras::io {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+
+struct udp_service::endpoint {
+  endpoint(asio::io_context& io, const udp::endpoint& at) : socket(io) {
+    socket.open(at.protocol());
+    socket.set_option(asio::socket_base::reuse_address(true));
+    socket.set_option(asio::socket_base::receive_buffer_size(4 * 1024 * 1024));
+    socket.bind(at);
+    local = socket.local_endpoint();
+  }
+  udp::socket socket;
+  udp::endpoint local;
+  udp::endpoint sender;
+  std::array<std::byte, 65536> buffer{};
+};
+
+udp_service::udp_service(asio::io_context& io, const config::l2tp_settings& cfg) {
+  for (const auto& gw : cfg.local_gateways) {
+    udp::endpoint at{asio::ip::make_address_v4(gw.address), gw.port};
+    try {
+      endpoints_.push_back(std::make_unique<endpoint>(io, at));
+    } catch (const boost::system::system_error& e) {
+      throw std::system_error(e.code(), "cannot bind local gateway " + gw.name + " " + gw.address + ":" +
+                                            std::to_string(gw.port));
+    }
+  }
+}
+
+udp_service::~udp_service() = default;
+
+void udp_service::start(actors::context_ptr ctx, caf::actor acceptor, std::vector<caf::actor> shards) {
+  ctx_ = std::move(ctx);
+  acceptor_ = std::move(acceptor);
+  shards_ = std::move(shards);
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) receive(i);
+}
+
+void udp_service::stop() {
+  for (auto& e : endpoints_) {
+    boost::system::error_code ignored;
+    e->socket.cancel(ignored);
+  }
+}
+
+void udp_service::receive(std::size_t index) {
+  auto& e = *endpoints_[index];
+  e.socket.async_receive_from(
+      asio::buffer(e.buffer), e.sender, [this, index](const boost::system::error_code& ec, std::size_t n) {
+        if (ec == asio::error::operation_aborted) return;
+        auto& ep = *endpoints_[index];
+        if (!ec && ep.sender.address().is_v4()) {
+          ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
+          actors::datagram d;
+          d.gateway = static_cast<std::uint16_t>(index);
+          d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+          d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
+          // Route on the header only: T bit, L bit, Tunnel ID.
+          if (n >= 6) {
+            auto flags = std::to_integer<unsigned>(d.data[0]);
+            std::size_t at = (flags & 0x40) ? 4 : 2;
+            if (n >= at + 2) {
+              std::uint16_t tid = wire::load_u16(d.data.data() + at);
+              bool control = (flags & 0x80) != 0;
+              if (tid == 0 && control) {
+                caf::anon_send(acceptor_, std::move(d));
+              } else if (tid != 0) {
+                caf::anon_send(shards_[actors::shard_of(tid, shards_.size())], std::move(d));
+              } else {
+                ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+              }
+            }
+          } else {
+            ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+          }
+        }
+        receive(index);
+      });
+}
+
+bool udp_service::send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept {
+  if (gateway >= endpoints_.size()) return false;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(peer.port);
+  to.sin_addr.s_addr = htonl(peer.address);
+  auto fd = endpoints_[gateway]->socket.native_handle();
+  auto n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  return n == static_cast<ssize_t>(data.size());
+}
+
+actors::udp_peer udp_service::local(std::uint16_t gateway) const noexcept {
+  if (gateway >= endpoints_.size()) return {};
+  const auto& l = endpoints_[gateway]->local;
+  return {l.address().to_v4().to_uint(), l.port()};
+}
+
+}  // namespace bras::io

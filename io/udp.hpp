@@ -1,0 +1,46 @@
+// UDP endpoints for the local gateways (Boost.Asio), feeding actors.
+//
+// Each received datagram is routed by its L2TP header alone: Tunnel ID 0
+// (control) goes to the acceptor, anything else to the shard owning the
+// Tunnel ID. AVPs are never decoded on the I/O thread. Sending is a plain
+// sendto() on the socket's descriptor, safe from any actor thread, from the
+// address and port the peer talks to.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/context.hpp"
+#include "actors/transport.hpp"
+#include "io/asio.hpp"
+
+namespace bras::io {
+
+class udp_service final : public actors::transport {
+ public:
+  /// Binds every configured local gateway; throws std::system_error with
+  /// the address when a bind fails (brasd reports it and exits 2).
+  udp_service(boost::asio::io_context& io, const config::l2tp_settings& cfg);
+  ~udp_service() override;
+
+  /// Starts receiving; datagrams go to `acceptor` or `shards[tid % n]`.
+  void start(actors::context_ptr ctx, caf::actor acceptor, std::vector<caf::actor> shards);
+  void stop();
+
+  bool send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept override;
+  [[nodiscard]] actors::udp_peer local(std::uint16_t gateway) const noexcept override;
+
+ private:
+  struct endpoint;
+  void receive(std::size_t index);
+
+  std::vector<std::unique_ptr<endpoint>> endpoints_;
+  actors::context_ptr ctx_;
+  caf::actor acceptor_;
+  std::vector<caf::actor> shards_;
+};
+
+}  // namespace bras::io

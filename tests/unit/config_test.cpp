@@ -1,0 +1,90 @@
+#include "configs/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+namespace bras::config {
+namespace {
+
+const load_error& error_of(const load_result& r) { return std::get<load_error>(r); }
+
+TEST(Config, EmbeddedDefaultIsAnLnsOnLoopback) {
+  auto r = load_default();
+  ASSERT_TRUE(std::holds_alternative<settings>(r)) << error_of(r).to_string();
+  const auto& s = std::get<settings>(r);
+  ASSERT_EQ(s.l2tp.local_gateways.size(), 1u);
+  EXPECT_EQ(s.l2tp.local_gateways[0].address, "127.0.0.1");
+  EXPECT_EQ(s.l2tp.local_gateways[0].port, 1701);
+  ASSERT_EQ(s.l2tp.tunnel_groups.size(), 1u);
+  ASSERT_EQ(s.l2tp.tunnel_groups[0].clients.size(), 1u);
+  const auto& c = s.l2tp.tunnel_groups[0].clients[0];
+  EXPECT_EQ(c.secret, "");
+  ASSERT_EQ(c.allowed_sources.size(), 1u);
+  EXPECT_TRUE(c.allowed_sources[0].contains(0x7f000005));
+  EXPECT_FALSE(c.allowed_sources[0].contains(0xc0000201));
+}
+
+TEST(Config, EmptyFileGivesDefaults) {
+  auto r = load("", "empty.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(r));
+  EXPECT_EQ(std::get<settings>(r).threads, 2u);
+}
+
+struct bad_config {
+  const char* name;
+  const char* yaml;
+  int line;
+  const char* path;
+  const char* reason_starts;
+};
+
+class ConfigRejects : public ::testing::TestWithParam<bad_config> {};
+
+TEST_P(ConfigRejects, WithFileLinePathAndReason) {
+  auto r = load(GetParam().yaml, "test.yaml");
+  ASSERT_TRUE(std::holds_alternative<load_error>(r));
+  const auto& e = error_of(r);
+  EXPECT_EQ(e.file, "test.yaml");
+  EXPECT_EQ(e.line, GetParam().line) << e.to_string();
+  EXPECT_EQ(e.path, GetParam().path) << e.to_string();
+  EXPECT_EQ(e.reason.rfind(GetParam().reason_starts, 0), 0u) << e.to_string();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ConfigRejects,
+    ::testing::Values(
+        bad_config{"unknown_top_key", "runtime:\n  threads: 2\nbogus: 1\n", 3, "bogus", "unknown key"},
+        bad_config{"typo", "runtime:\n  thread: 2\n", 2, "runtime.thread", "unknown key"},
+        bad_config{"threads_zero", "runtime:\n  threads: 0\n", 2, "runtime.threads", "must be between 1 and 256"},
+        bad_config{"threads_text", "runtime:\n  threads: many\n", 2, "runtime.threads", "expected an integer"},
+        bad_config{"bad_level", "log:\n  level: loud\n", 2, "log.level", "unknown level loud"},
+        bad_config{"bad_address", "l2tp:\n  local-gateways:\n    - address: 300.1.1.1\n", 3,
+                   "l2tp.local-gateways[0].address", "not an IPv4 address"},
+        bad_config{"missing_address", "l2tp:\n  local-gateways:\n    - port: 1701\n", 3,
+                   "l2tp.local-gateways[0].address", "required"},
+        bad_config{"bad_prefix",
+                   "l2tp:\n  tunnel-groups:\n    - name: g\n      clients:\n        - allowed-sources: [10.0.0.0/33]\n",
+                   5, "l2tp.tunnel-groups[0].clients[0].allowed-sources[0]", "not an IPv4 prefix"},
+        bad_config{"unknown_gateway", "l2tp:\n  tunnel-groups:\n    - name: g\n      local-gateways: [nope]\n", 4,
+                   "l2tp.tunnel-groups[0].local-gateways[0]", "no local gateway named nope"},
+        bad_config{"retransmit_order", "l2tp:\n  retransmit-initial-ms: 5000\n  retransmit-max-ms: 1000\n", 3,
+                   "l2tp.retransmit-max-ms", "must not be below"},
+        bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
+    [](const auto& param_info) { return std::string{param_info.param.name}; });
+
+TEST(Config, ParsesPrefixes) {
+  auto p = parse_prefix("10.1.2.3/8");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->address, 0x0a000000u);
+  EXPECT_EQ(p->length, 8);
+  EXPECT_TRUE(p->contains(0x0affffff));
+  EXPECT_FALSE(p->contains(0x0b000000));
+  EXPECT_FALSE(parse_prefix("10.1.2"));
+  EXPECT_FALSE(parse_prefix("10.1.2.3/"));
+  EXPECT_FALSE(parse_ipv4("1.2.3.4 "));
+  EXPECT_TRUE(parse_prefix("0.0.0.0/0")->contains(0xffffffff));
+}
+
+}  // namespace
+}  // namespace bras::config
