@@ -3,7 +3,10 @@
 // ID back in its pool.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <variant>
@@ -11,6 +14,7 @@
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
 #include "io/daemon.hpp"
+#include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
 namespace {
@@ -45,11 +49,11 @@ config::settings lns_settings(const std::string& secret, unsigned threads = 2, u
 }
 
 config::settings lac_settings(std::uint16_t lns_port, const std::string& secret, unsigned max_sessions,
-                              unsigned threads = 2, unsigned shards = 2) {
+                              unsigned threads = 2, unsigned shards = 2, const std::string& extra = "") {
   return settings_from("runtime: {threads: " + std::to_string(threads) + ", shards: " + std::to_string(shards) +
                        "}\nlog: {level: warn}\n"
                        "l2tp:\n  host-name: lac-under-test\n  destination-lockout: 1\n" +
-                       timers() +
+                       timers() + extra +
                        "  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
                        "  destinations:\n"
                        "    - {name: lns, address: 127.0.0.1, port: " +
@@ -162,6 +166,63 @@ TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
   EXPECT_EQ(lns.tunnel_ids_in_use(), 0u);
   EXPECT_EQ(lac.tunnel_ids_in_use(), 0u);
   lns.shutdown();
+}
+
+/// tshark reads `pcap`: no malformed packet; returns the number of frames.
+int tshark_frames_without_malformed(const std::string& pcap) {
+  std::string cmd = "tshark -n -r '" + pcap + "' -T fields -e frame.number -e _ws.malformed -e _ws.expert.severity "
+                    "2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char line[512];
+  int frames = 0;
+  while (fgets(line, sizeof line, p) != nullptr) {
+    ++frames;
+    std::string s{line};
+    EXPECT_EQ(s.find("_ws.malformed"), std::string::npos) << "malformed frame: " << s;
+    EXPECT_EQ(s.find("8388608"), std::string::npos) << "tshark expert error: " << s;
+  }
+  pclose(p);
+  return frames;
+}
+
+// 20% loss, duplication and reordering on the control path in both
+// directions: every session establishes and no tunnel dies.
+TEST(LacLns, LossyReorderingDuplicatingControlPath) {
+  io::daemon lns{lns_settings("s3cret")};
+  lns.start();
+  std::string pcap = "/tmp/bras-impaired-" + std::to_string(::getpid()) + ".pcap";
+  test::impairment imp;
+  imp.loss = 0.20;
+  imp.duplicate = 0.10;
+  imp.max_delay_ms = 30;
+  imp.seed = 20261125;
+  std::size_t tunnels_failed = 0;
+  {
+    test::udp_proxy proxy{lns.local(0).port, imp, pcap};
+    // More retransmissions than the default 5: the link loses a fifth of the
+    // messages and of their acknowledgements.
+    io::daemon lac{lac_settings(proxy.port(), "s3cret", 100, 2, 2, "  retransmit-count: 10\n")};
+    lac.start();
+    auto p = place_calls(lac, 1000);
+    EXPECT_EQ(p.established, 1000u) << p.last_failure;
+    EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_established.load() == 1000; }, 60s));
+    tunnels_failed = lac.ctx().stats.tunnels_failed.load() + lns.ctx().stats.tunnels_failed.load();
+    EXPECT_EQ(tunnels_failed, 0u);
+    EXPECT_GT(proxy.dropped(), 100u);
+    EXPECT_GT(proxy.duplicated(), 50u);
+    EXPECT_GT(lac.ctx().stats.tunnels_established.load(), 0u);
+    std::printf("[ measure  ] impaired: %llu forwarded, %llu dropped, %llu duplicated\n",
+                static_cast<unsigned long long>(proxy.forwarded()), static_cast<unsigned long long>(proxy.dropped()),
+                static_cast<unsigned long long>(proxy.duplicated()));
+    EXPECT_TRUE(lac.shutdown());
+    EXPECT_TRUE(eventually([&] { return lns.ctx().stats.tunnels_active.load() == 0; }, 60s));
+  }
+  EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 0);
+  EXPECT_EQ(lns.tunnel_ids_in_use(), 0u);
+  lns.shutdown();
+  EXPECT_GT(tshark_frames_without_malformed(pcap), 1000);
+  std::remove(pcap.c_str());
 }
 
 }  // namespace
