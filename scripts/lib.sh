@@ -10,9 +10,9 @@ BRAS_BUILD_PACKAGES=(
   libyaml-cpp-dev libssl-dev libcli11-dev
 )
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
-# clang + compiler-rt (libFuzzer).
+# clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns).
 BRAS_TEST_PACKAGES=(
-  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev
+  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev xl2tpd iproute2
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
