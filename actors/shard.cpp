@@ -86,6 +86,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         a.peer = in.dgram.peer;
         a.key = in.key;
         auto t = spawn_tunnel(self->system(), std::move(a));
+        self->link_to(t);  // the shard's end (shutdown) takes its tunnels with it
         st.tunnels[*id] = t;
         st.by_key[in.key] = *id;
         self->send(t, std::move(in));
@@ -110,6 +111,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         a.destination = destination;
         a.lac = std::move(lac);
         auto t = spawn_tunnel(self->system(), std::move(a));
+        self->link_to(t);
         st.tunnels[*id] = t;
         return {*id, t};
       },

@@ -464,6 +464,7 @@ struct tunnel_data {
     sa.local_id = *id;
     sa.peer_id = *icrq.assigned_session_id;
     auto actor = spawn_session(self->system(), std::move(sa));
+    self->link_to(actor);  // a tunnel killed (not closed) takes its sessions with it
     sessions[*id] = {actor, *icrq.assigned_session_id};
     by_peer_id[*icrq.assigned_session_id] = *id;
     self->send(actor, session_control{std::move(icrq)});
@@ -498,6 +499,7 @@ struct tunnel_data {
     sa.call = std::move(c.call);
     sa.requester = c.requester;
     auto actor = spawn_session(self->system(), std::move(sa));
+    self->link_to(actor);
     sessions[*id] = {actor, 0};
     self->send(actor, up_atom::value);
   }

@@ -50,12 +50,16 @@ daemon::~daemon() {
   if (work_) work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
+  // Shards are linked to their tunnels, tunnels to their sessions: this ends
+  // every actor, and with them their references to the context.
   for (auto& s : ctx_->shards) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(acceptor_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(lac_, caf::exit_reason::user_shutdown);
-  ctx_->shards.clear();
   acceptor_ = nullptr;
   lac_ = nullptr;
+  system_->await_all_actors_done();
+  ctx_->shards.clear();
+  ctx_->tx.reset();
 }
 
 void daemon::start() {

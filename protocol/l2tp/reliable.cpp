@@ -44,10 +44,11 @@ void reliable_channel::acknowledge(std::uint16_t nr, time_point now) {
     progressed = true;
   }
   if (!progressed) return;
+  timeouts_without_progress_ = 0;
   if (in_flight_.empty()) {
     retransmit_at_.reset();
   } else {
-    retransmit_at_ = now + timeout_for(in_flight_.front().attempts);
+    retransmit_at_ = now + timeout_for(1);
   }
 }
 
@@ -97,19 +98,23 @@ void reliable_channel::on_timer(time_point now, std::vector<outbound_frame>& out
   if (ack_at_ && now >= *ack_at_) send_ack_now(out);
   if (!retransmit_at_ || now < *retransmit_at_ || in_flight_.empty()) return;
   ++stats_.ack_timeouts;
-  if (in_flight_.front().attempts > cfg_.max_retransmits) {
+  // The retry budget counts timeouts in a row with no acknowledgement at all:
+  // with go-back-N every timeout resends the whole window, so counting per
+  // message would charge a message for its predecessors' losses.
+  if (timeouts_without_progress_ >= cfg_.max_retransmits) {
     failed_ = true;
     retransmit_at_.reset();
     ack_at_.reset();
     return;
   }
+  ++timeouts_without_progress_;
   for (auto& p : in_flight_) {
     ++p.attempts;
     out.push_back({p.ns, next_nr_, p.avps, true, p.session_id});
     ++stats_.retransmissions;
   }
   ack_at_.reset();
-  retransmit_at_ = now + timeout_for(in_flight_.front().attempts);
+  retransmit_at_ = now + timeout_for(timeouts_without_progress_ + 1);
 }
 
 std::optional<time_point> reliable_channel::next_deadline() const noexcept {

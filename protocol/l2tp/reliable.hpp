@@ -7,9 +7,10 @@
 //   bounded out-of-order buffer; duplicates are dropped and acknowledged.
 // - An explicit ZLB acknowledgement goes out after `ack_delay` unless a
 //   message we send first carries the Nr.
-// - Retransmission of everything in flight with exponential back-off from
-//   `initial_timeout` capped at `max_timeout`; after `max_retransmits`
-//   unanswered retransmissions the channel is failed (tear the tunnel down).
+// - Retransmission of everything in flight (go-back-N) with exponential
+//   back-off from `initial_timeout` capped at `max_timeout`; after
+//   `max_retransmits` timeouts in a row with no acknowledgement the channel
+//   is failed (tear the tunnel down).
 #pragma once
 
 #include <chrono>
@@ -147,6 +148,7 @@ class reliable_channel {
   std::optional<time_point> retransmit_at_;
   std::optional<time_point> ack_at_;
   time_point last_receive_{};
+  unsigned timeouts_without_progress_ = 0;
   bool failed_ = false;
   reliable_stats stats_;
 };

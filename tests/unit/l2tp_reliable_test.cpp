@@ -146,6 +146,28 @@ TEST_F(Reliable, AckStopsRetransmissionAndRestartsTheTimerForTheNext) {
   EXPECT_FALSE(ch.next_deadline());
 }
 
+// A steady stream over a link that loses every third first transmission:
+// each timeout resends the window, but acknowledgements keep arriving, so
+// the budget of consecutive timeouts is never used up.
+TEST_F(Reliable, RetryBudgetCountsTimeoutsWithoutProgressNotPerMessage) {
+  reliable_config cfg;
+  cfg.max_retransmits = 2;
+  reliable_channel ch{cfg};
+  ch.set_peer_window(8);
+  time_point t = t0;
+  std::uint16_t acked = 0;
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 4; ++i) ch.send(msg(1), t, out);
+    out.clear();
+    t = *ch.next_deadline();
+    ch.on_timer(t, out);  // the front was lost: everything in flight goes again
+    ASSERT_FALSE(ch.failed()) << "round " << round;
+    acked = static_cast<std::uint16_t>(acked + 2);  // then half the window is acknowledged
+    ch.receive(0, acked, {}, t, delivered, out);
+  }
+  EXPECT_FALSE(ch.failed());
+}
+
 TEST_F(Reliable, IgnoresAnAckForWhatWasNeverSent) {
   reliable_channel ch;
   ch.send(msg(1), t0, out);
