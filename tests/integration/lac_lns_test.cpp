@@ -3,6 +3,9 @@
 // ID back in its pool.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +17,7 @@
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
 #include "io/daemon.hpp"
+#include "protocol/l2tp/message.hpp"
 #include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
@@ -35,7 +39,8 @@ std::string timers() {
          "  shutdown-timeout: 10\n";
 }
 
-config::settings lns_settings(const std::string& secret, unsigned threads = 2, unsigned shards = 2) {
+config::settings lns_settings(const std::string& secret, unsigned threads = 2, unsigned shards = 2,
+                              const std::string& group_extra = "", const std::string& client_extra = "") {
   return settings_from("runtime: {threads: " + std::to_string(threads) + ", shards: " + std::to_string(shards) +
                        "}\nlog: {level: warn}\n"
                        "l2tp:\n  host-name: lns-under-test\n" +
@@ -43,13 +48,15 @@ config::settings lns_settings(const std::string& secret, unsigned threads = 2, u
                        "  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
                        "  tunnel-groups:\n"
                        "    - name: g\n"
-                       "      hello-interval: 0\n"
+                       "      hello-interval: 0\n" +
+                       group_extra +
                        "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.0/8], secret: \"" +
-                       secret + "\"}]\n");
+                       secret + "\"" + client_extra + "}]\n");
 }
 
 config::settings lac_settings(std::uint16_t lns_port, const std::string& secret, unsigned max_sessions,
-                              unsigned threads = 2, unsigned shards = 2, const std::string& extra = "") {
+                              unsigned threads = 2, unsigned shards = 2, const std::string& extra = "",
+                              const std::string& dest_extra = "") {
   return settings_from("runtime: {threads: " + std::to_string(threads) + ", shards: " + std::to_string(shards) +
                        "}\nlog: {level: warn}\n"
                        "l2tp:\n  host-name: lac-under-test\n  destination-lockout: 1\n" +
@@ -58,7 +65,7 @@ config::settings lac_settings(std::uint16_t lns_port, const std::string& secret,
                        "  destinations:\n"
                        "    - {name: lns, address: 127.0.0.1, port: " +
                        std::to_string(lns_port) + ", secret: \"" + secret +
-                       "\", hello-interval: 0, max-sessions: " + std::to_string(max_sessions) + "}\n");
+                       "\", hello-interval: 0, max-sessions: " + std::to_string(max_sessions) + dest_extra + "}\n");
 }
 
 /// Waits until `pred` holds or `limit` passes.
@@ -142,10 +149,15 @@ TEST(LacLns, WrongSecretIsRefused) {
   lns.shutdown();
 }
 
+int tshark_frames_without_malformed(const std::string& pcap);
+
 TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
   io::daemon lns{lns_settings("s3cret")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 100)};
+  // A transparent proxy records the run for tshark.
+  std::string pcap = "/tmp/bras-1000-" + std::to_string(::getpid()) + ".pcap";
+  auto proxy = std::make_unique<test::udp_proxy>(lns.local(0).port, test::impairment{}, pcap);
+  io::daemon lac{lac_settings(proxy->port(), "s3cret", 100)};
   lac.start();
   auto t0 = std::chrono::steady_clock::now();
   auto p = place_calls(lac, 1000);
@@ -165,6 +177,77 @@ TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
   EXPECT_EQ(lns.ctx().stats.sessions_destroyed.load(), 1000u);
   EXPECT_EQ(lns.tunnel_ids_in_use(), 0u);
   EXPECT_EQ(lac.tunnel_ids_in_use(), 0u);
+  lns.shutdown();
+  proxy.reset();
+  EXPECT_GT(tshark_frames_without_malformed(pcap), 3000);
+  std::remove(pcap.c_str());
+}
+
+TEST(LacLns, SessionLimitPerTunnelRefusesTheRest) {
+  io::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-sessions-per-tunnel: 5")};
+  lns.start();
+  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
+  lac.start();
+  auto p = place_calls(lac, 10);
+  EXPECT_EQ(p.established, 5u);
+  EXPECT_EQ(p.failed, 5u);
+  EXPECT_EQ(lns.ctx().stats.sessions_refused.load(), 5u);
+  EXPECT_EQ(lac.ctx().stats.tunnels_established.load(), 1u);
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.sessions_active.load() == 5; }));
+  lac.shutdown();
+  lns.shutdown();
+}
+
+TEST(LacLns, HiddenAvpsBothWays) {
+  io::daemon lns{lns_settings("s3cret", 2, 2, "      hide-avps: true\n")};
+  lns.start();
+  std::string pcap = "/tmp/bras-hidden-" + std::to_string(::getpid()) + ".pcap";
+  auto proxy = std::make_unique<test::udp_proxy>(lns.local(0).port, test::impairment{}, pcap);
+  io::daemon lac{lac_settings(proxy->port(), "s3cret", 0, 2, 2, "", ", hide-avps: true")};
+  lac.start();
+  auto p = place_calls(lac, 20);
+  EXPECT_EQ(p.established, 20u) << p.last_failure;
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_established.load() == 20; }));
+  EXPECT_EQ(lns.ctx().stats.rx_malformed.load(), 0u);
+  lac.shutdown();
+  lns.shutdown();
+  proxy.reset();
+  // Every ICRQ carried its Calling Number hidden (RFC 2661 4.3).
+  std::string cmd = "tshark -n -r '" + pcap + "' -Y 'l2tp.avp.hidden == 1 && l2tp.avp.message_type == 10' 2>/dev/null | wc -l";
+  FILE* f = popen(cmd.c_str(), "r");
+  int hidden_icrqs = 0;
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(std::fscanf(f, "%d", &hidden_icrqs), 1);
+  pclose(f);
+  EXPECT_GE(hidden_icrqs, 20);
+  std::remove(pcap.c_str());
+}
+
+TEST(LacLns, DatagramsFromAnotherAddressOrPortAreDroppedAndCounted) {
+  io::daemon lns{lns_settings("s3cret")};
+  lns.start();
+  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
+  lac.start();
+  auto p = place_calls(lac, 1);
+  ASSERT_EQ(p.established, 1u);
+  // A HELLO for the LNS's tunnel from a socket that is not the LAC's. The
+  // first tunnel ID is 1 (shard 1) or 2 (shard 0): send to both.
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(lns.local(0).port);
+  for (std::uint16_t tid : {1, 2}) {
+    auto hello = l2tp::encode_control_packet(tid, 0, 1, 1, l2tp::make_message(l2tp::message_type::hello));
+    ::sendto(fd, hello.data(), hello.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  }
+  ::close(fd);
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.rx_wrong_peer.load() == 1; }))
+      << "exactly one of tunnel IDs 1 and 2 exists: its HELLO from a stranger is counted";
+  EXPECT_EQ(lns.ctx().stats.rx_unknown_tunnel.load(), 1u);
+  EXPECT_EQ(lns.ctx().stats.tunnels_failed.load(), 0u);
+  EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 1);
+  lac.shutdown();
   lns.shutdown();
 }
 

@@ -51,27 +51,6 @@ $N tshark -q -n -i lo -f 'udp port 1701' -w "$work/run.pcap" 2>"$work/tshark.log
 pids+=($!)
 wait_for "$work/tshark.log" "Capturing on" 10 || fail "tshark did not start"
 
-# ---------------------------------------------------------------- brasd LNS
-cat > "$work/lns.yaml" <<YAML
-log: {level: debug}
-l2tp:
-  host-name: brasd-lns
-  retransmit-initial-ms: 200
-  retransmit-max-ms: 400
-  retransmit-count: 3
-  shutdown-timeout: 5
-  local-gateways: [{name: lo, address: 127.0.0.1, port: 1701}]
-  tunnel-groups:
-    - name: xl2tpd
-      hello-interval: 2
-      clients: [{host-name: lac-xl2tpd, allowed-sources: [127.0.0.0/8], secret: tunnelsecret}]
-YAML
-"$brasd" --check-config "$work/lns.yaml" >/dev/null || fail "config rejected"
-$N "$brasd" --config "$work/lns.yaml" 2>"$work/brasd-lns.log" &
-brasd_pid=$!
-pids+=($brasd_pid)
-wait_for "$work/brasd-lns.log" "brasd-started" 10 || fail "brasd did not start"
-
 xl2tpd_lac() {  # name secret [challenge]
   mkdir -p "$work/$1"
   printf '*\t*\t%s\n' "$2" > "$work/$1/secrets"
@@ -94,6 +73,40 @@ CONF
   pids+=($!)
   echo $!
 }
+
+# ------------------------------------------------- brasd on its embedded default
+$N "$brasd" 2>"$work/brasd-default.log" &
+default_pid=$!
+pids+=($default_pid)
+wait_for "$work/brasd-default.log" "brasd-started" 10 || fail "brasd did not start on its default"
+lac_pid=$(xl2tpd_lac plain "" no)
+wait_for "$work/brasd-default.log" "tunnel-established tunnel=[0-9]+ peer=127.0.0.2:1701" 15 ||
+  fail "the embedded default does not accept a loopback LAC"
+kill "$lac_pid"; kill -TERM "$default_pid"; wait "$default_pid" || fail "brasd (default) exit status"
+sleep 0.5
+echo "ok 0 - brasd with no configuration file: an LNS on 127.0.0.1:1701 accepting loopback LACs"
+
+# ---------------------------------------------------------------- brasd LNS
+cat > "$work/lns.yaml" <<YAML
+log: {level: debug}
+l2tp:
+  host-name: brasd-lns
+  retransmit-initial-ms: 200
+  retransmit-max-ms: 400
+  retransmit-count: 3
+  shutdown-timeout: 5
+  local-gateways: [{name: lo, address: 127.0.0.1, port: 1701}]
+  tunnel-groups:
+    - name: xl2tpd
+      hello-interval: 2
+      clients: [{host-name: lac-xl2tpd, allowed-sources: [127.0.0.0/8], secret: tunnelsecret}]
+YAML
+"$brasd" --check-config "$work/lns.yaml" >/dev/null || fail "config rejected"
+$N "$brasd" --config "$work/lns.yaml" 2>"$work/brasd-lns.log" &
+brasd_pid=$!
+pids+=($brasd_pid)
+wait_for "$work/brasd-lns.log" "brasd-started" 10 || fail "brasd did not start"
+
 
 lac_pid=$(xl2tpd_lac good tunnelsecret)
 wait_for "$work/brasd-lns.log" "tunnel-established tunnel=[0-9]+ peer=127.0.0.2:1701" 15 || fail "no tunnel with xl2tpd"
@@ -173,4 +186,4 @@ for t in 1 2 3 4 10 11 12 14; do
   echo " $types " | grep -q " $t " || fail "message type $t missing from the capture ($types)"
 done
 echo "ok 6 - tshark: $(tshark -n -r "$work/run.pcap" 2>/dev/null | wc -l) packets, none malformed; types: $types"
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# brasd's command line: --version, --print-default-config, --check-config
+# (exit 0, or 2 with file:line: key: reason), a bad --config fails fast.
+# usage: brasd_options.sh BRASD
+set -euo pipefail
+brasd=$1
+work=$(mktemp -d /tmp/bras-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$brasd" --version | grep -qE '^brasd [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+echo "ok 1 - --version"
+
+"$brasd" --print-default-config > "$work/default.yaml"
+grep -q "127.0.0.1" "$work/default.yaml" || fail "default config lacks the loopback gateway"
+"$brasd" --check-config "$work/default.yaml" > "$work/out" || fail "the embedded default does not pass --check-config"
+echo "ok 2 - the printed default passes --check-config"
+
+printf 'runtime:\n  threads: 0\n' > "$work/bad.yaml"
+rc=0; "$brasd" --check-config "$work/bad.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "--check-config on a bad file exited $rc, not 2"
+grep -qF "$work/bad.yaml:2: runtime.threads: must be between 1 and 256" "$work/err" || fail "message: $(cat "$work/err")"
+echo "ok 3 - --check-config names file, line, key and reason, exit 2"
+
+printf 'l2tp:\n  local-gateways:\n    - {address: 127.0.0.1, prot: 1701}\n' > "$work/typo.yaml"
+rc=0; timeout 10 "$brasd" --config "$work/typo.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "brasd started on a config with a typo (exit $rc)"
+grep -qF "typo.yaml:3: l2tp.local-gateways[0].prot: unknown key" "$work/err" || fail "message: $(cat "$work/err")"
+echo "ok 4 - a typo in --config fails fast with exit 2"
+
+rc=0; "$brasd" --config "$work/missing.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "cannot read" "$work/err" || fail "missing file: exit $rc"
+echo "ok 5 - a missing --config file fails with exit 2"
+echo "5 passed, 0 failed"
