@@ -59,6 +59,7 @@ struct context {
   config::settings cfg;
   std::shared_ptr<transport> tx;
   std::vector<caf::actor> shards;
+  caf::actor lac;  ///< the LAC controller (tie-breaking asks it)
   counters stats;
   std::shared_ptr<spdlog::logger> log;  ///< "l2tp"
   log_limiter malformed_log;

@@ -15,6 +15,8 @@ struct lac_tunnel {
   caf::actor actor;
   std::size_t calls = 0;  ///< placed and not yet cleared
   bool established = false;
+  std::uint64_t tie_breaker = 0;
+  bool tie_lost = false;  ///< dropped for the peer's tunnel: not a reason to lock the destination out
 };
 
 struct destination_state {
@@ -94,12 +96,13 @@ struct lac_data {
     auto& ds = destinations[d];
     ++ds.opening;
     const auto& shard = ctx->shards[next_shard++ % ctx->shards.size()];
-    self->request(shard, caf::infinite, open_tunnel_atom::value, d, caf::actor{self})
+    auto tie_breaker = std::uniform_int_distribution<std::uint64_t>{}(rng);
+    self->request(shard, caf::infinite, open_tunnel_atom::value, d, caf::actor{self}, tie_breaker)
         .then(
-            [this, d](std::uint16_t id, caf::actor t) {
+            [this, d, tie_breaker](std::uint16_t id, caf::actor t) {
               auto& dest = destinations[d];
               --dest.opening;
-              dest.tunnels.push_back({id, t, 0, false});
+              dest.tunnels.push_back({id, t, 0, false, tie_breaker});
               auto waiting = std::move(dest.waiting);
               dest.waiting.clear();
               for (auto& [c, r] : waiting) place(std::move(c), std::move(r));
@@ -161,13 +164,32 @@ caf::behavior lac_behavior(caf::stateful_actor<lac_data>* self, context_ptr ctx)
         st.call_done(c.call_id);
         if (requester) self->send(requester, std::move(c));
       },
+      // RFC 2661 §4.4.3: the peer's SCCRQ crossed ours. The lower Tie
+      // Breaker wins; the loser drops the tunnel it initiated.
+      [self](tie_atom, std::uint32_t peer_address, std::uint64_t theirs) -> tie_verdict {
+        auto& st = self->state;
+        for (std::size_t d = 0; d < st.destinations.size(); ++d) {
+          const auto& dest = st.ctx->cfg.l2tp.destinations[d];
+          auto address = config::parse_ipv4(dest.address);
+          if (!address || *address != peer_address) continue;
+          for (auto& t : st.destinations[d].tunnels) {
+            if (t.established) continue;
+            if (t.tie_breaker < theirs) return tie_verdict::we_win;
+            st.ctx->log->info("lac-tie-lost tunnel={} ours={} theirs={}", t.id, t.tie_breaker, theirs);
+            t.tie_lost = true;
+            self->send(t.actor, close_atom::value);
+            return t.tie_breaker == theirs ? tie_verdict::both_lose : tie_verdict::we_lose;
+          }
+        }
+        return tie_verdict::no_contest;
+      },
       [self](const tunnel_gone& g) {
         auto& st = self->state;
         for (std::size_t d = 0; d < st.destinations.size(); ++d) {
           auto& ts = st.destinations[d].tunnels;
           for (auto it = ts.begin(); it != ts.end(); ++it) {
             if (it->id != g.local_tunnel_id) continue;
-            if (!it->established) {
+            if (!it->established && !it->tie_lost) {
               // It never came up: skip this destination for a while.
               st.destinations[d].locked_until = now() + st.ctx->cfg.l2tp.destination_lockout;
               st.ctx->log->warn("lac-destination-locked-out destination={} seconds={}",

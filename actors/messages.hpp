@@ -101,6 +101,14 @@ struct call_cleared {
   std::uint16_t local_session_id = 0;
 };
 
+/// LNS tunnel -> LAC controller (RFC 2661 §4.4.3): an SCCRQ with this Tie
+/// Breaker arrived from `peer`; do we have a tunnel to it being set up?
+using tie_atom = caf::atom_constant<caf::atom("tie")>;
+
+/// The answer: proceed, refuse the peer's SCCRQ (ours wins), or both lost
+/// (equal values: both attempts are dropped).
+enum class tie_verdict : std::uint8_t { no_contest, we_win, we_lose, both_lose };
+
 /// How many objects of each kind a shard owns (for tests and drain checks).
 struct shard_counts {
   std::size_t tunnels = 0;
@@ -121,3 +129,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)

@@ -92,7 +92,8 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         self->send(t, std::move(in));
       },
       // The LAC controller asks for a new tunnel to a destination.
-      [self](open_tunnel_atom, std::size_t destination, caf::actor lac) -> caf::result<std::uint16_t, caf::actor> {
+      [self](open_tunnel_atom, std::size_t destination, caf::actor lac,
+             std::uint64_t tie_breaker) -> caf::result<std::uint16_t, caf::actor> {
         auto& st = self->state;
         auto id = st.shutting_down ? std::nullopt : st.allocate();
         if (!id) return caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
@@ -110,6 +111,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
         a.destination = destination;
         a.lac = std::move(lac);
+        a.tie_breaker = tie_breaker;
         auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);
         st.tunnels[*id] = t;

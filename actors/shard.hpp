@@ -12,6 +12,7 @@
 namespace bras::actors {
 
 using open_tunnel_atom = caf::atom_constant<caf::atom("open_tun")>;  ///< lac -> shard: new LAC tunnel
+                                                                     ///< (destination, lac, tie breaker)
 
 /// Spawns shard `index` of `ctx->cfg.shards`. `lac` receives LAC tunnels' ends.
 caf::actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index);

@@ -56,6 +56,7 @@ struct tunnel_data {
   std::optional<wire::md5_digest> response_to_peer;  ///< for the peer's Challenge
   stop_reason stop;
   bool shutting_down = false;
+  bool tie_pending = false;  ///< waiting for the LAC controller's tie-break verdict
 
   id_pool session_ids;
   std::unordered_map<std::uint16_t, session_entry> sessions;
@@ -107,6 +108,7 @@ struct tunnel_data {
     m.vendor_name = vendor_name;
     m.assigned_tunnel_id = args.local_id;
     m.receive_window_size = receive_window;
+    if (type == message_type::sccrq && args.tie_breaker != 0) m.tie_breaker = args.tie_breaker;
     if (!secret.empty()) {
       our_challenge.resize(16);
       if (!wire::random_bytes(our_challenge)) our_challenge.assign(16, std::byte{0x33});
@@ -238,6 +240,7 @@ struct tunnel_data {
   }
 
   void on_message(l2tp::inbound_message& in) {
+    if (tie_pending) return;  // the peer cannot send more before our SCCRP
     if (args.role == tunnel_role::lns && state == tunnel_state::idle) select_client(in.avps);
     l2tp::decode_options opts;
     if (!secret.empty()) opts.secret = secret;
@@ -267,6 +270,9 @@ struct tunnel_data {
       case message_type::sccrp: return on_sccrp(*m);
       case message_type::scccn: return on_scccn(*m);
       case message_type::stopccn:
+        // A StopCCN names its sender's tunnel: our acks need it even when no
+        // SCCRP ever told us (a refused SCCRQ).
+        if (peer_tunnel_id == 0 && m->assigned_tunnel_id) peer_tunnel_id = *m->assigned_tunnel_id;
         ctx->log->info("tunnel-stopccn-received tunnel={} result={}", args.local_id,
                        m->result ? m->result->result : 0);
         return apply(tunnel_event::recv_stopccn);
@@ -363,6 +369,30 @@ struct tunnel_data {
     }
     if (!accept_peer_parameters(m)) {
       ctx->stats.tunnels_refused.fetch_add(1);
+      return;
+    }
+    if (m.tie_breaker && ctx->lac) {
+      // Our LAC may be dialling this peer right now: ask who keeps its tunnel.
+      tie_pending = true;
+      self->request(ctx->lac, std::chrono::seconds{5}, tie_atom::value, args.peer.address, *m.tie_breaker)
+          .then(
+              [this](tie_verdict v) {
+                tie_pending = false;
+                if (state != tunnel_state::idle) return;
+                if (v == tie_verdict::we_win || v == tie_verdict::both_lose) {
+                  ctx->stats.tunnels_refused.fetch_add(1);
+                  fail(tunnel_event::recv_sccrq_bad, l2tp::stopccn_result::already_exists, std::nullopt, "");
+                } else {
+                  apply(tunnel_event::recv_sccrq_ok);
+                }
+                after_event();
+              },
+              [this](caf::error&) {
+                tie_pending = false;
+                if (state != tunnel_state::idle) return;
+                apply(tunnel_event::recv_sccrq_ok);
+                after_event();
+              });
       return;
     }
     apply(tunnel_event::recv_sccrq_ok);

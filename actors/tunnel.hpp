@@ -26,6 +26,7 @@ struct tunnel_args {
   std::optional<tunnel_key> key;  ///< LNS: the key the shard registered the tunnel under
   std::size_t destination = 0;    ///< LAC: index into l2tp.destinations
   caf::actor lac;                 ///< LAC: the controller to tell about sessions and the tunnel's end
+  std::uint64_t tie_breaker = 0;  ///< LAC: our Tie Breaker AVP value (RFC 2661 §4.4.3)
 };
 
 /// Spawns a tunnel actor. LAC tunnels start dialling at once.

@@ -43,6 +43,7 @@ daemon::daemon(config::settings cfg) {
   }
   acceptor_ = actors::spawn_acceptor(*system_, ctx_);
   lac_ = actors::spawn_lac(*system_, ctx_);
+  ctx_->lac = lac_;
   udp_->start(ctx_, acceptor_, ctx_->shards);
 }
 
@@ -59,6 +60,7 @@ daemon::~daemon() {
   lac_ = nullptr;
   system_->await_all_actors_done();
   ctx_->shards.clear();
+  ctx_->lac = nullptr;
   ctx_->tx.reset();
 }
 

@@ -272,6 +272,17 @@ std::string counters(const io::daemon& d) {
   return out;
 }
 
+/// A daemon that is LNS for `peer_host` and LAC towards `lns_port`.
+config::settings dual_role(const std::string& host, const std::string& peer_host, std::uint16_t lns_port,
+                           std::uint16_t own_port) {
+  return settings_from("log: {level: warn}\nl2tp:\n  host-name: " + host + "\n  destination-lockout: 1\n" + timers() +
+                       "  local-gateways: [{name: lo, address: 127.0.0.1, port: " + std::to_string(own_port) + "}]\n"
+                       "  tunnel-groups:\n    - name: g\n      hello-interval: 0\n"
+                       "      clients: [{host-name: " + peer_host + ", secret: s3cret}]\n"
+                       "  destinations: [{name: peer, address: 127.0.0.1, port: " + std::to_string(lns_port) +
+                       ", secret: s3cret, hello-interval: 0}]\n");
+}
+
 /// tshark reads `pcap`: no malformed packet; returns the number of frames.
 int tshark_frames_without_malformed(const std::string& pcap) {
   std::string cmd = "tshark -n -r '" + pcap + "' -T fields -e frame.number -e _ws.malformed -e _ws.expert.severity "
@@ -288,6 +299,53 @@ int tshark_frames_without_malformed(const std::string& pcap) {
   }
   pclose(p);
   return frames;
+}
+
+// RFC 2661 §4.4.3: two boxes dial each other at the same moment. Proxies
+// delay every message by 50 ms, so both SCCRQs cross on the wire; the lower
+// Tie Breaker keeps its tunnel, the other is refused (StopCCN 3) and dropped.
+TEST(LacLns, CrossingSccrqsAreResolvedByTheTieBreaker) {
+  auto free_port = [] {
+    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+  };
+  std::uint16_t port_a = free_port(), port_b = free_port();
+  test::impairment slow;
+  slow.min_delay_ms = 50;
+  slow.max_delay_ms = 50;
+  test::udp_proxy to_a{port_a, slow}, to_b{port_b, slow};
+  io::daemon a{dual_role("box-a", "box-b", to_b.port(), port_a)};
+  io::daemon b{dual_role("box-b", "box-a", to_a.port(), port_b)};
+  a.start();
+  b.start();
+  caf::scoped_actor self_a{a.system()}, self_b{b.system()};
+  actors::call_request ca, cb;
+  ca.call_id = 1;
+  cb.call_id = 2;
+  self_a->send(a.lac(), ca);
+  self_b->send(b.lac(), cb);
+  std::size_t established = 0, failed = 0;
+  for (auto* s : {&self_a, &self_b}) {
+    (*s)->receive([&](const actors::call_result& r) { r.established ? ++established : ++failed; },
+                  caf::after(std::chrono::seconds{20}) >> [] {});
+  }
+  EXPECT_EQ(established, 1u);
+  EXPECT_EQ(failed, 1u);
+  // One tunnel survives: established at its LAC and at its LNS end.
+  EXPECT_TRUE(eventually([&] {
+    return a.ctx().stats.tunnels_active.load() + b.ctx().stats.tunnels_active.load() == 2;
+  }));
+  EXPECT_EQ(a.ctx().stats.tunnels_established.load() + b.ctx().stats.tunnels_established.load(), 2u);
+  EXPECT_EQ(a.ctx().stats.tunnels_refused.load() + b.ctx().stats.tunnels_refused.load(), 1u);
+  a.shutdown();
+  b.shutdown();
 }
 
 // 20% loss, duplication and reordering on the control path in both

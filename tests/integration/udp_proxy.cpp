@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
@@ -56,7 +57,7 @@ void udp_proxy::loop() {
   std::multimap<clock::time_point, pending> queue;
   std::mt19937 rng{imp_.seed};
   std::uniform_real_distribution<double> coin{0, 1};
-  std::uniform_int_distribution<int> delay{0, imp_.max_delay_ms};
+  std::uniform_int_distribution<int> delay{imp_.min_delay_ms, std::max(imp_.min_delay_ms, imp_.max_delay_ms)};
   sockaddr_in client{};
   bool have_client = false;
   std::unique_ptr<pcap_writer> pcap;
