@@ -108,6 +108,16 @@ struct session_data {
 
   void on_control(l2tp::control_message& m) {
     auto st = m.check();
+    if (const auto* u = m.unknown_mandatory(); u != nullptr && m.type != message_type::cdn) {
+      // RFC 2661 §4.1: an unrecognized M-bit AVP in a session message clears the session.
+      cdn_result = {l2tp::cdn_result::general_error, l2tp::error_code::unknown_mandatory_avp,
+                    "unknown mandatory AVP type " + std::to_string(u->type)};
+      ctx->stats.sessions_refused.fetch_add(1);
+      return apply(m.type == message_type::icrq   ? session_event::recv_icrq_bad
+                   : m.type == message_type::icrp ? session_event::recv_icrp_bad
+                   : m.type == message_type::iccn ? session_event::recv_iccn_bad
+                                                  : session_event::local_close);
+    }
     switch (m.type) {
       case message_type::icrq:
         if (!st) return refuse(session_event::recv_icrq_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});

@@ -317,6 +317,12 @@ struct tunnel_data {
 
   /// Common SCCRQ/SCCRP checks; records what the peer told us.
   bool accept_peer_parameters(const l2tp::control_message& m) {
+    if (const auto* u = m.unknown_mandatory()) {
+      // RFC 2661 §4.1: an unrecognized AVP with the M bit set clears the tunnel.
+      fail(setup_failure_event(), l2tp::stopccn_result::general_error, l2tp::error_code::unknown_mandatory_avp,
+           "unknown mandatory AVP vendor " + std::to_string(u->vendor) + " type " + std::to_string(u->type));
+      return false;
+    }
     if (auto st = m.check(); !st) {
       fail(setup_failure_event(), l2tp::stopccn_result::general_error, l2tp::error_code::vendor_error,
            std::string{st.err().reason});

@@ -301,6 +301,92 @@ int tshark_frames_without_malformed(const std::string& pcap) {
   return frames;
 }
 
+/// A scripted peer: one UDP socket on loopback speaking raw L2TP.
+class scripted_peer {
+ public:
+  explicit scripted_peer(std::uint16_t lns_port) : fd_(::socket(AF_INET, SOCK_DGRAM, 0)) {
+    to_.sin_family = AF_INET;
+    to_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to_.sin_port = htons(lns_port);
+    timeval tv{3, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~scripted_peer() { ::close(fd_); }
+  void send(std::uint16_t tid, std::uint16_t sid, std::uint16_t ns, std::uint16_t nr,
+            const l2tp::control_message& m) {
+    auto b = l2tp::encode_control_packet(tid, sid, ns, nr, m);
+    ::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to_), sizeof to_);
+  }
+  /// The next non-ZLB control message, or nullopt after 3 s.
+  std::optional<l2tp::control_message> receive() {
+    std::vector<std::byte> buf(4096);
+    for (;;) {
+      auto n = ::recv(fd_, buf.data(), buf.size(), 0);
+      if (n <= 0) return std::nullopt;
+      auto p = l2tp::decode_packet({buf.data(), static_cast<std::size_t>(n)});
+      if (!p || p->payload.empty()) continue;
+      auto m = l2tp::decode_control(p->payload, p->payload_offset);
+      if (m) return *m;
+    }
+  }
+
+ private:
+  int fd_;
+  sockaddr_in to_{};
+};
+
+l2tp::control_message scripted_sccrq() {
+  auto m = l2tp::make_message(l2tp::message_type::sccrq);
+  m.protocol_version = l2tp::protocol_version_value{1, 0};
+  m.framing_capabilities = 3;
+  m.host_name = "lac-under-test";
+  m.assigned_tunnel_id = 77;
+  return m;
+}
+
+// RFC 2661 §4.1 and §6: an unknown AVP with the M bit, or a missing
+// mandatory AVP, gets StopCCN with the matching result and error codes.
+TEST(LacLns, UnknownMandatoryAvpAndMissingAvpAreRefused) {
+  io::daemon lns{lns_settings("")};
+  lns.start();
+  {
+    scripted_peer peer{lns.local(0).port};
+    auto m = scripted_sccrq();
+    m.unknown.push_back({true, false, 0, 200, wire::bytes{std::byte{1}}});
+    peer.send(0, 0, 0, 0, m);
+    auto reply = peer.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->type, l2tp::message_type::stopccn);
+    ASSERT_TRUE(reply->result);
+    EXPECT_EQ(reply->result->result, l2tp::stopccn_result::general_error);
+    EXPECT_EQ(reply->result->error, l2tp::error_code::unknown_mandatory_avp);
+  }
+  {
+    scripted_peer peer{lns.local(0).port};
+    auto m = scripted_sccrq();
+    m.framing_capabilities.reset();
+    peer.send(0, 0, 0, 0, m);
+    auto reply = peer.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->type, l2tp::message_type::stopccn);
+    ASSERT_TRUE(reply->result);
+    EXPECT_EQ(reply->result->result, l2tp::stopccn_result::general_error);
+    EXPECT_EQ(reply->result->message, "missing mandatory AVP Framing Capabilities (3)");
+  }
+  {
+    // An unknown AVP without the M bit is ignored: the tunnel comes up.
+    scripted_peer peer{lns.local(0).port};
+    auto m = scripted_sccrq();
+    m.unknown.push_back({false, false, 0, 200, wire::bytes{std::byte{1}}});
+    peer.send(0, 0, 0, 0, m);
+    auto reply = peer.receive();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->type, l2tp::message_type::sccrp);
+  }
+  EXPECT_EQ(lns.ctx().stats.tunnels_established.load(), 0u);
+  lns.shutdown();
+}
+
 // RFC 2661 §4.4.3: two boxes dial each other at the same moment. Proxies
 // delay every message by 50 ms, so both SCCRQs cross on the wire; the lower
 // Tie Breaker keeps its tunnel, the other is refused (StopCCN 3) and dropped.
