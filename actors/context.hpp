@@ -2,8 +2,8 @@
 // only), the transport, the shard handles, and counters (atomics: no locks).
 #pragma once
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -30,14 +30,14 @@ struct counters {
   std::atomic<std::uint64_t> tunnels_established{0};
   std::atomic<std::uint64_t> tunnels_refused{0};
   std::atomic<std::uint64_t> tunnel_auth_failures{0};
-  std::atomic<std::uint64_t> tunnels_failed{0};      ///< transport failure (retransmissions exhausted)
+  std::atomic<std::uint64_t> tunnels_failed{0};  ///< transport failure (retransmissions exhausted)
   std::atomic<std::uint64_t> tunnels_destroyed{0};
   std::atomic<std::uint64_t> sessions_created{0};
   std::atomic<std::uint64_t> sessions_established{0};
   std::atomic<std::uint64_t> sessions_refused{0};
   std::atomic<std::uint64_t> sessions_destroyed{0};
   std::atomic<std::uint64_t> fsm_protocol_errors{0};
-  std::atomic<std::int64_t> tunnels_active{0};       ///< created, not yet destroyed
+  std::atomic<std::int64_t> tunnels_active{0};  ///< created, not yet destroyed
   std::atomic<std::int64_t> sessions_active{0};
 };
 
@@ -74,6 +74,8 @@ struct context {
 using context_ptr = std::shared_ptr<context>;
 
 /// The steady clock actors use for protocol timers.
-inline l2tp::time_point now() { return l2tp::clock_type::now(); }
+inline l2tp::time_point now() {
+  return l2tp::clock_type::now();
+}
 
 }  // namespace bras::actors

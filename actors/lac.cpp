@@ -21,7 +21,7 @@ struct lac_tunnel {
 
 struct destination_state {
   std::vector<lac_tunnel> tunnels;
-  std::size_t opening = 0;                       ///< tunnel requests in flight
+  std::size_t opening = 0;                                   ///< tunnel requests in flight
   std::vector<std::pair<call_request, caf::actor>> waiting;  ///< calls for a tunnel being requested
   std::optional<l2tp::time_point> locked_until;
 };
@@ -34,7 +34,7 @@ struct lac_data {
   caf::stateful_actor<lac_data>* self;
   context_ptr ctx;
   std::vector<destination_state> destinations;
-  std::unordered_map<std::uint64_t, caf::actor> requesters;  ///< call_id -> who asked
+  std::unordered_map<std::uint64_t, caf::actor> requesters;      ///< call_id -> who asked
   std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;  ///< call_id -> tunnel
   std::size_t next_shard = 0;
   std::mt19937 rng{std::random_device{}()};
@@ -205,6 +205,8 @@ caf::behavior lac_behavior(caf::stateful_actor<lac_data>* self, context_ptr ctx)
 
 }  // namespace
 
-caf::actor spawn_lac(caf::actor_system& sys, context_ptr ctx) { return sys.spawn(lac_behavior, std::move(ctx)); }
+caf::actor spawn_lac(caf::actor_system& sys, context_ptr ctx) {
+  return sys.spawn(lac_behavior, std::move(ctx));
+}
 
 }  // namespace bras::actors

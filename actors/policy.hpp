@@ -19,9 +19,8 @@ struct client_match {
 
 /// The first client entry of a tunnel group serving `gateway_name` whose host
 /// name matches (exactly, or "*") and whose allowed sources contain `source`.
-[[nodiscard]] std::optional<client_match> match_client(const config::l2tp_settings& cfg,
-                                                       std::string_view gateway_name, std::uint32_t source,
-                                                       std::string_view host_name);
+[[nodiscard]] std::optional<client_match> match_client(const config::l2tp_settings& cfg, std::string_view gateway_name,
+                                                       std::uint32_t source, std::string_view host_name);
 
 /// Total number of client entries over all tunnel groups.
 [[nodiscard]] std::size_t client_count(const config::l2tp_settings& cfg) noexcept;

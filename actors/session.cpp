@@ -41,8 +41,8 @@ struct session_data {
         ctx->log->warn("session-unexpected-event tunnel={} session={} state={} event={}", args.local_tunnel_id,
                        args.local_id, l2tp::to_string(from), l2tp::to_string(e));
       }
-      if (a & act::send_cdn) cdn_result = {l2tp::cdn_result::general_error, l2tp::error_code::vendor_error,
-                                           "unexpected message"};
+      if (a & act::send_cdn)
+        cdn_result = {l2tp::cdn_result::general_error, l2tp::error_code::vendor_error, "unexpected message"};
     }
     if (a & act::send_icrq) {
       auto m = l2tp::make_message(message_type::icrq);
@@ -76,8 +76,8 @@ struct session_data {
     if (a & (act::start_ppp | act::call_up)) {
       was_established = true;
       ctx->stats.sessions_established.fetch_add(1);
-      ctx->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id,
-                      args.local_id, args.peer_id);
+      ctx->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
+                      args.peer_id);
       if (args.requester) {
         self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, ""});
       }
@@ -120,14 +120,17 @@ struct session_data {
     }
     switch (m.type) {
       case message_type::icrq:
-        if (!st) return refuse(session_event::recv_icrq_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
+        if (!st)
+          return refuse(session_event::recv_icrq_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
         return apply(session_event::recv_icrq_ok);
       case message_type::icrp:
-        if (!st) return refuse(session_event::recv_icrp_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
+        if (!st)
+          return refuse(session_event::recv_icrp_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
         if (m.assigned_session_id) args.peer_id = *m.assigned_session_id;
         return apply(session_event::recv_icrp_ok);
       case message_type::iccn:
-        if (!st) return refuse(session_event::recv_iccn_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
+        if (!st)
+          return refuse(session_event::recv_iccn_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
         return apply(session_event::recv_iccn_ok);
       case message_type::cdn:
         ctx->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
@@ -136,10 +139,8 @@ struct session_data {
       case message_type::wen:
       case message_type::sli:
       case message_type::csun:
-      case message_type::csurq:
-        return;  // informational; kept for the data plane and access-line issues
-      default:
-        return apply(session_event::recv_unexpected);
+      case message_type::csurq: return;  // informational; kept for the data plane and access-line issues
+      default: return apply(session_event::recv_unexpected);
     }
   }
 };

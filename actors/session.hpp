@@ -22,8 +22,8 @@ struct session_args {
   std::uint16_t local_id = 0;
   std::uint16_t peer_id = 0;  ///< LNS: from the ICRQ; LAC: learnt from the ICRP
   std::uint32_t call_serial = 0;
-  call_request call;         ///< LAC: what to put in ICRQ/ICCN
-  caf::actor requester;      ///< LAC: receives call_result / call_cleared
+  call_request call;     ///< LAC: what to put in ICRQ/ICCN
+  caf::actor requester;  ///< LAC: receives call_result / call_cleared
 };
 
 /// Spawns a session actor.

@@ -52,7 +52,7 @@ struct tunnel_data {
   unsigned max_sessions = 0;
   std::optional<std::size_t> client_index;  ///< counted in ctx->client_tunnels
   unsigned client_max_tunnels = 0;
-  wire::bytes our_challenge;                ///< sent to the peer; its response must match
+  wire::bytes our_challenge;                         ///< sent to the peer; its response must match
   std::optional<wire::md5_digest> response_to_peer;  ///< for the peer's Challenge
   stop_reason stop;
   bool shutting_down = false;
@@ -61,7 +61,7 @@ struct tunnel_data {
   id_pool session_ids;
   std::unordered_map<std::uint16_t, session_entry> sessions;
   std::unordered_map<std::uint16_t, std::uint16_t> by_peer_id;  ///< peer session ID -> ours
-  std::vector<open_call> waiting_calls;                          ///< LAC: calls queued before the tunnel is up
+  std::vector<open_call> waiting_calls;                         ///< LAC: calls queued before the tunnel is up
   std::uint32_t next_call_serial = 1;
 
   std::optional<l2tp::time_point> hold_until;
@@ -129,8 +129,8 @@ struct tunnel_data {
   void apply(tunnel_event e) {
     auto from = state;
     auto tr = l2tp::tunnel_step(state, e);
-    ctx->log->debug("tunnel-fsm tunnel={} {} + {} -> {}", args.local_id, l2tp::to_string(from),
-                    l2tp::to_string(e), l2tp::to_string(tr.next));
+    ctx->log->debug("tunnel-fsm tunnel={} {} + {} -> {}", args.local_id, l2tp::to_string(from), l2tp::to_string(e),
+                    l2tp::to_string(tr.next));
     state = tr.next;
     auto a = tr.actions;
     if (a & act::protocol_error) {
@@ -161,8 +161,8 @@ struct tunnel_data {
 
   void on_established() {
     ctx->stats.tunnels_established.fetch_add(1);
-    ctx->log->info("tunnel-established tunnel={} peer={} peer-tunnel={} host={}", args.local_id,
-                   args.peer.to_string(), peer_tunnel_id, peer_host_name);
+    ctx->log->info("tunnel-established tunnel={} peer={} peer-tunnel={} host={}", args.local_id, args.peer.to_string(),
+                   peer_tunnel_id, peer_host_name);
     for (auto& [id, s] : sessions) self->send(s.actor, up_atom::value);
     auto calls = std::move(waiting_calls);
     waiting_calls.clear();
@@ -197,8 +197,8 @@ struct tunnel_data {
   /// Refuse or abort: StopCCN with this reason, then the table's event.
   void fail(tunnel_event e, std::uint16_t result, std::optional<std::uint16_t> error, std::string message) {
     stop = {result, error, std::move(message)};
-    ctx->log->warn("tunnel-stop tunnel={} peer={} result={} error={} reason={}", args.local_id,
-                   args.peer.to_string(), result, error.value_or(0), stop.message);
+    ctx->log->warn("tunnel-stop tunnel={} peer={} result={} error={} reason={}", args.local_id, args.peer.to_string(),
+                   result, error.value_or(0), stop.message);
     apply(e);
   }
 
@@ -248,8 +248,7 @@ struct tunnel_data {
     if (!m) {
       ctx->stats.rx_malformed.fetch_add(1);
       if (ctx->malformed_log.allow()) {
-        ctx->log->warn("l2tp-bad-message tunnel={} reason={} offset={}", args.local_id, m.err().reason,
-                       m.err().offset);
+        ctx->log->warn("l2tp-bad-message tunnel={} reason={} offset={}", args.local_id, m.err().reason, m.err().offset);
       }
       if (state != tunnel_state::established && state != tunnel_state::closing) {
         fail(setup_failure_event(), l2tp::stopccn_result::general_error, l2tp::error_code::length_wrong,
@@ -273,8 +272,7 @@ struct tunnel_data {
         // A StopCCN names its sender's tunnel: our acks need it even when no
         // SCCRP ever told us (a refused SCCRQ).
         if (peer_tunnel_id == 0 && m->assigned_tunnel_id) peer_tunnel_id = *m->assigned_tunnel_id;
-        ctx->log->info("tunnel-stopccn-received tunnel={} result={}", args.local_id,
-                       m->result ? m->result->result : 0);
+        ctx->log->info("tunnel-stopccn-received tunnel={} result={}", args.local_id, m->result ? m->result->result : 0);
         return apply(tunnel_event::recv_stopccn);
       case message_type::hello: return apply(tunnel_event::recv_hello);
       default: break;

@@ -277,6 +277,8 @@ load_result load_file(const std::string& path) {
   return load(buf.str(), path);
 }
 
-load_result load_default() { return load(default_yaml(), "<embedded default>"); }
+load_result load_default() {
+  return load(default_yaml(), "<embedded default>");
+}
 
 }  // namespace bras::config

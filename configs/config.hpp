@@ -33,7 +33,7 @@ struct local_gateway {
 
 /// LNS side: one LAC (or a class of LACs) we accept tunnels from.
 struct lac_client {
-  std::string host_name = "*";              ///< the LAC's Host Name AVP, or * for any
+  std::string host_name = "*";               ///< the LAC's Host Name AVP, or * for any
   std::vector<ipv4_prefix> allowed_sources;  ///< empty: any source address
   std::string secret;                        ///< empty: no tunnel authentication
   unsigned max_tunnels = 0;                  ///< 0: unlimited

@@ -65,12 +65,14 @@ daemon::~daemon() {
 }
 
 void daemon::start() {
-  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
-      io_.get_executor());
+  work_ =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(io_.get_executor());
   io_thread_ = std::thread{[this] { io_.run(); }};
 }
 
-void daemon::run() { io_.run(); }
+void daemon::run() {
+  io_.run();
+}
 
 bool daemon::shutdown() {
   for (auto& s : ctx_->shards) caf::anon_send(s, actors::shutdown_atom::value);
@@ -112,15 +114,16 @@ void daemon::poll_shutdown() {
   });
 }
 
-actors::udp_peer daemon::local(std::uint16_t i) const noexcept { return udp_->local(i); }
+actors::udp_peer daemon::local(std::uint16_t i) const noexcept {
+  return udp_->local(i);
+}
 
 std::size_t daemon::tunnel_ids_in_use() {
   caf::scoped_actor self{*system_};
   std::size_t total = 0;
   for (auto& s : ctx_->shards) {
     self->request(s, std::chrono::seconds{5}, actors::count_atom::value)
-        .receive([&](const actors::shard_counts& c) { total += c.tunnel_ids_in_use; },
-                 [&](caf::error&) {});
+        .receive([&](const actors::shard_counts& c) { total += c.tunnel_ids_in_use; }, [&](caf::error&) {});
   }
   return total;
 }

@@ -35,8 +35,8 @@ udp_service::udp_service(asio::io_context& io, const config::l2tp_settings& cfg)
     try {
       endpoints_.push_back(std::make_unique<endpoint>(io, at));
     } catch (const boost::system::system_error& e) {
-      throw std::system_error(e.code(), "cannot bind local gateway " + gw.name + " " + gw.address + ":" +
-                                            std::to_string(gw.port));
+      throw std::system_error(
+          e.code(), "cannot bind local gateway " + gw.name + " " + gw.address + ":" + std::to_string(gw.port));
     }
   }
 }
@@ -59,37 +59,37 @@ void udp_service::stop() {
 
 void udp_service::receive(std::size_t index) {
   auto& e = *endpoints_[index];
-  e.socket.async_receive_from(
-      asio::buffer(e.buffer), e.sender, [this, index](const boost::system::error_code& ec, std::size_t n) {
-        if (ec == asio::error::operation_aborted) return;
-        auto& ep = *endpoints_[index];
-        if (!ec && ep.sender.address().is_v4()) {
-          ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
-          actors::datagram d;
-          d.gateway = static_cast<std::uint16_t>(index);
-          d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
-          d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
-          // Route on the header only: T bit, L bit, Tunnel ID.
-          if (n >= 6) {
-            auto flags = std::to_integer<unsigned>(d.data[0]);
-            std::size_t at = (flags & 0x40) ? 4 : 2;
-            if (n >= at + 2) {
-              std::uint16_t tid = wire::load_u16(d.data.data() + at);
-              bool control = (flags & 0x80) != 0;
-              if (tid == 0 && control) {
-                caf::anon_send(acceptor_, std::move(d));
-              } else if (tid != 0) {
-                caf::anon_send(shards_[actors::shard_of(tid, shards_.size())], std::move(d));
-              } else {
-                ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
-              }
-            }
-          } else {
-            ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
-          }
-        }
-        receive(index);
-      });
+  e.socket.async_receive_from(asio::buffer(e.buffer), e.sender,
+                              [this, index](const boost::system::error_code& ec, std::size_t n) {
+                                if (ec == asio::error::operation_aborted) return;
+                                auto& ep = *endpoints_[index];
+                                if (!ec && ep.sender.address().is_v4()) {
+                                  ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
+                                  actors::datagram d;
+                                  d.gateway = static_cast<std::uint16_t>(index);
+                                  d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+                                  d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
+                                  // Route on the header only: T bit, L bit, Tunnel ID.
+                                  if (n >= 6) {
+                                    auto flags = std::to_integer<unsigned>(d.data[0]);
+                                    std::size_t at = (flags & 0x40) ? 4 : 2;
+                                    if (n >= at + 2) {
+                                      std::uint16_t tid = wire::load_u16(d.data.data() + at);
+                                      bool control = (flags & 0x80) != 0;
+                                      if (tid == 0 && control) {
+                                        caf::anon_send(acceptor_, std::move(d));
+                                      } else if (tid != 0) {
+                                        caf::anon_send(shards_[actors::shard_of(tid, shards_.size())], std::move(d));
+                                      } else {
+                                        ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+                                      }
+                                    }
+                                  } else {
+                                    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+                                  }
+                                }
+                                receive(index);
+                              });
 }
 
 bool udp_service::send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept {

@@ -12,7 +12,7 @@ BRAS_BUILD_PACKAGES=(
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
 # clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns).
 BRAS_TEST_PACKAGES=(
-  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev xl2tpd iproute2
+  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -104,7 +104,9 @@ bool reader::take(std::size_t n, byte_span& out) noexcept {
   return true;
 }
 
-bool reader::take_rest(byte_span& out) noexcept { return take(remaining(), out); }
+bool reader::take_rest(byte_span& out) noexcept {
+  return take(remaining(), out);
+}
 
 bool reader::skip(std::size_t n) noexcept {
   if (!check(n)) return false;
@@ -119,7 +121,9 @@ std::optional<reader> reader::sub(std::size_t n) noexcept {
   return reader{body, at};
 }
 
-error reader::fail(std::string_view reason) noexcept { return fail_at(reason, offset()); }
+error reader::fail(std::string_view reason) noexcept {
+  return fail_at(reason, offset());
+}
 
 error reader::fail_at(std::string_view reason, std::size_t absolute_offset) noexcept {
   // A caller's reason replaces the generic one a failed read recorded.

@@ -34,8 +34,12 @@ inline byte_span as_bytes(std::string_view s) noexcept {
 inline std::string to_string(byte_span b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
-inline bytes to_bytes(byte_span b) { return {b.begin(), b.end()}; }
-inline bytes to_bytes(std::string_view s) { return to_bytes(as_bytes(s)); }
+inline bytes to_bytes(byte_span b) {
+  return {b.begin(), b.end()};
+}
+inline bytes to_bytes(std::string_view s) {
+  return to_bytes(as_bytes(s));
+}
 
 /// Parses "0a 1b2c ..." (whitespace, and '#'-to-end-of-line comments
 /// ignored) into bytes. Used by tests to write annotated vectors; returns

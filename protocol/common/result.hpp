@@ -30,7 +30,7 @@ template <class T>
 class [[nodiscard]] result {
  public:
   result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  result(error e) : state_(std::in_place_index<1>, e) {}                  // NOLINT: implicit by design
+  result(error e) : state_(std::in_place_index<1>, e) {}                 // NOLINT: implicit by design
 
   [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -54,6 +54,8 @@ class [[nodiscard]] result {
 /// Result of a check() or of an operation that yields no value.
 using status = result<std::monostate>;
 
-inline status ok_status() { return status{std::monostate{}}; }
+inline status ok_status() {
+  return status{std::monostate{}};
+}
 
 }  // namespace bras::wire

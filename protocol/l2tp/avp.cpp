@@ -66,9 +66,15 @@ constexpr avp_traits traits_of(std::uint16_t type) noexcept {
 
 }  // namespace
 
-std::string_view avp_name(std::uint16_t type) noexcept { return traits_of(type).name; }
-bool avp_mandatory_by_rfc(std::uint16_t type) noexcept { return traits_of(type).mandatory; }
-bool avp_may_be_hidden(std::uint16_t type) noexcept { return traits_of(type).hideable; }
+std::string_view avp_name(std::uint16_t type) noexcept {
+  return traits_of(type).name;
+}
+bool avp_mandatory_by_rfc(std::uint16_t type) noexcept {
+  return traits_of(type).mandatory;
+}
+bool avp_may_be_hidden(std::uint16_t type) noexcept {
+  return traits_of(type).hideable;
+}
 
 wire::result<raw_avp> read_avp(wire::reader& r) noexcept {
   raw_avp avp;
@@ -94,7 +100,8 @@ wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_spa
   bytes plain(avp.value.size());
   wire::md5_digest block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
   for (std::size_t i = 0; i < avp.value.size(); ++i) {
-    if (i > 0 && i % block.size() == 0) block = wire::md5({wire::as_bytes(secret), avp.value.subspan(i - block.size(), block.size())});
+    if (i > 0 && i % block.size() == 0)
+      block = wire::md5({wire::as_bytes(secret), avp.value.subspan(i - block.size(), block.size())});
     plain[i] = avp.value[i] ^ block[i % block.size()];
   }
   std::size_t original_length = wire::load_u16(plain.data());

@@ -65,9 +65,9 @@ enum class avp_type : std::uint16_t {
   private_group_id = 37,
   rx_connect_speed = 38,
   sequencing_required = 39,
-  ppp_disconnect_cause_code = 46,      ///< RFC 3145
-  connect_speed_update = 97,           ///< RFC 5515
-  connect_speed_update_enable = 98,    ///< RFC 5515
+  ppp_disconnect_cause_code = 46,    ///< RFC 3145
+  connect_speed_update = 97,         ///< RFC 5515
+  connect_speed_update_enable = 98,  ///< RFC 5515
 };
 
 /// Broadband Forum (vendor 3561) access-line AVP types (RFC 5515 §4).
@@ -131,7 +131,6 @@ struct raw_avp {
                                                   byte_span challenge) noexcept;
 
 /// Appends an AVP header (with its Length) and `value`.
-void write_avp(wire::writer& w, bool mandatory, bool hidden, std::uint16_t vendor, std::uint16_t type,
-               byte_span value);
+void write_avp(wire::writer& w, bool mandatory, bool hidden, std::uint16_t vendor, std::uint16_t type, byte_span value);
 
 }  // namespace bras::l2tp

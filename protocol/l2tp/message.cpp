@@ -1,14 +1,16 @@
 #include "protocol/l2tp/message.hpp"
 
 #include <initializer_list>
-#include <tuple>
 #include <span>
+#include <tuple>
 
 namespace bras::l2tp {
 
 namespace {
 
-constexpr std::uint16_t t(avp_type a) noexcept { return static_cast<std::uint16_t>(a); }
+constexpr std::uint16_t t(avp_type a) noexcept {
+  return static_cast<std::uint16_t>(a);
+}
 
 /// Reads an AVP value that must be exactly `n` bytes.
 class value_reader {
@@ -66,8 +68,7 @@ wire::status get_empty(value_reader& v, bool& out) {
 wire::status decode_ietf(control_message& m, std::uint16_t type, value_reader& v) {
   auto& r = v.r();
   switch (static_cast<avp_type>(type)) {
-    case avp_type::message_type:
-      return v.bad_value("Message Type AVP not first");
+    case avp_type::message_type: return v.bad_value("Message Type AVP not first");
     case avp_type::result_code: {
       // RFC 2661 §4.4.2: result (2), then optionally error (2) and a message.
       result_code rc;
@@ -167,8 +168,7 @@ wire::status decode_ietf(control_message& m, std::uint16_t type, value_reader& v
     case avp_type::connect_speed_update: {
       connect_speed_update u;
       std::uint16_t reserved = 0;
-      if (!v.exact(12) || !r.u16(reserved) || !r.u16(u.remote_session_id) || !r.u32(u.tx_speed) ||
-          !r.u32(u.rx_speed)) {
+      if (!v.exact(12) || !r.u16(reserved) || !r.u16(u.remote_session_id) || !r.u32(u.tx_speed) || !r.u32(u.rx_speed)) {
         return v.bad_length();
       }
       m.speed_updates.push_back(u);
@@ -247,16 +247,15 @@ bool is_known_message(std::uint16_t type) noexcept {
 
 bool operator==(const control_message& a, const control_message& b) {
   auto content = [](const control_message& m) {
-    return std::tie(m.type, m.result, m.protocol_version, m.framing_capabilities, m.bearer_capabilities,
-                    m.tie_breaker, m.firmware_revision, m.host_name, m.vendor_name, m.assigned_tunnel_id,
-                    m.receive_window_size, m.challenge, m.q931, m.challenge_response, m.assigned_session_id,
-                    m.call_serial_number, m.minimum_bps, m.maximum_bps, m.bearer_type, m.framing_type,
-                    m.called_number, m.calling_number, m.sub_address, m.tx_connect_speed, m.physical_channel_id,
-                    m.initial_received_lcp_confreq, m.last_sent_lcp_confreq, m.last_received_lcp_confreq,
-                    m.proxy_authen_type, m.proxy_authen_name, m.proxy_authen_challenge, m.proxy_authen_id,
-                    m.proxy_authen_response, m.call_errors, m.accm, m.private_group_id, m.rx_connect_speed,
-                    m.sequencing_required, m.disconnect_cause, m.speed_updates, m.connect_speed_update_enable,
-                    m.access_line, m.unknown);
+    return std::tie(m.type, m.result, m.protocol_version, m.framing_capabilities, m.bearer_capabilities, m.tie_breaker,
+                    m.firmware_revision, m.host_name, m.vendor_name, m.assigned_tunnel_id, m.receive_window_size,
+                    m.challenge, m.q931, m.challenge_response, m.assigned_session_id, m.call_serial_number,
+                    m.minimum_bps, m.maximum_bps, m.bearer_type, m.framing_type, m.called_number, m.calling_number,
+                    m.sub_address, m.tx_connect_speed, m.physical_channel_id, m.initial_received_lcp_confreq,
+                    m.last_sent_lcp_confreq, m.last_received_lcp_confreq, m.proxy_authen_type, m.proxy_authen_name,
+                    m.proxy_authen_challenge, m.proxy_authen_id, m.proxy_authen_response, m.call_errors, m.accm,
+                    m.private_group_id, m.rx_connect_speed, m.sequencing_required, m.disconnect_cause, m.speed_updates,
+                    m.connect_speed_update_enable, m.access_line, m.unknown);
   };
   return content(a) == content(b);
 }
@@ -569,8 +568,8 @@ std::span<const avp_type> mandatory_avps(message_type type) noexcept {
   using a = avp_type;
   static constexpr a sccrx[] = {a::protocol_version, a::host_name, a::framing_capabilities, a::assigned_tunnel_id};
   static constexpr a stopccn[] = {a::assigned_tunnel_id, a::result_code};
-  static constexpr a ocrq[] = {a::assigned_session_id, a::call_serial_number, a::minimum_bps, a::maximum_bps,
-                               a::bearer_type, a::framing_type, a::called_number};
+  static constexpr a ocrq[] = {a::assigned_session_id, a::call_serial_number, a::minimum_bps,  a::maximum_bps,
+                               a::bearer_type,         a::framing_type,       a::called_number};
   static constexpr a session_id[] = {a::assigned_session_id};
   static constexpr a connected[] = {a::tx_connect_speed, a::framing_type};
   static constexpr a icrq[] = {a::assigned_session_id, a::call_serial_number};

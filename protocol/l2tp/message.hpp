@@ -198,6 +198,7 @@ struct control_message {
   /// May hold a value outside the enumerators (an unknown type as received).
   message_type type = message_type::zlb;
 
+  // clang-format off
   std::optional<result_code> result;                          // 1
   std::optional<protocol_version_value> protocol_version;     // 2
   std::optional<std::uint32_t> framing_capabilities;          // 3
@@ -239,6 +240,7 @@ struct control_message {
   std::vector<connect_speed_update> speed_updates;            // 97 (repeatable)
   bool connect_speed_update_enable = false;                   // 98
   access_line_info access_line;                               // vendor 3561
+  // clang-format on
   std::vector<unknown_avp> unknown;
 
   /// Every AVP in arrival order (filled by decode_control; ignored by encode).
@@ -280,9 +282,9 @@ struct encode_options {
 };
 
 /// The IETF AVPs that carry subscriber data: what `hide-avps` hides.
-inline constexpr std::uint64_t sensitive_avps =
-    (1ULL << 21) | (1ULL << 22) | (1ULL << 23) | (1ULL << 26) | (1ULL << 27) | (1ULL << 28) | (1ULL << 29) |
-    (1ULL << 30) | (1ULL << 31) | (1ULL << 32) | (1ULL << 33) | (1ULL << 37);
+inline constexpr std::uint64_t sensitive_avps = (1ULL << 21) | (1ULL << 22) | (1ULL << 23) | (1ULL << 26) |
+                                                (1ULL << 27) | (1ULL << 28) | (1ULL << 29) | (1ULL << 30) |
+                                                (1ULL << 31) | (1ULL << 32) | (1ULL << 33) | (1ULL << 37);
 
 /// Appends the AVPs of `m` (Message Type first, a Random Vector before the
 /// first hidden AVP). A ZLB appends nothing.
@@ -290,7 +292,6 @@ void encode_control(bytes& out, const control_message& m, const encode_options& 
 
 /// A complete control datagram: header (T, L, S set) and AVPs.
 [[nodiscard]] bytes encode_control_packet(std::uint16_t tunnel_id, std::uint16_t session_id, std::uint16_t ns,
-                                          std::uint16_t nr, const control_message& m,
-                                          const encode_options& opts = {});
+                                          std::uint16_t nr, const control_message& m, const encode_options& opts = {});
 
 }  // namespace bras::l2tp

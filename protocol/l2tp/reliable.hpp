@@ -140,10 +140,10 @@ class reliable_channel {
 
   reliable_config cfg_;
   std::uint16_t peer_window_ = 4;
-  std::uint16_t next_ns_ = 0;     ///< Ns of the next new message
-  std::uint16_t next_nr_ = 0;     ///< Ns we expect next from the peer
-  std::deque<pending> in_flight_; ///< sent, not yet acknowledged, in Ns order
-  std::deque<queued_message> queue_; ///< waiting for window space
+  std::uint16_t next_ns_ = 0;                              ///< Ns of the next new message
+  std::uint16_t next_nr_ = 0;                              ///< Ns we expect next from the peer
+  std::deque<pending> in_flight_;                          ///< sent, not yet acknowledged, in Ns order
+  std::deque<queued_message> queue_;                       ///< waiting for window space
   std::map<std::uint16_t, inbound_message> out_of_order_;  ///< keyed by distance from next_nr_ at arrival
   std::optional<time_point> retransmit_at_;
   std::optional<time_point> ack_at_;

@@ -9,16 +9,27 @@ namespace {
 using S = session_state;
 namespace A = session_action;
 
-constexpr session_transition t(S next, std::uint16_t actions) { return {next, actions}; }
-constexpr session_transition err(S s) { return {s, A::protocol_error}; }
+constexpr session_transition t(S next, std::uint16_t actions) {
+  return {next, actions};
+}
+constexpr session_transition err(S s) {
+  return {s, A::protocol_error};
+}
 /// Refuse or abort: CDN to the peer, then the session is gone.
-constexpr session_transition cdn() { return {S::destroyed, A::send_cdn | A::destroy}; }
-constexpr session_transition gone() { return {S::destroyed, A::destroy}; }
+constexpr session_transition cdn() {
+  return {S::destroyed, A::send_cdn | A::destroy};
+}
+constexpr session_transition gone() {
+  return {S::destroyed, A::destroy};
+}
 /// A protocol error on a live call: CDN and clean up (RFC 2661 §7.4).
-constexpr session_transition abort_call() { return {S::destroyed, A::send_cdn | A::destroy | A::protocol_error}; }
+constexpr session_transition abort_call() {
+  return {S::destroyed, A::send_cdn | A::destroy | A::protocol_error};
+}
 
 // Columns: local_open, tunnel_up, icrq_ok, icrq_bad, icrp_ok, icrp_bad, iccn_ok,
 // iccn_bad, recv_cdn, recv_unexpected, local_close, tunnel_down
+// clang-format off
 constexpr std::array<std::array<session_transition, session_event_count>, session_state_count> table{{
     // idle
     {{t(S::wait_tunnel, A::none),                 // local_open: wait for the tunnel (tunnel_up follows at once if up)
@@ -78,6 +89,7 @@ constexpr std::array<std::array<session_transition, session_event_count>, sessio
       t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none),
       t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none)}},
 }};
+// clang-format on
 
 }  // namespace
 

@@ -21,10 +21,10 @@ enum class session_state : std::uint8_t {
 inline constexpr std::size_t session_state_count = 6;
 
 enum class session_event : std::uint8_t {
-  local_open,      ///< LAC: a subscriber call to place
-  tunnel_up,       ///< the tunnel reached established
-  recv_icrq_ok,    ///< LNS: acceptable ICRQ
-  recv_icrq_bad,   ///< LNS: ICRQ refused (limits, missing AVP)
+  local_open,     ///< LAC: a subscriber call to place
+  tunnel_up,      ///< the tunnel reached established
+  recv_icrq_ok,   ///< LNS: acceptable ICRQ
+  recv_icrq_bad,  ///< LNS: ICRQ refused (limits, missing AVP)
   recv_icrp_ok,
   recv_icrp_bad,
   recv_iccn_ok,
@@ -42,9 +42,9 @@ inline constexpr std::uint16_t send_icrq = 1u << 0;
 inline constexpr std::uint16_t send_icrp = 1u << 1;
 inline constexpr std::uint16_t send_iccn = 1u << 2;
 inline constexpr std::uint16_t send_cdn = 1u << 3;
-inline constexpr std::uint16_t start_ppp = 1u << 4;     ///< LNS: session data may flow, PPP begins
-inline constexpr std::uint16_t call_up = 1u << 5;       ///< LAC: tell the subscriber side it is connected
-inline constexpr std::uint16_t destroy = 1u << 6;       ///< account, free the session ID
+inline constexpr std::uint16_t start_ppp = 1u << 4;  ///< LNS: session data may flow, PPP begins
+inline constexpr std::uint16_t call_up = 1u << 5;    ///< LAC: tell the subscriber side it is connected
+inline constexpr std::uint16_t destroy = 1u << 6;    ///< account, free the session ID
 inline constexpr std::uint16_t protocol_error = 1u << 7;
 }  // namespace session_action
 

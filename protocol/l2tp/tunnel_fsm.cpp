@@ -9,15 +9,22 @@ namespace {
 using S = tunnel_state;
 namespace A = tunnel_action;
 
-constexpr tunnel_transition t(S next, std::uint16_t actions) { return {next, actions}; }
+constexpr tunnel_transition t(S next, std::uint16_t actions) {
+  return {next, actions};
+}
 /// An event that makes no sense in this state: stay, count it.
-constexpr tunnel_transition err(S s) { return {s, A::protocol_error}; }
+constexpr tunnel_transition err(S s) {
+  return {s, A::protocol_error};
+}
 /// Tear down: StopCCN to the peer, sessions cleared, hold the state.
-constexpr tunnel_transition stop() { return {S::closing, A::send_stopccn | A::sessions_down | A::arm_hold}; }
+constexpr tunnel_transition stop() {
+  return {S::closing, A::send_stopccn | A::sessions_down | A::arm_hold};
+}
 
 // Rows: states in enum order. Columns: events in enum order:
 // local_open, sccrq_ok, sccrq_bad, sccrp_ok, sccrp_bad, scccn_ok, scccn_bad,
 // stopccn, session_msg, hello, hello_due, local_close, transport_failed, hold_expired
+// clang-format off
 constexpr std::array<std::array<tunnel_transition, tunnel_event_count>, tunnel_state_count> table{{
     // idle
     {{t(S::wait_ctl_reply, A::send_sccrq),                       // local_open
@@ -86,6 +93,7 @@ constexpr std::array<std::array<tunnel_transition, tunnel_event_count>, tunnel_s
       t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none), t(S::destroyed, A::none),
       t(S::destroyed, A::none), t(S::destroyed, A::none)}},
 }};
+// clang-format on
 
 }  // namespace
 

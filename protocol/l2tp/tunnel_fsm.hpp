@@ -16,15 +16,15 @@ enum class tunnel_state : std::uint8_t {
   wait_ctl_reply,  ///< initiator: SCCRQ sent, waiting for SCCRP
   wait_ctl_conn,   ///< responder: SCCRP sent, waiting for SCCCN
   established,
-  closing,         ///< StopCCN sent or received: state held for one retransmission cycle
+  closing,  ///< StopCCN sent or received: state held for one retransmission cycle
   destroyed,
 };
 inline constexpr std::size_t tunnel_state_count = 6;
 
 enum class tunnel_event : std::uint8_t {
-  local_open,       ///< we initiate (LAC dialling an LNS)
-  recv_sccrq_ok,    ///< acceptable SCCRQ (responder)
-  recv_sccrq_bad,   ///< SCCRQ refused: StopCCN with the reason
+  local_open,      ///< we initiate (LAC dialling an LNS)
+  recv_sccrq_ok,   ///< acceptable SCCRQ (responder)
+  recv_sccrq_bad,  ///< SCCRQ refused: StopCCN with the reason
   recv_sccrp_ok,
   recv_sccrp_bad,
   recv_scccn_ok,

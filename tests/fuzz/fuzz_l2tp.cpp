@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto p = l2tp::decode_packet(input)) {
     auto re = l2tp::encode_packet(p->hdr, p->payload);
     auto q = l2tp::decode_packet(re);
-    if (!q || !(q->hdr == p->hdr) || !std::equal(q->payload.begin(), q->payload.end(), p->payload.begin(), p->payload.end())) {
+    if (!q || !(q->hdr == p->hdr) ||
+        !std::equal(q->payload.begin(), q->payload.end(), p->payload.begin(), p->payload.end())) {
       __builtin_trap();
     }
     if (p->hdr.control) {

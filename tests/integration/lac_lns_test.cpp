@@ -139,9 +139,8 @@ TEST(LacLns, WrongSecretIsRefused) {
   auto p = place_calls(lac, 1);
   EXPECT_EQ(p.established, 0u);
   EXPECT_EQ(p.failed, 1u);
-  EXPECT_TRUE(eventually([&] {
-    return lns.ctx().stats.tunnel_auth_failures.load() + lac.ctx().stats.tunnel_auth_failures.load() >= 1;
-  }));
+  EXPECT_TRUE(eventually(
+      [&] { return lns.ctx().stats.tunnel_auth_failures.load() + lac.ctx().stats.tunnel_auth_failures.load() >= 1; }));
   EXPECT_EQ(lns.ctx().stats.tunnels_established.load(), 0u);
   EXPECT_TRUE(eventually([&] { return lns.ctx().stats.tunnels_active.load() == 0; }));
   EXPECT_TRUE(eventually([&] { return lac.ctx().stats.tunnels_active.load() == 0; }));
@@ -167,8 +166,7 @@ TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
   EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_established.load() == 1000; }));
   EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 1000);
   std::printf("[ measure  ] 1000 sessions over %llu tunnels in %.3f s: %.0f sessions/s (2 threads, 2 shards)\n",
-              static_cast<unsigned long long>(lac.ctx().stats.tunnels_established.load()), elapsed,
-              1000 / elapsed);
+              static_cast<unsigned long long>(lac.ctx().stats.tunnels_established.load()), elapsed, 1000 / elapsed);
   // Tear everything down from the LAC: StopCCN on every tunnel.
   EXPECT_TRUE(lac.shutdown());
   EXPECT_EQ(lac.ctx().stats.sessions_active.load(), 0);
@@ -213,7 +211,8 @@ TEST(LacLns, HiddenAvpsBothWays) {
   lns.shutdown();
   proxy.reset();
   // Every ICRQ carried its Calling Number hidden (RFC 2661 4.3).
-  std::string cmd = "tshark -n -r '" + pcap + "' -Y 'l2tp.avp.hidden == 1 && l2tp.avp.message_type == 10' 2>/dev/null | wc -l";
+  std::string cmd =
+      "tshark -n -r '" + pcap + "' -Y 'l2tp.avp.hidden == 1 && l2tp.avp.message_type == 10' 2>/dev/null | wc -l";
   FILE* f = popen(cmd.c_str(), "r");
   int hidden_icrqs = 0;
   ASSERT_NE(f, nullptr);
@@ -276,16 +275,20 @@ std::string counters(const io::daemon& d) {
 config::settings dual_role(const std::string& host, const std::string& peer_host, std::uint16_t lns_port,
                            std::uint16_t own_port) {
   return settings_from("log: {level: warn}\nl2tp:\n  host-name: " + host + "\n  destination-lockout: 1\n" + timers() +
-                       "  local-gateways: [{name: lo, address: 127.0.0.1, port: " + std::to_string(own_port) + "}]\n"
+                       "  local-gateways: [{name: lo, address: 127.0.0.1, port: " + std::to_string(own_port) +
+                       "}]\n"
                        "  tunnel-groups:\n    - name: g\n      hello-interval: 0\n"
-                       "      clients: [{host-name: " + peer_host + ", secret: s3cret}]\n"
-                       "  destinations: [{name: peer, address: 127.0.0.1, port: " + std::to_string(lns_port) +
-                       ", secret: s3cret, hello-interval: 0}]\n");
+                       "      clients: [{host-name: " +
+                       peer_host +
+                       ", secret: s3cret}]\n"
+                       "  destinations: [{name: peer, address: 127.0.0.1, port: " +
+                       std::to_string(lns_port) + ", secret: s3cret, hello-interval: 0}]\n");
 }
 
 /// tshark reads `pcap`: no malformed packet; returns the number of frames.
 int tshark_frames_without_malformed(const std::string& pcap) {
-  std::string cmd = "tshark -n -r '" + pcap + "' -T fields -e frame.number -e _ws.malformed -e _ws.expert.severity "
+  std::string cmd = "tshark -n -r '" + pcap +
+                    "' -T fields -e frame.number -e _ws.malformed -e _ws.expert.severity "
                     "2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return -1;
@@ -312,8 +315,7 @@ class scripted_peer {
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
   ~scripted_peer() { ::close(fd_); }
-  void send(std::uint16_t tid, std::uint16_t sid, std::uint16_t ns, std::uint16_t nr,
-            const l2tp::control_message& m) {
+  void send(std::uint16_t tid, std::uint16_t sid, std::uint16_t ns, std::uint16_t nr, const l2tp::control_message& m) {
     auto b = l2tp::encode_control_packet(tid, sid, ns, nr, m);
     ::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to_), sizeof to_);
   }
@@ -425,9 +427,8 @@ TEST(LacLns, CrossingSccrqsAreResolvedByTheTieBreaker) {
   EXPECT_EQ(established, 1u);
   EXPECT_EQ(failed, 1u);
   // One tunnel survives: established at its LAC and at its LNS end.
-  EXPECT_TRUE(eventually([&] {
-    return a.ctx().stats.tunnels_active.load() + b.ctx().stats.tunnels_active.load() == 2;
-  }));
+  EXPECT_TRUE(
+      eventually([&] { return a.ctx().stats.tunnels_active.load() + b.ctx().stats.tunnels_active.load() == 2; }));
   EXPECT_EQ(a.ctx().stats.tunnels_established.load() + b.ctx().stats.tunnels_established.load(), 2u);
   EXPECT_EQ(a.ctx().stats.tunnels_refused.load() + b.ctx().stats.tunnels_refused.load(), 1u);
   a.shutdown();

@@ -13,9 +13,9 @@
 namespace bras::test {
 
 struct impairment {
-  double loss = 0;         ///< probability a control message is dropped
-  double duplicate = 0;    ///< probability it is sent twice
-  int max_delay_ms = 0;    ///< uniform random delay, min..max (reorders)
+  double loss = 0;       ///< probability a control message is dropped
+  double duplicate = 0;  ///< probability it is sent twice
+  int max_delay_ms = 0;  ///< uniform random delay, min..max (reorders)
   int min_delay_ms = 0;
   bool control_only = true;
   std::uint32_t seed = 1;

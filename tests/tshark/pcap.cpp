@@ -18,10 +18,10 @@ pcap_writer::pcap_writer(const std::string& path) : out_(path, std::ios::binary)
   le32(out_, 0xa1b2c3d4);  // magic, microsecond timestamps
   le16(out_, 2);
   le16(out_, 4);
-  le32(out_, 0);       // thiszone
-  le32(out_, 0);       // sigfigs
-  le32(out_, 65535);   // snaplen
-  le32(out_, 1);       // LINKTYPE_ETHERNET
+  le32(out_, 0);      // thiszone
+  le32(out_, 0);      // sigfigs
+  le32(out_, 65535);  // snaplen
+  le32(out_, 1);      // LINKTYPE_ETHERNET
 }
 
 void pcap_writer::record(const wire::bytes& frame) {
@@ -33,7 +33,9 @@ void pcap_writer::record(const wire::bytes& frame) {
   out_.write(reinterpret_cast<const char*>(frame.data()), static_cast<std::streamsize>(frame.size()));
 }
 
-void pcap_writer::ethernet(wire::byte_span frame) { record(wire::to_bytes(frame)); }
+void pcap_writer::ethernet(wire::byte_span frame) {
+  record(wire::to_bytes(frame));
+}
 
 void pcap_writer::udp(wire::byte_span payload, std::uint16_t src_port, std::uint16_t dst_port) {
   wire::bytes f;

@@ -4,13 +4,13 @@
 // that were encoded.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "protocol/l2tp/header.hpp"
@@ -32,14 +32,20 @@ struct frame_expectation {
   fields expect;
 };
 
-std::string dec(std::uint64_t v) { return std::to_string(v); }
+std::string dec(std::uint64_t v) {
+  return std::to_string(v);
+}
 std::string hex0x(std::uint64_t v, int width) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
   return buf;
 }
-std::string hexbytes(wire::byte_span b) { return wire::to_hex(b); }
-bytes hx(const char* s) { return *wire::from_hex(s); }
+std::string hexbytes(wire::byte_span b) {
+  return wire::to_hex(b);
+}
+bytes hx(const char* s) {
+  return *wire::from_hex(s);
+}
 
 /// Runs tshark on `pcap` and returns, per frame, the value of each field
 /// (all occurrences joined by ',').
@@ -74,9 +80,9 @@ class TsharkCrossCheck : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(std::system("command -v tshark >/dev/null"), 0) << "tshark is required (./scripts/test installs it)";
-    path_ = (std::filesystem::temp_directory_path() / ("bras-tshark-" + std::to_string(getpid()) + "-" +
-                                                       ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-                                                       ".pcap"))
+    path_ = (std::filesystem::temp_directory_path() /
+             ("bras-tshark-" + std::to_string(getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pcap"))
                 .string();
   }
   void TearDown() override { std::filesystem::remove(path_); }
@@ -150,7 +156,6 @@ class TsharkCrossCheck : public ::testing::Test {
   std::vector<frame_expectation> frames_;
 };
 
-
 TEST_F(TsharkCrossCheck, ControlMessagesOfEveryType) {
   using namespace l2tp;
   auto challenge = hx("00112233445566778899aabbccddeeff");
@@ -188,8 +193,8 @@ TEST_F(TsharkCrossCheck, ControlMessagesOfEveryType) {
   sccrp.host_name = "lns";
   sccrp.assigned_tunnel_id = 7;
   sccrp.challenge_response = challenge_response(2, "secret", challenge);
-  control(sccrp, {{"l2tp.avp.host_name", "lns"},
-                  {"l2tp.avp.chap_challenge_response", hexbytes(*sccrp.challenge_response)}});
+  control(sccrp,
+          {{"l2tp.avp.host_name", "lns"}, {"l2tp.avp.chap_challenge_response", hexbytes(*sccrp.challenge_response)}});
 
   auto scccn = make_message(message_type::scccn);
   scccn.challenge_response = challenge_response(3, "secret", challenge);
@@ -339,8 +344,9 @@ TEST_F(TsharkCrossCheck, DataMessagesWithPpp) {
 
   lcp::configure_request creq;
   creq.identifier = 1;
-  creq.options = {lcp::mru{1492}, lcp::accm{0}, lcp::auth_protocol::chap(lcp::chap_algorithm::md5),
-                  lcp::magic_number{0x11223344}, lcp::pfc{}, lcp::acfc{}};
+  creq.options = {
+      lcp::mru{1492}, lcp::accm{0}, lcp::auth_protocol::chap(lcp::chap_algorithm::md5), lcp::magic_number{0x11223344},
+      lcp::pfc{},     lcp::acfc{}};
   bytes b;
   {
     wire::writer w{b};

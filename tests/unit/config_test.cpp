@@ -7,7 +7,9 @@
 namespace bras::config {
 namespace {
 
-const load_error& error_of(const load_result& r) { return std::get<load_error>(r); }
+const load_error& error_of(const load_result& r) {
+  return std::get<load_error>(r);
+}
 
 TEST(Config, EmbeddedDefaultIsAnLnsOnLoopback) {
   auto r = load_default();

@@ -10,14 +10,14 @@ using test::hex;
 using test::span;
 
 TEST(L2tpHeader, DecodesControlHeader) {
-  auto b = hex(
-      "c8 02      # T=1 L=1 S=1, version 2\n"
-      "00 14      # Length 20\n"
-      "12 34      # Tunnel ID\n"
-      "00 00      # Session ID 0\n"
-      "00 05      # Ns 5\n"
-      "00 07      # Nr 7\n"
-      "80 08 0000 0000 0006   # Message Type AVP: HELLO\n");
+  auto b =
+      hex("c8 02      # T=1 L=1 S=1, version 2\n"
+          "00 14      # Length 20\n"
+          "12 34      # Tunnel ID\n"
+          "00 00      # Session ID 0\n"
+          "00 05      # Ns 5\n"
+          "00 07      # Nr 7\n"
+          "80 08 0000 0000 0006   # Message Type AVP: HELLO\n");
   auto p = decode_packet(span(b));
   ASSERT_TRUE(p) << wire::to_string(p.err());
   EXPECT_TRUE(p->hdr.control);
@@ -33,11 +33,11 @@ TEST(L2tpHeader, DecodesControlHeader) {
 }
 
 TEST(L2tpHeader, DecodesMinimalDataHeader) {
-  auto b = hex(
-      "00 02      # T=0 L=0 S=0 O=0 P=0, version 2\n"
-      "00 01      # Tunnel ID 1\n"
-      "00 02      # Session ID 2\n"
-      "ff 03 c0 21 01 01 00 04   # PPP: LCP Configure-Request\n");
+  auto b =
+      hex("00 02      # T=0 L=0 S=0 O=0 P=0, version 2\n"
+          "00 01      # Tunnel ID 1\n"
+          "00 02      # Session ID 2\n"
+          "ff 03 c0 21 01 01 00 04   # PPP: LCP Configure-Request\n");
   auto p = decode_packet(span(b));
   ASSERT_TRUE(p);
   EXPECT_FALSE(p->hdr.control);
@@ -51,17 +51,17 @@ TEST(L2tpHeader, DecodesMinimalDataHeader) {
 }
 
 TEST(L2tpHeader, DecodesDataHeaderWithEveryOptionalField) {
-  auto b = hex(
-      "4b 02      # L=1 S=1 O=1 P=1, version 2\n"
-      "00 14      # Length 20\n"
-      "00 0a      # Tunnel ID 10\n"
-      "00 0b      # Session ID 11\n"
-      "00 01      # Ns\n"
-      "00 00      # Nr\n"
-      "00 02      # Offset Size 2\n"
-      "00 00      # offset pad\n"
-      "00 21 45 00   # PPP payload (compressed-looking)\n"
-      "ee ee         # bytes past Length: ignored (e.g. padding)\n");
+  auto b =
+      hex("4b 02      # L=1 S=1 O=1 P=1, version 2\n"
+          "00 14      # Length 20\n"
+          "00 0a      # Tunnel ID 10\n"
+          "00 0b      # Session ID 11\n"
+          "00 01      # Ns\n"
+          "00 00      # Nr\n"
+          "00 02      # Offset Size 2\n"
+          "00 00      # offset pad\n"
+          "00 21 45 00   # PPP payload (compressed-looking)\n"
+          "ee ee         # bytes past Length: ignored (e.g. padding)\n");
   auto p = decode_packet(span(b));
   ASSERT_TRUE(p) << wire::to_string(p.err());
   EXPECT_TRUE(p->hdr.priority);
@@ -104,8 +104,7 @@ TEST_P(L2tpHeaderMalformed, IsRejected) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, L2tpHeaderMalformed,
     ::testing::Values(
-        bad_header{"empty", "", "truncated L2TP header", 0},
-        bad_header{"one_byte", "c8", "truncated L2TP header", 0},
+        bad_header{"empty", "", "truncated L2TP header", 0}, bad_header{"one_byte", "c8", "truncated L2TP header", 0},
         bad_header{"version3", "c8 03 000c 0000 0000 0000 0000", "unsupported L2TP version", 1},
         bad_header{"version1_l2f", "c8 01 000c 0000 0000 0000 0000", "unsupported L2TP version", 1},
         bad_header{"control_without_length", "88 02 0000 0000 0000 0000", "control message without Length field", 0},
@@ -137,7 +136,9 @@ TEST(L2tpHeader, EncodeForcesControlBits) {
   h.tunnel_id = 7;
   bytes out;
   encode_header(out, h, 0);
-  EXPECT_EQ(wire::to_hex(out), "c802000c000700000000" "0000");
+  EXPECT_EQ(wire::to_hex(out),
+            "c802000c000700000000"
+            "0000");
 }
 
 }  // namespace

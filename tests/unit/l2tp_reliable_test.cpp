@@ -8,7 +8,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-wire::bytes msg(std::uint8_t tag) { return wire::bytes{std::byte{0x80}, std::byte{tag}}; }
+wire::bytes msg(std::uint8_t tag) {
+  return wire::bytes{std::byte{0x80}, std::byte{tag}};
+}
 
 class Reliable : public ::testing::Test {
  protected:
@@ -209,7 +211,7 @@ TEST_F(Reliable, LossyLinkDeliversEverythingInOrder) {
   };
   auto put = [&](time_point now, bool to_b, std::vector<outbound_frame>& frames) {
     for (auto& f : frames) {
-      if (rnd() < 20) continue;  // 20% loss
+      if (rnd() < 20) continue;                           // 20% loss
       auto delay = std::chrono::milliseconds{5 + rnd()};  // reordering
       link.push_back({now + delay, to_b, f});
       if (rnd() < 10) link.push_back({now + delay + 3ms, to_b, f});  // duplication

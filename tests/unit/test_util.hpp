@@ -17,6 +17,8 @@ inline wire::bytes hex(std::string_view annotated) {
   return b ? *b : wire::bytes{};
 }
 
-inline wire::byte_span span(const wire::bytes& b) { return {b.data(), b.size()}; }
+inline wire::byte_span span(const wire::bytes& b) {
+  return {b.data(), b.size()};
+}
 
 }  // namespace bras::test
