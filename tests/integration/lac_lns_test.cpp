@@ -304,6 +304,39 @@ int tshark_frames_without_malformed(const std::string& pcap) {
   return frames;
 }
 
+TEST(LacLns, TunnelLimitPerLacClient) {
+  io::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-tunnels: 1")};
+  lns.start();
+  // One session per tunnel: the second call needs a second tunnel.
+  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 1)};
+  lac.start();
+  auto p = place_calls(lac, 2);
+  EXPECT_EQ(p.established, 1u);
+  EXPECT_EQ(p.failed, 1u);
+  EXPECT_EQ(lns.ctx().stats.tunnels_established.load(), 1u);
+  EXPECT_GE(lns.ctx().stats.tunnels_refused.load(), 1u);
+  lac.shutdown();
+  lns.shutdown();
+}
+
+// Several local gateways: a tunnel set up on the second address is answered
+// from that address (the LAC accepts replies only from where it sent).
+TEST(LacLns, RepliesLeaveFromTheGatewayThePeerTalksTo) {
+  auto lns_cfg = lns_settings("s3cret");
+  lns_cfg.l2tp.local_gateways.push_back({"second", "127.0.0.2", 0});
+  io::daemon lns{lns_cfg};
+  lns.start();
+  auto lac_cfg = lac_settings(lns.local(1).port, "s3cret", 0);
+  lac_cfg.l2tp.destinations[0].address = "127.0.0.2";
+  io::daemon lac{lac_cfg};
+  lac.start();
+  auto p = place_calls(lac, 3);
+  EXPECT_EQ(p.established, 3u) << p.last_failure;
+  EXPECT_EQ(lac.ctx().stats.rx_wrong_peer.load(), 0u);
+  lac.shutdown();
+  lns.shutdown();
+}
+
 /// A scripted peer: one UDP socket on loopback speaking raw L2TP.
 class scripted_peer {
  public:
