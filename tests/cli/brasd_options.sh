@@ -31,4 +31,9 @@ echo "ok 4 - a typo in --config fails fast with exit 2"
 rc=0; "$brasd" --config "$work/missing.yaml" 2> "$work/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "cannot read" "$work/err" || fail "missing file: exit $rc"
 echo "ok 5 - a missing --config file fails with exit 2"
-echo "5 passed, 0 failed"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+for f in "$here"/configs/examples/*.yaml; do
+  "$brasd" --check-config "$f" > /dev/null || fail "example $f is rejected"
+done
+echo "ok 6 - every example in configs/examples passes --check-config"
+echo "6 passed, 0 failed"
