@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <random>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -419,6 +420,47 @@ TEST(LacLns, UnknownMandatoryAvpAndMissingAvpAreRefused) {
     EXPECT_EQ(reply->type, l2tp::message_type::sccrp);
   }
   EXPECT_EQ(lns.ctx().stats.tunnels_established.load(), 0u);
+  lns.shutdown();
+}
+
+// Garbage from the network: random datagrams and mutated valid ones at the
+// LNS port, from a stranger's socket. The daemon drops and counts them, and
+// the subscribers already up (and new ones) are not affected.
+TEST(LacLns, GarbageFromTheNetworkIsDroppedAndCountedWhileServiceContinues) {
+  io::daemon lns{lns_settings("")};
+  lns.start();
+  io::daemon lac{lac_settings(lns.local(0).port, "", 0)};
+  lac.start();
+  ASSERT_EQ(place_calls(lac, 5).established, 5u);
+  scripted_peer stranger{lns.local(0).port};
+  std::mt19937 rng{42};
+  auto valid = l2tp::encode_control_packet(0, 0, 0, 0, scripted_sccrq());
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(lns.local(0).port);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::byte> b;
+    if (i % 2 == 0) {
+      b.resize(rng() % 200);
+      for (auto& x : b) x = static_cast<std::byte>(rng());
+      if (!b.empty() && i % 4 == 0) b[0] = std::byte{0xc8};  // looks like control
+      if (b.size() > 1 && i % 8 == 0) b[1] = std::byte{0x02};
+    } else {
+      b = valid;
+      for (int k = 0; k < 3; ++k) b[rng() % b.size()] = static_cast<std::byte>(rng());
+      if (i % 3 == 0) b.resize(rng() % b.size());
+    }
+    ::sendto(fd, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  }
+  ::close(fd);
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.rx_malformed.load() > 1000; }));
+  // Still serving: the existing sessions are up and new calls succeed.
+  EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 5);
+  EXPECT_EQ(place_calls(lac, 5).established, 5u);
+  EXPECT_EQ(lac.ctx().stats.tunnels_failed.load(), 0u);
+  lac.shutdown();
   lns.shutdown();
 }
 
