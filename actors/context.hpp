@@ -62,7 +62,8 @@ struct context {
   caf::actor lac;  ///< the LAC controller (tie-breaking asks it)
   counters stats;
   std::shared_ptr<spdlog::logger> log;  ///< "l2tp"
-  log_limiter malformed_log;
+  log_limiter malformed_log;            ///< undecodable input
+  log_limiter peer_log;                 ///< other events a remote peer can trigger at will (refusals)
   /// Tunnels per LAC client entry (index from policy.hpp), for max-tunnels.
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
   /// Reliable-delivery settings from the configuration.

@@ -56,7 +56,8 @@ struct tunnel_data {
   std::optional<wire::md5_digest> response_to_peer;  ///< for the peer's Challenge
   stop_reason stop;
   bool shutting_down = false;
-  bool tie_pending = false;  ///< waiting for the LAC controller's tie-break verdict
+  bool tie_pending = false;
+  bool was_established = false;  ///< waiting for the LAC controller's tie-break verdict
 
   id_pool session_ids;
   std::unordered_map<std::uint16_t, session_entry> sessions;
@@ -160,6 +161,7 @@ struct tunnel_data {
   }
 
   void on_established() {
+    was_established = true;
     ctx->stats.tunnels_established.fetch_add(1);
     ctx->log->info("tunnel-established tunnel={} peer={} peer-tunnel={} host={}", args.local_id, args.peer.to_string(),
                    peer_tunnel_id, peer_host_name);
@@ -187,7 +189,9 @@ struct tunnel_data {
     if (client_index) ctx->client_tunnels[*client_index].fetch_sub(1);
     ctx->stats.tunnels_destroyed.fetch_add(1);
     ctx->stats.tunnels_active.fetch_sub(1);
-    ctx->log->info("tunnel-destroyed tunnel={} peer={}", args.local_id, args.peer.to_string());
+    // Tunnels that never came up are the ones a stranger can make: keep them out of info.
+    ctx->log->log(was_established ? spdlog::level::info : spdlog::level::debug, "tunnel-destroyed tunnel={} peer={}",
+                  args.local_id, args.peer.to_string());
     tunnel_gone g{args.local_id, args.key.value_or(tunnel_key{}), args.key.has_value()};
     self->send(args.shard, g);
     if (args.lac) self->send(args.lac, g);
@@ -197,8 +201,10 @@ struct tunnel_data {
   /// Refuse or abort: StopCCN with this reason, then the table's event.
   void fail(tunnel_event e, std::uint16_t result, std::optional<std::uint16_t> error, std::string message) {
     stop = {result, error, std::move(message)};
-    ctx->log->warn("tunnel-stop tunnel={} peer={} result={} error={} reason={}", args.local_id, args.peer.to_string(),
-                   result, error.value_or(0), stop.message);
+    if (ctx->peer_log.allow()) {
+      ctx->log->warn("tunnel-stop tunnel={} peer={} result={} error={} reason={}", args.local_id, args.peer.to_string(),
+                     result, error.value_or(0), stop.message);
+    }
     apply(e);
   }
 
