@@ -244,7 +244,8 @@ TEST(LacLns, DatagramsFromAnotherAddressOrPortAreDroppedAndCounted) {
   ::close(fd);
   EXPECT_TRUE(eventually([&] { return lns.ctx().stats.rx_wrong_peer.load() == 1; }))
       << "exactly one of tunnel IDs 1 and 2 exists: its HELLO from a stranger is counted";
-  EXPECT_EQ(lns.ctx().stats.rx_unknown_tunnel.load(), 1u);
+  // The other ID is handled by the other shard, maybe a moment later.
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.rx_unknown_tunnel.load() == 1; }));
   EXPECT_EQ(lns.ctx().stats.tunnels_failed.load(), 0u);
   EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 1);
   lac.shutdown();

@@ -42,11 +42,11 @@ constexpr std::array<std::array<std::string_view, 10>, 16> rfc_table{{
 }};
 // clang-format on
 
-constexpr std::array<std::string_view, 10> state_ids{"initial", "starting", "closed",   "stopped",  "closing",
+constexpr std::array<std::string_view, 10> state_ids{"initial",  "starting", "closed",   "stopped",  "closing",
                                                      "stopping", "req_sent", "ack_rcvd", "ack_sent", "opened"};
-constexpr std::array<std::string_view, 16> event_ids{"up",       "down",      "open", "close", "to_plus",  "to_minus",
-                                                     "rcr_plus", "rcr_minus", "rca",  "rcn",   "rtr",      "rta",
-                                                     "ruc",      "rxj_plus",  "rxj_minus", "rxr"};
+constexpr std::array<std::string_view, 16> event_ids{
+    "up",  "down", "open", "close", "to_plus", "to_minus", "rcr_plus",  "rcr_minus",
+    "rca", "rcn",  "rtr",  "rta",   "ruc",     "rxj_plus", "rxj_minus", "rxr"};
 
 struct rfc_action_name {
   std::string_view name;
@@ -92,7 +92,9 @@ ppp_transition parse_cell(S from, std::string_view cell) {
   // One digit, then at most one footnote letter.
   EXPECT_TRUE(!target.empty() && target[0] >= '0' && target[0] <= '9') << "bad cell " << cell;
   EXPECT_LE(target.size(), 2u) << "bad cell " << cell;
-  if (target.size() == 2) EXPECT_NE(std::string_view{"prx"}.find(target[1]), std::string_view::npos) << cell;
+  if (target.size() == 2) {
+    EXPECT_NE(std::string_view{"prx"}.find(target[1]), std::string_view::npos) << cell;
+  }
   return {static_cast<S>(target.empty() ? 0 : target[0] - '0'), actions};
 }
 
@@ -105,9 +107,16 @@ struct cell_case {
 std::vector<cell_case> all_cells() {
   std::vector<cell_case> out;
   for (std::size_t s = 0; s < ppp_state_count; ++s) {
-    for (std::size_t e = 0; e < ppp_event_count; ++e) out.push_back({static_cast<S>(s), static_cast<E>(e), rfc_table[e][s]});
+    for (std::size_t e = 0; e < ppp_event_count; ++e)
+      out.push_back({static_cast<S>(s), static_cast<E>(e), rfc_table[e][s]});
   }
   return out;
+}
+
+/// gtest name of a cell: state__event, e.g. req_sent__rcr_plus.
+std::string cell_name(const ::testing::TestParamInfo<cell_case>& param) {
+  return std::string{state_ids[static_cast<std::size_t>(param.param.state)]} + "__" +
+         std::string{event_ids[static_cast<std::size_t>(param.param.event)]};
 }
 
 class PppAutomatonRfcTable : public ::testing::TestWithParam<cell_case> {};
@@ -116,17 +125,13 @@ TEST_P(PppAutomatonRfcTable, Cell) {
   auto c = GetParam();
   auto want = parse_cell(c.state, c.cell);
   auto got = automaton_step(c.state, c.event);
-  EXPECT_EQ(got.next, want.next) << to_string(c.state) << " + " << to_string(c.event) << " (RFC: " << c.cell
-                                 << ") -> " << to_string(got.next);
+  EXPECT_EQ(got.next, want.next) << to_string(c.state) << " + " << to_string(c.event) << " (RFC: " << c.cell << ") -> "
+                                 << to_string(got.next);
   EXPECT_EQ(got.actions, want.actions) << to_string(c.state) << " + " << to_string(c.event) << " (RFC: " << c.cell
                                        << ") actions 0x" << std::hex << got.actions;
 }
 
-INSTANTIATE_TEST_SUITE_P(Rfc1661, PppAutomatonRfcTable, ::testing::ValuesIn(all_cells()),
-                         [](const ::testing::TestParamInfo<cell_case>& info) {
-                           return std::string{state_ids[static_cast<std::size_t>(info.param.state)]} + "__" +
-                                  std::string{event_ids[static_cast<std::size_t>(info.param.event)]};
-                         });
+INSTANTIATE_TEST_SUITE_P(Rfc1661, PppAutomatonRfcTable, ::testing::ValuesIn(all_cells()), cell_name);
 
 // The cells most often copied wrong, written out by hand: also checks parse_cell.
 TEST(PppAutomaton, EasilyMisreadCells) {
