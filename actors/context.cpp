@@ -21,16 +21,6 @@ l2tp::reliable_config context::reliable(std::uint16_t receive_window) const {
   return rc;
 }
 
-l2tp::duration context::hold_time() const {
-  l2tp::duration total{0};
-  l2tp::duration t = cfg.l2tp.retransmit_initial;
-  for (unsigned i = 0; i <= cfg.l2tp.retransmit_count; ++i) {
-    total += t;
-    t = std::min<l2tp::duration>(t * 2, cfg.l2tp.retransmit_max);
-  }
-  return total;
-}
-
 }  // namespace bras::actors
 
 namespace bras::actors {

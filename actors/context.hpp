@@ -68,8 +68,6 @@ struct context {
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
   /// Reliable-delivery settings from the configuration.
   [[nodiscard]] l2tp::reliable_config reliable(std::uint16_t receive_window) const;
-  /// One full retransmission cycle: how long a closing tunnel keeps its state.
-  [[nodiscard]] l2tp::duration hold_time() const;
 };
 
 using context_ptr = std::shared_ptr<context>;

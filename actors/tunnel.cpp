@@ -57,7 +57,9 @@ struct tunnel_data {
   stop_reason stop;
   bool shutting_down = false;
   bool tie_pending = false;
-  bool was_established = false;  ///< waiting for the LAC controller's tie-break verdict
+  bool was_established = false;
+  l2tp::duration hold_time{};  ///< one full retransmission cycle with this tunnel's timers  ///< waiting for the LAC
+                               ///< controller's tie-break verdict
 
   id_pool session_ids;
   std::unordered_map<std::uint16_t, session_entry> sessions;
@@ -156,7 +158,7 @@ struct tunnel_data {
     if (a & act::send_hello) send(l2tp::make_message(message_type::hello));
     if (a & act::sessions_up) on_established();
     if (a & act::sessions_down) clear_sessions();
-    if (a & act::arm_hold) hold_until = now() + ctx->hold_time();
+    if (a & act::arm_hold) hold_until = now() + hold_time;
     if (a & act::destroy) destroy();
   }
 
@@ -308,15 +310,22 @@ struct tunnel_data {
     const auto& gw = ctx->cfg.l2tp.local_gateways[args.gateway];
     auto match = match_client(ctx->cfg.l2tp, gw.name, args.peer.address, host);
     if (!match) return;
-    secret = match->client->secret;
+    const auto& client = *match->client;
+    secret = client.secret;
     hide_avps = match->group->hide_avps;
-    hello_interval = match->group->hello_interval;
-    receive_window = match->group->receive_window;
+    hello_interval = client.hello_interval.value_or(match->group->hello_interval);
+    receive_window = client.receive_window.value_or(match->group->receive_window);
     max_sessions = match->client->max_sessions_per_tunnel;
     client_max_tunnels = match->client->max_tunnels;
     client_index = match->client_index;
     ctx->client_tunnels[*client_index].fetch_add(1);
-    channel.set_receive_window(receive_window);  // the SCCRQ is already in: keep the sequence state
+    // The SCCRQ is already in: keep the sequence state, change only the settings.
+    auto rc = ctx->reliable(receive_window);
+    if (client.retransmit_initial) rc.initial_timeout = *client.retransmit_initial;
+    if (client.retransmit_max) rc.max_timeout = *client.retransmit_max;
+    if (client.retransmit_count) rc.max_retransmits = *client.retransmit_count;
+    channel.reconfigure(rc);
+    hold_time = l2tp::full_retransmission_cycle(rc);
   }
 
   /// Common SCCRQ/SCCRP checks; records what the peer told us.
@@ -613,6 +622,7 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
   init.channel = l2tp::reliable_channel{init.ctx->reliable(init.receive_window)};
+  init.hold_time = l2tp::full_retransmission_cycle(init.ctx->reliable(init.receive_window));
   init.ctx->stats.tunnels_created.fetch_add(1);
   init.ctx->stats.tunnels_active.fetch_add(1);
   if (init.args.role == tunnel_role::lac) {

@@ -126,6 +126,24 @@ class walker {
     out = Duration{v};
   }
 
+  template <class T>
+  void optional_number(const YAML::Node& map, const std::string& path, const char* key, std::optional<T>& out,
+                       long long min, long long max) const {
+    if (!map[key]) return;
+    T v{};
+    number(map, path, key, v, min, max);
+    out = v;
+  }
+
+  template <class Duration>
+  void optional_span(const YAML::Node& map, const std::string& path, const char* key, std::optional<Duration>& out,
+                     long long min, long long max) const {
+    if (!map[key]) return;
+    Duration d{};
+    span(map, path, key, d, min, max);
+    out = d;
+  }
+
   void ipv4(const YAML::Node& map, const std::string& path, const char* key, std::string& out) const {
     text(map, path, key, out);
     if (map[key] && !parse_ipv4(out)) fail(map[key], join(path, key), "not an IPv4 address: " + out);
@@ -211,7 +229,9 @@ settings parse(const YAML::Node& root, const walker& w) {
       w.number(g, gp, "receive-window", tg.receive_window, 1, 1024);
       w.list(g, gp, "clients", [&](const YAML::Node& c, const std::string& cp) {
         lac_client lc;
-        w.only(c, cp, {"host-name", "allowed-sources", "secret", "max-tunnels", "max-sessions-per-tunnel"});
+        w.only(c, cp,
+               {"host-name", "allowed-sources", "secret", "max-tunnels", "max-sessions-per-tunnel", "hello-interval",
+                "receive-window", "retransmit-initial-ms", "retransmit-max-ms", "retransmit-count"});
         w.text(c, cp, "host-name", lc.host_name);
         w.list(c, cp, "allowed-sources", [&](const YAML::Node& x, const std::string& xp) {
           auto pfx = parse_prefix(x.as<std::string>());
@@ -221,6 +241,11 @@ settings parse(const YAML::Node& root, const walker& w) {
         w.text(c, cp, "secret", lc.secret);
         w.number(c, cp, "max-tunnels", lc.max_tunnels, 0, 65535);
         w.number(c, cp, "max-sessions-per-tunnel", lc.max_sessions_per_tunnel, 0, 65535);
+        w.optional_span(c, cp, "hello-interval", lc.hello_interval, 0, 3600);
+        w.optional_number(c, cp, "receive-window", lc.receive_window, 1, 1024);
+        w.optional_span(c, cp, "retransmit-initial-ms", lc.retransmit_initial, 50, 60000);
+        w.optional_span(c, cp, "retransmit-max-ms", lc.retransmit_max, 50, 600000);
+        w.optional_number(c, cp, "retransmit-count", lc.retransmit_count, 1, 100);
         tg.clients.push_back(std::move(lc));
       });
       l.tunnel_groups.push_back(std::move(tg));

@@ -38,6 +38,12 @@ struct lac_client {
   std::string secret;                        ///< empty: no tunnel authentication
   unsigned max_tunnels = 0;                  ///< 0: unlimited
   unsigned max_sessions_per_tunnel = 0;      ///< 0: unlimited
+  // Per-LAC overrides of the tunnel group's and the global settings.
+  std::optional<seconds> hello_interval;
+  std::optional<std::uint16_t> receive_window;
+  std::optional<milliseconds> retransmit_initial;
+  std::optional<milliseconds> retransmit_max;
+  std::optional<unsigned> retransmit_count;
 };
 
 /// LNS side: a tunnel group (Junos `tunnel-group`).

@@ -4,6 +4,16 @@
 
 namespace bras::l2tp {
 
+duration full_retransmission_cycle(const reliable_config& cfg) noexcept {
+  duration total{0};
+  duration t = cfg.initial_timeout;
+  for (unsigned i = 0; i <= cfg.max_retransmits; ++i) {
+    total += t;
+    t = std::min(t * 2, cfg.max_timeout);
+  }
+  return total;
+}
+
 duration reliable_channel::timeout_for(unsigned attempts) const noexcept {
   duration t = cfg_.initial_timeout;
   for (unsigned i = 1; i < attempts && t < cfg_.max_timeout; ++i) t *= 2;

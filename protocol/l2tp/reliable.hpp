@@ -82,6 +82,10 @@ struct reliable_stats {
   std::uint64_t ack_timeouts = 0;
 };
 
+/// Time from the first transmission to giving up: one full retransmission
+/// cycle. A closing tunnel keeps its state this long (RFC 2661 §5.7).
+[[nodiscard]] duration full_retransmission_cycle(const reliable_config& cfg) noexcept;
+
 class reliable_channel {
  public:
   explicit reliable_channel(reliable_config cfg = {}) : cfg_(cfg) {}
@@ -91,6 +95,11 @@ class reliable_channel {
   [[nodiscard]] std::uint16_t peer_window() const noexcept { return peer_window_; }
   /// Our window (what we advertise), settable once the peer is identified.
   void set_receive_window(std::uint16_t window) noexcept { cfg_.receive_window = window == 0 ? 1 : window; }
+  /// New timers and limits (the peer is identified), keeping the sequence state.
+  void reconfigure(const reliable_config& cfg) noexcept {
+    cfg_ = cfg;
+    if (cfg_.receive_window == 0) cfg_.receive_window = 1;
+  }
 
   /// Queues a control message (its encoded AVPs, and the Session ID its
   /// header carries); sends it at once into `out` if the peer's window has room.

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <random>
 #include <cstdio>
+#include <random>
 #include <string>
 #include <thread>
 #include <variant>

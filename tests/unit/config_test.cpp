@@ -75,6 +75,24 @@ INSTANTIATE_TEST_SUITE_P(
         bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
     [](const auto& param_info) { return std::string{param_info.param.name}; });
 
+TEST(Config, PerLacClientOverrides) {
+  auto r = load(
+      "l2tp:\n  tunnel-groups:\n    - name: g\n      hello-interval: 60\n      clients:\n"
+      "        - {host-name: a, hello-interval: 10, receive-window: 64, retransmit-initial-ms: 500,\n"
+      "           retransmit-max-ms: 2000, retransmit-count: 8}\n"
+      "        - {host-name: b}\n",
+      "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(r)) << error_of(r).to_string();
+  const auto& g = std::get<settings>(r).l2tp.tunnel_groups[0];
+  EXPECT_EQ(g.clients[0].hello_interval, seconds{10});
+  EXPECT_EQ(g.clients[0].receive_window, 64);
+  EXPECT_EQ(g.clients[0].retransmit_initial, milliseconds{500});
+  EXPECT_EQ(g.clients[0].retransmit_max, milliseconds{2000});
+  EXPECT_EQ(g.clients[0].retransmit_count, 8u);
+  EXPECT_FALSE(g.clients[1].hello_interval.has_value()) << "unset: the group's value applies";
+  EXPECT_FALSE(g.clients[1].retransmit_count.has_value());
+}
+
 TEST(Config, ParsesPrefixes) {
   auto p = parse_prefix("10.1.2.3/8");
   ASSERT_TRUE(p);

@@ -134,6 +134,11 @@ TEST_F(Reliable, RetransmitsWithExponentialBackoffThenFails) {
   EXPECT_EQ(ch.stats().retransmissions, 5u);
 }
 
+TEST(ReliableCycle, FullRetransmissionCycleSumsTheBackoff) {
+  reliable_config cfg;  // 1 s doubling to 8 s, 5 retransmissions
+  EXPECT_EQ(full_retransmission_cycle(cfg), std::chrono::seconds{1 + 2 + 4 + 8 + 8 + 8});
+}
+
 TEST_F(Reliable, AckStopsRetransmissionAndRestartsTheTimerForTheNext) {
   reliable_channel ch;
   ch.set_peer_window(4);

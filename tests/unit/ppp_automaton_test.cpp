@@ -131,7 +131,7 @@ TEST_P(PppAutomatonRfcTable, Cell) {
                                        << ") actions 0x" << std::hex << got.actions;
 }
 
-INSTANTIATE_TEST_SUITE_P(Rfc1661, PppAutomatonRfcTable, ::testing::ValuesIn(all_cells()), cell_name);
+INSTANTIATE_TEST_SUITE_P(, PppAutomatonRfcTable, ::testing::ValuesIn(all_cells()), cell_name);
 
 // The cells most often copied wrong, written out by hand: also checks parse_cell.
 TEST(PppAutomaton, EasilyMisreadCells) {
