@@ -8,13 +8,15 @@ id_pool::id_pool(std::uint16_t stride, std::uint16_t offset) noexcept
 }
 
 std::optional<std::uint16_t> id_pool::allocate() {
+  // Never-used IDs first, then the least recently freed: a just-closed ID
+  // is reused as late as possible, so its stale packets find nothing.
   std::uint16_t id = 0;
-  if (!freed_.empty()) {
-    id = freed_.front();
-    freed_.pop_front();
-  } else if (next_fresh_ <= 65535) {
+  if (next_fresh_ <= 65535) {
     id = static_cast<std::uint16_t>(next_fresh_);
     next_fresh_ += stride_;
+  } else if (!freed_.empty()) {
+    id = freed_.front();
+    freed_.pop_front();
   } else {
     return std::nullopt;
   }

@@ -1,6 +1,6 @@
-// Allocation of local tunnel and session IDs. IDs are handed out least
-// recently freed first, so a stale packet for a just-closed ID rarely reaches
-// a new tunnel or session. A pool for a shard only holds IDs whose
+// Allocation of local tunnel and session IDs. Never-used IDs are handed out
+// first, then the least recently freed, so a stale packet for a just-closed
+// ID rarely reaches a new tunnel or session. A pool for a shard only holds IDs whose
 // `id % stride == offset`: the shard is embedded in the ID.
 #pragma once
 

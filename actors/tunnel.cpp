@@ -362,6 +362,11 @@ struct tunnel_data {
       }
       auto type = static_cast<std::uint8_t>(m.type == message_type::sccrq ? message_type::sccrp : message_type::scccn);
       response_to_peer = l2tp::challenge_response(type, secret, *m.challenge);
+      if (!response_to_peer) {
+        fail(setup_failure_event(), l2tp::stopccn_result::not_authorized, l2tp::error_code::vendor_error,
+             "MD5 unavailable");
+        return false;
+      }
     }
     return true;
   }
@@ -370,7 +375,7 @@ struct tunnel_data {
   bool peer_authenticated(const l2tp::control_message& m, message_type in) {
     if (our_challenge.empty()) return true;
     auto expected = l2tp::challenge_response(static_cast<std::uint8_t>(in), secret, our_challenge);
-    return m.challenge_response && *m.challenge_response == expected;
+    return expected && m.challenge_response && *m.challenge_response == *expected;
   }
 
   void on_sccrq(const l2tp::control_message& m) {

@@ -8,14 +8,16 @@
 
 namespace bras::wire {
 
-md5_digest md5(std::initializer_list<std::span<const std::byte>> parts) noexcept {
+std::optional<md5_digest> md5(std::initializer_list<std::span<const std::byte>> parts) noexcept {
   md5_digest out{};
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
   unsigned int len = 0;
-  if (ctx && EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) == 1) {
-    bool ok = true;
-    for (auto part : parts) ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
-    if (ok) EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1) return std::nullopt;
+  for (auto part : parts) {
+    if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) return std::nullopt;
+  }
+  if (EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1 || len != out.size()) {
+    return std::nullopt;
   }
   return out;
 }

@@ -98,12 +98,15 @@ wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_spa
   if (avp.value.size() < 2) return wire::error{"hidden AVP shorter than its length subfield", avp.offset};
   std::array<std::byte, 2> type_bytes{static_cast<std::byte>(avp.type >> 8), static_cast<std::byte>(avp.type & 0xff)};
   bytes plain(avp.value.size());
-  wire::md5_digest block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
-  for (std::size_t i = 0; i < avp.value.size(); ++i) {
-    if (i > 0 && i % block.size() == 0)
-      block = wire::md5({wire::as_bytes(secret), avp.value.subspan(i - block.size(), block.size())});
-    plain[i] = avp.value[i] ^ block[i % block.size()];
+  auto block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
+  for (std::size_t i = 0; i < avp.value.size() && block; ++i) {
+    if (i > 0 && i % block->size() == 0) {
+      block = wire::md5({wire::as_bytes(secret), avp.value.subspan(i - block->size(), block->size())});
+      if (!block) break;
+    }
+    plain[i] = avp.value[i] ^ (*block)[i % block->size()];
   }
+  if (!block) return wire::error{"MD5 unavailable to decipher a hidden AVP", avp.offset};
   std::size_t original_length = wire::load_u16(plain.data());
   if (original_length > plain.size() - 2) {
     return wire::error{"hidden AVP original length exceeds AVP length", avp.offset};
@@ -111,7 +114,8 @@ wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_spa
   return bytes(plain.begin() + 2, plain.begin() + 2 + static_cast<std::ptrdiff_t>(original_length));
 }
 
-bytes hide(std::uint16_t type, byte_span value, std::string_view secret, byte_span random_vector, std::size_t pad) {
+std::optional<bytes> hide(std::uint16_t type, byte_span value, std::string_view secret, byte_span random_vector,
+                          std::size_t pad) {
   bytes plain;
   wire::writer w{plain};
   w.u16(static_cast<std::uint16_t>(value.size()));
@@ -119,17 +123,20 @@ bytes hide(std::uint16_t type, byte_span value, std::string_view secret, byte_sp
   w.zeros(pad);
   std::array<std::byte, 2> type_bytes{static_cast<std::byte>(type >> 8), static_cast<std::byte>(type & 0xff)};
   bytes cipher(plain.size());
-  wire::md5_digest block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
+  auto block = wire::md5({type_bytes, wire::as_bytes(secret), random_vector});
+  if (!block) return std::nullopt;
   for (std::size_t i = 0; i < plain.size(); ++i) {
-    if (i > 0 && i % block.size() == 0) {
-      block = wire::md5({wire::as_bytes(secret), byte_span{cipher}.subspan(i - block.size(), block.size())});
+    if (i > 0 && i % block->size() == 0) {
+      block = wire::md5({wire::as_bytes(secret), byte_span{cipher}.subspan(i - block->size(), block->size())});
+      if (!block) return std::nullopt;
     }
-    cipher[i] = plain[i] ^ block[i % block.size()];
+    cipher[i] = plain[i] ^ (*block)[i % block->size()];
   }
   return cipher;
 }
 
-wire::md5_digest challenge_response(std::uint8_t message_type, std::string_view secret, byte_span challenge) noexcept {
+std::optional<wire::md5_digest> challenge_response(std::uint8_t message_type, std::string_view secret,
+                                                   byte_span challenge) noexcept {
   std::array<std::byte, 1> id{std::byte{message_type}};
   return wire::md5({id, wire::as_bytes(secret), challenge});
 }

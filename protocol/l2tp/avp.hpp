@@ -120,15 +120,17 @@ struct raw_avp {
 [[nodiscard]] wire::result<bytes> unhide(const raw_avp& avp, std::string_view secret, byte_span random_vector);
 
 /// Ciphers `value` for a hidden AVP of `type`, appending `pad` zero bytes
-/// of padding before ciphering. Returns the AVP body to put on the wire.
-[[nodiscard]] bytes hide(std::uint16_t type, byte_span value, std::string_view secret, byte_span random_vector,
-                         std::size_t pad = 0);
+/// of padding before ciphering. Returns the AVP body to put on the wire, or
+/// nullopt when libcrypto refuses MD5.
+[[nodiscard]] std::optional<bytes> hide(std::uint16_t type, byte_span value, std::string_view secret,
+                                        byte_span random_vector, std::size_t pad = 0);
 
 /// Tunnel authentication (RFC 2661 §4.2 Challenge Response, §5.1.1):
 /// MD5(message type octet || secret || challenge), where the message type is
-/// 2 in an SCCRP and 3 in an SCCCN.
-[[nodiscard]] wire::md5_digest challenge_response(std::uint8_t message_type, std::string_view secret,
-                                                  byte_span challenge) noexcept;
+/// 2 in an SCCRP and 3 in an SCCCN. nullopt when libcrypto refuses MD5:
+/// callers must then treat the peer as not authenticated.
+[[nodiscard]] std::optional<wire::md5_digest> challenge_response(std::uint8_t message_type, std::string_view secret,
+                                                                 byte_span challenge) noexcept;
 
 /// Appends an AVP header (with its Length) and `value`.
 void write_avp(wire::writer& w, bool mandatory, bool hidden, std::uint16_t vendor, std::uint16_t type, byte_span value);

@@ -1,5 +1,6 @@
 #include "protocol/l2tp/message.hpp"
 
+#include <algorithm>
 #include <initializer_list>
 #include <span>
 #include <tuple>
@@ -350,7 +351,14 @@ class avp_emitter {
       write_avp(w_, true, false, ietf_vendor, t(avp_type::random_vector), random_vector_);
       random_vector_written_ = true;
     }
-    write_avp(w_, mandatory, true, vendor, type, hide(type, value, *opts_.secret, random_vector_));
+    auto cipher = hide(type, value, *opts_.secret, random_vector_);
+    if (!cipher) {
+      // No MD5: never send the value in the clear. Random bytes of the same
+      // size fail the peer's deciphering instead.
+      cipher.emplace(value.size() + 2);
+      if (!wire::random_bytes(*cipher)) std::fill(cipher->begin(), cipher->end(), std::byte{0xff});
+    }
+    write_avp(w_, mandatory, true, vendor, type, *cipher);
   }
 
   /// IETF AVP with the RFC's M bit, hidden when configured.
