@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "configs/yaml_walker.hpp"
 #include "protocol/common/bytes.hpp"
 #include "protocol/ppp/auth.hpp"
 
@@ -51,95 +52,7 @@ bool constant_time_equal(std::span<const std::byte> expected, std::span<const st
 
 namespace {
 
-/// Thrown only inside this file, to unwind to load_subscribers() with the first error.
-struct file_failure {
-  config::load_error error;
-};
-
-/// Walks the YAML tree, failing with file, line and key path (as configs/config.cpp does).
-class walker {
- public:
-  explicit walker(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& reason) const {
-    int line = at.IsDefined() ? at.Mark().line + 1 : 0;
-    throw file_failure{{file_, line, path, reason}};
-  }
-
-  /// Rejects keys other than `allowed`, and repeated keys (yaml-cpp keeps both).
-  void only(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      bool ok = false;
-      for (auto a : allowed) ok = ok || a == key;
-      if (!ok) fail(kv.first, join(path, key), "unknown key");
-      if (!seen.insert(key).second) fail(kv.first, join(path, key), "repeated key");
-    }
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string{key} : path + "." + std::string{key};
-  }
-
-  template <class T>
-  void number(const YAML::Node& map, const std::string& path, const char* key, T& out, long long min,
-              long long max) const {
-    auto n = map[key];
-    if (!n) return;
-    if (n.IsNull()) fail(key_node(map, key), join(path, key), "expected an integer");
-    long long v = 0;
-    try {
-      v = n.as<long long>();
-    } catch (const YAML::Exception&) {
-      fail(n, join(path, key), "expected an integer");
-    }
-    if (v < min || v > max) {
-      fail(n, join(path, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    }
-    out = static_cast<T>(v);
-  }
-
-  void optional_seconds(const YAML::Node& map, const std::string& path, const char* key,
-                        std::optional<std::chrono::seconds>& out, long long min, long long max) const {
-    if (!map[key]) return;
-    long long v = 0;
-    number(map, path, key, v, min, max);
-    out = std::chrono::seconds{v};
-  }
-
-  /// A required, non-empty string.
-  std::string text(const YAML::Node& map, const std::string& path, const char* key) const {
-    auto n = map[key];
-    if (!n) fail(map, join(path, key), "required");
-    // yaml-cpp marks an empty value at the next token: point at its key instead.
-    if (n.IsNull()) fail(key_node(map, key), join(path, key), "expected a string");
-    if (!n.IsScalar()) fail(n, join(path, key), "expected a string");
-    auto s = n.as<std::string>();
-    if (s.empty()) fail(n, join(path, key), "must not be empty");
-    return s;
-  }
-
-  /// The key node of `key` in `map` (which must hold it), for its line.
-  static YAML::Node key_node(const YAML::Node& map, std::string_view key) {
-    for (const auto& kv : map) {
-      if (kv.first.as<std::string>() == key) return kv.first;
-    }
-    return map;
-  }
-
-  template <class F>
-  void list(const YAML::Node& map, const std::string& path, const char* key, F&& each) const {
-    auto n = map[key];
-    if (!n || n.IsNull()) return;
-    if (!n.IsSequence()) fail(n, join(path, key), "expected a list");
-    for (std::size_t i = 0; i < n.size(); ++i) each(n[i], join(path, key) + "[" + std::to_string(i) + "]");
-  }
-
- private:
-  std::string file_;
-};
+using walker = config::yaml_walker;
 
 /// RADIUS carries timeouts as 32-bit seconds.
 constexpr long long max_timeout = 4294967295LL;
@@ -152,17 +65,17 @@ subscriber_db parse(const YAML::Node& root, const walker& w) {
   w.list(root, "", "subscribers", [&](const YAML::Node& n, const std::string& p) {
     w.only(n, p, {"user", "password", "address", "session-timeout", "idle-timeout", "max-sessions"});
     subscriber s;
-    s.user = w.text(n, p, "user");
-    s.password = w.text(n, p, "password");
+    s.user = w.required_text(n, p, "user");
+    s.password = w.required_text(n, p, "password");
     if (n["address"]) {
-      auto text = w.text(n, p, "address");
+      auto text = w.required_text(n, p, "address");
       s.address = config::parse_ipv4(text);
       if (!s.address) w.fail(n["address"], p + ".address", "not an IPv4 address: " + text);
       auto [owner, fresh] = address_owner.try_emplace(*s.address, s.user);
       if (!fresh) w.fail(n["address"], p + ".address", "address " + text + " already belongs to " + owner->second);
     }
-    w.optional_seconds(n, p, "session-timeout", s.session_timeout, 1, max_timeout);
-    w.optional_seconds(n, p, "idle-timeout", s.idle_timeout, 1, max_timeout);
+    w.optional_span(n, p, "session-timeout", s.session_timeout, 1, max_timeout);
+    w.optional_span(n, p, "idle-timeout", s.idle_timeout, 1, max_timeout);
     w.number(n, p, "max-sessions", s.max_sessions, 0, 65535);
     const std::string user = s.user;
     if (!db.add(std::move(s))) w.fail(n["user"], p + ".user", "duplicate user " + user);
@@ -173,17 +86,8 @@ subscriber_db parse(const YAML::Node& root, const walker& w) {
 }  // namespace
 
 subscribers_result load_subscribers(std::string_view yaml, std::string_view file_name) {
-  walker w{std::string{file_name}};
-  try {
-    YAML::Node root = YAML::Load(std::string{yaml});
-    return parse(root, w);
-  } catch (const file_failure& f) {
-    return f.error;
-  } catch (const YAML::Exception& e) {
-    return config::load_error{std::string{file_name}, e.mark.line + 1, "", e.msg};
-  } catch (const std::exception& e) {  // std::bad_alloc: nothing may escape
-    return config::load_error{std::string{file_name}, 0, "", e.what()};
-  }
+  return config::load_yaml<subscriber_db>(yaml, file_name,
+                                          [](const YAML::Node& root, const walker& w) { return parse(root, w); });
 }
 
 subscribers_result load_subscribers_file(const std::string& path) {

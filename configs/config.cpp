@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "configs/default_config.hpp"
+#include "configs/yaml_walker.hpp"
 
 namespace bras::config {
 
@@ -55,111 +56,7 @@ std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
 
 namespace {
 
-/// Thrown only inside this file, to unwind to load() with the first error.
-struct config_failure {
-  load_error error;
-};
-
-class walker {
- public:
-  explicit walker(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& reason) const {
-    int line = at.IsDefined() ? at.Mark().line + 1 : 0;
-    throw config_failure{{file_, line, path, reason}};
-  }
-
-  /// Rejects keys other than `allowed`, so typos fail instead of being ignored.
-  void only(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      bool ok = false;
-      for (auto a : allowed) ok = ok || a == key;
-      if (!ok) fail(kv.first, join(path, key), "unknown key");
-    }
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string{key} : path + "." + std::string{key};
-  }
-
-  template <class T>
-  void number(const YAML::Node& map, const std::string& path, const char* key, T& out, long long min,
-              long long max) const {
-    auto n = map[key];
-    if (!n) return;
-    long long v = 0;
-    try {
-      v = n.as<long long>();
-    } catch (const YAML::Exception&) {
-      fail(n, join(path, key), "expected an integer");
-    }
-    if (v < min || v > max) {
-      fail(n, join(path, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    }
-    out = static_cast<T>(v);
-  }
-
-  void text(const YAML::Node& map, const std::string& path, const char* key, std::string& out) const {
-    auto n = map[key];
-    if (!n) return;
-    if (!n.IsScalar()) fail(n, join(path, key), "expected a string");
-    out = n.as<std::string>();
-  }
-
-  void flag(const YAML::Node& map, const std::string& path, const char* key, bool& out) const {
-    auto n = map[key];
-    if (!n) return;
-    try {
-      out = n.as<bool>();
-    } catch (const YAML::Exception&) {
-      fail(n, join(path, key), "expected true or false");
-    }
-  }
-
-  template <class Duration>
-  void span(const YAML::Node& map, const std::string& path, const char* key, Duration& out, long long min,
-            long long max) const {
-    long long v = out.count();
-    number(map, path, key, v, min, max);
-    out = Duration{v};
-  }
-
-  template <class T>
-  void optional_number(const YAML::Node& map, const std::string& path, const char* key, std::optional<T>& out,
-                       long long min, long long max) const {
-    if (!map[key]) return;
-    T v{};
-    number(map, path, key, v, min, max);
-    out = v;
-  }
-
-  template <class Duration>
-  void optional_span(const YAML::Node& map, const std::string& path, const char* key, std::optional<Duration>& out,
-                     long long min, long long max) const {
-    if (!map[key]) return;
-    Duration d{};
-    span(map, path, key, d, min, max);
-    out = d;
-  }
-
-  void ipv4(const YAML::Node& map, const std::string& path, const char* key, std::string& out) const {
-    text(map, path, key, out);
-    if (map[key] && !parse_ipv4(out)) fail(map[key], join(path, key), "not an IPv4 address: " + out);
-  }
-
-  template <class F>
-  void list(const YAML::Node& map, const std::string& path, const char* key, F&& each) const {
-    auto n = map[key];
-    if (!n) return;
-    if (!n.IsSequence()) fail(n, join(path, key), "expected a list");
-    for (std::size_t i = 0; i < n.size(); ++i) each(n[i], join(path, key) + "[" + std::to_string(i) + "]");
-  }
-
- private:
-  std::string file_;
-};
+using walker = yaml_walker;
 
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
@@ -283,15 +180,7 @@ settings parse(const YAML::Node& root, const walker& w) {
 }  // namespace
 
 load_result load(std::string_view yaml, std::string_view file_name) {
-  walker w{std::string{file_name}};
-  try {
-    YAML::Node root = YAML::Load(std::string{yaml});
-    return parse(root, w);
-  } catch (const config_failure& f) {
-    return f.error;
-  } catch (const YAML::Exception& e) {
-    return load_error{std::string{file_name}, e.mark.line + 1, "", e.msg};
-  }
+  return load_yaml<settings>(yaml, file_name, [](const YAML::Node& root, const walker& w) { return parse(root, w); });
 }
 
 load_result load_file(const std::string& path) {
