@@ -72,6 +72,18 @@ struct context {
 
 using context_ptr = std::shared_ptr<context>;
 
+/// Takes one unit of `counter` unless that would pass `limit` (0: no limit).
+/// Check and increment are one atomic step, so concurrent callers on other
+/// shards cannot overshoot the limit together.
+[[nodiscard]] inline bool try_reserve(std::atomic<std::int64_t>& counter, std::uint64_t limit) noexcept {
+  auto before = counter.fetch_add(1);
+  if (limit != 0 && before >= static_cast<std::int64_t>(limit)) {
+    counter.fetch_sub(1);
+    return false;
+  }
+  return true;
+}
+
 /// The steady clock actors use for protocol timers.
 inline l2tp::time_point now() {
   return l2tp::clock_type::now();

@@ -150,7 +150,7 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
   init.ctx->stats.sessions_created.fetch_add(1);
-  init.ctx->stats.sessions_active.fetch_add(1);
+  // sessions_active was reserved by the tunnel under the global limit.
   if (init.args.role == session_role::lac) init.apply(session_event::local_open);
   return {
       [self](session_control& c) { self->state.on_control(c.msg); },

@@ -31,10 +31,12 @@ struct shard_data {
   std::map<tunnel_key, std::uint16_t> by_key;
   bool shutting_down = false;
 
+  /// An ID and a place under the global tunnel limit (the tunnel gives both back).
   std::optional<std::uint16_t> allocate() {
-    auto global = ctx->cfg.l2tp.max_tunnels;
-    if (global != 0 && ctx->stats.tunnels_active.load() >= static_cast<std::int64_t>(global)) return std::nullopt;
-    return tunnel_ids.allocate();
+    if (!try_reserve(ctx->stats.tunnels_active, ctx->cfg.l2tp.max_tunnels)) return std::nullopt;
+    auto id = tunnel_ids.allocate();
+    if (!id) ctx->stats.tunnels_active.fetch_sub(1);
+    return id;
   }
 };
 

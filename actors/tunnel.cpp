@@ -52,6 +52,7 @@ struct tunnel_data {
   unsigned max_sessions = 0;
   std::optional<std::size_t> client_index;  ///< counted in ctx->client_tunnels
   unsigned client_max_tunnels = 0;
+  bool over_client_limit = false;                    ///< decided when the client's count was taken
   wire::bytes our_challenge;                         ///< sent to the peer; its response must match
   std::optional<wire::md5_digest> response_to_peer;  ///< for the peer's Challenge
   stop_reason stop;
@@ -318,7 +319,8 @@ struct tunnel_data {
     max_sessions = match->client->max_sessions_per_tunnel;
     client_max_tunnels = match->client->max_tunnels;
     client_index = match->client_index;
-    ctx->client_tunnels[*client_index].fetch_add(1);
+    over_client_limit = ctx->client_tunnels[*client_index].fetch_add(1) >= static_cast<int>(client_max_tunnels) &&
+                        client_max_tunnels != 0;
     // The SCCRQ is already in: keep the sequence state, change only the settings.
     auto rc = ctx->reliable(receive_window);
     if (client.retransmit_initial) rc.initial_timeout = *client.retransmit_initial;
@@ -386,7 +388,7 @@ struct tunnel_data {
       return fail(tunnel_event::recv_sccrq_bad, l2tp::stopccn_result::not_authorized, l2tp::error_code::vendor_error,
                   "no tunnel group accepts this LAC");
     }
-    if (client_max_tunnels != 0 && ctx->client_tunnels[*client_index].load() > static_cast<int>(client_max_tunnels)) {
+    if (over_client_limit) {
       ctx->stats.tunnels_refused.fetch_add(1);
       return fail(tunnel_event::recv_sccrq_bad, l2tp::stopccn_result::general_error,
                   l2tp::error_code::insufficient_resources, "tunnel limit for this LAC reached");
@@ -485,10 +487,11 @@ struct tunnel_data {
     send(cdn, icrq.assigned_session_id.value_or(0));
   }
 
-  bool session_limit_reached() const {
-    auto global = ctx->cfg.l2tp.max_sessions;
-    if (global != 0 && ctx->stats.sessions_active.load() >= static_cast<std::int64_t>(global)) return true;
-    return max_sessions != 0 && sessions.size() >= max_sessions;
+  /// Reserves a place under the global session limit (the session gives it
+  /// back when it ends); false when this tunnel or the instance is full.
+  bool reserve_session() {
+    if (max_sessions != 0 && sessions.size() >= max_sessions) return false;
+    return try_reserve(ctx->stats.sessions_active, ctx->cfg.l2tp.max_sessions);
   }
 
   void new_incoming_call(l2tp::control_message icrq) {
@@ -501,12 +504,13 @@ struct tunnel_data {
       return;  // nothing to address a CDN to
     }
     if (by_peer_id.count(*icrq.assigned_session_id)) return;  // the same call again
-    if (session_limit_reached()) {
+    if (!reserve_session()) {
       return refuse_call(icrq, l2tp::cdn_result::no_facilities_temporary, l2tp::error_code::insufficient_resources,
                          "session limit reached");
     }
     auto id = session_ids.allocate();
     if (!id) {
+      ctx->stats.sessions_active.fetch_sub(1);
       return refuse_call(icrq, l2tp::cdn_result::no_facilities_temporary, l2tp::error_code::insufficient_resources,
                          "no free session ID");
     }
@@ -534,12 +538,13 @@ struct tunnel_data {
       waiting_calls.push_back(std::move(c));
       return;
     }
-    if (session_limit_reached()) {
+    if (!reserve_session()) {
       self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "session limit reached"});
       return;
     }
     auto id = session_ids.allocate();
     if (!id) {
+      ctx->stats.sessions_active.fetch_sub(1);
       self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "no free session ID"});
       return;
     }
@@ -628,8 +633,7 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
   init.ctx = init.args.ctx.get();
   init.channel = l2tp::reliable_channel{init.ctx->reliable(init.receive_window)};
   init.hold_time = l2tp::full_retransmission_cycle(init.ctx->reliable(init.receive_window));
-  init.ctx->stats.tunnels_created.fetch_add(1);
-  init.ctx->stats.tunnels_active.fetch_add(1);
+  init.ctx->stats.tunnels_created.fetch_add(1);  // tunnels_active was reserved by the shard
   if (init.args.role == tunnel_role::lac) {
     const auto& dest = init.ctx->cfg.l2tp.destinations[init.args.destination];
     init.secret = dest.secret;

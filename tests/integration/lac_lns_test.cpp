@@ -306,6 +306,21 @@ int tshark_frames_without_malformed(const std::string& pcap) {
   return frames;
 }
 
+TEST(LacLns, GlobalSessionLimit) {
+  auto cfg = lns_settings("s3cret");
+  cfg.l2tp.max_sessions = 3;
+  io::daemon lns{cfg};
+  lns.start();
+  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 2)};  // two per tunnel: several tunnels
+  lac.start();
+  auto p = place_calls(lac, 5);
+  EXPECT_EQ(p.established, 3u);
+  EXPECT_EQ(p.failed, 2u);
+  EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 3);
+  lac.shutdown();
+  lns.shutdown();
+}
+
 TEST(LacLns, TunnelLimitPerLacClient) {
   io::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-tunnels: 1")};
   lns.start();
