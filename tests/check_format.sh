@@ -3,6 +3,10 @@
 set -euo pipefail
 root=$1
 cd "$root"
-files=$(find actors cli configs io metrics protocol tests tools bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null | sort)
+dirs=()
+for d in actors cli configs io metrics protocol tests tools bench; do
+  [ -d "$d" ] && dirs+=("$d")
+done
+files=$(find "${dirs[@]}" -name '*.cpp' -o -name '*.hpp' | sort)
 clang-format-14 --dry-run --Werror $files
 echo "$(echo "$files" | wc -l) files formatted"
