@@ -1,7 +1,6 @@
 #include "protocol/ppp/auth.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <array>
 
 #include "protocol/ppp/control.hpp"
 #include "protocol/ppp/control_codec.hpp"
@@ -129,20 +128,11 @@ wire::status encode(wire::writer& w, const packet& p) {
 }  // namespace chap
 
 wire::result<md5_digest> chap_md5_response(std::uint8_t identifier, wire::byte_span secret, wire::byte_span challenge) {
-  // One buffer and one EVP_Digest call: no context to leak on an early return.
-  wire::bytes input;
-  input.reserve(1 + secret.size() + challenge.size());
-  wire::writer w{input};
-  w.u8(identifier);
-  w.put(secret);
-  w.put(challenge);
-  md5_digest digest{};
-  unsigned int digest_size = 0;
-  const int ok = EVP_Digest(input.data(), input.size(), reinterpret_cast<unsigned char*>(digest.data()), &digest_size,
-                            EVP_md5(), nullptr);
-  OPENSSL_cleanse(input.data(), input.size());  // it holds the secret
-  if (ok != 1 || digest_size != digest.size()) return wire::error{"md5 unavailable", 0};
-  return digest;
+  // wire::md5 streams the parts: the secret is never copied into a buffer.
+  const std::array<std::byte, 1> id{std::byte{identifier}};
+  auto digest = wire::md5({id, secret, challenge});
+  if (!digest) return wire::error{"md5 unavailable", 0};
+  return *digest;
 }
 
 }  // namespace bras::ppp

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "protocol/common/bytes.hpp"
+#include "protocol/common/crypto.hpp"
 #include "protocol/common/result.hpp"
 
 namespace bras::ppp {
@@ -95,7 +96,7 @@ using packet = std::variant<challenge, response, success, failure>;
 }  // namespace chap
 
 /// A CHAP-MD5 response value.
-using md5_digest = std::array<std::byte, 16>;
+using md5_digest = wire::md5_digest;
 
 /// MD5(identifier || secret || challenge), RFC 1994 §2; fails only if the
 /// crypto library refuses MD5 (e.g. a FIPS-only provider).
