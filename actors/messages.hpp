@@ -25,7 +25,8 @@ using count_atom = caf::atom_constant<caf::atom("count")>;        ///< ask how m
 
 /// A received UDP datagram (io -> acceptor / shard -> tunnel).
 struct datagram {
-  std::uint16_t gateway = 0;  ///< index of the local gateway it arrived on
+  std::uint16_t gateway = 0;    ///< index of the local gateway it arrived on
+  std::uint16_t tunnel_id = 0;  ///< the header's Tunnel ID, read once by the I/O thread
   udp_peer peer;
   wire::bytes data;
 };

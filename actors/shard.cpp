@@ -49,12 +49,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
       // A datagram for one of our tunnel IDs.
       [self](datagram& d) {
         auto& st = self->state;
-        auto tid = l2tp::decode_packet(d.data);
-        if (!tid) {
-          st.ctx->stats.rx_malformed.fetch_add(1);
-          return;
-        }
-        auto it = st.tunnels.find(tid->hdr.tunnel_id);
+        auto it = st.tunnels.find(d.tunnel_id);  // the tunnel decodes (and validates) the rest
         if (it == st.tunnels.end()) {
           st.ctx->stats.rx_unknown_tunnel.fetch_add(1);
           return;

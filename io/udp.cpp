@@ -62,34 +62,34 @@ void udp_service::receive(std::size_t index) {
   e.socket.async_receive_from(asio::buffer(e.buffer), e.sender,
                               [this, index](const boost::system::error_code& ec, std::size_t n) {
                                 if (ec == asio::error::operation_aborted) return;
-                                auto& ep = *endpoints_[index];
-                                if (!ec && ep.sender.address().is_v4()) {
-                                  ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
-                                  actors::datagram d;
-                                  d.gateway = static_cast<std::uint16_t>(index);
-                                  d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
-                                  d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
-                                  // Route on the header only: T bit, L bit, Tunnel ID.
-                                  if (n >= 6) {
-                                    auto flags = std::to_integer<unsigned>(d.data[0]);
-                                    std::size_t at = (flags & 0x40) ? 4 : 2;
-                                    if (n >= at + 2) {
-                                      std::uint16_t tid = wire::load_u16(d.data.data() + at);
-                                      bool control = (flags & 0x80) != 0;
-                                      if (tid == 0 && control) {
-                                        caf::anon_send(acceptor_, std::move(d));
-                                      } else if (tid != 0) {
-                                        caf::anon_send(shards_[actors::shard_of(tid, shards_.size())], std::move(d));
-                                      } else {
-                                        ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
-                                      }
-                                    }
-                                  } else {
-                                    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
-                                  }
-                                }
+                                if (!ec) route(index, n);
                                 receive(index);
                               });
+}
+
+void udp_service::route(std::size_t index, std::size_t n) {
+  auto& ep = *endpoints_[index];
+  if (!ep.sender.address().is_v4()) return;
+  ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
+  // Route on the header only: the T and L bits and the Tunnel ID.
+  std::size_t at = (n > 0 && (std::to_integer<unsigned>(ep.buffer[0]) & 0x40) != 0) ? 4 : 2;
+  if (n < 6 || n < at + 2) {
+    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  actors::datagram d;
+  d.gateway = static_cast<std::uint16_t>(index);
+  d.tunnel_id = wire::load_u16(ep.buffer.data() + at);
+  d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+  d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
+  bool control = (std::to_integer<unsigned>(ep.buffer[0]) & 0x80) != 0;
+  if (d.tunnel_id != 0) {
+    caf::anon_send(shards_[actors::shard_of(d.tunnel_id, shards_.size())], std::move(d));
+  } else if (control) {
+    caf::anon_send(acceptor_, std::move(d));
+  } else {
+    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);  // data for tunnel 0
+  }
 }
 
 bool udp_service::send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept {

@@ -36,6 +36,8 @@ class udp_service final : public actors::transport {
  private:
   struct endpoint;
   void receive(std::size_t index);
+  /// Hands the datagram just received on endpoint `index` to its actor.
+  void route(std::size_t index, std::size_t n);
 
   std::vector<std::unique_ptr<endpoint>> endpoints_;
   actors::context_ptr ctx_;
