@@ -21,7 +21,7 @@ using close_atom = caf::atom_constant<caf::atom("close")>;        ///< administr
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  ///< SIGTERM: StopCCN everywhere
 using up_atom = caf::atom_constant<caf::atom("tunnel_up")>;       ///< tunnel -> session: tunnel established
 using down_atom = caf::atom_constant<caf::atom("tunnel_dn")>;     ///< tunnel -> session: tunnel gone
-using count_atom = caf::atom_constant<caf::atom("count")>;        ///< ask how many tunnels/sessions exist
+using count_atom = caf::atom_constant<caf::atom("count")>;        ///< ask a shard for its shard_counts
 
 /// A received UDP datagram (io -> acceptor / shard -> tunnel).
 struct datagram {
@@ -110,10 +110,9 @@ using tie_atom = caf::atom_constant<caf::atom("tie")>;
 /// (equal values: both attempts are dropped).
 enum class tie_verdict : std::uint8_t { no_contest, we_win, we_lose, both_lose };
 
-/// How many objects of each kind a shard owns (for tests and drain checks).
+/// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
 struct shard_counts {
   std::size_t tunnels = 0;
-  std::size_t sessions = 0;
   std::size_t tunnel_ids_in_use = 0;
 };
 

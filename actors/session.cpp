@@ -22,7 +22,6 @@ struct session_data {
   session_state state = session_state::idle;
   l2tp::result_code cdn_result{l2tp::cdn_result::admin, std::nullopt, ""};
   bool was_established = false;
-  l2tp::time_point created = now();
 
   void send(l2tp::control_message m) {
     self->send(args.tunnel, session_send{args.local_id, args.peer_id, std::move(m)});

@@ -631,17 +631,21 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
   auto& init = self->state;
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
-  init.channel = l2tp::reliable_channel{init.ctx->reliable(init.receive_window)};
-  init.hold_time = l2tp::full_retransmission_cycle(init.ctx->reliable(init.receive_window));
   init.ctx->stats.tunnels_created.fetch_add(1);  // tunnels_active was reserved by the shard
-  if (init.args.role == tunnel_role::lac) {
+  const bool lac = init.args.role == tunnel_role::lac;
+  if (lac) {
     const auto& dest = init.ctx->cfg.l2tp.destinations[init.args.destination];
     init.secret = dest.secret;
     init.hide_avps = dest.hide_avps;
     init.hello_interval = dest.hello_interval;
     init.receive_window = dest.receive_window;
     init.max_sessions = dest.max_sessions;
-    init.channel = l2tp::reliable_channel{init.ctx->reliable(init.receive_window)};
+  }
+  // LNS tunnels refine the settings once the SCCRQ names the LAC (select_client).
+  auto rc = init.ctx->reliable(init.receive_window);
+  init.channel = l2tp::reliable_channel{rc};
+  init.hold_time = l2tp::full_retransmission_cycle(rc);
+  if (lac) {
     init.apply(tunnel_event::local_open);
     init.after_event();
   }

@@ -14,9 +14,9 @@ duration full_retransmission_cycle(const reliable_config& cfg) noexcept {
   return total;
 }
 
-duration reliable_channel::timeout_for(unsigned attempts) const noexcept {
+duration reliable_channel::timeout_for(unsigned round) const noexcept {
   duration t = cfg_.initial_timeout;
-  for (unsigned i = 1; i < attempts && t < cfg_.max_timeout; ++i) t *= 2;
+  for (unsigned i = 1; i < round && t < cfg_.max_timeout; ++i) t *= 2;
   return std::min(t, cfg_.max_timeout);
 }
 
@@ -29,7 +29,7 @@ void reliable_channel::send(wire::bytes avps, time_point now, std::vector<outbou
 
 void reliable_channel::transmit_queued(time_point now, std::vector<outbound_frame>& out) {
   while (!queue_.empty() && in_flight_.size() < peer_window_) {
-    pending p{next_ns_++, std::move(queue_.front().avps), 1, queue_.front().session_id};
+    pending p{next_ns_++, std::move(queue_.front().avps), queue_.front().session_id};
     queue_.pop_front();
     out.push_back({p.ns, next_nr_, p.avps, false, p.session_id});
     in_flight_.push_back(std::move(p));
@@ -119,7 +119,6 @@ void reliable_channel::on_timer(time_point now, std::vector<outbound_frame>& out
   }
   ++timeouts_without_progress_;
   for (auto& p : in_flight_) {
-    ++p.attempts;
     out.push_back({p.ns, next_nr_, p.avps, true, p.session_id});
     ++stats_.retransmissions;
   }

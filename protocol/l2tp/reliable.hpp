@@ -134,7 +134,6 @@ class reliable_channel {
   struct pending {
     std::uint16_t ns = 0;
     wire::bytes avps;
-    unsigned attempts = 0;
     std::uint16_t session_id = 0;
   };
   struct queued_message {
@@ -145,7 +144,8 @@ class reliable_channel {
   void acknowledge(std::uint16_t nr, time_point now);
   void transmit_queued(time_point now, std::vector<outbound_frame>& out);
   void send_ack_now(std::vector<outbound_frame>& out);
-  [[nodiscard]] duration timeout_for(unsigned attempts) const noexcept;
+  /// The timeout of retransmission round `round` (1 = first transmission).
+  [[nodiscard]] duration timeout_for(unsigned round) const noexcept;
 
   reliable_config cfg_;
   std::uint16_t peer_window_ = 4;
