@@ -30,8 +30,8 @@ daemon::daemon(config::settings cfg) {
 
   system_cfg_ = std::make_unique<caf::actor_system_config>();
   system_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(ctx_->cfg.threads));
-  // Work sharing: fan-outs to thousands of actors are 10-60x faster than
-  // with stealing on CAF 0.17 (../docs/architecture.md).
+  // Work sharing: on CAF 0.17 stealing is linear in queue length when one
+  // actor wakes thousands (see docs/architecture.md, "Sharding and IDs").
   system_cfg_->set("scheduler.policy", caf::atom("sharing"));
   system_cfg_->set("logger.verbosity", caf::atom("quiet"));
   system_ = std::make_unique<caf::actor_system>(*system_cfg_);
