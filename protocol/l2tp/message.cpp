@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <initializer_list>
 #include <span>
-#include <tuple>
 
 namespace bras::l2tp {
 
@@ -244,21 +243,6 @@ std::string_view message_name(message_type type) noexcept {
 
 bool is_known_message(std::uint16_t type) noexcept {
   return type != 0 && message_name(static_cast<message_type>(type)) != "unknown";
-}
-
-bool operator==(const control_message& a, const control_message& b) {
-  auto content = [](const control_message& m) {
-    return std::tie(m.type, m.result, m.protocol_version, m.framing_capabilities, m.bearer_capabilities, m.tie_breaker,
-                    m.firmware_revision, m.host_name, m.vendor_name, m.assigned_tunnel_id, m.receive_window_size,
-                    m.challenge, m.q931, m.challenge_response, m.assigned_session_id, m.call_serial_number,
-                    m.minimum_bps, m.maximum_bps, m.bearer_type, m.framing_type, m.called_number, m.calling_number,
-                    m.sub_address, m.tx_connect_speed, m.physical_channel_id, m.initial_received_lcp_confreq,
-                    m.last_sent_lcp_confreq, m.last_received_lcp_confreq, m.proxy_authen_type, m.proxy_authen_name,
-                    m.proxy_authen_challenge, m.proxy_authen_id, m.proxy_authen_response, m.call_errors, m.accm,
-                    m.private_group_id, m.rx_connect_speed, m.sequencing_required, m.disconnect_cause, m.speed_updates,
-                    m.connect_speed_update_enable, m.access_line, m.unknown);
-  };
-  return content(a) == content(b);
 }
 
 control_message make_message(message_type type) {

@@ -193,6 +193,13 @@ struct avp_seen {
   friend bool operator==(const avp_seen&, const avp_seen&) = default;
 };
 
+/// The arrival trace of a decoded message. It is diagnostics, not content:
+/// two messages with the same AVPs are equal however they arrived (hidden or
+/// not, with or without a Random Vector).
+struct avp_trace : std::vector<avp_seen> {
+  friend bool operator==(const avp_trace&, const avp_trace&) noexcept { return true; }
+};
+
 /// One control message of any type; each field is one AVP.
 struct control_message {
   /// May hold a value outside the enumerators (an unknown type as received).
@@ -244,7 +251,7 @@ struct control_message {
   std::vector<unknown_avp> unknown;
 
   /// Every AVP in arrival order (filled by decode_control; ignored by encode).
-  std::vector<avp_seen> seen;
+  avp_trace seen;
 
   /// Semantics (RFC 2661 §6): a known type, every mandatory AVP present, no
   /// unknown AVP with the M bit. The error names what is missing or wrong.
@@ -253,8 +260,8 @@ struct control_message {
   /// tunnel or session must then be torn down).
   [[nodiscard]] const unknown_avp* unknown_mandatory() const noexcept;
 
-  /// Compares the AVP content, not `seen`.
-  friend bool operator==(const control_message& a, const control_message& b);
+  /// Compares the AVP content (`seen` always compares equal).
+  friend bool operator==(const control_message&, const control_message&) = default;
 };
 
 /// A message of `t` with nothing else set.
