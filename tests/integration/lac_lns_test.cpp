@@ -529,7 +529,12 @@ TEST(LacLns, CrossingSccrqsAreResolvedByTheTieBreaker) {
 // 20% loss, duplication and reordering on the control path in both
 // directions: every session establishes and no tunnel dies.
 TEST(LacLns, LossyReorderingDuplicatingControlPath) {
-  io::daemon lns{lns_settings("s3cret")};
+  // Retransmissions start at 200 ms as elsewhere, but back off to 2 s: a
+  // loaded CI machine (sanitizers, fuzzers on the other core) must not turn
+  // scheduling delays into a dead tunnel. Default retransmit-count (5).
+  auto lns_cfg = lns_settings("s3cret");
+  lns_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
+  io::daemon lns{lns_cfg};
   lns.start();
   std::string pcap = "/tmp/bras-impaired-" + std::to_string(::getpid()) + ".pcap";
   test::impairment imp;
@@ -540,7 +545,9 @@ TEST(LacLns, LossyReorderingDuplicatingControlPath) {
   std::size_t tunnels_failed = 0;
   {
     test::udp_proxy proxy{lns.local(0).port, imp, pcap};
-    io::daemon lac{lac_settings(proxy.port(), "s3cret", 100)};
+    auto lac_cfg = lac_settings(proxy.port(), "s3cret", 100);
+    lac_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
+    io::daemon lac{lac_cfg};
     lac.start();
     auto p = place_calls(lac, 1000);
     EXPECT_EQ(p.established, 1000u) << p.last_failure;
