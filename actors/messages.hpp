@@ -6,12 +6,16 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/transport.hpp"
 #include "protocol/l2tp/message.hpp"
+#include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
 
@@ -78,6 +82,10 @@ struct call_request {
   std::string called_number;
   std::uint32_t tx_connect_speed = 0;
   std::uint32_t rx_connect_speed = 0;
+  ppp::proxy_info proxy;  ///< proxy LCP / authentication AVPs for the ICCN (RFC 2661 §4.4.5)
+  /// Receives the PPP frames the LNS sends on this call (as ppp_frame) and
+  /// sends the subscriber's frames to the session actor (as ppp_frame).
+  caf::actor subscriber;
 };
 
 /// lac -> tunnel: place this call on the tunnel (now, or once it is up).
@@ -110,6 +118,69 @@ using tie_atom = caf::atom_constant<caf::atom("tie")>;
 /// (equal values: both attempts are dropped).
 enum class tie_verdict : std::uint8_t { no_contest, we_win, we_lose, both_lose };
 
+// ---- PPP and the data plane ----
+
+/// A PPP frame: io -> session (from the peer, in an L2TP data message), and
+/// between an LAC session and its subscriber in both directions.
+struct ppp_frame {
+  wire::bytes frame;
+};
+
+/// subscriber -> LAC session: send this PPP frame to the LNS.
+struct subscriber_frame {
+  wire::bytes frame;
+};
+
+/// io -> session (actor data path): an IP packet from tun for this session's subscriber.
+struct tun_packet {
+  wire::bytes packet;
+};
+
+/// session -> itself: PPP engine timer `which` (ppp::timer) expired; stale unless `generation` is current.
+struct ppp_timer {
+  std::uint8_t which = 0;
+  std::uint32_t generation = 0;
+};
+
+/// session -> itself: check the idle and session timeouts.
+using lifetime_atom = caf::atom_constant<caf::atom("lifetime")>;
+
+// ---- AAA ----
+
+/// session -> aaa: check these credentials and assign an address.
+struct aaa_request {
+  bool chap = false;  ///< CHAP-MD5 (chap_id, challenge, response) or PAP (password)
+  std::string user;
+  std::string password;
+  std::uint8_t chap_id = 0;
+  wire::bytes challenge;
+  wire::bytes response;
+};
+
+/// aaa -> session: the verdict.
+struct aaa_verdict {
+  bool accepted = false;
+  std::string message;        ///< for the PAP Ack/Nak or CHAP Success/Failure
+  std::string reason;         ///< why not (kebab-case, for logs and accounting)
+  std::uint32_t address = 0;  ///< assigned IPv4 (host order); 0: none available
+  std::optional<std::chrono::seconds> session_timeout;
+  std::optional<std::chrono::seconds> idle_timeout;
+};
+
+/// session -> aaa: the session of `user` ended; `address` goes back to its pool.
+struct aaa_release {
+  std::string user;
+  std::uint32_t address = 0;
+};
+
+/// Ask the AAA actor for pool usage (std::vector<pool_usage>).
+using pool_atom = caf::atom_constant<caf::atom("pool")>;
+struct pool_usage {
+  std::string name;
+  std::size_t size = 0;
+  std::size_t in_use = 0;
+};
+
 /// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
 struct shard_counts {
   std::size_t tunnels = 0;
@@ -130,3 +201,12 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_timer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_verdict)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_release)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::pool_usage)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::actors::pool_usage>)

@@ -1,6 +1,12 @@
 #include "actors/session.hpp"
 
+#include <algorithm>
+#include <array>
+
+#include "protocol/common/crypto.hpp"
 #include "protocol/l2tp/session_fsm.hpp"
+#include "protocol/ppp/frame.hpp"
+#include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
 
@@ -21,7 +27,27 @@ struct session_data {
   context* ctx = nullptr;
   session_state state = session_state::idle;
   l2tp::result_code cdn_result{l2tp::cdn_result::admin, std::nullopt, ""};
+  std::optional<l2tp::ppp_disconnect_cause> cdn_cause;  ///< RFC 3145 AVP 46 for our CDN
   bool was_established = false;
+
+  // ---- PPP (LNS) and the data plane (both roles) ----
+  std::optional<ppp::server_engine> ppp;
+  ppp::proxy_info proxy;  ///< from the ICCN
+  bool sequencing = false;
+  std::array<std::uint32_t, ppp::timer_count> timer_generation{};
+  data_session_ptr data;
+  std::string user;
+  std::uint32_t address = 0;  ///< granted by AAA: returned when the session ends
+  bool aaa_granted = false;
+  std::optional<std::chrono::seconds> session_timeout;
+  std::optional<std::chrono::seconds> idle_timeout;
+  std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> up_since;
+  bool ppp_finished = false;
+  bool lower_gone = false;  ///< CDN received or tunnel down: nothing more to send
+  ppp::finished end;        ///< why PPP ended (accounting)
+  // Control traffic of this session (PPP control frames in data messages).
+  std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
 
   void send(l2tp::control_message m) {
     self->send(args.tunnel, session_send{args.local_id, args.peer_id, std::move(m)});
@@ -64,12 +90,22 @@ struct session_data {
       if (args.call.rx_connect_speed != 0 && args.call.rx_connect_speed != args.call.tx_connect_speed) {
         m.rx_connect_speed = args.call.rx_connect_speed;
       }
+      const auto& px = args.call.proxy;
+      m.initial_received_lcp_confreq = px.initial_received_confreq;
+      m.last_sent_lcp_confreq = px.last_sent_confreq;
+      m.last_received_lcp_confreq = px.last_received_confreq;
+      m.proxy_authen_type = px.authen_type;
+      m.proxy_authen_name = px.authen_name;
+      m.proxy_authen_challenge = px.authen_challenge;
+      m.proxy_authen_id = px.authen_id;
+      m.proxy_authen_response = px.authen_response;
       send(std::move(m));
     }
     if (a & act::send_cdn) {
       auto m = l2tp::make_message(message_type::cdn);
       m.result = cdn_result;
       m.assigned_session_id = args.local_id;
+      m.disconnect_cause = cdn_cause;
       send(std::move(m));
     }
     if (a & (act::start_ppp | act::call_up)) {
@@ -77,14 +113,284 @@ struct session_data {
       ctx->stats.sessions_established.fetch_add(1);
       ctx->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
                       args.peer_id);
+      register_data();
       if (args.requester) {
         self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, ""});
       }
     }
+    if (a & act::start_ppp) start_ppp();
     if (a & act::destroy) destroy();
   }
 
+  // ------------------------------------------------------------ data plane
+
+  void register_data() {
+    data = std::make_shared<data_session>();
+    data->local_tunnel_id = args.local_tunnel_id;
+    data->local_session_id = args.local_id;
+    data->peer_tunnel_id = args.peer_tunnel_id;
+    data->peer_session_id = args.peer_id;
+    data->gateway = args.gateway;
+    data->peer = args.peer;
+    data->actor = caf::actor_cast<caf::actor>(self);
+    data->lac = args.role == session_role::lac;
+    data->sequencing.store(sequencing);
+    ctx->sessions.add(data);
+  }
+
+  void unregister_data() {
+    if (!data) return;
+    ctx->sessions.remove(*data);
+  }
+
+  /// A PPP frame to the peer in an L2TP data message.
+  void send_frame(wire::byte_span frame) {
+    if (!data || ctx->data == nullptr) return;
+    ++control_tx_packets;
+    control_tx_bytes += frame.size();
+    ctx->data->send_frame(*data, frame);
+  }
+
+  // ------------------------------------------------------------ PPP (LNS)
+
+  void start_ppp() {
+    const auto& pc = ctx->cfg.ppp;
+    ppp::server_config c;
+    for (const auto& m : pc.authentication) {
+      c.lcp.auth.push_back(m == "pap" ? ppp::lcp::auth_method::pap : ppp::lcp::auth_method::chap_md5);
+    }
+    c.lcp.mru = pc.mru;
+    c.lcp.min_mru = pc.min_mru;
+    c.lcp.max_mru = std::max<std::uint16_t>(pc.mru, 1500);
+    std::array<std::byte, 32> random{};
+    if (!wire::random_bytes(random)) {
+      // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
+      return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
+    }
+    auto word = [&](std::size_t at) {
+      std::uint32_t v = 0;
+      for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | std::to_integer<std::uint32_t>(random[at + i]);
+      return v;
+    };
+    c.lcp.magic = word(0) == 0 ? 1 : word(0);
+    std::copy_n(random.begin() + 4, 16, c.challenge.begin());
+    c.seed = word(20) == 0 ? 1 : word(20);
+    c.local_interface_id = (std::uint64_t{word(24)} << 32) | word(28);
+    if (c.local_interface_id == 0) c.local_interface_id = 1;
+    c.negotiation.restart_timer = pc.restart_timer;
+    c.negotiation.max_configure = pc.max_configure;
+    c.negotiation.max_terminate = pc.max_terminate;
+    c.negotiation.max_failure = pc.max_failure;
+    c.name = ctx->cfg.l2tp.host_name;
+    c.auth_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(pc.auth_timeout);
+    c.echo_interval = std::chrono::duration_cast<std::chrono::milliseconds>(pc.echo_interval);
+    c.echo_failures = pc.echo_failures;
+    c.lcp_renegotiation = pc.lcp_renegotiation;
+    c.ipv6 = pc.ipv6;
+    c.local_address = pc.local_address;
+    if (!pc.dns.empty()) c.primary_dns = pc.dns[0];
+    if (pc.dns.size() > 1) c.secondary_dns = pc.dns[1];
+    ppp.emplace(std::move(c));
+    perform(ppp->start(proxy));
+  }
+
+  void perform(ppp::effects fx) {
+    for (auto& e : fx) {
+      if (auto* f = std::get_if<ppp::send_frame>(&e)) {
+        send_frame(f->frame);
+      } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
+        const auto i = static_cast<std::size_t>(t->which);
+        self->delayed_send(self, t->after, ppp_timer{static_cast<std::uint8_t>(i), ++timer_generation[i]});
+      } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
+        ++timer_generation[static_cast<std::size_t>(st->which)];
+      } else if (auto* au = std::get_if<ppp::authenticate>(&e)) {
+        ask_aaa(*au);
+      } else if (auto* up = std::get_if<ppp::network_up>(&e)) {
+        network_up(*up);
+      } else if (auto* dn = std::get_if<ppp::network_down>(&e)) {
+        if (!data) continue;
+        if (dn->which == ppp::network::ipv4) {
+          ctx->sessions.unbind_ipv4(*data);
+        } else {
+          ctx->sessions.unbind_ipv6(*data);
+        }
+      } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
+        end_session(std::move(*fin));
+      }
+    }
+  }
+
+  void ask_aaa(const ppp::authenticate& a) {
+    user = a.user;
+    aaa_request r;
+    r.chap = a.kind == ppp::authenticate::method::chap_md5;
+    r.user = a.user;
+    r.password = a.password;
+    r.chap_id = a.chap_id;
+    r.challenge = a.challenge;
+    r.response = a.response;
+    const auto timeout = ctx->cfg.ppp.aaa_timeout;
+    self->request(ctx->aaa, timeout, std::move(r))
+        .then(
+            [this](aaa_verdict& v) {
+              if (ppp_finished) return;  // the AAA actor takes the grant back when we are gone
+              if (v.accepted) {
+                aaa_granted = true;
+                address = v.address;
+                session_timeout = v.session_timeout;
+                idle_timeout = v.idle_timeout;
+              } else if (ctx->peer_log.allow()) {
+                ctx->log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args.local_tunnel_id,
+                               args.local_id, user, v.reason);
+              }
+              perform(ppp->auth_result(v.accepted, v.address, v.message));
+            },
+            [this](caf::error&) {
+              ctx->stats.aaa_timeouts.fetch_add(1);
+              if (ppp_finished) return;
+              perform(ppp->auth_result(false, 0, "authentication unavailable"));
+            });
+  }
+
+  void network_up(const ppp::network_up& up) {
+    if (!data) return;
+    const auto& dp = ctx->cfg.data_plane;
+    const std::uint16_t mtu = ppp->peer_mru();
+    data->mtu.store(mtu);
+    data->acfc.store(ppp->tx_flags().acfc);
+    data->pfc.store(ppp->tx_flags().pfc);
+    data->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? dp.tcp_mss : static_cast<std::uint16_t>(mtu - 40)) : 0);
+    if (up.which == ppp::network::ipv4) {
+      if (!ctx->sessions.bind_ipv4(data, up.peer_address)) {
+        ctx->log->warn("ppp-address-conflict tunnel={} session={} address={}", args.local_tunnel_id, args.local_id,
+                       up.peer_address);
+        return perform(ppp->close(ppp::cause::no_acceptable_address, "address-conflict"));
+      }
+    } else {
+      ctx->sessions.bind_ipv6(data, up.peer_interface_id);
+    }
+    if (!up_since) {
+      up_since = std::chrono::steady_clock::now();
+      data->last_rx_ns.store(up_since->time_since_epoch().count());
+      ctx->stats.ppp_up.fetch_add(1);
+      ctx->stats.ppp_active.fetch_add(1);
+      ctx->log->debug("ppp-up tunnel={} session={} user={} address={}", args.local_tunnel_id, args.local_id, user,
+                      up.peer_address);
+      if (!session_timeout && ctx->cfg.ppp.session_timeout.count() > 0) session_timeout = ctx->cfg.ppp.session_timeout;
+      if (!idle_timeout && ctx->cfg.ppp.idle_timeout.count() > 0) idle_timeout = ctx->cfg.ppp.idle_timeout;
+      arm_lifetime();
+    }
+  }
+
+  /// Schedules the next idle / session timeout check.
+  void arm_lifetime() {
+    using namespace std::chrono;
+    if (!up_since || (!session_timeout && !idle_timeout)) return;
+    const auto now_t = steady_clock::now();
+    auto next = steady_clock::time_point::max();
+    if (session_timeout) next = std::min(next, *up_since + *session_timeout);
+    if (idle_timeout) {
+      const steady_clock::time_point last{steady_clock::duration{data->last_rx_ns.load()}};
+      next = std::min(next, last + *idle_timeout);
+    }
+    auto wait = duration_cast<milliseconds>(next - now_t) + milliseconds{1};
+    if (wait.count() < 1) wait = milliseconds{1};
+    self->delayed_send(self, wait, lifetime_atom::value);
+  }
+
+  void check_lifetime() {
+    using namespace std::chrono;
+    if (ppp_finished || !up_since) return;
+    const auto now_t = steady_clock::now();
+    if (session_timeout && now_t >= *up_since + *session_timeout) {
+      return perform(ppp->close(ppp::cause::admin, "session-timeout"));
+    }
+    if (idle_timeout) {
+      const steady_clock::time_point last{steady_clock::duration{data->last_rx_ns.load()}};
+      if (now_t >= last + *idle_timeout) return perform(ppp->close(ppp::cause::admin, "idle-timeout"));
+    }
+    arm_lifetime();
+  }
+
+  /// PPP is over (or never started): account, give everything back, clear the call.
+  void end_session(ppp::finished fin) {
+    if (ppp_finished) return;
+    ppp_finished = true;
+    end = std::move(fin);
+    const auto slot = std::min<std::size_t>(end.cause, ctx->stats.disconnect_causes.size() - 1);
+    ctx->stats.disconnect_causes[slot].fetch_add(1);
+    if (up_since) ctx->stats.ppp_active.fetch_sub(1);
+    unregister_data();
+    release_aaa();
+    ctx->log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args.local_tunnel_id, args.local_id,
+                    user, end.cause, end.message);
+    if (lower_gone) return;
+    const bool admin = end.cause == ppp::cause::admin;
+    const bool no_address =
+        end.cause == ppp::cause::no_acceptable_address || end.cause == ppp::cause::no_address_permitted;
+    cdn_result = {admin        ? l2tp::cdn_result::admin
+                  : no_address ? l2tp::cdn_result::no_facilities_temporary
+                               : l2tp::cdn_result::general_error,
+                  l2tp::error_code::none, end.message};
+    std::uint16_t protocol = 0;
+    if (end.cause >= ppp::cause::lcp_fsm_timeout && end.cause <= 12) protocol = ppp::proto::lcp;
+    if (ppp && end.cause >= ppp::cause::auth_fsm_timeout && end.cause <= ppp::cause::auth_failed) {
+      protocol = ppp->auth_protocol();
+    }
+    if (end.cause >= ppp::cause::ncp_fsm_timeout) protocol = ppp::proto::ipcp;
+    cdn_cause = l2tp::ppp_disconnect_cause{end.cause, protocol, static_cast<std::uint8_t>(end.dir), end.message};
+    apply(session_event::local_close);
+  }
+
+  void release_aaa() {
+    if (!aaa_granted) return;
+    aaa_granted = false;
+    self->send(ctx->aaa, aaa_release{user, address});
+  }
+
+  void on_ppp_frame(ppp_frame& f) {
+    if (args.role == session_role::lac) {
+      // LAC: relay to the subscriber side.
+      ++control_rx_packets;
+      control_rx_bytes += f.frame.size();
+      if (args.call.subscriber) self->send(args.call.subscriber, std::move(f));
+      return;
+    }
+    if (!ppp || ppp_finished) return;
+    auto fr = ppp::decode_frame(f.frame);
+    if (fr && data && ctx->data != nullptr &&
+        (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
+      // Actor data path: the I/O thread handed us the packet.
+      ctx->data->from_subscriber(*data, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
+      return;
+    }
+    ++control_rx_packets;
+    control_rx_bytes += f.frame.size();
+    const auto malformed_before = ppp->counters().malformed;
+    perform(ppp->receive(f.frame));
+    if (ppp && ppp->counters().malformed != malformed_before) {
+      ctx->stats.ppp_malformed.fetch_add(1);
+      if (ctx->malformed_log.allow()) {
+        ctx->log->warn("ppp-malformed tunnel={} session={}", args.local_tunnel_id, args.local_id);
+      }
+    }
+  }
+
+  void lower_layer_gone(std::uint16_t code, std::string_view why) {
+    lower_gone = true;
+    if (ppp && !ppp_finished) {
+      perform(ppp->lower_down(code, why));
+    } else if (!ppp_finished) {
+      ppp_finished = true;
+      unregister_data();
+      release_aaa();
+    }
+  }
+
   void destroy() {
+    if (!ppp_finished) lower_layer_gone(ppp::cause::none, "session-destroyed");
+    unregister_data();
+    release_aaa();
     ctx->stats.sessions_destroyed.fetch_add(1);
     ctx->stats.sessions_active.fetch_sub(1);
     self->send(args.tunnel, session_gone{args.local_id, was_established});
@@ -130,10 +436,20 @@ struct session_data {
       case message_type::iccn:
         if (!st)
           return refuse(session_event::recv_iccn_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
+        proxy.initial_received_confreq = m.initial_received_lcp_confreq;
+        proxy.last_sent_confreq = m.last_sent_lcp_confreq;
+        proxy.last_received_confreq = m.last_received_lcp_confreq;
+        proxy.authen_type = m.proxy_authen_type;
+        proxy.authen_name = m.proxy_authen_name;
+        proxy.authen_challenge = m.proxy_authen_challenge;
+        proxy.authen_id = m.proxy_authen_id;
+        proxy.authen_response = m.proxy_authen_response;
+        sequencing = m.sequencing_required;
         return apply(session_event::recv_iccn_ok);
       case message_type::cdn:
         ctx->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
                         m.result ? m.result->result : 0);
+        lower_layer_gone(m.disconnect_cause ? m.disconnect_cause->code : ppp::cause::none, "cdn-received");
         return apply(session_event::recv_cdn);
       case message_type::wen:
       case message_type::sli:
@@ -154,11 +470,29 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
   return {
       [self](session_control& c) { self->state.on_control(c.msg); },
       [self](up_atom) { self->state.apply(session_event::tunnel_up); },
-      [self](down_atom) { self->state.apply(session_event::tunnel_down); },
-      [self](close_atom) {
-        self->state.cdn_result = {l2tp::cdn_result::admin, std::nullopt, ""};
-        self->state.apply(session_event::local_close);
+      [self](down_atom) {
+        self->state.lower_layer_gone(ppp::cause::none, "tunnel-down");
+        self->state.apply(session_event::tunnel_down);
       },
+      [self](close_atom) {
+        auto& st = self->state;
+        if (st.ppp && !st.ppp_finished) return st.perform(st.ppp->close(ppp::cause::admin, "admin-close"));
+        st.cdn_result = {l2tp::cdn_result::admin, std::nullopt, ""};
+        st.apply(session_event::local_close);
+      },
+      [self](ppp_frame& f) { self->state.on_ppp_frame(f); },
+      [self](subscriber_frame& f) { self->state.send_frame(f.frame); },
+      [self](tun_packet& p) {
+        auto& st = self->state;
+        if (st.data && st.ctx->data != nullptr && !st.ppp_finished) st.ctx->data->to_subscriber(*st.data, p.packet);
+      },
+      [self](ppp_timer t) {
+        auto& st = self->state;
+        if (!st.ppp || st.ppp_finished || t.which >= ppp::timer_count) return;
+        if (st.timer_generation[t.which] != t.generation) return;  // stopped or re-armed since
+        st.perform(st.ppp->timeout(static_cast<ppp::timer>(t.which)));
+      },
+      [self](lifetime_atom) { self->state.check_lifetime(); },
   };
 }
 

@@ -1,6 +1,9 @@
 // The session actor: one per L2TP session (call), either role. Runs the
 // RFC 2661 §7.4 incoming-call table and builds ICRQ/ICRP/ICCN/CDN, which
-// its tunnel sends on the reliable channel.
+// its tunnel sends on the reliable channel. On the LNS it terminates PPP
+// (protocol/ppp/server.hpp), asks the AAA actor, and publishes its
+// addresses to the data plane; on the LAC it relays PPP frames between the
+// subscriber and the tunnel.
 #pragma once
 
 #include <caf/all.hpp>
@@ -20,7 +23,10 @@ struct session_args {
   session_role role = session_role::lns;
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_id = 0;
-  std::uint16_t peer_id = 0;  ///< LNS: from the ICRQ; LAC: learnt from the ICRP
+  std::uint16_t peer_id = 0;         ///< LNS: from the ICRQ; LAC: learnt from the ICRP
+  std::uint16_t peer_tunnel_id = 0;  ///< the tunnel's peer ID (the data messages' Tunnel ID)
+  std::uint16_t gateway = 0;         ///< local gateway of the tunnel
+  udp_peer peer;                     ///< the tunnel's peer
   std::uint32_t call_serial = 0;
   call_request call;     ///< LAC: what to put in ICRQ/ICCN
   caf::actor requester;  ///< LAC: receives call_result / call_cleared

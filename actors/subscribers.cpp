@@ -54,29 +54,20 @@ namespace {
 
 using walker = config::yaml_walker;
 
-/// RADIUS carries timeouts as 32-bit seconds.
-constexpr long long max_timeout = 4294967295LL;
-
 subscriber_db parse(const YAML::Node& root, const walker& w) {
   subscriber_db db;
   if (!root || root.IsNull()) return db;
   w.only(root, "", {"subscribers"});
   std::unordered_map<std::uint32_t, std::string> address_owner;
   w.list(root, "", "subscribers", [&](const YAML::Node& n, const std::string& p) {
-    w.only(n, p, {"user", "password", "address", "session-timeout", "idle-timeout", "max-sessions"});
-    subscriber s;
-    s.user = w.required_text(n, p, "user");
-    s.password = w.required_text(n, p, "password");
-    if (n["address"]) {
-      auto text = w.required_text(n, p, "address");
-      s.address = config::parse_ipv4(text);
-      if (!s.address) w.fail(n["address"], p + ".address", "not an IPv4 address: " + text);
+    subscriber s = config::parse_subscriber(n, p, w);
+    if (s.address) {
       auto [owner, fresh] = address_owner.try_emplace(*s.address, s.user);
-      if (!fresh) w.fail(n["address"], p + ".address", "address " + text + " already belongs to " + owner->second);
+      if (!fresh) {
+        w.fail(n["address"], p + ".address",
+               "address " + n["address"].as<std::string>() + " already belongs to " + owner->second);
+      }
     }
-    w.optional_span(n, p, "session-timeout", s.session_timeout, 1, max_timeout);
-    w.optional_span(n, p, "idle-timeout", s.idle_timeout, 1, max_timeout);
-    w.number(n, p, "max-sessions", s.max_sessions, 0, 65535);
     const std::string user = s.user;
     if (!db.add(std::move(s))) w.fail(n["user"], p + ".user", "duplicate user " + user);
   });

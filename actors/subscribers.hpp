@@ -18,14 +18,7 @@
 namespace bras::actors {
 
 /// One subscriber entry.
-struct subscriber {
-  std::string user;
-  std::string password;
-  std::optional<std::uint32_t> address;  ///< static IPv4, host byte order
-  std::optional<std::chrono::seconds> session_timeout;
-  std::optional<std::chrono::seconds> idle_timeout;
-  unsigned max_sessions = 0;  ///< 0: unlimited
-};
+using subscriber = config::subscriber;
 
 /// Outcome of an authentication check.
 enum class verdict { accept, reject_unknown_user, reject_bad_password };
@@ -38,6 +31,8 @@ class subscriber_db {
   /// The subscriber named exactly `user`, or nullptr.
   [[nodiscard]] const subscriber* find(std::string_view user) const;
   [[nodiscard]] std::size_t size() const noexcept { return by_user_.size(); }
+  /// Every subscriber by user name.
+  [[nodiscard]] const auto& entries() const noexcept { return by_user_; }
 
   /// PAP (RFC 1334): the password as sent by the peer.
   [[nodiscard]] verdict check_pap(std::string_view user, std::string_view password) const;

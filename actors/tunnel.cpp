@@ -235,7 +235,9 @@ struct tunnel_data {
       }
     }
     if (!p->hdr.control) {
-      ctx->stats.rx_data_dropped.fetch_add(1);  // the data plane arrives with PPP termination
+      // The I/O thread hands data messages of known sessions straight to the
+      // data plane; what arrives here is for no session (yet, or any more).
+      ctx->stats.data_rx_unknown_session.fetch_add(1);
       return;
     }
     std::vector<l2tp::inbound_message> delivered;
@@ -521,6 +523,9 @@ struct tunnel_data {
     sa.local_tunnel_id = args.local_id;
     sa.local_id = *id;
     sa.peer_id = *icrq.assigned_session_id;
+    sa.peer_tunnel_id = peer_tunnel_id;
+    sa.gateway = args.gateway;
+    sa.peer = args.peer;
     auto actor = spawn_session(self->system(), std::move(sa));
     self->link_to(actor);  // a tunnel killed (not closed) takes its sessions with it
     sessions[*id] = {actor, *icrq.assigned_session_id};
@@ -555,6 +560,9 @@ struct tunnel_data {
     sa.local_tunnel_id = args.local_id;
     sa.local_id = *id;
     sa.call_serial = next_call_serial++;
+    sa.peer_tunnel_id = peer_tunnel_id;
+    sa.gateway = args.gateway;
+    sa.peer = args.peer;
     sa.call = std::move(c.call);
     sa.requester = c.requester;
     auto actor = spawn_session(self->system(), std::move(sa));

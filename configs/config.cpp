@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -54,14 +55,143 @@ std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
   return ipv4_prefix{*addr & mask, static_cast<std::uint8_t>(len)};
 }
 
+/// RADIUS carries timeouts as 32-bit seconds.
+constexpr long long max_timeout = 4294967295LL;
+
+subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yaml_walker& w) {
+  w.only(n, p, {"user", "password", "address", "session-timeout", "idle-timeout", "max-sessions"});
+  subscriber s;
+  s.user = w.required_text(n, p, "user");
+  s.password = w.required_text(n, p, "password");
+  if (n["address"]) {
+    auto text = w.required_text(n, p, "address");
+    s.address = parse_ipv4(text);
+    if (!s.address) w.fail(n["address"], p + ".address", "not an IPv4 address: " + text);
+  }
+  w.optional_span(n, p, "session-timeout", s.session_timeout, 1, max_timeout);
+  w.optional_span(n, p, "idle-timeout", s.idle_timeout, 1, max_timeout);
+  w.number(n, p, "max-sessions", s.max_sessions, 0, 65535);
+  return s;
+}
+
 namespace {
 
 using walker = yaml_walker;
 
+void parse_ppp(const YAML::Node& n, const walker& w, ppp_settings& ppp) {
+  const std::string p = "ppp";
+  w.only(n, p,
+         {"authentication", "mru", "min-mru", "restart-timer-ms", "max-configure", "max-terminate", "max-failure",
+          "auth-timeout", "aaa-timeout", "echo-interval", "echo-failures", "lcp-renegotiation", "ipv6", "idle-timeout",
+          "session-timeout", "local-address", "dns", "address-pool"});
+  if (n["authentication"]) {
+    ppp.authentication.clear();
+    w.list(n, p, "authentication", [&](const YAML::Node& x, const std::string& xp) {
+      auto m = x.as<std::string>();
+      if (m != "pap" && m != "chap") w.fail(x, xp, "unknown method " + m + " (pap, chap)");
+      if (std::find(ppp.authentication.begin(), ppp.authentication.end(), m) != ppp.authentication.end()) {
+        w.fail(x, xp, "duplicate method " + m);
+      }
+      ppp.authentication.push_back(m);
+    });
+  }
+  w.number(n, p, "mru", ppp.mru, 576, 65535);
+  w.number(n, p, "min-mru", ppp.min_mru, 128, 65535);
+  if (ppp.min_mru > ppp.mru) w.fail(n["min-mru"] ? n["min-mru"] : n, "ppp.min-mru", "must not exceed mru");
+  w.span(n, p, "restart-timer-ms", ppp.restart_timer, 100, 60000);
+  w.number(n, p, "max-configure", ppp.max_configure, 1, 255);
+  w.number(n, p, "max-terminate", ppp.max_terminate, 1, 255);
+  w.number(n, p, "max-failure", ppp.max_failure, 1, 255);
+  w.span(n, p, "auth-timeout", ppp.auth_timeout, 1, 3600);
+  w.span(n, p, "aaa-timeout", ppp.aaa_timeout, 1, 600);
+  w.span(n, p, "echo-interval", ppp.echo_interval, 0, 3600);
+  w.number(n, p, "echo-failures", ppp.echo_failures, 1, 255);
+  w.flag(n, p, "lcp-renegotiation", ppp.lcp_renegotiation);
+  w.flag(n, p, "ipv6", ppp.ipv6);
+  w.span(n, p, "idle-timeout", ppp.idle_timeout, 0, max_timeout);
+  w.span(n, p, "session-timeout", ppp.session_timeout, 0, max_timeout);
+  if (n["local-address"]) {
+    auto text = w.required_text(n, p, "local-address");
+    auto a = parse_ipv4(text);
+    if (!a) w.fail(n["local-address"], "ppp.local-address", "not an IPv4 address: " + text);
+    ppp.local_address = *a;
+  }
+  w.list(n, p, "dns", [&](const YAML::Node& x, const std::string& xp) {
+    auto a = parse_ipv4(x.as<std::string>());
+    if (!a) w.fail(x, xp, "not an IPv4 address: " + x.as<std::string>());
+    if (ppp.dns.size() == 2) w.fail(x, xp, "at most two DNS servers (RFC 1877 primary and secondary)");
+    ppp.dns.push_back(*a);
+  });
+  w.text(n, p, "address-pool", ppp.address_pool);
+}
+
+void parse_pools(const YAML::Node& n, const walker& w, std::vector<address_pool_settings>& pools) {
+  std::set<std::string> names;
+  w.list(n, "", "address-pools", [&](const YAML::Node& x, const std::string& xp) {
+    address_pool_settings pool;
+    w.only(x, xp, {"name", "prefixes", "exclude"});
+    pool.name = w.required_text(x, xp, "name");
+    if (!names.insert(pool.name).second) w.fail(x["name"], xp + ".name", "duplicate pool " + pool.name);
+    w.list(x, xp, "prefixes", [&](const YAML::Node& y, const std::string& yp) {
+      auto pfx = parse_prefix(y.as<std::string>());
+      if (!pfx) w.fail(y, yp, "not an IPv4 prefix: " + y.as<std::string>());
+      if (pfx->length < 8) w.fail(y, yp, "larger than a /8");
+      pool.prefixes.push_back(*pfx);
+    });
+    if (pool.prefixes.empty()) w.fail(x, xp + ".prefixes", "required");
+    w.list(x, xp, "exclude", [&](const YAML::Node& y, const std::string& yp) {
+      auto a = parse_ipv4(y.as<std::string>());
+      if (!a) w.fail(y, yp, "not an IPv4 address: " + y.as<std::string>());
+      pool.exclude.push_back(*a);
+    });
+    pools.push_back(std::move(pool));
+  });
+}
+
+void parse_aaa(const YAML::Node& n, const walker& w, aaa_settings& aaa) {
+  w.only(n, "aaa", {"subscribers-file", "subscribers"});
+  w.text(n, "aaa", "subscribers-file", aaa.subscribers_file);
+  std::set<std::string> users;
+  w.list(n, "aaa", "subscribers", [&](const YAML::Node& x, const std::string& xp) {
+    auto s = parse_subscriber(x, xp, w);
+    if (!users.insert(s.user).second) w.fail(x["user"], xp + ".user", "duplicate user " + s.user);
+    aaa.subscribers.push_back(std::move(s));
+  });
+}
+
+void parse_data_plane(const YAML::Node& n, const walker& w, data_plane_settings& dp) {
+  const std::string p = "data-plane";
+  w.only(n, p, {"tun", "mode", "tcp-mss-clamp", "tcp-mss"});
+  w.text(n, p, "tun", dp.tun);
+  if (dp.tun.size() > 15) w.fail(n["tun"], "data-plane.tun", "interface names have at most 15 characters");
+  if (n["mode"]) {
+    auto m = w.required_text(n, p, "mode");
+    if (m == "fast-path") {
+      dp.mode = data_path_mode::fast_path;
+    } else if (m == "actors") {
+      dp.mode = data_path_mode::actors;
+    } else {
+      w.fail(n["mode"], "data-plane.mode", "unknown mode " + m + " (fast-path, actors)");
+    }
+  }
+  w.flag(n, p, "tcp-mss-clamp", dp.tcp_mss_clamp);
+  w.number(n, p, "tcp-mss", dp.tcp_mss, 0, 65495);
+  if (dp.tcp_mss != 0 && dp.tcp_mss < 256) w.fail(n["tcp-mss"], "data-plane.tcp-mss", "below 256");
+}
+
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
-  w.only(root, "", {"runtime", "log", "l2tp"});
+  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane"});
+  if (auto n = root["ppp"]) parse_ppp(n, w, s.ppp);
+  parse_pools(root, w, s.address_pools);
+  if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);
+  if (auto n = root["data-plane"]) parse_data_plane(n, w, s.data_plane);
+  if (!s.ppp.address_pool.empty()) {
+    bool found = false;
+    for (const auto& pool : s.address_pools) found = found || pool.name == s.ppp.address_pool;
+    if (!found) w.fail(root["ppp"]["address-pool"], "ppp.address-pool", "no address pool named " + s.ppp.address_pool);
+  }
   if (auto rt = root["runtime"]) {
     w.only(rt, "runtime", {"threads", "shards"});
     w.number(rt, "runtime", "threads", s.threads, 1, 256);

@@ -88,11 +88,72 @@ struct l2tp_settings {
   std::vector<lns_destination> destinations;
 };
 
+/// LNS: PPP termination (RFC 1661 timers and counters, keepalive, authentication, NCPs).
+struct ppp_settings {
+  std::vector<std::string> authentication{"chap", "pap"};  ///< asked of the peer in this order; empty: none
+  std::uint16_t mru = 1500;                                ///< our MRU (requested when not 1500)
+  std::uint16_t min_mru = 576;                             ///< a lower peer MRU is Nak'd
+  milliseconds restart_timer{3000};
+  unsigned max_configure = 10;
+  unsigned max_terminate = 2;
+  unsigned max_failure = 5;
+  seconds auth_timeout{30};         ///< waiting for the peer's PAP request / CHAP response
+  seconds aaa_timeout{10};          ///< waiting for the AAA verdict
+  seconds echo_interval{30};        ///< LCP Echo-Request interval; 0: off
+  unsigned echo_failures = 4;       ///< unanswered Echo-Requests that end the session
+  bool lcp_renegotiation = true;    ///< always negotiate LCP; false: proxy LCP from the LAC is required
+  bool ipv6 = true;                 ///< run IPv6CP
+  seconds idle_timeout{0};          ///< no subscriber data for this long ends the session; 0: off
+  seconds session_timeout{0};       ///< sessions end after this long; 0: off
+  std::uint32_t local_address = 0;  ///< the LNS's IPCP address (host order); 0: not sent
+  std::vector<std::uint32_t> dns;   ///< up to two, RFC 1877
+  std::string address_pool;         ///< pool for IPCP; empty: the first
+};
+
+/// A named IPv4 address pool.
+struct address_pool_settings {
+  std::string name;
+  std::vector<ipv4_prefix> prefixes;
+  std::vector<std::uint32_t> exclude;
+};
+
+/// A local subscriber (the AAA backend without RADIUS).
+struct subscriber {
+  std::string user;
+  std::string password;
+  std::optional<std::uint32_t> address;  ///< static IPv4, host byte order
+  std::optional<seconds> session_timeout;
+  std::optional<seconds> idle_timeout;
+  unsigned max_sessions = 0;  ///< 0: unlimited
+};
+
+struct aaa_settings {
+  std::string subscribers_file;         ///< YAML file of subscribers (see configs/examples/subscribers.yaml)
+  std::vector<subscriber> subscribers;  ///< inline subscribers (added to the file's)
+};
+
+/// How subscriber packets are forwarded (issue #4 measures both).
+enum class data_path_mode : std::uint8_t {
+  fast_path,  ///< the I/O thread handles IP packets itself (session table lookup, in-place counters)
+  actors,     ///< every packet goes through the session actor
+};
+
+struct data_plane_settings {
+  std::string tun;  ///< tun device name; empty: no data plane (control plane only)
+  data_path_mode mode = data_path_mode::fast_path;
+  bool tcp_mss_clamp = true;  ///< clamp TCP MSS on SYNs to fit the session's MTU
+  std::uint16_t tcp_mss = 0;  ///< the MSS to clamp to; 0: derived from the session's MRU
+};
+
 struct settings {
   unsigned threads = 2;
   unsigned shards = 2;
   std::string log_level = "info";
   l2tp_settings l2tp;
+  ppp_settings ppp;
+  std::vector<address_pool_settings> address_pools;
+  aaa_settings aaa;
+  data_plane_settings data_plane;
 };
 
 /// Why a configuration was refused: "file:line: key.path: reason".

@@ -148,6 +148,10 @@ class yaml_walker {
   std::string file_;
 };
 
+/// One subscriber entry (user, password, address, timeouts, max-sessions), shared by the
+/// inline `aaa.subscribers` list and the subscribers file. Duplicate checks are the caller's.
+[[nodiscard]] subscriber parse_subscriber(const YAML::Node& n, const std::string& path, const yaml_walker& w);
+
 /// Parses `yaml` and runs `parse(root, walker)`; any error becomes a load_error.
 template <class T, class Parse>
 std::variant<T, load_error> load_yaml(std::string_view yaml, std::string_view file_name, Parse&& parse) {

@@ -2,10 +2,15 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <stdexcept>
+
+#include "actors/aaa.hpp"
 #include "actors/acceptor.hpp"
 #include "actors/lac.hpp"
 #include "actors/policy.hpp"
 #include "actors/shard.hpp"
+#include "io/data_path.hpp"
+#include "io/tun.hpp"
 #include "io/udp.hpp"
 
 namespace bras::io {
@@ -36,8 +41,24 @@ daemon::daemon(config::settings cfg) {
   system_cfg_->set("logger.verbosity", caf::atom("quiet"));
   system_ = std::make_unique<caf::actor_system>(*system_cfg_);
 
+  auto db = actors::load_subscriber_db(ctx_->cfg.aaa);
+  if (auto* e = std::get_if<std::string>(&db)) throw std::runtime_error(*e);
+  auto aaa = actors::spawn_aaa(*system_, ctx_, std::move(std::get<actors::subscriber_db>(db)));
+  if (auto* e = std::get_if<std::string>(&aaa)) throw std::runtime_error(*e);
+  aaa_ = std::get<caf::actor>(aaa);
+  ctx_->aaa = aaa_;
+
   udp_ = std::make_shared<udp_service>(io_, ctx_->cfg.l2tp);
   ctx_->tx = udp_;
+  if (!ctx_->cfg.data_plane.tun.empty()) {
+    std::vector<config::ipv4_prefix> routes;
+    for (const auto& p : ctx_->cfg.address_pools) routes.insert(routes.end(), p.prefixes.begin(), p.prefixes.end());
+    tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes);
+  }
+  data_ = std::make_unique<data_path>(*ctx_, *udp_, tun_.get());
+  ctx_->data = data_.get();
+  udp_->set_data_path(data_.get());
+  if (tun_) tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
   for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
     ctx_->shards.push_back(actors::spawn_shard(*system_, ctx_, static_cast<std::uint16_t>(i)));
   }
@@ -56,11 +77,15 @@ daemon::~daemon() {
   for (auto& s : ctx_->shards) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(acceptor_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(lac_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(aaa_, caf::exit_reason::user_shutdown);
   acceptor_ = nullptr;
   lac_ = nullptr;
+  aaa_ = nullptr;
   system_->await_all_actors_done();
   ctx_->shards.clear();
   ctx_->lac = nullptr;
+  ctx_->aaa = nullptr;
+  ctx_->data = nullptr;
   ctx_->tx.reset();
 }
 

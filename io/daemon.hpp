@@ -17,11 +17,14 @@
 namespace bras::io {
 
 class udp_service;
+class tun_device;
+class data_path;
 
 class daemon {
  public:
-  /// Builds everything and binds the sockets; throws std::system_error when
-  /// a local gateway cannot be bound.
+  /// Builds everything, binds the sockets and creates the tun device; throws
+  /// std::system_error when a local gateway or tun cannot be set up, and
+  /// std::runtime_error for an unusable subscribers file or address pool.
   explicit daemon(config::settings cfg);
   ~daemon();
   daemon(const daemon&) = delete;
@@ -44,6 +47,9 @@ class daemon {
   [[nodiscard]] actors::context& ctx() noexcept { return *ctx_; }
   [[nodiscard]] caf::actor_system& system() noexcept { return *system_; }
   [[nodiscard]] const caf::actor& lac() const noexcept { return lac_; }
+  [[nodiscard]] const caf::actor& aaa() const noexcept { return aaa_; }
+  /// The tun device, or null without a data plane.
+  [[nodiscard]] tun_device* tun() noexcept { return tun_.get(); }
   [[nodiscard]] const std::vector<caf::actor>& shards() const noexcept { return ctx_->shards; }
   [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
   /// The bound address of local gateway `i` (port 0 in the config binds an ephemeral one).
@@ -56,6 +62,9 @@ class daemon {
   std::unique_ptr<caf::actor_system> system_;
   boost::asio::io_context io_;
   std::shared_ptr<udp_service> udp_;
+  std::unique_ptr<tun_device> tun_;
+  std::unique_ptr<data_path> data_;
+  caf::actor aaa_;
   actors::context_ptr ctx_;
   caf::actor acceptor_;
   caf::actor lac_;

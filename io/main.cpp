@@ -11,6 +11,7 @@
 #include <system_error>
 #include <variant>
 
+#include "actors/aaa.hpp"
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
 #include "configs/default_config.hpp"
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
       std::cerr << e->to_string() << "\n";
       return 2;
     }
+    // The subscribers file is part of the configuration: check it too.
+    auto db = bras::actors::load_subscriber_db(std::get<bras::config::settings>(checked).aaa);
+    if (auto* e = std::get_if<std::string>(&db)) {
+      std::cerr << *e << "\n";
+      return 2;
+    }
     std::cout << check_file << ": configuration OK\n";
     return 0;
   }
@@ -66,7 +73,10 @@ int main(int argc, char** argv) {
   try {
     d = std::make_unique<bras::io::daemon>(settings);
   } catch (const std::system_error& e) {
-    log->critical("brasd-start-failed reason=\"{}: {}\"", e.what(), e.code().message());
+    log->critical("brasd-start-failed reason=\"{}\"", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    log->critical("brasd-start-failed reason=\"{}\"", e.what());
     return 2;
   }
   boost::asio::signal_set signals{d->io(), SIGINT, SIGTERM};

@@ -9,6 +9,7 @@
 
 #include "actors/id_pool.hpp"
 #include "actors/messages.hpp"
+#include "io/data_path.hpp"
 
 namespace bras::io {
 
@@ -77,12 +78,18 @@ void udp_service::route(std::size_t index, std::size_t n) {
     ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  const bool control = (std::to_integer<unsigned>(ep.buffer[0]) & 0x80) != 0;
+  const actors::udp_peer peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+  // Data messages of known sessions never leave the I/O thread on the fast path.
+  if (!control && data_path_ != nullptr &&
+      data_path_->from_l2tp(static_cast<std::uint16_t>(index), peer, wire::byte_span{ep.buffer.data(), n})) {
+    return;
+  }
   actors::datagram d;
   d.gateway = static_cast<std::uint16_t>(index);
   d.tunnel_id = wire::load_u16(ep.buffer.data() + at);
-  d.peer = actors::udp_peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+  d.peer = peer;
   d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  bool control = (std::to_integer<unsigned>(ep.buffer[0]) & 0x80) != 0;
   if (d.tunnel_id != 0) {
     caf::anon_send(shards_[actors::shard_of(d.tunnel_id, shards_.size())], std::move(d));
   } else if (control) {

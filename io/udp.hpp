@@ -30,6 +30,9 @@ class udp_service final : public actors::transport {
   void start(actors::context_ptr ctx, caf::actor acceptor, std::vector<caf::actor> shards);
   void stop();
 
+  /// Data messages of known sessions go here first (set before start()).
+  void set_data_path(class data_path* dp) noexcept { data_path_ = dp; }
+
   bool send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept override;
   [[nodiscard]] actors::udp_peer local(std::uint16_t gateway) const noexcept override;
 
@@ -43,6 +46,7 @@ class udp_service final : public actors::transport {
   actors::context_ptr ctx_;
   caf::actor acceptor_;
   std::vector<caf::actor> shards_;
+  class data_path* data_path_ = nullptr;
 };
 
 }  // namespace bras::io

@@ -107,6 +107,14 @@ class negotiation {
   /// Applies the table and the counters; returns the actions to perform.
   std::uint16_t handle(ppp_event e) noexcept;
 
+  /// Proxy LCP (RFC 2661 §4.4.5): the LAC negotiated with the peer on our
+  /// behalf, so the automaton starts in Opened without an exchange.
+  void assume_opened() noexcept {
+    state_ = ppp_state::opened;
+    restart_counter_ = 0;
+    naks_sent_ = 0;
+  }
+
   [[nodiscard]] ppp_state state() const noexcept { return state_; }
   [[nodiscard]] std::uint32_t restart_counter() const noexcept { return restart_counter_; }
   /// RFC 1661 §4.6: the restart timer runs in Closing, Stopping, Req-Sent, Ack-Rcvd and Ack-Sent.

@@ -1,0 +1,144 @@
+#include "actors/aaa.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "actors/address_pool.hpp"
+
+namespace bras::actors {
+
+namespace {
+
+struct aaa_data {
+  static constexpr const char* name = "aaa";
+  explicit aaa_data(caf::stateful_actor<aaa_data>*) {}
+
+  context* ctx = nullptr;
+  subscriber_db db;
+  std::vector<address_pool> pools;
+  std::size_t pool = 0;                              ///< the pool IPCP assigns from
+  std::unordered_map<std::string, unsigned> active;  ///< sessions per user
+  std::unordered_set<std::uint32_t> static_outside;  ///< static addresses outside every pool, in use
+
+  aaa_verdict check(const aaa_request& r) {
+    aaa_verdict v;
+    verdict result = verdict::reject_unknown_user;
+    if (r.chap) {
+      result = db.check_chap_md5(r.user, r.chap_id, r.challenge, r.response);
+    } else {
+      result = db.check_pap(r.user, r.password);
+    }
+    if (result != verdict::accept) {
+      ctx->stats.auth_rejects.fetch_add(1);
+      v.reason = result == verdict::reject_unknown_user ? "unknown-user" : "bad-password";
+      v.message = "authentication failed";
+      return v;
+    }
+    const subscriber* s = db.find(r.user);
+    auto& count = active[r.user];
+    if (s->max_sessions != 0 && count >= s->max_sessions) {
+      ctx->stats.auth_rejects.fetch_add(1);
+      v.reason = "max-sessions";
+      v.message = "too many sessions";
+      if (count == 0) active.erase(r.user);
+      return v;
+    }
+    ++count;
+    ctx->stats.auth_accepts.fetch_add(1);
+    v.accepted = true;
+    v.message = "welcome";
+    v.session_timeout = s->session_timeout;
+    v.idle_timeout = s->idle_timeout;
+    v.address = assign(s->address);
+    return v;
+  }
+
+  /// The static address if it is free, else one from the pool; 0 when none is left.
+  std::uint32_t assign(std::optional<std::uint32_t> fixed) {
+    if (fixed) {
+      for (auto& p : pools) {
+        switch (p.reserve(*fixed)) {
+          case reservation::reserved: return *fixed;
+          case reservation::in_use:
+          case reservation::excluded: return 0;
+          case reservation::outside: continue;
+        }
+      }
+      return static_outside.insert(*fixed).second ? *fixed : 0;
+    }
+    if (pools.empty()) return 0;
+    auto a = pools[pool].allocate();
+    if (!a) {
+      ctx->stats.pool_exhausted.fetch_add(1);
+      return 0;
+    }
+    return *a;
+  }
+
+  void release(const aaa_release& r) {
+    if (r.address != 0) {
+      bool found = false;
+      for (auto& p : pools) {
+        if (p.contains(r.address)) {
+          found = true;
+          if (!p.release(r.address)) ctx->log->warn("aaa-release-unknown address={}", r.address);
+        }
+      }
+      if (!found) static_outside.erase(r.address);
+    }
+    if (auto it = active.find(r.user); it != active.end() && --it->second == 0) active.erase(it);
+  }
+};
+
+caf::behavior aaa_behavior(caf::stateful_actor<aaa_data>* self, context_ptr ctx, subscriber_db db,
+                           std::vector<address_pool> pools, std::size_t pool) {
+  auto& init = self->state;
+  init.ctx = ctx.get();
+  init.db = std::move(db);
+  init.pools = std::move(pools);
+  init.pool = pool;
+  return {
+      [self, ctx](aaa_request& r) -> aaa_verdict { return self->state.check(r); },
+      [self](aaa_release& r) { self->state.release(r); },
+      [self](pool_atom) -> std::vector<pool_usage> {
+        std::vector<pool_usage> out;
+        for (const auto& p : self->state.pools) out.push_back({p.name(), p.size(), p.in_use()});
+        return out;
+      },
+  };
+}
+
+}  // namespace
+
+std::variant<subscriber_db, std::string> load_subscriber_db(const config::aaa_settings& cfg) {
+  subscriber_db db;
+  for (const auto& s : cfg.subscribers) db.add(s);
+  if (!cfg.subscribers_file.empty()) {
+    auto loaded = load_subscribers_file(cfg.subscribers_file);
+    if (auto* e = std::get_if<config::load_error>(&loaded)) return e->to_string();
+    auto& file = std::get<subscriber_db>(loaded);
+    for (const auto& [user, s] : file.entries()) {
+      if (!db.add(s)) return cfg.subscribers_file + ": user " + user + " is also in aaa.subscribers";
+    }
+  }
+  return db;
+}
+
+std::variant<caf::actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db) {
+  std::vector<address_pool> pools;
+  std::size_t pool = 0;
+  for (const auto& p : ctx->cfg.address_pools) {
+    address_pool_config pc;
+    pc.name = p.name;
+    pc.prefixes = p.prefixes;
+    pc.exclude = p.exclude;
+    if (ctx->cfg.ppp.local_address != 0) pc.exclude.push_back(ctx->cfg.ppp.local_address);
+    auto made = address_pool::make(pc);
+    if (auto* e = std::get_if<address_pool_error>(&made)) return "address pool " + p.name + ": " + e->reason;
+    if (p.name == ctx->cfg.ppp.address_pool) pool = pools.size();
+    pools.push_back(std::move(std::get<address_pool>(made)));
+  }
+  return sys.spawn(aaa_behavior, std::move(ctx), std::move(db), std::move(pools), pool);
+}
+
+}  // namespace bras::actors

@@ -1,0 +1,26 @@
+// The AAA actor: authentication and address assignment for the LNS's
+// sessions, asynchronously (sessions send a request and keep running). The
+// backend here is the local subscriber list (configuration and subscribers
+// file); RADIUS plugs in behind the same messages. It also owns the address
+// pools, so an address and the user's session count always go back together.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+#include "actors/subscribers.hpp"
+
+namespace bras::actors {
+
+/// Spawns the AAA actor over `db`; fails (with the reason) if a configured pool is invalid.
+[[nodiscard]] std::variant<caf::actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx,
+                                                              subscriber_db db);
+
+/// Builds the subscriber database from the configuration: the inline list,
+/// then the subscribers file (a user in both is an error).
+[[nodiscard]] std::variant<subscriber_db, std::string> load_subscriber_db(const config::aaa_settings& cfg);
+
+}  // namespace bras::actors
