@@ -66,7 +66,7 @@ struct lac_data {
   }
 
   void fail_call(const call_request& c, const caf::actor& requester, std::string why) {
-    self->send(requester, call_result{c.call_id, false, 0, 0, std::move(why)});
+    self->send(requester, call_result{c.call_id, false, 0, 0, std::move(why), {}});
   }
 
   void place(call_request c, caf::actor requester) {

@@ -101,6 +101,7 @@ struct call_result {
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_session_id = 0;
   std::string reason;  ///< why not, when not established
+  caf::actor session;  ///< the session actor (send it subscriber_frame / close_atom)
 };
 
 /// tunnel/session -> requester: the call was cleared.

@@ -115,7 +115,8 @@ struct session_data {
                       args.peer_id);
       register_data();
       if (args.requester) {
-        self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, ""});
+        self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, "",
+                                               caf::actor_cast<caf::actor>(self)});
       }
     }
     if (a & act::start_ppp) start_ppp();
@@ -398,8 +399,9 @@ struct session_data {
       if (was_established) {
         self->send(args.requester, call_cleared{args.call.call_id, args.local_tunnel_id, args.local_id});
       } else {
-        self->send(args.requester,
-                   call_result{args.call.call_id, false, args.local_tunnel_id, args.local_id, "call not established"});
+        self->send(
+            args.requester,
+            call_result{args.call.call_id, false, args.local_tunnel_id, args.local_id, "call not established", {}});
       }
     }
     self->quit();

@@ -182,7 +182,7 @@ struct tunnel_data {
     sessions.clear();
     by_peer_id.clear();
     for (auto& c : waiting_calls) {
-      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "tunnel failed"});
+      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "tunnel failed", {}});
     }
     waiting_calls.clear();
   }
@@ -536,7 +536,7 @@ struct tunnel_data {
   /// LAC: a call to place on this tunnel (now, or once it is up).
   void start_call(open_call c) {
     if (state == tunnel_state::closing || state == tunnel_state::destroyed) {
-      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "tunnel closing"});
+      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "tunnel closing", {}});
       return;
     }
     if (state != tunnel_state::established) {
@@ -544,13 +544,13 @@ struct tunnel_data {
       return;
     }
     if (!reserve_session()) {
-      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "session limit reached"});
+      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "session limit reached", {}});
       return;
     }
     auto id = session_ids.allocate();
     if (!id) {
       ctx->stats.sessions_active.fetch_sub(1);
-      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "no free session ID"});
+      self->send(c.requester, call_result{c.call.call_id, false, args.local_id, 0, "no free session ID", {}});
       return;
     }
     session_args sa;

@@ -1,0 +1,157 @@
+#include "actors/subscriber.hpp"
+
+#include <array>
+#include <optional>
+
+#include "protocol/ppp/frame.hpp"
+
+namespace bras::actors {
+
+namespace {
+
+/// subscriber -> itself: client engine timer.
+struct client_timer {
+  std::uint8_t which = 0;
+  std::uint32_t generation = 0;
+};
+
+}  // namespace
+}  // namespace bras::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::client_timer)
+
+namespace bras::actors {
+
+namespace {
+
+struct subscriber_data {
+  static constexpr const char* name = "subscriber";
+  explicit subscriber_data(caf::stateful_actor<subscriber_data>* s) : self(s) {}
+
+  caf::stateful_actor<subscriber_data>* self;
+  subscriber_args args;
+  std::optional<ppp::client_engine> ppp;
+  caf::actor session;
+  std::array<std::uint32_t, ppp::timer_count> generation{};
+  bool muted = false;
+  bool ended = false;
+
+  void event(subscriber_event e) {
+    e.id = args.id;
+    if (args.observer) self->send(args.observer, std::move(e));
+  }
+
+  void perform(ppp::effects fx) {
+    for (auto& e : fx) {
+      if (auto* f = std::get_if<ppp::send_frame>(&e)) {
+        if (session) self->send(session, subscriber_frame{std::move(f->frame)});
+      } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
+        const auto i = static_cast<std::size_t>(t->which);
+        self->delayed_send(self, t->after, client_timer{static_cast<std::uint8_t>(i), ++generation[i]});
+      } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
+        ++generation[static_cast<std::size_t>(st->which)];
+      } else if (auto* a = std::get_if<ppp::auth_outcome>(&e)) {
+        subscriber_event ev;
+        ev.what = a->accepted ? subscriber_event::kind::auth_ok : subscriber_event::kind::auth_failed;
+        ev.message = a->message;
+        event(std::move(ev));
+      } else if (auto* up = std::get_if<ppp::network_up>(&e)) {
+        subscriber_event ev;
+        ev.what = up->which == ppp::network::ipv4 ? subscriber_event::kind::ipv4_up : subscriber_event::kind::ipv6_up;
+        ev.address = up->local_address;
+        ev.primary_dns = up->primary_dns;
+        ev.secondary_dns = up->secondary_dns;
+        event(std::move(ev));
+      } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
+        finish(fin->cause, fin->message);
+        // Hang up the call as well; the LNS may already be clearing it.
+        if (session) self->send(session, close_atom::value);
+      }
+    }
+  }
+
+  void finish(std::uint16_t cause, std::string message) {
+    if (ended) return;
+    ended = true;
+    subscriber_event ev;
+    ev.what = subscriber_event::kind::finished;
+    ev.cause = cause;
+    ev.message = std::move(message);
+    event(std::move(ev));
+  }
+
+  void on_frame(ppp_frame& f) {
+    if (muted || !ppp || ended) return;
+    auto fr = ppp::decode_frame(f.frame);
+    if (fr && (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
+      if (args.observer) {
+        self->send(args.observer, subscriber_ip{args.id, fr.value().protocol == ppp::proto::ipv6,
+                                                wire::bytes{fr.value().payload.begin(), fr.value().payload.end()}});
+      }
+      return;
+    }
+    perform(ppp->receive(f.frame));
+  }
+};
+
+caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, subscriber_args args) {
+  auto& init = self->state;
+  init.args = std::move(args);
+  init.ppp.emplace(init.args.ppp);
+  call_request c;
+  c.call_id = init.args.id;
+  c.calling_number = init.args.calling_number;
+  c.subscriber = caf::actor_cast<caf::actor>(self);
+  self->send(init.args.lac, std::move(c));
+  return {
+      [self](call_result& r) {
+        auto& st = self->state;
+        if (!r.established) {
+          subscriber_event ev;
+          ev.what = subscriber_event::kind::call_failed;
+          ev.message = r.reason;
+          st.event(std::move(ev));
+          st.ended = true;
+          self->quit();
+          return;
+        }
+        st.session = r.session;
+        st.perform(st.ppp->start());
+      },
+      [self](ppp_frame& f) { self->state.on_frame(f); },
+      [self](client_timer t) {
+        auto& st = self->state;
+        if (st.ended || t.which >= ppp::timer_count || st.generation[t.which] != t.generation) return;
+        st.perform(st.ppp->timeout(static_cast<ppp::timer>(t.which)));
+      },
+      [self](subscriber_ip& p) {
+        auto& st = self->state;
+        if (!st.session || st.ended) return;
+        auto frame = st.ppp->frame_ip(p.ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, p.packet);
+        self->send(st.session, subscriber_frame{std::move(frame)});
+      },
+      [self](mute_atom) { self->state.muted = true; },
+      [self](close_atom) {
+        auto& st = self->state;
+        if (st.ended) {
+          if (st.session) self->send(st.session, close_atom::value);
+          return;
+        }
+        st.perform(st.ppp->close());
+      },
+      [self](call_cleared&) {
+        auto& st = self->state;
+        if (!st.ended) st.perform(st.ppp->lower_down());
+        st.finish(0, "call-cleared");
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_subscriber(caf::actor_system& sys, subscriber_args args) {
+  return sys.spawn(subscriber_behavior, std::move(args));
+}
+
+}  // namespace bras::actors

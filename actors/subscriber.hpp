@@ -1,0 +1,61 @@
+// An emulated PPP subscriber behind this instance's LAC: it places a call
+// through the LAC controller and runs the subscriber's PPP engine
+// (protocol/ppp/client.hpp) over it. bras-loadgen runs thousands of them;
+// the integration tests use them to drive brasd's LNS end to end.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "protocol/ppp/client.hpp"
+
+namespace bras::actors {
+
+/// What happened to an emulated subscriber (sent to its observer).
+struct subscriber_event {
+  enum class kind : std::uint8_t {
+    call_failed,  ///< the LAC could not place the call
+    auth_ok,      ///< the LNS accepted our credentials
+    auth_failed,  ///< the LNS refused them
+    ipv4_up,      ///< IPCP opened: `address`, `dns`
+    ipv6_up,      ///< IPv6CP opened
+    finished,     ///< PPP ended (`cause`, `message`) or the call was cleared
+  } what = kind::finished;
+  std::uint64_t id = 0;  ///< the subscriber's call ID
+  std::uint32_t address = 0;
+  std::uint32_t primary_dns = 0;
+  std::uint32_t secondary_dns = 0;
+  std::uint16_t cause = 0;
+  std::string message;
+};
+
+/// An IP packet the subscriber received (to its observer), or one to send (to the subscriber).
+struct subscriber_ip {
+  std::uint64_t id = 0;
+  bool ipv6 = false;
+  wire::bytes packet;
+};
+
+/// Stop answering the LNS (frames from it are dropped): for keepalive tests.
+using mute_atom = caf::atom_constant<caf::atom("mute")>;
+
+struct subscriber_args {
+  caf::actor lac;       ///< the LAC controller of this instance
+  caf::actor observer;  ///< receives subscriber_event and subscriber_ip
+  std::uint64_t id = 0;
+  std::string calling_number;
+  ppp::client_config ppp;
+};
+
+/// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,
+/// then the call is cleared); it quits once the call is gone.
+caf::actor spawn_subscriber(caf::actor_system& sys, subscriber_args args);
+
+}  // namespace bras::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_ip)

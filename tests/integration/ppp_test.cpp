@@ -1,0 +1,279 @@
+// PPP end to end: emulated subscribers (actors/subscriber.hpp, running the
+// subscriber's PPP engine) behind a brasd LAC, against a brasd LNS that
+// terminates PPP, over real UDP on loopback. Control plane only (no tun):
+// authentication, address assignment, keepalive, teardown causes, and every
+// address back in its pool.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "actors/subscriber.hpp"
+#include "io/daemon.hpp"
+#include "tests/integration/harness.hpp"
+
+namespace bras {
+namespace {
+
+using event = actors::subscriber_event;
+
+/// An LNS terminating PPP with a small pool and two local subscribers.
+config::settings ppp_lns(const std::string& ppp_extra = "", const std::string& pool = "100.64.0.0/24") {
+  return settings_from(
+      "runtime: {threads: 2, shards: 2}\nlog: {level: warn}\n"
+      "l2tp:\n  host-name: lns-under-test\n" +
+      timers() +
+      "  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
+      "  tunnel-groups:\n"
+      "    - name: g\n"
+      "      hello-interval: 0\n"
+      "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.0/8], secret: s3cret}]\n"
+      "ppp:\n"
+      "  restart-timer-ms: 300\n"
+      "  local-address: 100.64.0.1\n"
+      "  dns: [192.0.2.53, 192.0.2.54]\n"
+      "  address-pool: p\n" +
+      ppp_extra + "address-pools: [{name: p, prefixes: [" + pool +
+      "]}]\n"
+      "aaa:\n"
+      "  subscribers:\n"
+      "    - {user: alice, password: wonderland}\n"
+      "    - {user: bob, password: builder, address: 100.64.0.200}\n"
+      "data-plane: {tun: \"\"}\n");
+}
+
+/// Collects subscriber events until `done` says stop (or a timeout).
+struct observer {
+  explicit observer(caf::actor_system& sys) : self{sys} {}
+  caf::scoped_actor self;
+  std::vector<event> events;
+
+  template <class Pred>
+  bool wait(Pred done, std::chrono::milliseconds limit = 20s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      const auto left = until - std::chrono::steady_clock::now();
+      if (left <= 0ms) return false;
+      bool timed_out = false;
+      self->receive(
+          [&](actors::subscriber_event& e) { events.push_back(std::move(e)); }, [&](actors::subscriber_ip&) {},
+          caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(left)) >> [&] { timed_out = true; });
+      if (timed_out) return done();
+    }
+    return true;
+  }
+  [[nodiscard]] std::size_t count(event::kind k) const {
+    std::size_t n = 0;
+    for (const auto& e : events) n += e.what == k ? 1 : 0;
+    return n;
+  }
+  [[nodiscard]] const event* first(event::kind k) const {
+    for (const auto& e : events) {
+      if (e.what == k) return &e;
+    }
+    return nullptr;
+  }
+};
+
+ppp::client_config client(const std::string& user, const std::string& password, std::uint32_t magic = 0x1234) {
+  ppp::client_config c;
+  c.user = user;
+  c.password = password;
+  c.magic = magic;
+  c.negotiation.restart_timer = 300ms;
+  c.auth_restart = 300ms;
+  c.interface_id = 0x0200000000000001ull + magic;
+  return c;
+}
+
+caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c) {
+  actors::subscriber_args a;
+  a.lac = lac.lac();
+  a.observer = caf::actor_cast<caf::actor>(obs.self);
+  a.id = id;
+  a.calling_number = "sub-" + std::to_string(id);
+  a.ppp = std::move(c);
+  return actors::spawn_subscriber(lac.system(), std::move(a));
+}
+
+std::size_t pool_in_use(io::daemon& lns) {
+  caf::scoped_actor self{lns.system()};
+  std::size_t used = 0;
+  self->request(lns.aaa(), 5s, actors::pool_atom::value)
+      .receive(
+          [&](std::vector<actors::pool_usage>& v) {
+            for (auto& p : v) used += p.in_use;
+          },
+          [&](caf::error&) { used = 999999; });
+  return used;
+}
+
+std::uint64_t causes(io::daemon& d, std::uint16_t cause) {
+  return d.ctx().stats.disconnect_causes[cause].load();
+}
+
+struct pair_of_daemons {
+  explicit pair_of_daemons(config::settings lns_cfg) : lns{std::move(lns_cfg)} {
+    lns.start();
+    lac = std::make_unique<io::daemon>(lac_settings(lns.local(0).port, "s3cret", 0));
+    lac->start();
+  }
+  io::daemon lns;
+  std::unique_ptr<io::daemon> lac;
+};
+
+TEST(Ppp, ChapSubscriberGetsAddressAndDnsThenHangsUpAndTheAddressReturns) {
+  pair_of_daemons d{ppp_lns()};
+  observer obs{d.lac->system()};
+  auto sub = dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; })) << obs.events.size();
+  const auto* up = obs.first(event::kind::ipv4_up);
+  EXPECT_EQ(up->address >> 8, 0x644000u) << std::hex << up->address;  // from 100.64.0.0/24
+  EXPECT_NE(up->address, 0x64400001u);                                // never the LNS's own
+  EXPECT_EQ(up->primary_dns, 0xc0000235u);
+  EXPECT_EQ(up->secondary_dns, 0xc0000236u);
+  EXPECT_EQ(obs.count(event::kind::auth_ok), 1u);
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.ppp_active.load() == 1; }));
+  EXPECT_EQ(d.lns.ctx().sessions.ipv4_bindings(), 1u);
+  EXPECT_EQ(d.lns.ctx().sessions.find_ipv4(up->address)->local_session_id != 0, true);
+  EXPECT_EQ(pool_in_use(d.lns), 1u);
+  EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 1u);
+
+  caf::anon_send(sub, actors::close_atom::value);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(d.lns.ctx().stats.ppp_active.load(), 0);
+  EXPECT_EQ(d.lns.ctx().sessions.size(), 0u);
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_EQ(causes(d.lns, ppp::cause::normal), 1u);  // the subscriber's LCP Terminate-Request
+}
+
+TEST(Ppp, PapSubscriberWithStaticAddress) {
+  pair_of_daemons d{ppp_lns("  authentication: [pap]\n")};
+  observer obs{d.lac->system()};
+  auto c = client("bob", "builder");
+  c.accept_chap_md5 = false;
+  dial(*d.lac, obs, 1, c);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  EXPECT_EQ(obs.first(event::kind::ipv4_up)->address, 0x644000c8u);  // bob's static 100.64.0.200
+  EXPECT_EQ(pool_in_use(d.lns), 1u);
+}
+
+TEST(Ppp, WrongPasswordIsRefusedWithCause16AndNothingIsHeld) {
+  pair_of_daemons d{ppp_lns()};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wrong"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::auth_failed), 1u);
+  EXPECT_EQ(obs.count(event::kind::ipv4_up), 0u);
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::auth_failed) == 1; }));
+  EXPECT_EQ(d.lns.ctx().stats.auth_rejects.load(), 1u);
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(pool_in_use(d.lns), 0u);
+}
+
+TEST(Ppp, UnknownUserIsRefused) {
+  pair_of_daemons d{ppp_lns("  authentication: [pap]\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("mallory", "x"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::auth_failed), 1u);
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::auth_failed) == 1; }));
+}
+
+TEST(Ppp, SilentSubscriberIsEndedByEchoTimeout) {
+  pair_of_daemons d{ppp_lns("  echo-interval: 1\n  echo-failures: 2\n")};
+  observer obs{d.lac->system()};
+  auto sub = dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  caf::anon_send(sub, actors::mute_atom::value);
+  // 2 unanswered Echo-Requests a second apart, then LCP Terminate (2 x 300 ms), then the CDN.
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 15s));
+  EXPECT_EQ(causes(d.lns, ppp::cause::echo_timeout), 1u);
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+}
+
+TEST(Ppp, PoolExhaustionEndsInIpcpFailureWithCause19) {
+  // A /30 has two usable addresses, one of them the LNS's own: room for one subscriber.
+  pair_of_daemons d{ppp_lns("  ipv6: false\n", "100.64.0.0/30")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland", 0x1111));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  dial(*d.lac, obs, 2, client("alice", "wonderland", 0x2222));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::ipv4_up), 1u);
+  EXPECT_EQ(obs.count(event::kind::auth_ok), 2u);  // authenticated, but no address
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::no_acceptable_address) == 1; }));
+  EXPECT_EQ(d.lns.ctx().stats.pool_exhausted.load(), 1u);
+  EXPECT_EQ(pool_in_use(d.lns), 1u);  // the first subscriber's, still up
+}
+
+TEST(Ppp, Ipv6cpOpensAlongsideIpcp) {
+  pair_of_daemons d{ppp_lns()};
+  observer obs{d.lac->system()};
+  auto c = client("alice", "wonderland");
+  c.ipv6 = true;
+  dial(*d.lac, obs, 1, c);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1 && obs.count(event::kind::ipv6_up) == 1; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().sessions.find_ipv6(c.interface_id) != nullptr; }));
+}
+
+TEST(Ppp, HundredSubscribersGetDistinctAddressesAndAllReturn) {
+  pair_of_daemons d{ppp_lns("  ipv6: false\n")};
+  observer obs{d.lac->system()};
+  std::vector<caf::actor> subs;
+  for (std::uint64_t i = 1; i <= 100; ++i)
+    subs.push_back(dial(*d.lac, obs, i, client("alice", "wonderland", 0x100u + static_cast<std::uint32_t>(i))));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 100; }, 60s))
+      << obs.count(event::kind::ipv4_up) << " up, " << obs.count(event::kind::finished) << " finished";
+  std::set<std::uint32_t> addresses;
+  for (const auto& e : obs.events) {
+    if (e.what == event::kind::ipv4_up) addresses.insert(e.address);
+  }
+  EXPECT_EQ(addresses.size(), 100u);
+  EXPECT_EQ(pool_in_use(d.lns), 100u);
+  for (auto& s : subs) caf::anon_send(s, actors::close_atom::value);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 100; }, 60s));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(d.lns.ctx().stats.ppp_active.load(), 0);
+  EXPECT_EQ(d.lns.ctx().sessions.size(), 0u);
+}
+
+TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
+  pair_of_daemons d{ppp_lns()};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  auto s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address);
+  ASSERT_TRUE(s);
+  caf::anon_send(s->actor, actors::close_atom::value);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+}
+
+TEST(Ppp, SessionTimeoutEndsTheSession) {
+  pair_of_daemons d{ppp_lns("  session-timeout: 1\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
+}
+
+TEST(Ppp, WithoutProxyLcpAndWithoutRenegotiationTheCallIsRefusedWithCause2) {
+  pair_of_daemons d{ppp_lns("  lcp-renegotiation: false\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::ipv4_up), 0u);
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::lcp_renegotiation_disabled) == 1; }));
+}
+
+}  // namespace
+}  // namespace bras
