@@ -126,7 +126,7 @@ class client_engine {
   std::optional<finished> ending_;  ///< why the link is going down, once a termination began
 
   std::vector<lcp::option> lcp_options_;            ///< our next LCP Configure-Request
-  std::optional<lcp::configure_request> lcp_sent_;  ///< our latest LCP Configure-Request
+  std::optional<lcp::configure_request> lcp_sent_;  ///< our latest LCP Configure-Request, until answered
   std::vector<lcp::option> peer_lcp_options_;       ///< the LNS's request we last acked
   std::uint32_t magic_ = 0;                         ///< our Magic-Number as acked (0: not negotiated)
 
