@@ -102,6 +102,8 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
   c.call_id = init.args.id;
   c.calling_number = init.args.calling_number;
   c.subscriber = caf::actor_cast<caf::actor>(self);
+  // The instance going away (its LAC controller killed) takes its subscribers along.
+  self->link_to(init.args.lac);
   self->send(init.args.lac, std::move(c));
   return {
       [self](call_result& r) {

@@ -145,7 +145,11 @@ void data_path::to_subscriber(actors::data_session& s, wire::byte_span packet) n
       for (const auto& f : *fragments) send_ip(s, false, f);
       return;
     }
-    auto icmp = ip::make_icmp_frag_needed(packet, mtu, ctx_.cfg.ppp.local_address, icmp_id_.fetch_add(1, relaxed));
+    // From the subscriber's address (the original's destination), as if its
+    // link said so: the kernel on the other side of tun drops ICMP from one of
+    // its own addresses (the LNS's address is on tun) as a martian.
+    auto icmp = ip::make_icmp_frag_needed(packet, mtu, wire::load_u32(packet.data() + 16),
+                                          icmp_id_.fetch_add(1, relaxed));
     s.tx_errors.fetch_add(1, relaxed);
     if (!icmp.empty() && tun_ != nullptr && tun_->write(icmp)) {
       s.icmp_sent.fetch_add(1, relaxed);
@@ -153,8 +157,7 @@ void data_path::to_subscriber(actors::data_session& s, wire::byte_span packet) n
     }
     return;
   }
-  // Our IPv6 source for the error: the link-local address of our interface identifier is not
-  // known here, so use the packet's destination (the subscriber's address, on this link).
+  // As for IPv4: from the packet's destination (the subscriber's address, on this link).
   ip::ipv6_address ours{};
   std::memcpy(ours.data(), packet.data() + 24, 16);
   auto icmp6 = ip::make_icmpv6_packet_too_big(packet, mtu, ours);

@@ -1,0 +1,330 @@
+// The LNS data plane through a real tun device, in a private network
+// namespace made by this process (main() unshares before any test runs):
+// an emulated subscriber behind a brasd LAC pings an address behind tun
+// (on the namespace's loopback) and gets the reply; a spoofed source is
+// dropped; TCP SYN MSS is clamped both ways; a too-big packet with DF is
+// answered with ICMP fragmentation-needed and one without DF is fragmented.
+// Runs for both data-path designs (fast path and actor path).
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "actors/subscriber.hpp"
+#include "io/daemon.hpp"
+#include "protocol/ip/packet.hpp"
+#include "tests/integration/harness.hpp"
+
+namespace bras {
+namespace {
+
+using event = actors::subscriber_event;
+constexpr std::uint32_t behind_tun = 0xc6336401;  // 198.51.100.1, on the namespace's loopback
+constexpr const char* tun_name = "brastest0";
+
+config::settings lns_config(const std::string& mode) {
+  return settings_from(
+      "runtime: {threads: 2, shards: 2}\nlog: {level: warn}\n"
+      "l2tp:\n  host-name: lns-under-test\n" +
+      timers() +
+      "  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
+      "  tunnel-groups:\n"
+      "    - name: g\n"
+      "      hello-interval: 0\n"
+      "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.0/8], secret: s3cret}]\n"
+      "ppp:\n  restart-timer-ms: 300\n  local-address: 100.64.0.1\n  ipv6: false\n  address-pool: p\n"
+      "address-pools: [{name: p, prefixes: [100.64.0.0/24]}]\n"
+      "aaa: {subscribers: [{user: alice, password: wonderland}]}\n"
+      "data-plane: {tun: " +
+      std::string{tun_name} + ", mode: " + mode + "}\n");
+}
+
+void put16(wire::bytes& b, std::size_t at, std::uint16_t v) {
+  b[at] = static_cast<std::byte>(v >> 8);
+  b[at + 1] = static_cast<std::byte>(v & 0xff);
+}
+void put32(wire::bytes& b, std::size_t at, std::uint32_t v) {
+  put16(b, at, static_cast<std::uint16_t>(v >> 16));
+  put16(b, at + 2, static_cast<std::uint16_t>(v & 0xffff));
+}
+std::uint16_t get16(const wire::bytes& b, std::size_t at) {
+  return static_cast<std::uint16_t>((std::to_integer<unsigned>(b[at]) << 8) | std::to_integer<unsigned>(b[at + 1]));
+}
+std::uint32_t get32(const wire::bytes& b, std::size_t at) {
+  return (std::uint32_t{get16(b, at)} << 16) | get16(b, at + 2);
+}
+
+/// An IPv4 header (20 bytes) followed by `payload`, checksummed.
+wire::bytes ipv4(std::uint32_t src, std::uint32_t dst, std::uint8_t protocol, const wire::bytes& payload) {
+  wire::bytes p(20 + payload.size());
+  p[0] = std::byte{0x45};
+  put16(p, 2, static_cast<std::uint16_t>(p.size()));
+  put16(p, 4, 0x1234);
+  p[8] = std::byte{64};
+  p[9] = static_cast<std::byte>(protocol);
+  put32(p, 12, src);
+  put32(p, 16, dst);
+  put16(p, 10, ip::internet_checksum(wire::byte_span{p.data(), 20}));
+  std::copy(payload.begin(), payload.end(), p.begin() + 20);
+  return p;
+}
+
+wire::bytes icmp_echo(std::uint16_t id, std::uint16_t seq) {
+  wire::bytes m(16);
+  m[0] = std::byte{8};
+  put16(m, 4, id);
+  put16(m, 6, seq);
+  put16(m, 2, ip::internet_checksum(m));
+  return m;
+}
+
+/// A TCP SYN with an MSS option, checksummed over the IPv4 pseudo-header.
+wire::bytes tcp_syn(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport, std::uint16_t mss) {
+  wire::bytes t(24);
+  put16(t, 0, sport);
+  put16(t, 2, dport);
+  put32(t, 4, 1000);
+  t[12] = std::byte{6 << 4};  // data offset 6 words
+  t[13] = std::byte{0x02};    // SYN
+  put16(t, 14, 65535);
+  t[20] = std::byte{2};
+  t[21] = std::byte{4};
+  put16(t, 22, mss);
+  wire::bytes pseudo(12);
+  put32(pseudo, 0, src);
+  put32(pseudo, 4, dst);
+  pseudo[9] = std::byte{6};
+  put16(pseudo, 10, static_cast<std::uint16_t>(t.size()));
+  pseudo.insert(pseudo.end(), t.begin(), t.end());
+  put16(t, 16, ip::internet_checksum(pseudo));
+  return ipv4(src, dst, 6, t);
+}
+
+/// The MSS option of a TCP segment in an IPv4 packet, if any.
+std::optional<std::uint16_t> mss_of(const wire::bytes& p) {
+  if (p.size() < 40 || std::to_integer<unsigned>(p[9]) != 6) return std::nullopt;
+  const std::size_t ihl = (std::to_integer<unsigned>(p[0]) & 0x0f) * 4u;
+  const std::size_t off = (std::to_integer<unsigned>(p[ihl + 12]) >> 4) * 4u;
+  for (std::size_t i = ihl + 20; i + 4 <= ihl + off && i + 4 <= p.size();) {
+    const auto kind = std::to_integer<unsigned>(p[i]);
+    if (kind == 0) break;
+    if (kind == 1) {
+      ++i;
+      continue;
+    }
+    if (kind == 2) return get16(p, i + 2);
+    i += std::max(2u, std::to_integer<unsigned>(p[i + 1]));
+  }
+  return std::nullopt;
+}
+
+class DataPlane : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    lns = std::make_unique<io::daemon>(lns_config(GetParam()));
+    lns->start();
+    lac = std::make_unique<io::daemon>(lac_settings(lns->local(0).port, "s3cret", 0));
+    lac->start();
+    self = std::make_unique<caf::scoped_actor>(lac->system());
+    actors::subscriber_args a;
+    a.lac = lac->lac();
+    a.observer = caf::actor_cast<caf::actor>(*self);
+    a.id = 1;
+    a.ppp.user = "alice";
+    a.ppp.password = "wonderland";
+    a.ppp.magic = 0x5151;
+    a.ppp.mru = 1400;
+    a.ppp.negotiation.restart_timer = 300ms;
+    sub = actors::spawn_subscriber(lac->system(), std::move(a));
+    bool up = false;
+    (*self)->receive_while([&] { return !up; })(
+        [&](actors::subscriber_event& e) {
+          if (e.what == event::kind::ipv4_up) {
+            up = true;
+            address = e.address;
+          }
+          ASSERT_NE(e.what, event::kind::finished) << e.message;
+        },
+        [](actors::subscriber_ip&) {}, caf::after(20s) >> [&] { FAIL() << "no IPCP"; });
+  }
+  void TearDown() override {
+    self.reset();
+    lac.reset();
+    lns.reset();
+  }
+
+  void send(const wire::bytes& packet) { caf::anon_send(sub, actors::subscriber_ip{1, false, packet}); }
+
+  /// Waits for an IP packet at the subscriber matching `pred`.
+  template <class Pred>
+  std::optional<wire::bytes> receive(Pred pred, std::chrono::milliseconds limit = 3s) {
+    std::optional<wire::bytes> got;
+    bool timed_out = false;
+    (*self)->receive_while([&] { return !got && !timed_out; })(
+        [&](actors::subscriber_ip& p) {
+          if (pred(p.packet)) got = std::move(p.packet);
+        },
+        [](actors::subscriber_event&) {}, caf::after(limit) >> [&] { timed_out = true; });
+    return got;
+  }
+
+  std::unique_ptr<io::daemon> lns;
+  std::unique_ptr<io::daemon> lac;
+  std::unique_ptr<caf::scoped_actor> self;
+  caf::actor sub;
+  std::uint32_t address = 0;
+};
+
+TEST_P(DataPlane, PingThroughTunAndBack) {
+  send(ipv4(address, behind_tun, 1, icmp_echo(77, 1)));
+  auto reply = receive([&](const wire::bytes& p) {
+    return p.size() >= 28 && get32(p, 12) == behind_tun && get32(p, 16) == address && p[9] == std::byte{1} &&
+           p[20] == std::byte{0} && get16(p, 24) == 77;
+  });
+  ASSERT_TRUE(reply) << "no echo reply";
+  EXPECT_TRUE(ip::ipv4_header_checksum_ok(*reply));
+  auto& st = lns->ctx().stats;
+  EXPECT_GE(st.data_rx_packets.load(), 1u);
+  EXPECT_GE(st.data_tx_packets.load(), 1u);
+  auto s = lns->ctx().sessions.find_ipv4(address);
+  ASSERT_TRUE(s);
+  EXPECT_GE(s->rx_packets.load(), 1u);
+  EXPECT_GE(s->tx_packets.load(), 1u);
+}
+
+TEST_P(DataPlane, SpoofedSourceIsDroppedAndCounted) {
+  send(ipv4(address + 1, behind_tun, 1, icmp_echo(78, 1)));
+  EXPECT_FALSE(receive([](const wire::bytes& p) { return p.size() >= 28 && get16(p, 24) == 78; }, 500ms));
+  EXPECT_TRUE(eventually([&] { return lns->ctx().stats.data_rx_spoofed.load() == 1; }));
+  EXPECT_EQ(lns->ctx().sessions.find_ipv4(address)->spoofed.load(), 1u);
+  // The session still works.
+  send(ipv4(address, behind_tun, 1, icmp_echo(79, 1)));
+  EXPECT_TRUE(receive([](const wire::bytes& p) { return p.size() >= 28 && get16(p, 24) == 79; }));
+}
+
+TEST_P(DataPlane, TcpSynMssIsClampedBothWays) {
+  // Watch what the LNS writes into tun.
+  const int ps = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_ALL));
+  ASSERT_GE(ps, 0);
+  sockaddr_ll ll{};
+  ll.sll_family = AF_PACKET;
+  ll.sll_protocol = htons(ETH_P_ALL);
+  ll.sll_ifindex = static_cast<int>(if_nametoindex(tun_name));
+  ASSERT_EQ(::bind(ps, reinterpret_cast<sockaddr*>(&ll), sizeof ll), 0);
+  // A listener so the kernel answers with a SYN-ACK (carrying its own MSS, 1460).
+  const int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_addr.s_addr = htonl(behind_tun);
+  at.sin_port = htons(5555);
+  int one = 1;
+  ::setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ASSERT_EQ(::bind(ls, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+  ASSERT_EQ(::listen(ls, 4), 0);
+
+  send(tcp_syn(address, behind_tun, 40000, 5555, 1460));
+  auto synack = receive([&](const wire::bytes& p) {
+    return p.size() >= 40 && p[9] == std::byte{6} && get16(p, 20) == 5555 &&
+           (std::to_integer<unsigned>(p[33]) & 0x12) == 0x12;
+  });
+  ASSERT_TRUE(synack) << "no SYN-ACK: the clamped SYN must still carry a valid checksum";
+  EXPECT_EQ(mss_of(*synack), std::optional<std::uint16_t>{1360});  // MRU 1400 - 40
+
+  std::optional<std::uint16_t> seen;
+  std::array<std::byte, 2048> buf{};
+  for (int i = 0; i < 100 && !seen; ++i) {
+    auto n = ::recv(ps, buf.data(), buf.size(), 0);
+    if (n > 0) {
+      wire::bytes p{buf.begin(), buf.begin() + n};
+      if (p.size() >= 40 && p[9] == std::byte{6} && get16(p, 22) == 5555) seen = mss_of(p);
+    } else {
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  EXPECT_EQ(seen, std::optional<std::uint16_t>{1360});
+  EXPECT_GE(lns->ctx().stats.data_mss_clamped.load(), 2u);
+  ::close(ps);
+  ::close(ls);
+}
+
+TEST_P(DataPlane, TooBigWithDfGetsIcmpFragmentationNeededWithoutDfIsFragmented) {
+  int us = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(behind_tun);
+  ASSERT_EQ(::bind(us, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(address);
+  to.sin_port = htons(9);
+  ASSERT_EQ(::connect(us, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  int pmtu = IP_PMTUDISC_DO;
+  ::setsockopt(us, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  std::vector<char> big(1450, 'x');
+  ASSERT_EQ(::send(us, big.data(), big.size(), 0), static_cast<ssize_t>(big.size()));
+  EXPECT_TRUE(eventually([&] { return lns->ctx().stats.data_icmp_sent.load() == 1; }, 3s))
+      << "tx=" << lns->ctx().stats.data_tx_packets.load() << " noroute=" << lns->ctx().stats.data_tun_no_route.load()
+      << " txerr=" << lns->ctx().stats.data_tx_errors.load() << " frag=" << lns->ctx().stats.data_fragmented.load();
+  // The kernel learnt the path MTU from our ICMP.
+  EXPECT_TRUE(eventually(
+      [&] {
+        int mtu = 0;
+        socklen_t len = sizeof mtu;
+        ::getsockopt(us, IPPROTO_IP, IP_MTU, &mtu, &len);
+        return mtu == 1400;
+      },
+      3s));
+
+  // Without DF and ignoring the learnt path MTU (IP_PMTUDISC_OMIT), the
+  // kernel passes the 1448-byte datagram to tun whole: the LNS must fragment
+  // it to the session's 1400.
+  ::close(us);
+  us = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_EQ(::bind(us, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  ASSERT_EQ(::connect(us, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  pmtu = IP_PMTUDISC_OMIT;
+  ASSERT_EQ(::setsockopt(us, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu), 0);
+  std::vector<char> mid(1420, 'y');
+  ::send(us, mid.data(), mid.size(), 0);
+  std::size_t fragments = 0;
+  receive(
+      [&](const wire::bytes& p) {
+        if (p.size() >= 20 && get32(p, 12) == behind_tun && p[9] == std::byte{17}) ++fragments;
+        return fragments == 2;
+      },
+      3s);
+  EXPECT_EQ(fragments, 2u);
+  EXPECT_GE(lns->ctx().stats.data_fragmented.load(), 1u);
+  ::close(us);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors"),
+                         [](const auto& p) { return p.param == "fast-path" ? "FastPath" : "ActorPath"; });
+
+}  // namespace
+}  // namespace bras
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  // A private network namespace for this process: the tun device, its routes
+  // and the test addresses exist only here and vanish with the process.
+  if (::unshare(CLONE_NEWNET) != 0) {
+    std::perror("unshare(CLONE_NEWNET) (needs root)");
+    return 1;
+  }
+  if (std::system("ip link set lo up && ip addr add 198.51.100.1/32 dev lo") != 0) return 1;
+  return RUN_ALL_TESTS();
+}
