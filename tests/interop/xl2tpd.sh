@@ -7,10 +7,15 @@
 #   2. the same LAC with a wrong secret: brasd refuses it (StopCCN 4).
 #   3. SIGTERM: brasd sends StopCCN to its peer and exits 0.
 #   4. brasd LAC -> xl2tpd LNS: tunnel and session established.
-#   5. tshark decodes the capture of the whole run with no malformed packet.
-# usage: xl2tpd.sh BRASD
+#   5. PPP: xl2tpd LAC running our pppd stand-in on its pty, brasd LNS
+#      terminating PPP (CHAP, IPCP, IPv6CP) and a ping through its tun;
+#      a wrong password refused.
+#   6. tshark decodes the capture of the whole run (L2TP and the PPP inside)
+#      with no malformed packet.
+# usage: xl2tpd.sh BRASD PPP_STANDIN
 set -euo pipefail
 brasd=$1
+standin=$2
 ns=brasx$$
 work=$(mktemp -d /tmp/bras-xl2tpd.XXXXXX)
 pids=()
@@ -157,7 +162,8 @@ pppoptfile = $work/lns/options
 CONF
 sleep 0.5
 $N xl2tpd -D -c "$work/lns/xl2tpd.conf" -p "$work/lns/pid" -C "$work/lns/control" >"$work/lns/log" 2>&1 &
-pids+=($!)
+xl2tpd_lns=$!
+pids+=($xl2tpd_lns)
 sleep 0.5
 cat > "$work/lac.yaml" <<YAML
 log: {level: debug}
@@ -175,6 +181,80 @@ wait_for "$work/brasd-lac.log" "tunnel-established tunnel=[0-9]+ peer=127.0.0.1:
 wait_for "$work/brasd-lac.log" "session-established" 15 || fail "brasd LAC: no session"
 echo "ok 5 - brasd LAC: tunnel and session with xl2tpd LNS"
 kill -TERM "$lac_brasd"; wait "$lac_brasd" || fail "brasd LAC exit status"
+kill "$xl2tpd_lns"; sleep 0.5
+
+# ------------------------------------------------ PPP through xl2tpd to brasd
+# xl2tpd (LAC) runs our pppd stand-in on its pty (bind-mounted over
+# /usr/sbin/pppd in a private mount namespace): real async-HDLC PPP relayed
+# by xl2tpd into L2TP data messages, terminated by brasd, with the data
+# plane on a tun device in this namespace and a ping to an address behind it.
+$N ip addr add 198.51.100.1/32 dev lo
+cat > "$work/lns-ppp.yaml" <<YAML
+log: {level: debug}
+l2tp:
+  host-name: brasd-lns
+  local-gateways: [{name: lo, address: 127.0.0.1, port: 1701}]
+  tunnel-groups:
+    - name: xl2tpd
+      clients: [{host-name: lac-xl2tpd, allowed-sources: [127.0.0.0/8], secret: tunnelsecret}]
+ppp:
+  authentication: [chap, pap]
+  restart-timer-ms: 1000
+  echo-interval: 1
+  echo-failures: 2
+  local-address: 100.64.0.1
+  dns: [192.0.2.53, 192.0.2.54]
+  address-pool: sub
+address-pools: [{name: sub, prefixes: [100.64.0.0/24]}]
+aaa: {subscribers: [{user: alice, password: wonderland}]}
+data-plane: {tun: brasx0}
+YAML
+"$brasd" --check-config "$work/lns-ppp.yaml" >/dev/null || fail "PPP config rejected"
+$N "$brasd" --config "$work/lns-ppp.yaml" 2>"$work/brasd-ppp.log" &
+ppp_brasd=$!
+pids+=($ppp_brasd)
+wait_for "$work/brasd-ppp.log" "brasd-started" 10 || fail "brasd (PPP) did not start"
+# ppp_lac name password [ipv6]: xl2tpd LAC whose "pppd" is the stand-in
+ppp_lac() {
+  mkdir -p "$work/$1"
+  printf '*\t*\ttunnelsecret\n' > "$work/$1/secrets"; chmod 600 "$work/$1/secrets"
+  printf 'noauth\n' > "$work/$1/options"
+  cat > "$work/$1/xl2tpd.conf" <<CONF
+[global]
+listen-addr = 127.0.0.2
+port = 1701
+auth file = $work/$1/secrets
+[lac brasd]
+lns = 127.0.0.1
+challenge = yes
+hostname = lac-xl2tpd
+autodial = yes
+redial = no
+pppoptfile = $work/$1/options
+CONF
+  unshare -m sh -c "mount --bind '$standin' /usr/sbin/pppd && exec env BRAS_STANDIN_USER=alice \
+    BRAS_STANDIN_PASSWORD='$2' BRAS_STANDIN_LOG='$work/$1/standin.log' BRAS_STANDIN_IPV6='${3:-0}' \
+    BRAS_STANDIN_PING=198.51.100.1 BRAS_STANDIN_PING_COUNT=3 \
+    ip netns exec $ns xl2tpd -D -c '$work/$1/xl2tpd.conf' -p '$work/$1/pid' -C '$work/$1/control'" \
+    >"$work/$1/log" 2>&1 &
+  pids+=($!)
+  echo $!
+}
+lac_pid=$(ppp_lac ppp-good wonderland 1)
+wait_for "$work/ppp-good/standin.log" "ipcp-up address=100\.64\.0\.[0-9]+ .*dns=192\.0\.2\.53,192\.0\.2\.54" 20 ||
+  { cat "$work/ppp-good/standin.log" >&2; fail "no IPCP through xl2tpd"; }
+wait_for "$work/ppp-good/standin.log" "ipv6cp-up" 10 || fail "no IPv6CP through xl2tpd"
+wait_for "$work/ppp-good/standin.log" "ping-reply from=198\.51\.100\.1" 10 || fail "no ping reply through tun"
+echo "ok 6 - xl2tpd LAC + PPP stand-in: CHAP, IPCP with DNS, IPv6CP, ping through brasd's tun and back; echo timeout"
+# xl2tpd killed without a word: LCP echo finds the subscriber gone (RFC 3145 cause 8).
+kill "$lac_pid"
+wait_for "$work/brasd-ppp.log" "ppp-finished .*user=alice cause=8" 15 || fail "no echo timeout after the LAC went away"
+lac_pid=$(ppp_lac ppp-bad wrongpassword)
+wait_for "$work/ppp-bad/standin.log" "auth-failed" 20 || fail "wrong password not refused"
+wait_for "$work/brasd-ppp.log" "ppp-finished .*cause=16" 15 || fail "no cause 16 for the wrong password"
+echo "ok 7 - xl2tpd LAC + PPP stand-in: a wrong password is refused (RFC 3145 cause 16)"
+kill "$lac_pid"
+kill -TERM "$ppp_brasd"; wait "$ppp_brasd" || fail "brasd (PPP) exit status"
 
 # ---------------------------------------------------------------- capture
 sleep 0.5
@@ -185,5 +265,10 @@ bad=$(tshark -n -r "$work/run.pcap" -Y '_ws.malformed || _ws.expert.severity == 
 for t in 1 2 3 4 10 11 12 14; do
   echo " $types " | grep -q " $t " || fail "message type $t missing from the capture ($types)"
 done
-echo "ok 6 - tshark: $(tshark -n -r "$work/run.pcap" 2>/dev/null | wc -l) packets, none malformed; types: $types"
-echo "7 passed, 0 failed"
+# The PPP inside the data messages: LCP, CHAP, IPCP, IPv6CP and IPv4 all decoded.
+for proto in lcp chap ipcp ipv6cp icmp; do
+  n=$(tshark -n -r "$work/run.pcap" -Y "l2tp && $proto" 2>/dev/null | wc -l)
+  [ "$n" -gt 0 ] || fail "no $proto inside L2TP in the capture"
+done
+echo "ok 8 - tshark: $(tshark -n -r "$work/run.pcap" 2>/dev/null | wc -l) packets, none malformed; types: $types"
+echo "9 passed, 0 failed"
