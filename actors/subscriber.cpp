@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "protocol/ppp/frame.hpp"
+#include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
 
@@ -94,6 +95,59 @@ struct subscriber_data {
   }
 };
 
+/// The options of an LCP packet (code onwards), as AVPs 26-28 carry them.
+wire::bytes options_of(const wire::bytes& packet) {
+  return packet.size() >= 4 ? wire::bytes{packet.begin() + 4, packet.end()} : wire::bytes{};
+}
+
+/// Plays the LAC's half of LCP and authentication against `client`, in
+/// memory, until the credentials are in (what a proxying LAC does before it
+/// opens the call); returns the ICCN's proxy AVPs, or nothing on failure.
+std::optional<ppp::proxy_info> negotiate_locally(ppp::client_engine& client,
+                                                 const std::vector<ppp::lcp::auth_method>& methods) {
+  ppp::server_config sc;
+  sc.lcp.auth = methods;
+  sc.lcp.magic = 0x4c414321;  // "LAC!"
+  sc.name = "lac";
+  sc.echo_interval = std::chrono::milliseconds{0};
+  for (std::size_t i = 0; i < sc.challenge.size(); ++i) sc.challenge[i] = static_cast<std::byte>(0xa0 + i);
+  ppp::server_engine lac{sc};
+  std::optional<ppp::authenticate> creds;
+  std::vector<wire::bytes> to_client;
+  std::vector<wire::bytes> to_lac;
+  auto route = [&](ppp::effects fx, std::vector<wire::bytes>& out) {
+    for (auto& e : fx) {
+      if (auto* f = std::get_if<ppp::send_frame>(&e)) out.push_back(std::move(f->frame));
+      if (auto* a = std::get_if<ppp::authenticate>(&e)) creds = std::move(*a);
+    }
+  };
+  route(client.start(), to_lac);
+  route(lac.start(), to_client);
+  for (int round = 0; round < 50 && !creds; ++round) {
+    auto a = std::exchange(to_lac, {});
+    auto b = std::exchange(to_client, {});
+    if (a.empty() && b.empty()) break;
+    for (auto& f : a) route(lac.receive(f), to_client);
+    for (auto& f : b) route(client.receive(f), to_lac);
+  }
+  if (!creds) return std::nullopt;
+  ppp::proxy_info p;
+  p.initial_received_confreq = options_of(client.first_sent_confreq());
+  p.last_received_confreq = options_of(client.last_sent_confreq());
+  p.last_sent_confreq = options_of(client.last_received_confreq());
+  p.authen_name = creds->user;
+  p.authen_id = creds->chap_id;
+  if (creds->kind == ppp::authenticate::method::pap) {
+    p.authen_type = ppp::proxy_authen::pap;
+    p.authen_response = wire::to_bytes(creds->password);
+  } else {
+    p.authen_type = ppp::proxy_authen::chap;
+    p.authen_challenge = creds->challenge;
+    p.authen_response = creds->response;
+  }
+  return p;
+}
+
 caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, subscriber_args args) {
   auto& init = self->state;
   init.args = std::move(args);
@@ -102,6 +156,18 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
   c.call_id = init.args.id;
   c.calling_number = init.args.calling_number;
   c.subscriber = caf::actor_cast<caf::actor>(self);
+  if (init.args.proxy) {
+    auto p = negotiate_locally(*init.ppp, init.args.proxy_auth);
+    if (!p) {
+      subscriber_event ev;
+      ev.what = subscriber_event::kind::call_failed;
+      ev.message = "proxy negotiation failed";
+      init.event(std::move(ev));
+      init.ended = true;
+      return {};
+    }
+    c.proxy = std::move(*p);
+  }
   // The instance going away (its LAC controller killed) takes its subscribers along.
   self->link_to(init.args.lac);
   self->send(init.args.lac, std::move(c));
@@ -118,7 +184,8 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
           return;
         }
         st.session = r.session;
-        st.perform(st.ppp->start());
+        // With proxy LCP the engine is already past LCP, waiting for the authentication result.
+        if (!st.args.proxy) st.perform(st.ppp->start());
       },
       [self](ppp_frame& f) { self->state.on_frame(f); },
       [self](client_timer t) {

@@ -49,6 +49,11 @@ struct subscriber_args {
   std::uint64_t id = 0;
   std::string calling_number;
   ppp::client_config ppp;
+  /// Proxy LCP and authentication (RFC 2661 §4.4.5): the LAC side negotiates
+  /// LCP and collects the credentials itself, then hands both to the LNS in
+  /// the ICCN; the subscriber continues with the LNS from there.
+  bool proxy = false;
+  std::vector<ppp::lcp::auth_method> proxy_auth{ppp::lcp::auth_method::pap};  ///< what the LAC asks for
 };
 
 /// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,

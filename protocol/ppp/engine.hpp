@@ -75,7 +75,7 @@ struct authenticate {
   enum class method : std::uint8_t { pap, chap_md5 } kind = method::pap;
   std::string user;
   std::string password;
-  std::uint8_t chap_id = 0;
+  std::uint8_t chap_id = 0;  ///< the CHAP Response's (or PAP request's) identifier
   wire::bytes challenge;
   wire::bytes response;
   bool proxied = false;  ///< taken from the LAC's proxy authentication AVPs

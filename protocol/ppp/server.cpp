@@ -135,8 +135,8 @@ struct server_engine::impl {
   std::optional<lcp::auth_method> method;  ///< what LCP agreed on (nullopt: none)
   std::string user;
   enum class auth_state : std::uint8_t { idle, waiting_peer, waiting_aaa, accepted, rejected } auth = auth_state::idle;
-  std::uint8_t auth_id = 0;  ///< the PAP request's / our CHAP Challenge's identifier
-  std::uint32_t challenges_sent = 0;
+  std::uint8_t auth_id = 0;                  ///< the PAP request's / our CHAP Challenge's identifier
+  std::chrono::milliseconds auth_waited{0};  ///< CHAP: the wait for a Response so far (bounded by auth_timeout)
   std::string auth_message;
   bool auth_proxied = false;
 
@@ -155,6 +155,8 @@ struct server_engine::impl {
     std::string message;
   };
   std::optional<ending> why;
+  /// Why an NCP gave up (the first wins): the link's cause only if no NCP is left.
+  std::optional<ending> ncp_why;
 
   explicit impl(server_config c) : cfg{std::move(c)}, random{cfg.seed == 0 ? 0x9e3779b9u : cfg.seed} {
     lcp_layer.neg = negotiation{cfg.negotiation};
@@ -211,6 +213,9 @@ struct server_engine::impl {
   // ---- ending ----
   void set_cause(std::uint16_t code, direction dir, std::string_view message) {
     if (!why) why = ending{code, dir, std::string{message}};
+  }
+  void set_ncp_cause(std::uint16_t code, direction dir, std::string_view message) {
+    if (!ncp_why) ncp_why = ending{code, dir, std::string{message}};
   }
   void finish() {
     if (done) return;
@@ -336,6 +341,7 @@ struct server_engine::impl {
   void network_finished() {
     if (phase != link_phase::network) return;
     if (alive(ipcp_layer) || alive(ipv6cp_layer)) return;
+    if (ncp_why) return terminate(ncp_why->code, ncp_why->dir, ncp_why->message);
     terminate(cause::no_ncp, direction::at_local, "no-network-protocol");
   }
 
@@ -343,7 +349,7 @@ struct server_engine::impl {
   void begin_authentication() {
     if (!method) return enter_network();
     phase = link_phase::authenticate;
-    challenges_sent = 0;
+    auth_waited = std::chrono::milliseconds{0};
     if (*method == lcp::auth_method::chap_md5) {
       send_challenge();
     } else {
@@ -354,9 +360,13 @@ struct server_engine::impl {
   void send_challenge() {
     auth = auth_state::waiting_peer;
     auth_id = static_cast<std::uint8_t>(random.next());
-    ++challenges_sent;
     send_chap(chap::make_challenge(auth_id, cfg.challenge, cfg.name));
-    arm(timer::auth, cfg.negotiation.restart_timer);
+    // Retransmit every restart timer, but wait auth_timeout in total.
+    const auto left = cfg.auth_timeout - auth_waited;
+    auto wait = std::min(cfg.negotiation.restart_timer, left);
+    if (wait.count() <= 0) wait = left;
+    auth_waited += wait;
+    arm(timer::auth, wait);
   }
   void ask_aaa(authenticate a) {
     stop(timer::auth);
@@ -397,6 +407,7 @@ struct server_engine::impl {
     a.kind = authenticate::method::pap;
     a.user = req->peer_id;
     a.password = req->password;
+    a.chap_id = req->identifier;  // the request's identifier (a proxying LAC forwards it as AVP 32)
     ask_aaa(std::move(a));
   }
 
@@ -483,7 +494,7 @@ struct server_engine::impl {
   void on_configure_request(layer<ipcp_traits>& l, const ipcp::configure_request& req) {
     auto r = ipcp::respond(req, ipcp_policy, l.neg.nak_budget_exhausted());
     if (r.no_address) {
-      set_cause(cause::no_acceptable_address, direction::at_local, "no-address-available");
+      set_ncp_cause(cause::no_acceptable_address, direction::at_local, "no-address-available");
       return feed(l, ppp_event::close);
     }
     const ipcp::packet answer = std::move(r.answer);
@@ -528,10 +539,10 @@ struct server_engine::impl {
     auto rev = revise(l, a);
     if (rev.kind == revision_kind::discard) return discard();
     if (rev.kind == revision_kind::fail) {
-      set_cause(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason);
       if constexpr (std::is_same_v<P, lcp_traits>) {
         return terminate(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason);
       } else {
+        set_ncp_cause(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason);
         return feed(l, ppp_event::close);
       }
     }
@@ -541,7 +552,7 @@ struct server_engine::impl {
       if constexpr (std::is_same_v<P, lcp_traits>) {
         return terminate(cause::lcp_fsm_timeout, direction::at_local, "lcp-nak-loop");
       } else {
-        set_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-nak-loop");
+        set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-nak-loop");
         return feed(l, ppp_event::close);
       }
     }
@@ -581,8 +592,11 @@ struct server_engine::impl {
     if (const auto* r = std::get_if<rej>(&p)) return on_nak_or_reject(l, *r);
     if (const auto* t = std::get_if<terminate_request>(&p)) {
       if constexpr (std::is_same_v<P, lcp_traits>) {
-        set_cause(cause::normal, direction::at_peer, "peer-terminate-request");
-        if (l.neg.state() == ppp_state::opened) phase = link_phase::terminate;
+        // Outside Opened it only restarts the negotiation (RFC 1661 §4.1): no cause yet.
+        if (l.neg.state() == ppp_state::opened) {
+          set_cause(cause::normal, direction::at_peer, "peer-terminate-request");
+          phase = link_phase::terminate;
+        }
       }
       return feed(l, ppp_event::rtr, nullptr, t->identifier);
     }
@@ -696,6 +710,18 @@ struct server_engine::impl {
     }
   }
 
+  /// An NCP's restart timer: giving up on its Configure-Requests is RFC 3145 cause 17.
+  template <class P>
+  void ncp_timeout(layer<P>& l) {
+    const auto e = l.neg.timeout_event();
+    const auto s = l.neg.state();
+    if (e == ppp_event::to_minus &&
+        (s == ppp_state::req_sent || s == ppp_state::ack_rcvd || s == ppp_state::ack_sent)) {
+      set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-negotiation-timeout");
+    }
+    feed(l, e);
+  }
+
   void on_timeout(timer t) {
     if (done) return;
     auto& a = armed[static_cast<std::size_t>(t)];
@@ -703,11 +729,11 @@ struct server_engine::impl {
     a = false;
     switch (t) {
       case timer::lcp: return feed(lcp_layer, lcp_layer.neg.timeout_event());
-      case timer::ipcp: return feed(ipcp_layer, ipcp_layer.neg.timeout_event());
-      case timer::ipv6cp: return feed(ipv6cp_layer, ipv6cp_layer.neg.timeout_event());
+      case timer::ipcp: return ncp_timeout(ipcp_layer);
+      case timer::ipv6cp: return ncp_timeout(ipv6cp_layer);
       case timer::auth:
         if (auth == auth_state::waiting_peer && method == lcp::auth_method::chap_md5 &&
-            challenges_sent < cfg.negotiation.max_configure) {
+            auth_waited < cfg.auth_timeout) {
           return send_challenge();
         }
         if (auth == auth_state::waiting_peer) {
@@ -786,6 +812,7 @@ struct server_engine::impl {
         *method == lcp::auth_method::pap && p.authen_response) {
       a.kind = authenticate::method::pap;
       a.password = wire::to_string(*p.authen_response);
+      if (p.authen_id) a.chap_id = static_cast<std::uint8_t>(*p.authen_id & 0xff);
       return a;
     }
     if (*p.authen_type == proxy_authen::chap && *method == lcp::auth_method::chap_md5 && p.authen_challenge &&

@@ -89,8 +89,11 @@ ppp::client_config client(const std::string& user, const std::string& password, 
   return c;
 }
 
-caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c) {
+caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c, bool proxy = false,
+                ppp::lcp::auth_method proxy_auth = ppp::lcp::auth_method::pap) {
   actors::subscriber_args a;
+  a.proxy = proxy;
+  a.proxy_auth = {proxy_auth};
   a.lac = lac.lac();
   a.observer = caf::actor_cast<caf::actor>(obs.self);
   a.id = id;
@@ -137,8 +140,10 @@ TEST(Ppp, ChapSubscriberGetsAddressAndDnsThenHangsUpAndTheAddressReturns) {
   EXPECT_EQ(up->secondary_dns, 0xc0000236u);
   EXPECT_EQ(obs.count(event::kind::auth_ok), 1u);
   EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.ppp_active.load() == 1; }));
-  EXPECT_EQ(d.lns.ctx().sessions.ipv4_bindings(), 1u);
-  EXPECT_EQ(d.lns.ctx().sessions.find_ipv4(up->address)->local_session_id != 0, true);
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().sessions.ipv4_bindings() == 1u; }));
+  auto bound = d.lns.ctx().sessions.find_ipv4(up->address);
+  ASSERT_TRUE(bound);
+  EXPECT_NE(bound->local_session_id, 0);
   EXPECT_EQ(pool_in_use(d.lns), 1u);
   EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 1u);
 
@@ -249,8 +254,9 @@ TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
   observer obs{d.lac->system()};
   dial(*d.lac, obs, 1, client("alice", "wonderland"));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
-  auto s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address);
-  ASSERT_TRUE(s);
+  actors::data_session_ptr s;
+  ASSERT_TRUE(eventually(
+      [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
   caf::anon_send(s->actor, actors::close_atom::value);
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
@@ -273,6 +279,44 @@ TEST(Ppp, WithoutProxyLcpAndWithoutRenegotiationTheCallIsRefusedWithCause2) {
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
   EXPECT_EQ(obs.count(event::kind::ipv4_up), 0u);
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::lcp_renegotiation_disabled) == 1; }));
+}
+
+TEST(Ppp, ProxyLcpAndPapProxyAuthenticationAreAcceptedWithoutRenegotiation) {
+  pair_of_daemons d{ppp_lns("  lcp-renegotiation: false\n  ipv6: false\n")};
+  observer obs{d.lac->system()};
+  auto c = client("alice", "wonderland");
+  c.mru = 1460;
+  dial(*d.lac, obs, 1, c, true, ppp::lcp::auth_method::pap);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::auth_ok), 1u);
+  // Proxy LCP took the subscriber's MRU without an LCP exchange with the LNS.
+  // (The LNS's IPCP may open a moment after the subscriber's.)
+  actors::data_session_ptr s;
+  ASSERT_TRUE(eventually(
+      [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
+  EXPECT_EQ(s->mtu.load(), 1460);
+  EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 1u);
+}
+
+TEST(Ppp, ProxyChapAuthenticationIsVerifiedByTheLns) {
+  pair_of_daemons d{ppp_lns("  lcp-renegotiation: false\n  ipv6: false\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"), true, ppp::lcp::auth_method::chap_md5);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  dial(*d.lac, obs, 2, client("alice", "not-her-password", 0x7777), true, ppp::lcp::auth_method::chap_md5);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::ipv4_up), 1u);
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::auth_failed) == 1; }));
+}
+
+TEST(Ppp, WithRenegotiationTheLnsIgnoresProxyLcpAndNegotiatesItself) {
+  pair_of_daemons d{ppp_lns("  lcp-renegotiation: true\n  ipv6: false\n")};
+  observer obs{d.lac->system()};
+  // The proxied LCP says PAP; the LNS renegotiates (CHAP first) and the subscriber follows.
+  auto c = client("alice", "wonderland");
+  dial(*d.lac, obs, 1, c, true, ppp::lcp::auth_method::pap);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 1u);
 }
 
 }  // namespace
