@@ -322,7 +322,8 @@ bool clamp_tcp_mss(std::span<std::byte> packet, std::uint16_t max_mss) noexcept 
 wire::bytes make_icmp_frag_needed(wire::byte_span original, std::uint16_t next_hop_mtu, std::uint32_t our_address,
                                   std::uint16_t id) {
   auto h = parse_ipv4(original);
-  if (!h || h->fragment_offset != 0) return {};
+  // Code 4 says "DF set": a packet without DF is to be fragmented instead.
+  if (!h || !h->df || h->fragment_offset != 0) return {};
   if (!is_single_host(h->src) || is_broadcast_or_multicast(h->dst)) return {};
   if (h->protocol == proto::icmp) {
     // Without the type we cannot tell an error from a query: stay silent.

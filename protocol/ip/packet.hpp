@@ -141,7 +141,8 @@ bool clamp_tcp_mss(std::span<std::byte> packet, std::uint16_t max_mss) noexcept;
 /// source, TTL 64, quoting as much of the original as fits in 576 bytes (RFC
 /// 1812 §4.3.2.3). Empty when no error may be sent (RFC 1122 §3.2.2): the
 /// original is malformed, an ICMP error, a non-first fragment, or has a
-/// broadcast/multicast destination or a source that is not one host. `id` is
+/// broadcast/multicast destination or a source that is not one host; also
+/// when DF is clear, as such a packet is fragmented instead. `id` is
 /// the error's IPv4 Identification: pass a counter (RFC 6864 §4.2).
 [[nodiscard]] wire::bytes make_icmp_frag_needed(wire::byte_span original, std::uint16_t next_hop_mtu,
                                                 std::uint32_t our_address, std::uint16_t id = 0);
