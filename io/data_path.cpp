@@ -148,8 +148,8 @@ void data_path::to_subscriber(actors::data_session& s, wire::byte_span packet) n
     // From the subscriber's address (the original's destination), as if its
     // link said so: the kernel on the other side of tun drops ICMP from one of
     // its own addresses (the LNS's address is on tun) as a martian.
-    auto icmp = ip::make_icmp_frag_needed(packet, mtu, wire::load_u32(packet.data() + 16),
-                                          icmp_id_.fetch_add(1, relaxed));
+    auto icmp =
+        ip::make_icmp_frag_needed(packet, mtu, wire::load_u32(packet.data() + 16), icmp_id_.fetch_add(1, relaxed));
     s.tx_errors.fetch_add(1, relaxed);
     if (!icmp.empty() && tun_ != nullptr && tun_->write(icmp)) {
       s.icmp_sent.fetch_add(1, relaxed);

@@ -105,7 +105,15 @@ void tun_device::stop() {
 void tun_device::read() {
   stream_.async_read_some(boost::asio::buffer(buffer_), [this](const boost::system::error_code& ec, std::size_t n) {
     if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
-    if (!ec && n > 0 && on_packet_) on_packet_(wire::byte_span{buffer_.data(), n});
+    if (!ec && n > 0 && on_packet_) {
+      on_packet_(wire::byte_span{buffer_.data(), n});
+      // Drain what else is queued before going back to epoll: one wake-up per burst, not per packet.
+      for (int i = 0; i < 256; ++i) {
+        const auto more = ::read(fd_, buffer_.data(), buffer_.size());
+        if (more <= 0) break;
+        on_packet_(wire::byte_span{buffer_.data(), static_cast<std::size_t>(more)});
+      }
+    }
     read();
   });
 }

@@ -63,9 +63,25 @@ void udp_service::receive(std::size_t index) {
   e.socket.async_receive_from(asio::buffer(e.buffer), e.sender,
                               [this, index](const boost::system::error_code& ec, std::size_t n) {
                                 if (ec == asio::error::operation_aborted) return;
-                                if (!ec) route(index, n);
+                                if (!ec) {
+                                  route(index, n);
+                                  drain(index);
+                                }
                                 receive(index);
                               });
+}
+
+void udp_service::drain(std::size_t index) {
+  // What else is queued is read before going back to epoll: one wake-up per burst.
+  auto& e = *endpoints_[index];
+  const int fd = e.socket.native_handle();
+  for (int i = 0; i < 256; ++i) {
+    socklen_t len = static_cast<socklen_t>(e.sender.capacity());
+    const auto m = ::recvfrom(fd, e.buffer.data(), e.buffer.size(), MSG_DONTWAIT, e.sender.data(), &len);
+    if (m < 0) return;
+    e.sender.resize(len);
+    route(index, static_cast<std::size_t>(m));
+  }
 }
 
 void udp_service::route(std::size_t index, std::size_t n) {

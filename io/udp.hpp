@@ -39,6 +39,8 @@ class udp_service final : public actors::transport {
  private:
   struct endpoint;
   void receive(std::size_t index);
+  /// Reads the datagrams already queued on endpoint `index` without waiting.
+  void drain(std::size_t index);
   /// Hands the datagram just received on endpoint `index` to its actor.
   void route(std::size_t index, std::size_t n);
 
