@@ -318,7 +318,16 @@ load_result load_file(const std::string& path) {
   if (!in) return load_error{path, 0, "", "cannot read the file"};
   std::stringstream buf;
   buf << in.rdbuf();
-  return load(buf.str(), path);
+  auto r = load(buf.str(), path);
+  // A relative subscribers file is relative to the configuration file, not to the working directory.
+  if (auto* st = std::get_if<settings>(&r)) {
+    auto& f = st->aaa.subscribers_file;
+    if (!f.empty() && f.front() != '/') {
+      auto slash = path.rfind('/');
+      if (slash != std::string::npos) f = path.substr(0, slash + 1) + f;
+    }
+  }
+  return r;
 }
 
 load_result load_default() {

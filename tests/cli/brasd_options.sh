@@ -33,7 +33,23 @@ rc=0; "$brasd" --config "$work/missing.yaml" 2> "$work/err" || rc=$?
 echo "ok 5 - a missing --config file fails with exit 2"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 for f in "$here"/configs/examples/*.yaml; do
+  [ "$(basename "$f")" = subscribers.yaml ] && continue  # not a brasd configuration: lns.yaml names it
   "$brasd" --check-config "$f" > /dev/null || fail "example $f is rejected"
 done
 echo "ok 6 - every example in configs/examples passes --check-config"
-echo "6 passed, 0 failed"
+
+# The subscribers file is checked with the configuration naming it.
+printf 'subscribers:\n  - {user: a, password: x}\n  - {user: a, password: y}\n' > "$work/subs.yaml"
+printf 'aaa: {subscribers-file: subs.yaml}\n' > "$work/with-subs.yaml"
+rc=0; "$brasd" --check-config "$work/with-subs.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "subs.yaml:3: subscribers\[1\].user: duplicate user a" "$work/err" ||
+  fail "a bad subscribers file passes: exit $rc: $(cat "$work/err")"
+echo "ok 7 - a bad subscribers file fails --check-config with file, line and reason"
+
+# An unusable PPP setting fails with its line.
+printf 'ppp:\n  authentication: [pap, eap]\n' > "$work/bad-ppp.yaml"
+rc=0; "$brasd" --check-config "$work/bad-ppp.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad-ppp.yaml:2: ppp.authentication\[1\]: unknown method eap" "$work/err" ||
+  fail "a bad PPP setting passes: exit $rc: $(cat "$work/err")"
+echo "ok 8 - a bad PPP setting fails with file, line and reason"
+echo "8 passed, 0 failed"

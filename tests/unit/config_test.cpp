@@ -27,6 +27,24 @@ TEST(Config, EmbeddedDefaultIsAnLnsOnLoopback) {
   EXPECT_FALSE(c.allowed_sources[0].contains(0xc0000201));
 }
 
+TEST(Config, EmbeddedDefaultHasADemoSubscriberPoolAndTun) {
+  auto r = load_default();
+  ASSERT_TRUE(std::holds_alternative<settings>(r));
+  const auto& s = std::get<settings>(r);
+  ASSERT_EQ(s.aaa.subscribers.size(), 1u);
+  EXPECT_EQ(s.aaa.subscribers[0].user, "demo");
+  EXPECT_EQ(s.aaa.subscribers[0].password, "demo");
+  ASSERT_EQ(s.address_pools.size(), 1u);
+  ASSERT_EQ(s.address_pools[0].prefixes.size(), 1u);
+  EXPECT_EQ(s.address_pools[0].prefixes[0].address, 0x64400000u);
+  EXPECT_EQ(s.address_pools[0].prefixes[0].length, 16);
+  EXPECT_EQ(s.ppp.address_pool, s.address_pools[0].name);
+  EXPECT_EQ(s.ppp.local_address, 0x64400001u);
+  EXPECT_EQ(s.data_plane.tun, "bras0");
+  EXPECT_EQ(s.data_plane.mode, data_path_mode::fast_path);
+  EXPECT_TRUE(s.ppp.lcp_renegotiation);
+}
+
 TEST(Config, EmptyFileGivesDefaults) {
   auto r = load("", "empty.yaml");
   ASSERT_TRUE(std::holds_alternative<settings>(r));
@@ -72,6 +90,17 @@ INSTANTIATE_TEST_SUITE_P(
                    "l2tp.tunnel-groups[0].local-gateways[0]", "no local gateway named nope"},
         bad_config{"retransmit_order", "l2tp:\n  retransmit-initial-ms: 5000\n  retransmit-max-ms: 1000\n", 3,
                    "l2tp.retransmit-max-ms", "must not be below"},
+        bad_config{"auth_method", "ppp:\n  authentication: [pap, eap]\n", 2, "ppp.authentication[1]",
+                   "unknown method eap"},
+        bad_config{"three_dns", "ppp:\n  dns: [1.1.1.1, 2.2.2.2, 3.3.3.3]\n", 2, "ppp.dns[2]", "at most two"},
+        bad_config{"unknown_pool", "ppp:\n  address-pool: nope\n", 2, "ppp.address-pool", "no address pool named"},
+        bad_config{"pool_without_prefixes", "address-pools:\n  - name: p\n", 2, "address-pools[0].prefixes",
+                   "required"},
+        bad_config{"duplicate_user",
+                   "aaa:\n  subscribers:\n    - {user: a, password: x}\n    - {user: a, password: y}\n", 4,
+                   "aaa.subscribers[1].user", "duplicate user a"},
+        bad_config{"data_plane_mode", "data-plane:\n  mode: turbo\n", 2, "data-plane.mode", "unknown mode turbo"},
+        bad_config{"tun_name_long", "data-plane:\n  tun: abcdefghijklmnop\n", 2, "data-plane.tun", "interface names"},
         bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
     [](const auto& param_info) { return std::string{param_info.param.name}; });
 
