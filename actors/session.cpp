@@ -46,6 +46,10 @@ struct session_data {
   bool ppp_finished = false;
   bool lower_gone = false;  ///< CDN received or tunnel down: nothing more to send
   ppp::finished end;        ///< why PPP ended (accounting)
+  std::chrono::system_clock::time_point created_wall = std::chrono::system_clock::now();
+  std::optional<std::chrono::system_clock::time_point> up_wall;
+  std::chrono::system_clock::time_point stats_since = created_wall;
+  session_snapshot baseline;  ///< counter values at the last statistics clear
   // Control traffic of this session (PPP control frames in data messages).
   std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
 
@@ -272,6 +276,7 @@ struct session_data {
     }
     if (!up_since) {
       up_since = std::chrono::steady_clock::now();
+      up_wall = std::chrono::system_clock::now();
       data->last_rx_ns.store(up_since->time_since_epoch().count());
       ctx->stats.ppp_up.fetch_add(1);
       ctx->stats.ppp_active.fetch_add(1);
@@ -341,6 +346,90 @@ struct session_data {
     if (end.cause >= ppp::cause::ncp_fsm_timeout) protocol = ppp::proto::ipcp;
     cdn_cause = l2tp::ppp_disconnect_cause{end.cause, protocol, static_cast<std::uint8_t>(end.dir), end.message};
     apply(session_event::local_close);
+  }
+
+  /// Counters as they stand (not relative to the last clear).
+  session_snapshot raw_counters() const {
+    session_snapshot s;
+    s.control_rx_packets = control_rx_packets;
+    s.control_rx_bytes = control_rx_bytes;
+    s.control_tx_packets = control_tx_packets;
+    s.control_tx_bytes = control_tx_bytes;
+    if (data) {
+      s.data_rx_packets = data->rx_packets.load();
+      s.data_rx_bytes = data->rx_bytes.load();
+      s.data_tx_packets = data->tx_packets.load();
+      s.data_tx_bytes = data->tx_bytes.load();
+      s.rx_errors = data->rx_errors.load();
+      s.tx_errors = data->tx_errors.load();
+      s.spoofed = data->spoofed.load();
+      s.mss_clamped = data->mss_clamped.load();
+      s.fragmented = data->fragmented.load();
+      s.icmp_sent = data->icmp_sent.load();
+    }
+    if (ppp) {
+      const auto& c = ppp->counters();
+      s.echo_requests_sent = c.echo_requests_sent;
+      s.echo_requests_received = c.echo_requests_received;
+      s.echo_replies_sent = c.echo_replies_sent;
+      s.echo_replies_received = c.echo_replies_received;
+      s.echo_timeouts = c.echo_timeouts;
+    }
+    return s;
+  }
+
+  session_snapshot snapshot() const {
+    auto s = raw_counters();
+    const auto& b = baseline;
+    s.control_rx_packets -= b.control_rx_packets;
+    s.control_rx_bytes -= b.control_rx_bytes;
+    s.control_tx_packets -= b.control_tx_packets;
+    s.control_tx_bytes -= b.control_tx_bytes;
+    s.data_rx_packets -= b.data_rx_packets;
+    s.data_rx_bytes -= b.data_rx_bytes;
+    s.data_tx_packets -= b.data_tx_packets;
+    s.data_tx_bytes -= b.data_tx_bytes;
+    s.rx_errors -= b.rx_errors;
+    s.tx_errors -= b.tx_errors;
+    s.spoofed -= b.spoofed;
+    s.mss_clamped -= b.mss_clamped;
+    s.fragmented -= b.fragmented;
+    s.icmp_sent -= b.icmp_sent;
+    s.echo_requests_sent -= b.echo_requests_sent;
+    s.echo_requests_received -= b.echo_requests_received;
+    s.echo_replies_sent -= b.echo_replies_sent;
+    s.echo_replies_received -= b.echo_replies_received;
+    s.echo_timeouts -= b.echo_timeouts;
+    s.lac = args.role == session_role::lac;
+    s.local_tunnel_id = args.local_tunnel_id;
+    s.local_session_id = args.local_id;
+    s.peer_tunnel_id = args.peer_tunnel_id;
+    s.peer_session_id = args.peer_id;
+    s.peer = args.peer;
+    s.gateway = args.gateway;
+    s.state = std::string{l2tp::to_string(state)};
+    s.calling_number = args.call.calling_number;
+    s.user = user;
+    s.address = data ? data->ipv4.load() : 0;
+    s.ipv6_interface_id = data ? data->ipv6_iid.load() : 0;
+    if (ppp) {
+      s.ppp_phase = std::string{ppp::to_string(ppp->phase())};
+      s.lcp_state = std::string{ppp::to_string(ppp->lcp_state())};
+      s.ipcp_state = std::string{ppp::to_string(ppp->ipcp_state())};
+      s.ipv6cp_state = std::string{ppp::to_string(ppp->ipv6cp_state())};
+      s.mru = ppp->mru();
+      s.peer_mru = ppp->peer_mru();
+      s.auth_protocol = ppp->auth_protocol();
+      s.proxied_lcp = ppp->proxied_lcp();
+    }
+    s.created = created_wall;
+    s.up_since = up_wall;
+    s.statistics_since = stats_since;
+    if (data && up_since) {
+      const std::chrono::steady_clock::time_point last{std::chrono::steady_clock::duration{data->last_rx_ns.load()}};
+      s.idle = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - last);
+    }
+    return s;
   }
 
   void release_aaa() {
@@ -495,6 +584,12 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
         st.perform(st.ppp->timeout(static_cast<ppp::timer>(t.which)));
       },
       [self](lifetime_atom) { self->state.check_lifetime(); },
+      [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
+      [self](clear_stats_atom) {
+        auto& st = self->state;
+        st.baseline = st.raw_counters();
+        st.stats_since = std::chrono::system_clock::now();
+      },
   };
 }
 

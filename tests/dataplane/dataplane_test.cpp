@@ -203,6 +203,33 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   ASSERT_TRUE(s);
   EXPECT_GE(s->rx_packets.load(), 1u);
   EXPECT_GE(s->tx_packets.load(), 1u);
+
+  // The session's own view, as the show commands will read it.
+  caf::scoped_actor q{lns->system()};
+  actors::session_snapshot snap;
+  q->request(s->actor, 5s, actors::snapshot_atom::value)
+      .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
+  EXPECT_EQ(snap.user, "alice");
+  EXPECT_EQ(snap.address, address);
+  EXPECT_EQ(snap.lcp_state, "opened");
+  EXPECT_EQ(snap.ipcp_state, "opened");
+  EXPECT_EQ(snap.ppp_phase, "network");
+  EXPECT_EQ(snap.peer_mru, 1400);
+  EXPECT_EQ(snap.data_rx_packets, 1u);
+  EXPECT_EQ(snap.data_rx_bytes, 36u);  // 20-byte header + 16-byte ICMP echo
+  EXPECT_EQ(snap.data_tx_packets, 1u);
+  EXPECT_GT(snap.control_rx_packets, 3u);  // LCP, CHAP, IPCP at least
+  EXPECT_GT(snap.control_tx_packets, 3u);
+  ASSERT_TRUE(snap.up_since.has_value());
+  EXPECT_LE(snap.created, *snap.up_since);
+  // Clearing the statistics restarts the counters, not the session.
+  caf::anon_send(s->actor, actors::clear_stats_atom::value);
+  q->request(s->actor, 5s, actors::snapshot_atom::value)
+      .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
+  EXPECT_EQ(snap.data_rx_packets, 0u);
+  EXPECT_EQ(snap.control_rx_packets, 0u);
+  EXPECT_GE(snap.statistics_since, *snap.up_since);
+  EXPECT_EQ(snap.ipcp_state, "opened");
 }
 
 TEST_P(DataPlane, SpoofedSourceIsDroppedAndCounted) {

@@ -202,6 +202,29 @@ TEST(Ppp, SilentSubscriberIsEndedByEchoTimeout) {
   EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
 }
 
+TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
+  pair_of_daemons d{ppp_lns("  echo-interval: 1\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  actors::data_session_ptr s;
+  ASSERT_TRUE(eventually(
+      [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
+  caf::scoped_actor q{d.lns.system()};
+  actors::session_snapshot snap;
+  EXPECT_TRUE(eventually(
+      [&] {
+        q->request(s->actor, 5s, actors::snapshot_atom::value)
+            .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
+        return snap.echo_replies_received >= 2;
+      },
+      10s));
+  EXPECT_GE(snap.echo_requests_sent, snap.echo_replies_received);
+  EXPECT_EQ(snap.echo_timeouts, 0u);
+  EXPECT_EQ(snap.auth_protocol, 0xc223);  // CHAP, the first method configured
+  EXPECT_EQ(snap.state, "established");
+}
+
 TEST(Ppp, PoolExhaustionEndsInIpcpFailureWithCause19) {
   // A /30 has two usable addresses, one of them the LNS's own: room for one subscriber.
   pair_of_daemons d{ppp_lns("  ipv6: false\n", "100.64.0.0/30")};
