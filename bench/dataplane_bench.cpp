@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(duration.count()), std::thread::hardware_concurrency());
   const double base = baseline(duration);
   std::printf("%-34s %12.0f pps\n", "baseline UDP recvmmsg", base);
-  for (const std::string mode : {"fast-path", "actors"}) {
+  for (const std::string mode : {"fast-path", "actors", "split"}) {
     auto r = run_design(mode, duration, sessions);
     std::printf("%-10s L2TP -> tun               %12.0f pps (offered %.0f, %.1f%% of baseline)\n", mode.c_str(),
                 r.to_tun_pps, r.to_tun_offered_pps, 100.0 * r.to_tun_pps / base);

@@ -170,8 +170,10 @@ void parse_data_plane(const YAML::Node& n, const walker& w, data_plane_settings&
       dp.mode = data_path_mode::fast_path;
     } else if (m == "actors") {
       dp.mode = data_path_mode::actors;
+    } else if (m == "split") {
+      dp.mode = data_path_mode::split;
     } else {
-      w.fail(n["mode"], "data-plane.mode", "unknown mode " + m + " (fast-path, actors)");
+      w.fail(n["mode"], "data-plane.mode", "unknown mode " + m + " (fast-path, actors, split)");
     }
   }
   w.flag(n, p, "tcp-mss-clamp", dp.tcp_mss_clamp);

@@ -136,11 +136,12 @@ struct aaa_settings {
 enum class data_path_mode : std::uint8_t {
   fast_path,  ///< the I/O thread handles IP packets itself (session table lookup, in-place counters)
   actors,     ///< every packet goes through the session actor
+  split,  ///< subscriber -> tun on the fast path, tun -> subscriber through the actors (the faster of each, measured)
 };
 
 struct data_plane_settings {
   std::string tun;  ///< tun device name; empty: no data plane (control plane only)
-  data_path_mode mode = data_path_mode::fast_path;
+  data_path_mode mode = data_path_mode::split;
   bool tcp_mss_clamp = true;  ///< clamp TCP MSS on SYNs to fit the session's MTU
   std::uint16_t tcp_mss = 0;  ///< the MSS to clamp to; 0: derived from the session's MRU
 };

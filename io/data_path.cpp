@@ -28,7 +28,11 @@ std::vector<std::byte>& scratch() {
 }  // namespace
 
 data_path::data_path(actors::context& ctx, actors::transport& tx, tun_device* tun)
-    : ctx_{ctx}, tx_{tx}, tun_{tun}, fast_{ctx.cfg.data_plane.mode == config::data_path_mode::fast_path} {}
+    : ctx_{ctx},
+      tx_{tx},
+      tun_{tun},
+      fast_up_{ctx.cfg.data_plane.mode != config::data_path_mode::actors},
+      fast_down_{ctx.cfg.data_plane.mode == config::data_path_mode::fast_path} {}
 
 bool data_path::from_l2tp(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span datagram) noexcept {
   auto p = l2tp::decode_packet(datagram);
@@ -47,7 +51,7 @@ bool data_path::from_l2tp(std::uint16_t gateway, actors::udp_peer peer, wire::by
   }
   const auto protocol = f.value().protocol;
   const bool ip = protocol == ppp::proto::ipv4 || protocol == ppp::proto::ipv6;
-  if (ip && fast_ && !s->lac) {
+  if (ip && fast_up_ && !s->lac) {
     from_subscriber(*s, protocol == ppp::proto::ipv6, f.value().payload);
     return true;
   }
@@ -128,7 +132,7 @@ void data_path::from_tun(wire::byte_span packet) noexcept {
     ctx_.stats.data_tun_no_route.fetch_add(1, relaxed);
     return;
   }
-  if (fast_) return to_subscriber(*s, packet);
+  if (fast_down_) return to_subscriber(*s, packet);
   caf::anon_send(s->actor, actors::tun_packet{wire::bytes{packet.begin(), packet.end()}});
 }
 

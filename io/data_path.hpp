@@ -1,11 +1,14 @@
 // Subscriber IP forwarding between L2TP data messages and the tun device.
 //
-// Two designs, chosen by data-plane.mode and measured against each other
+// Two designs, chosen by data-plane.mode per direction and measured against each other
 // (docs/benchmarks.md): on the fast path the I/O thread does everything for
 // an IP packet (session lookup, anti-spoofing, MSS clamping, MTU handling,
 // encapsulation, counters in place); on the actor path it only looks the
 // session up and hands every packet to the session actor, which calls the
-// same functions. PPP control frames always go to the session actor.
+// same functions. PPP control frames always go to the session actor. The
+// default (split) uses the faster design of each direction: the fast path
+// upstream, the actors downstream, where spreading sendto() over the CAF
+// workers beats one I/O thread that also reads tun.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +43,8 @@ class data_path final : public actors::data_plane {
   actors::context& ctx_;
   actors::transport& tx_;
   tun_device* tun_;
-  bool fast_;
+  bool fast_up_;    ///< subscriber -> tun handled on the I/O thread
+  bool fast_down_;  ///< tun -> subscriber handled on the I/O thread
   std::atomic<std::uint16_t> icmp_id_{0};
 };
 

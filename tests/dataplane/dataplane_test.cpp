@@ -4,7 +4,7 @@
 // (on the namespace's loopback) and gets the reply; a spoofed source is
 // dropped; TCP SYN MSS is clamped both ways; a too-big packet with DF is
 // answered with ICMP fragmentation-needed and one without DF is fragmented.
-// Runs for both data-path designs (fast path and actor path).
+// Runs for each data-path design (fast path, actor path, and split).
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -338,8 +338,9 @@ TEST_P(DataPlane, TooBigWithDfGetsIcmpFragmentationNeededWithoutDfIsFragmented) 
   ::close(us);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors"),
-                         [](const auto& p) { return p.param == "fast-path" ? "FastPath" : "ActorPath"; });
+INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors", "split"), [](const auto& p) {
+  return p.param == "fast-path" ? "FastPath" : p.param == "actors" ? "ActorPath" : "Split";
+});
 
 }  // namespace
 }  // namespace bras
