@@ -338,6 +338,45 @@ TEST_P(DataPlane, TooBigWithDfGetsIcmpFragmentationNeededWithoutDfIsFragmented) 
   ::close(us);
 }
 
+TEST_P(DataPlane, DataMessagesWithLengthSequenceAndOffsetFieldsAreAccepted) {
+  // RFC 2661 §3.1: L, S and O bits are optional on data messages; a LAC may
+  // use any of them. Sent from the LAC's own address and port.
+  auto s = lns->ctx().sessions.find_ipv4(address);
+  ASSERT_TRUE(s);
+  const auto lac_end = lac->local(0);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(lac_end.address);
+  from.sin_port = htons(lac_end.port);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(0x7f000001);
+  to.sin_port = htons(lns->local(0).port);
+  const auto before = lns->ctx().stats.data_rx_packets.load();
+  auto packet = ipv4(address, behind_tun, 1, icmp_echo(90, 1));
+  // flags L (0x4000), S (0x0800), O (0x0200), version 2; Length, Tunnel ID, Session ID, Ns, Nr,
+  // Offset Size 3, three pad bytes, then the PPP frame.
+  wire::bytes d(14 + 3);
+  put16(d, 0, 0x4a02);
+  put16(d, 4, s->local_tunnel_id);
+  put16(d, 6, s->local_session_id);
+  put16(d, 8, 7);
+  put16(d, 10, 0);
+  put16(d, 12, 3);
+  for (auto b : {0xff, 0x03, 0x00, 0x21}) d.push_back(static_cast<std::byte>(b));
+  d.insert(d.end(), packet.begin(), packet.end());
+  put16(d, 2, static_cast<std::uint16_t>(d.size()));
+  ASSERT_EQ(::sendto(fd, d.data(), d.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+            static_cast<ssize_t>(d.size()));
+  EXPECT_TRUE(eventually([&] { return lns->ctx().stats.data_rx_packets.load() == before + 1; }, 3s));
+  EXPECT_EQ(lns->ctx().stats.data_rx_malformed.load(), 0u);
+  ::close(fd);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors", "split"), [](const auto& p) {
   return p.param == "fast-path" ? "FastPath" : p.param == "actors" ? "ActorPath" : "Split";
 });

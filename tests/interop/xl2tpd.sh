@@ -265,6 +265,9 @@ bad=$(tshark -n -r "$work/run.pcap" -Y '_ws.malformed || _ws.expert.severity == 
 for t in 1 2 3 4 10 11 12 14; do
   echo " $types " | grep -q " $t " || fail "message type $t missing from the capture ($types)"
 done
+# brasd's CDN for the wrong password carries RFC 3145 AVP 46 with cause 16, as tshark reads it.
+codes=$(tshark -n -r "$work/run.pcap" -Y 'l2tp.avp.message_type == 14' -T fields -e l2tp.avp.disconnect_code 2>/dev/null | tr '\n' ' ')
+echo " $codes " | grep -qE "(^| |,)16( |,|$)" || fail "no CDN with PPP disconnect cause 16 in the capture ($codes)"
 # The PPP inside the data messages: LCP, CHAP, IPCP, IPv6CP and IPv4 all decoded.
 for proto in lcp chap ipcp ipv6cp icmp; do
   n=$(tshark -n -r "$work/run.pcap" -Y "l2tp && $proto" 2>/dev/null | wc -l)
