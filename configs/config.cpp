@@ -184,7 +184,17 @@ void parse_data_plane(const YAML::Node& n, const walker& w, data_plane_settings&
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
-  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane"});
+  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics"});
+  if (auto n = root["metrics"]) {
+    w.only(n, "metrics", {"listen"});
+    w.text(n, "metrics", "listen", s.metrics.listen);
+    const auto& l = s.metrics.listen;
+    const auto colon = l.rfind(':');
+    if (!l.empty() && (colon == std::string::npos || !parse_ipv4(l.substr(0, colon)) ||
+                       l.find_first_not_of("0123456789", colon + 1) != std::string::npos || colon + 1 == l.size())) {
+      w.fail(n["listen"], "metrics.listen", "expected IPv4-ADDRESS:PORT, e.g. 127.0.0.1:9101");
+    }
+  }
   if (auto n = root["ppp"]) parse_ppp(n, w, s.ppp);
   parse_pools(root, w, s.address_pools);
   if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);

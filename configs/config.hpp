@@ -146,6 +146,11 @@ struct data_plane_settings {
   std::uint16_t tcp_mss = 0;  ///< the MSS to clamp to; 0: derived from the session's MRU
 };
 
+/// The Prometheus endpoint.
+struct metrics_settings {
+  std::string listen;  ///< "address:port" for /metrics; empty: no exporter
+};
+
 struct settings {
   unsigned threads = 2;
   unsigned shards = 2;
@@ -155,6 +160,7 @@ struct settings {
   std::vector<address_pool_settings> address_pools;
   aaa_settings aaa;
   data_plane_settings data_plane;
+  metrics_settings metrics;
 };
 
 /// Why a configuration was refused: "file:line: key.path: reason".

@@ -4,14 +4,18 @@
 
 #include <stdexcept>
 
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
 #include "actors/aaa.hpp"
 #include "actors/acceptor.hpp"
 #include "actors/lac.hpp"
 #include "actors/policy.hpp"
 #include "actors/shard.hpp"
+
 #include "io/data_path.hpp"
 #include "io/tun.hpp"
 #include "io/udp.hpp"
+#include "metrics/families.hpp"
 
 namespace bras::io {
 
@@ -25,6 +29,30 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::strin
 }
 
 }  // namespace
+
+/// Builds the families at scrape time (on the exporter's thread): counters are
+/// read in place, pool and shard figures asked of their actors with a deadline.
+class scrape_collector final : public prometheus::Collectable {
+ public:
+  explicit scrape_collector(daemon& d) : d_{d} {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    metrics::scrape_inputs in;
+    in.version = BRAS_VERSION;
+    caf::scoped_actor self{d_.system()};
+    self->request(d_.aaa(), std::chrono::seconds{1}, actors::pool_atom::value)
+        .receive([&](std::vector<actors::pool_usage>& p) { in.pools = std::move(p); }, [](caf::error&) {});
+    for (const auto& s : d_.shards()) {
+      actors::shard_counts counts;
+      self->request(s, std::chrono::seconds{1}, actors::count_atom::value)
+          .receive([&](const actors::shard_counts& c) { counts = c; }, [](caf::error&) {});
+      in.shards.push_back(counts);
+    }
+    return metrics::render(d_.ctx().stats, in);
+  }
+
+ private:
+  daemon& d_;
+};
 
 daemon::daemon(config::settings cfg) {
   ctx_ = std::make_shared<actors::context>();
@@ -59,6 +87,15 @@ daemon::daemon(config::settings cfg) {
   ctx_->data = data_.get();
   udp_->set_data_path(data_.get());
   if (tun_) tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
+  if (!ctx_->cfg.metrics.listen.empty()) {
+    try {
+      exposer_ = std::make_unique<prometheus::Exposer>(ctx_->cfg.metrics.listen, 2);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot listen for /metrics on " + ctx_->cfg.metrics.listen + ": " + e.what());
+    }
+    collector_ = std::make_shared<scrape_collector>(*this);
+    exposer_->RegisterCollectable(collector_);
+  }
   for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
     ctx_->shards.push_back(actors::spawn_shard(*system_, ctx_, static_cast<std::uint16_t>(i)));
   }
@@ -68,7 +105,14 @@ daemon::daemon(config::settings cfg) {
   udp_->start(ctx_, acceptor_, ctx_->shards);
 }
 
+std::uint16_t daemon::metrics_port() const {
+  if (!exposer_) return 0;
+  auto ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : static_cast<std::uint16_t>(ports.front());
+}
+
 daemon::~daemon() {
+  exposer_.reset();  // no scrape may run while the actors go away
   if (work_) work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();

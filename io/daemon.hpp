@@ -14,9 +14,14 @@
 #include "configs/config.hpp"
 #include "io/asio.hpp"
 
+namespace prometheus {
+class Exposer;
+}
+
 namespace bras::io {
 
 class udp_service;
+class scrape_collector;
 class tun_device;
 class data_path;
 
@@ -48,6 +53,8 @@ class daemon {
   [[nodiscard]] caf::actor_system& system() noexcept { return *system_; }
   [[nodiscard]] const caf::actor& lac() const noexcept { return lac_; }
   [[nodiscard]] const caf::actor& aaa() const noexcept { return aaa_; }
+  /// The port /metrics listens on (0 without an exporter).
+  [[nodiscard]] std::uint16_t metrics_port() const;
   /// The tun device, or null without a data plane.
   [[nodiscard]] tun_device* tun() noexcept { return tun_.get(); }
   [[nodiscard]] const std::vector<caf::actor>& shards() const noexcept { return ctx_->shards; }
@@ -64,6 +71,8 @@ class daemon {
   std::shared_ptr<udp_service> udp_;
   std::unique_ptr<tun_device> tun_;
   std::unique_ptr<data_path> data_;
+  std::shared_ptr<scrape_collector> collector_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
   caf::actor aaa_;
   actors::context_ptr ctx_;
   caf::actor acceptor_;

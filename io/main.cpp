@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr const char* version = "0.1.0";
+constexpr const char* version = BRAS_VERSION;
 
 }  // namespace
 

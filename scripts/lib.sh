@@ -10,9 +10,10 @@ BRAS_BUILD_PACKAGES=(
   libyaml-cpp-dev libssl-dev libcli11-dev
 )
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
-# clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns).
+# clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns),
+# prometheus (promtool lints the /metrics exposition).
 BRAS_TEST_PACKAGES=(
-  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2
+  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

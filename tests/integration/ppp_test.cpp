@@ -5,7 +5,15 @@
 // address back in its pool.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -340,6 +348,84 @@ TEST(Ppp, WithRenegotiationTheLnsIgnoresProxyLcpAndNegotiatesItself) {
   dial(*d.lac, obs, 1, c, true, ppp::lcp::auth_method::pap);
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
   EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 1u);
+}
+
+/// GET /metrics over plain TCP; the body.
+std::string scrape(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(0x7f000001);
+  a.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return {};
+  }
+  const std::string req = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  if (::send(fd, req.data(), req.size(), 0) < 0) return {};
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto body = out.find("\r\n\r\n");
+  return body == std::string::npos ? std::string{} : out.substr(body + 4);
+}
+
+/// The value of the sample `series` (name with labels, exactly as exported), or -1.
+double sample(const std::string& text, const std::string& series) {
+  std::size_t at = 0;
+  while ((at = text.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
+    ++at;
+  }
+  return -1;
+}
+
+TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.metrics.listen = "127.0.0.1:0";
+  pair_of_daemons d{std::move(cfg)};
+  ASSERT_NE(d.lns.metrics_port(), 0);
+  observer obs{d.lac->system()};
+  std::vector<caf::actor> subs;
+  for (std::uint64_t i = 1; i <= 10; ++i) {
+    subs.push_back(dial(*d.lac, obs, i, client("alice", "wonderland", 0x300u + static_cast<std::uint32_t>(i))));
+  }
+  dial(*d.lac, obs, 99, client("alice", "wrong", 0x399));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 10 && obs.count(event::kind::finished) == 1; }));
+  for (std::size_t i = 0; i < 3; ++i) caf::anon_send(subs[i], actors::close_atom::value);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 4; }));
+  ASSERT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 7; }));
+  ASSERT_TRUE(eventually([&] { return pool_in_use(d.lns) == 7; }));
+
+  const auto text = scrape(d.lns.metrics_port());
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(sample(text, "brasd_l2tp_tunnels"), 1);
+  EXPECT_EQ(sample(text, "brasd_l2tp_sessions"), 7);
+  EXPECT_EQ(sample(text, "brasd_l2tp_session_setups_total{result=\"established\"}"), 11);
+  EXPECT_EQ(sample(text, "brasd_ppp_sessions"), 7);
+  EXPECT_EQ(sample(text, "brasd_ppp_sessions_up_total"), 10);
+  EXPECT_EQ(sample(text, "brasd_ppp_disconnects_total{cause=\"3\",reason=\"normal\"}"), 3);
+  EXPECT_EQ(sample(text, "brasd_ppp_disconnects_total{cause=\"16\",reason=\"auth-failed\"}"), 1);
+  EXPECT_EQ(sample(text, "brasd_aaa_authentications_total{result=\"accept\"}"), 10);
+  EXPECT_EQ(sample(text, "brasd_aaa_authentications_total{result=\"reject\"}"), 1);
+  EXPECT_EQ(sample(text, "brasd_address_pool_used_addresses{pool=\"p\"}"), 7);
+  EXPECT_EQ(sample(text, "brasd_address_pool_addresses{pool=\"p\"}"), 253);  // a /24 less the LNS address
+  EXPECT_EQ(sample(text, "brasd_build_info{version=\"" BRAS_VERSION "\"}"), 1);
+
+  // promtool (Debian package prometheus), an independent linter, accepts the exposition.
+  if (std::system("command -v promtool > /dev/null") == 0) {
+    const std::string file = "/tmp/brasd-scrape-" + std::to_string(::getpid()) + ".txt";
+    std::ofstream{file} << text;
+    EXPECT_EQ(std::system(("promtool check metrics < " + file).c_str()), 0) << text;
+    std::remove(file.c_str());
+  } else {
+    ADD_FAILURE() << "promtool not installed (scripts/test installs the prometheus package)";
+  }
 }
 
 }  // namespace

@@ -1,0 +1,28 @@
+// Every metric family brasd exports, declared in one place (docs/metrics.md
+// lists them). The families are built at scrape time from counters the hot
+// paths increment in place (actors/context.hpp) and from a few gauges asked
+// of the actors, so a scrape costs the same at 10 or 100,000 sessions and
+// nothing builds label maps per packet.
+#pragma once
+
+#include <prometheus/metric_family.h>
+
+#include <string_view>
+#include <vector>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+
+namespace bras::metrics {
+
+/// What a scrape reports besides the instance counters.
+struct scrape_inputs {
+  std::vector<actors::pool_usage> pools;
+  std::vector<actors::shard_counts> shards;  ///< index = shard number
+  std::string_view version;
+};
+
+/// The aggregate families for one scrape: a pure function of its inputs.
+[[nodiscard]] std::vector<prometheus::MetricFamily> render(const actors::counters& c, const scrape_inputs& in);
+
+}  // namespace bras::metrics
