@@ -52,4 +52,14 @@ rc=0; "$brasd" --check-config "$work/bad-ppp.yaml" 2> "$work/err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad-ppp.yaml:2: ppp.authentication\[1\]: unknown method eap" "$work/err" ||
   fail "a bad PPP setting passes: exit $rc: $(cat "$work/err")"
 echo "ok 8 - a bad PPP setting fails with file, line and reason"
-echo "8 passed, 0 failed"
+
+# The systemd unit is well formed (systemd-analyze, with ExecStart pointed at this build).
+if command -v systemd-analyze > /dev/null; then
+  sed "s|/usr/sbin/brasd|$(readlink -f "$brasd")|g" "$here/configs/brasd.service" > "$work/brasd.service"
+  systemd-analyze verify "$work/brasd.service" > "$work/verify" 2>&1 || fail "systemd-analyze: $(cat "$work/verify")"
+  ! grep -qi "unknown\|invalid\|failed" "$work/verify" || fail "systemd-analyze: $(cat "$work/verify")"
+  echo "ok 9 - configs/brasd.service passes systemd-analyze verify"
+else
+  echo "ok 9 - # SKIP systemd-analyze not installed"
+fi
+echo "9 passed, 0 failed"
