@@ -266,7 +266,7 @@ struct session_data {
     data->pfc.store(ppp->tx_flags().pfc);
     data->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? dp.tcp_mss : static_cast<std::uint16_t>(mtu - 40)) : 0);
     if (up.which == ppp::network::ipv4) {
-      if (!ctx->sessions.bind_ipv4(data, up.peer_address)) {
+      if (!ctx->sessions.bind_ipv4(data, up.peer_address, user)) {
         ctx->log->warn("ppp-address-conflict tunnel={} session={} address={}", args.local_tunnel_id, args.local_id,
                        up.peer_address);
         return perform(ppp->close(ppp::cause::no_acceptable_address, "address-conflict"));

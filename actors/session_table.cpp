@@ -17,8 +17,9 @@ void session_table::remove(const data_session& s) {
   if (auto b = by_ipv6_.find(s.ipv6_iid.load()); b != by_ipv6_.end() && b->second.get() == &s) by_ipv6_.erase(b);
 }
 
-bool session_table::bind_ipv4(const data_session_ptr& s, std::uint32_t address) {
+bool session_table::bind_ipv4(const data_session_ptr& s, std::uint32_t address, std::string_view user) {
   std::unique_lock lock{mutex_};
+  s->user = user;
   auto [it, fresh] = by_ipv4_.try_emplace(address, s);
   if (!fresh && it->second != s) return false;
   s->ipv4.store(address);

@@ -10,7 +10,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 
 #include "actors/transport.hpp"
@@ -28,6 +30,9 @@ struct data_session {
   udp_peer peer;
   caf::actor actor;  ///< the session actor: PPP control frames, and every packet in actor mode
   bool lac = false;  ///< an LAC session: frames are relayed to the subscriber, not terminated
+  /// The authenticated user; written before the first address binding, read by scrapes
+  /// under the table's lock (for the per-session metric families).
+  std::string user;
 
   // Set by the session actor as PPP progresses; read by the data plane.
   std::atomic<std::uint32_t> ipv4{0};      ///< the subscriber's address once IPCP is up (host order)
@@ -62,7 +67,8 @@ class session_table {
   /// Removes the entry and its address bindings.
   void remove(const data_session& s);
   /// Routes `address` (host order) to `s`; false if another session holds it.
-  bool bind_ipv4(const data_session_ptr& s, std::uint32_t address);
+  /// Also records the session's user (for scrapes) under the lock.
+  bool bind_ipv4(const data_session_ptr& s, std::uint32_t address, std::string_view user = {});
   void unbind_ipv4(const data_session& s);
   bool bind_ipv6(const data_session_ptr& s, std::uint64_t interface_id);
   void unbind_ipv6(const data_session& s);
@@ -71,6 +77,19 @@ class session_table {
   [[nodiscard]] data_session_ptr find_ipv4(std::uint32_t address) const;
   [[nodiscard]] data_session_ptr find_ipv6(std::uint64_t interface_id) const;
   [[nodiscard]] std::size_t size() const;
+  /// Calls `f(const data_session&)` for up to `limit` sessions with an IPv4 address, under the
+  /// shared lock (scrapes: `f` must be quick and must not touch the table).
+  template <class F>
+  std::size_t visit_bound(std::size_t limit, F&& f) const {
+    std::shared_lock lock{mutex_};
+    std::size_t n = 0;
+    for (const auto& [address, s] : by_ipv4_) {
+      if (n == limit) break;
+      f(*s);
+      ++n;
+    }
+    return n;
+  }
   [[nodiscard]] std::size_t ipv4_bindings() const;
 
  private:

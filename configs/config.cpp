@@ -186,8 +186,10 @@ settings parse(const YAML::Node& root, const walker& w) {
   if (!root || root.IsNull()) return s;
   w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics"});
   if (auto n = root["metrics"]) {
-    w.only(n, "metrics", {"listen"});
+    w.only(n, "metrics", {"listen", "per-session", "per-session-limit"});
     w.text(n, "metrics", "listen", s.metrics.listen);
+    w.flag(n, "metrics", "per-session", s.metrics.per_session);
+    w.number(n, "metrics", "per-session-limit", s.metrics.per_session_limit, 1, 1000000);
     const auto& l = s.metrics.listen;
     const auto colon = l.rfind(':');
     if (!l.empty() && (colon == std::string::npos || !parse_ipv4(l.substr(0, colon)) ||

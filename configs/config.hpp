@@ -148,7 +148,9 @@ struct data_plane_settings {
 
 /// The Prometheus endpoint.
 struct metrics_settings {
-  std::string listen;  ///< "address:port" for /metrics; empty: no exporter
+  std::string listen;                  ///< "address:port" for /metrics; empty: no exporter
+  bool per_session = false;            ///< export per-session families (session ID and user labels)
+  unsigned per_session_limit = 10000;  ///< at most this many sessions' series per scrape
 };
 
 struct settings {

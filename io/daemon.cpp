@@ -38,6 +38,10 @@ class scrape_collector final : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override {
     metrics::scrape_inputs in;
     in.version = BRAS_VERSION;
+    if (d_.ctx().cfg.metrics.per_session) {
+      in.sessions = &d_.ctx().sessions;
+      in.per_session_limit = d_.ctx().cfg.metrics.per_session_limit;
+    }
     caf::scoped_actor self{d_.system()};
     self->request(d_.aaa(), std::chrono::seconds{1}, actors::pool_atom::value)
         .receive([&](std::vector<actors::pool_usage>& p) { in.pools = std::move(p); }, [](caf::error&) {});

@@ -148,6 +148,38 @@ std::vector<MetricFamily> render(const actors::counters& c, const scrape_inputs&
   b.family("brasd_data_icmp_too_big_total", "ICMP fragmentation-needed / ICMPv6 packet-too-big sent", C)
       .add(v(c.data_icmp_sent));
 
+  // Per-session families (behind metrics.per-session, capped): one series per session
+  // and family, built from the session table's in-place counters at scrape time.
+  if (in.sessions != nullptr) {
+    struct row {
+      std::vector<ClientMetric::Label> labels;
+      double rx_packets, rx_bytes, tx_packets, tx_bytes, dropped;
+    };
+    std::vector<row> rows;
+    const auto shown = in.sessions->visit_bound(in.per_session_limit, [&](const actors::data_session& s) {
+      rows.push_back({{{"tunnel_id", std::to_string(s.local_tunnel_id)},
+                       {"session_id", std::to_string(s.local_session_id)},
+                       {"user", s.user}},
+                      v(s.rx_packets),
+                      v(s.rx_bytes),
+                      v(s.tx_packets),
+                      v(s.tx_bytes),
+                      v(s.rx_errors)});
+    });
+    const auto per = [&](const char* name, const char* help, double row::*field) {
+      b.family(name, help, C);
+      for (const auto& r : rows) b.add(r.*field, r.labels);
+    };
+    per("brasd_session_received_packets_total", "IP packets from this subscriber", &row::rx_packets);
+    per("brasd_session_received_bytes_total", "IP bytes from this subscriber", &row::rx_bytes);
+    per("brasd_session_sent_packets_total", "IP packets to this subscriber", &row::tx_packets);
+    per("brasd_session_sent_bytes_total", "IP bytes to this subscriber", &row::tx_bytes);
+    per("brasd_session_dropped_packets_total", "packets from this subscriber dropped (spoofed, NCP down)",
+        &row::dropped);
+    b.family("brasd_session_series_truncated", "1 when metrics.per-session-limit cut the per-session families", G)
+        .add(in.sessions->ipv4_bindings() > shown ? 1 : 0);
+  }
+
   // Shard load.
   b.family("brasd_shard_tunnels", "tunnels routed by each shard", G);
   for (std::size_t i = 0; i < in.shards.size(); ++i) {

@@ -20,6 +20,8 @@ struct scrape_inputs {
   std::vector<actors::pool_usage> pools;
   std::vector<actors::shard_counts> shards;  ///< index = shard number
   std::string_view version;
+  const actors::session_table* sessions = nullptr;  ///< set to export the per-session families
+  std::size_t per_session_limit = 0;
 };
 
 /// The aggregate families for one scrape: a pure function of its inputs.

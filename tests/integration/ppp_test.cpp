@@ -428,5 +428,44 @@ TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
   }
 }
 
+TEST(Metrics, PerSessionFamiliesAreOptInAndCapped) {
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.metrics.listen = "127.0.0.1:0";
+  cfg.metrics.per_session = true;
+  cfg.metrics.per_session_limit = 5;
+  pair_of_daemons d{std::move(cfg)};
+  observer obs{d.lac->system()};
+  for (std::uint64_t i = 1; i <= 8; ++i) {
+    dial(*d.lac, obs, i, client("alice", "wonderland", 0x500u + static_cast<std::uint32_t>(i)));
+  }
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 8; }));
+  ASSERT_TRUE(eventually([&] { return d.lns.ctx().sessions.ipv4_bindings() == 8; }));
+  const auto text = scrape(d.lns.metrics_port());
+  std::size_t series = 0;
+  for (std::size_t at = 0; (at = text.find("\nbrasd_session_received_bytes_total{", at)) != std::string::npos; ++at) {
+    ++series;
+  }
+  EXPECT_EQ(series, 5u);  // capped
+  EXPECT_EQ(sample(text, "brasd_session_series_truncated"), 1);
+  EXPECT_NE(text.find("user=\"alice\""), std::string::npos);
+  EXPECT_EQ(std::system("command -v promtool > /dev/null"), 0);
+  const std::string file = "/tmp/brasd-scrape-ps-" + std::to_string(::getpid()) + ".txt";
+  std::ofstream{file} << text;
+  EXPECT_EQ(std::system(("promtool check metrics < " + file).c_str()), 0) << text;
+  std::remove(file.c_str());
+}
+
+TEST(Metrics, NoPerSessionFamiliesUnlessAskedFor) {
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.metrics.listen = "127.0.0.1:0";
+  pair_of_daemons d{std::move(cfg)};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  const auto text = scrape(d.lns.metrics_port());
+  EXPECT_EQ(text.find("brasd_session_"), std::string::npos);
+  EXPECT_NE(text.find("brasd_ppp_sessions"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bras
