@@ -44,8 +44,9 @@ struct session_data {
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> up_since;
   bool ppp_finished = false;
-  bool lower_gone = false;  ///< CDN received or tunnel down: nothing more to send
-  ppp::finished end;        ///< why PPP ended (accounting)
+  std::vector<ppp_frame> early_frames;  ///< LNS: PPP frames that arrived before the ICCN
+  bool lower_gone = false;              ///< CDN received or tunnel down: nothing more to send
+  ppp::finished end;                    ///< why PPP ended (accounting)
   std::chrono::system_clock::time_point created_wall = std::chrono::system_clock::now();
   std::optional<std::chrono::system_clock::time_point> up_wall;
   std::chrono::system_clock::time_point stats_since = created_wall;
@@ -117,7 +118,7 @@ struct session_data {
       ctx->stats.sessions_established.fetch_add(1);
       ctx->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
                       args.peer_id);
-      register_data();
+      if (!data) register_data();
       if (args.requester) {
         self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, "",
                                                caf::actor_cast<caf::actor>(self)});
@@ -197,6 +198,8 @@ struct session_data {
     if (pc.dns.size() > 1) c.secondary_dns = pc.dns[1];
     ppp.emplace(std::move(c));
     perform(ppp->start(proxy));
+    // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
+    for (auto& f : std::exchange(early_frames, {})) on_ppp_frame(f);
   }
 
   void perform(ppp::effects fx) {
@@ -446,7 +449,11 @@ struct session_data {
       if (args.call.subscriber) self->send(args.call.subscriber, std::move(f));
       return;
     }
-    if (!ppp || ppp_finished) return;
+    if (!ppp) {
+      if (!ppp_finished && early_frames.size() < 16) early_frames.push_back(std::move(f));
+      return;
+    }
+    if (ppp_finished) return;
     auto fr = ppp::decode_frame(f.frame);
     if (fr && data && ctx->data != nullptr &&
         (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
@@ -558,6 +565,9 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
   init.ctx->stats.sessions_created.fetch_add(1);
   // sessions_active was reserved by the tunnel under the global limit.
   if (init.args.role == session_role::lac) init.apply(session_event::local_open);
+  // LNS: reachable by the data plane from the ICRQ on, so PPP frames that
+  // overtake the ICCN are kept, not dropped as "unknown session".
+  if (init.args.role == session_role::lns) init.register_data();
   return {
       [self](session_control& c) { self->state.on_control(c.msg); },
       [self](up_atom) { self->state.apply(session_event::tunnel_up); },

@@ -36,6 +36,9 @@ struct subscriber_data {
   std::array<std::uint32_t, ppp::timer_count> generation{};
   bool muted = false;
   bool ended = false;
+  /// Frames from the LNS that overtook the call result (the session sends them
+  /// to us directly, the result comes through the LAC controller).
+  std::vector<ppp_frame> early;
 
   void event(subscriber_event e) {
     e.id = args.id;
@@ -83,6 +86,10 @@ struct subscriber_data {
 
   void on_frame(ppp_frame& f) {
     if (muted || !ppp || ended) return;
+    if (!session) {
+      if (early.size() < 16) early.push_back(std::move(f));
+      return;
+    }
     auto fr = ppp::decode_frame(f.frame);
     if (fr && (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
       if (args.observer) {
@@ -186,6 +193,7 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
         st.session = r.session;
         // With proxy LCP the engine is already past LCP, waiting for the authentication result.
         if (!st.args.proxy) st.perform(st.ppp->start());
+        for (auto& f : std::exchange(st.early, {})) st.on_frame(f);
       },
       [self](ppp_frame& f) { self->state.on_frame(f); },
       [self](client_timer t) {
