@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
           load("runtime: {threads: 2, shards: 2}\nlog: {level: error}\n"
                "l2tp:\n  host-name: bench-lac\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
                "  destinations: [{name: lns, address: 127.0.0.1, port: " +
-               std::to_string(lns.local(0).port) + ", secret: s, hello-interval: 0, max-sessions: 8000}]\n")};
+               std::to_string(lns.local(0).port) + ", secret: s, hello-interval: 0, max-sessions: 250}]\n")};
       lac.start();
       caf::scoped_actor self{lac.system()};
       const auto t0 = std::chrono::steady_clock::now();
