@@ -227,6 +227,7 @@ struct session_snapshot {
 struct shard_counts {
   std::size_t tunnels = 0;
   std::size_t tunnel_ids_in_use = 0;
+  std::size_t mailbox = 0;  ///< messages waiting in the shard's mailbox when it answered
 };
 
 }  // namespace bras::actors

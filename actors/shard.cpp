@@ -122,7 +122,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
       },
       [self](count_atom) {
         auto& st = self->state;
-        return shard_counts{st.tunnels.size(), st.tunnel_ids.in_use()};
+        return shard_counts{st.tunnels.size(), st.tunnel_ids.in_use(), self->mailbox().size()};
       },
       [self](shutdown_atom) {
         auto& st = self->state;

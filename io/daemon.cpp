@@ -38,6 +38,7 @@ class scrape_collector final : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override {
     metrics::scrape_inputs in;
     in.version = BRAS_VERSION;
+    in.process = metrics::read_process_figures();
     if (d_.ctx().cfg.metrics.per_session) {
       in.sessions = &d_.ctx().sessions;
       in.per_session_limit = d_.ctx().cfg.metrics.per_session_limit;

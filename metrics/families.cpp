@@ -1,6 +1,14 @@
 #include "metrics/families.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <array>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 
 namespace bras::metrics {
@@ -68,6 +76,43 @@ double v(const std::atomic<std::int64_t>& a) {
 }
 
 }  // namespace
+
+process_figures read_process_figures() {
+  process_figures p;
+  std::ifstream stat{"/proc/self/stat"};
+  std::string line;
+  if (!std::getline(stat, line)) return p;
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return p;
+  std::istringstream rest{line.substr(close + 2)};
+  std::vector<std::string> f{std::istream_iterator<std::string>{rest}, std::istream_iterator<std::string>{}};
+  // f[0] is field 3 (state): utime 14, stime 15, num_threads 20, starttime 22, vsize 23, rss 24.
+  if (f.size() < 22) return p;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  p.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / tick;
+  p.threads = std::stod(f[17]);
+  p.virtual_bytes = std::stod(f[20]);
+  p.resident_bytes = std::stod(f[21]) * page;
+  std::ifstream up{"/proc/uptime"};
+  double uptime = 0;
+  up >> uptime;
+  const double now = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  p.start_time_seconds = now - uptime + std::stod(f[19]) / tick;
+  std::error_code ec;
+  double fds = 0;
+  for (auto it = std::filesystem::directory_iterator{"/proc/self/fd", ec};
+       !ec && it != std::filesystem::directory_iterator{}; it.increment(ec)) {
+    ++fds;
+  }
+  p.open_fds = fds;
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) p.max_fds = static_cast<double>(rl.rlim_cur);
+  p.valid = true;
+  return p;
+}
 
 std::vector<MetricFamily> render(const actors::counters& c, const scrape_inputs& in) {
   builder b;
@@ -184,6 +229,22 @@ std::vector<MetricFamily> render(const actors::counters& c, const scrape_inputs&
   b.family("brasd_shard_tunnels", "tunnels routed by each shard", G);
   for (std::size_t i = 0; i < in.shards.size(); ++i) {
     b.add(static_cast<double>(in.shards[i].tunnels), {{"shard", std::to_string(i)}});
+  }
+  b.family("brasd_shard_mailbox_messages", "messages queued for each shard actor at scrape time", G);
+  for (std::size_t i = 0; i < in.shards.size(); ++i) {
+    b.add(static_cast<double>(in.shards[i].mailbox), {{"shard", std::to_string(i)}});
+  }
+
+  // Process (the standard names of Prometheus client libraries).
+  const auto& p = in.process;
+  if (p.valid) {
+    b.family("process_cpu_seconds_total", "user and system CPU time of the process", C).add(p.cpu_seconds);
+    b.family("process_resident_memory_bytes", "resident memory", G).add(p.resident_bytes);
+    b.family("process_virtual_memory_bytes", "virtual memory", G).add(p.virtual_bytes);
+    b.family("process_open_fds", "open file descriptors", G).add(p.open_fds);
+    b.family("process_max_fds", "the file descriptor limit", G).add(p.max_fds);
+    b.family("process_start_time_seconds", "start time, seconds since the epoch", G).add(p.start_time_seconds);
+    b.family("process_threads", "threads of the process", G).add(p.threads);
   }
   return b.take();
 }

@@ -15,8 +15,24 @@
 
 namespace bras::metrics {
 
+/// The process figures (Linux /proc), read at scrape time by process_figures().
+struct process_figures {
+  bool valid = false;
+  double cpu_seconds = 0;
+  double resident_bytes = 0;
+  double virtual_bytes = 0;
+  double open_fds = 0;
+  double max_fds = 0;
+  double start_time_seconds = 0;
+  double threads = 0;
+};
+
+/// Reads /proc/self: CPU time, memory, descriptors, threads, start time.
+[[nodiscard]] process_figures read_process_figures();
+
 /// What a scrape reports besides the instance counters.
 struct scrape_inputs {
+  process_figures process;
   std::vector<actors::pool_usage> pools;
   std::vector<actors::shard_counts> shards;  ///< index = shard number
   std::string_view version;

@@ -416,6 +416,14 @@ TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
   EXPECT_EQ(sample(text, "brasd_address_pool_used_addresses{pool=\"p\"}"), 7);
   EXPECT_EQ(sample(text, "brasd_address_pool_addresses{pool=\"p\"}"), 253);  // a /24 less the LNS address
   EXPECT_EQ(sample(text, "brasd_build_info{version=\"" BRAS_VERSION "\"}"), 1);
+  EXPECT_GT(sample(text, "process_resident_memory_bytes"), 1e6);
+  EXPECT_GT(sample(text, "process_open_fds"), 3);
+  EXPECT_GE(sample(text, "process_threads"), 4);  // CAF workers, clock, I/O, exporter
+  const auto now = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  EXPECT_NEAR(sample(text, "process_start_time_seconds"), now, 3600);
+  EXPECT_GE(sample(text, "brasd_shard_mailbox_messages{shard=\"0\"}"), 0);
+  EXPECT_EQ(sample(text, "brasd_shard_tunnels{shard=\"0\"}") + sample(text, "brasd_shard_tunnels{shard=\"1\"}"), 1);
 
   // promtool (Debian package prometheus), an independent linter, accepts the exposition.
   if (std::system("command -v promtool > /dev/null") == 0) {
