@@ -81,7 +81,7 @@ struct aaa_data {
       for (auto& p : pools) {
         if (p.contains(r.address)) {
           found = true;
-          if (!p.release(r.address)) ctx->log->warn("aaa-release-unknown address={}", r.address);
+          if (!p.release(r.address)) ctx->aaa_log->warn("aaa-release-unknown address={}", r.address);
         }
       }
       if (!found) static_outside.erase(r.address);

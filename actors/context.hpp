@@ -90,9 +90,11 @@ struct context {
   session_table sessions;      ///< what the data plane forwards for
   data_plane* data = nullptr;  ///< io's forwarding functions (set before the first session)
   counters stats;
-  std::shared_ptr<spdlog::logger> log;  ///< "l2tp"
-  log_limiter malformed_log;            ///< undecodable input
-  log_limiter peer_log;                 ///< other events a remote peer can trigger at will (refusals)
+  std::shared_ptr<spdlog::logger> log;      ///< "l2tp": tunnels, sessions, the LAC controller
+  std::shared_ptr<spdlog::logger> ppp_log;  ///< "ppp": PPP negotiation and session ends
+  std::shared_ptr<spdlog::logger> aaa_log;  ///< "aaa": authentication and address pools
+  log_limiter malformed_log;                ///< undecodable input
+  log_limiter peer_log;                     ///< other events a remote peer can trigger at will (refusals)
   /// Tunnels per LAC client entry (index from policy.hpp), for max-tunnels.
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
   /// Reliable-delivery settings from the configuration.

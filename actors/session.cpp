@@ -248,8 +248,8 @@ struct session_data {
                 session_timeout = v.session_timeout;
                 idle_timeout = v.idle_timeout;
               } else if (ctx->peer_log.allow()) {
-                ctx->log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args.local_tunnel_id,
-                               args.local_id, user, v.reason);
+                ctx->ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args.local_tunnel_id,
+                                   args.local_id, user, v.reason);
               }
               perform(ppp->auth_result(v.accepted, v.address, v.message));
             },
@@ -270,8 +270,8 @@ struct session_data {
     data->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? dp.tcp_mss : static_cast<std::uint16_t>(mtu - 40)) : 0);
     if (up.which == ppp::network::ipv4) {
       if (!ctx->sessions.bind_ipv4(data, up.peer_address, user)) {
-        ctx->log->warn("ppp-address-conflict tunnel={} session={} address={}", args.local_tunnel_id, args.local_id,
-                       up.peer_address);
+        ctx->ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args.local_tunnel_id, args.local_id,
+                           up.peer_address);
         return perform(ppp->close(ppp::cause::no_acceptable_address, "address-conflict"));
       }
     } else {
@@ -283,8 +283,8 @@ struct session_data {
       data->last_rx_ns.store(up_since->time_since_epoch().count());
       ctx->stats.ppp_up.fetch_add(1);
       ctx->stats.ppp_active.fetch_add(1);
-      ctx->log->debug("ppp-up tunnel={} session={} user={} address={}", args.local_tunnel_id, args.local_id, user,
-                      up.peer_address);
+      ctx->ppp_log->debug("ppp-up tunnel={} session={} user={} address={}", args.local_tunnel_id, args.local_id, user,
+                          up.peer_address);
       if (!session_timeout && ctx->cfg.ppp.session_timeout.count() > 0) session_timeout = ctx->cfg.ppp.session_timeout;
       if (!idle_timeout && ctx->cfg.ppp.idle_timeout.count() > 0) idle_timeout = ctx->cfg.ppp.idle_timeout;
       arm_lifetime();
@@ -331,8 +331,8 @@ struct session_data {
     if (up_since) ctx->stats.ppp_active.fetch_sub(1);
     unregister_data();
     release_aaa();
-    ctx->log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args.local_tunnel_id, args.local_id,
-                    user, end.cause, end.message);
+    ctx->ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args.local_tunnel_id,
+                        args.local_id, user, end.cause, end.message);
     if (lower_gone) return;
     const bool admin = end.cause == ppp::cause::admin;
     const bool no_address =
@@ -468,7 +468,7 @@ struct session_data {
     if (ppp && ppp->counters().malformed != malformed_before) {
       ctx->stats.ppp_malformed.fetch_add(1);
       if (ctx->malformed_log.allow()) {
-        ctx->log->warn("ppp-malformed tunnel={} session={}", args.local_tunnel_id, args.local_id);
+        ctx->ppp_log->warn("ppp-malformed tunnel={} session={}", args.local_tunnel_id, args.local_id);
       }
     }
   }

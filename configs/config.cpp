@@ -212,10 +212,23 @@ settings parse(const YAML::Node& root, const walker& w) {
     w.number(rt, "runtime", "shards", s.shards, 1, 64);
   }
   if (auto log = root["log"]) {
-    w.only(log, "log", {"level"});
+    w.only(log, "log", {"level", "components"});
     w.text(log, "log", "level", s.log_level);
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.count(s.log_level)) w.fail(log["level"], "log.level", "unknown level " + s.log_level);
+    if (auto comps = log["components"]) {
+      if (!comps.IsMap()) w.fail(comps, "log.components", "expected a map of component: level");
+      for (const auto& kv : comps) {
+        const auto name = kv.first.as<std::string>();
+        const auto path = "log.components." + name;
+        if (!std::count(log_components.begin(), log_components.end(), name)) {
+          w.fail(kv.first, path, "unknown component " + name + " (l2tp, ppp, aaa)");
+        }
+        const auto level = kv.second.as<std::string>();
+        if (!levels.count(level)) w.fail(kv.second, path, "unknown level " + level);
+        s.log_components[name] = level;
+      }
+    }
   }
   auto& l = s.l2tp;
   if (auto n = root["l2tp"]) {

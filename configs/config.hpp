@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -153,10 +154,14 @@ struct metrics_settings {
   unsigned per_session_limit = 10000;  ///< at most this many sessions' series per scrape
 };
 
+/// The named loggers, one per component; each event starts with a stable kebab-case name.
+inline const std::vector<std::string> log_components{"l2tp", "ppp", "aaa"};
+
 struct settings {
   unsigned threads = 2;
   unsigned shards = 2;
-  std::string log_level = "info";
+  std::string log_level = "info";                     ///< every component's level ...
+  std::map<std::string, std::string> log_components;  ///< ... unless set here per component
   l2tp_settings l2tp;
   ppp_settings ppp;
   std::vector<address_pool_settings> address_pools;

@@ -62,7 +62,13 @@ class scrape_collector final : public prometheus::Collectable {
 daemon::daemon(config::settings cfg) {
   ctx_ = std::make_shared<actors::context>();
   ctx_->cfg = std::move(cfg);
-  ctx_->log = logger("l2tp", ctx_->cfg.log_level);
+  auto level_of = [&](const std::string& component) {
+    auto it = ctx_->cfg.log_components.find(component);
+    return it == ctx_->cfg.log_components.end() ? ctx_->cfg.log_level : it->second;
+  };
+  ctx_->log = logger("l2tp", level_of("l2tp"));
+  ctx_->ppp_log = logger("ppp", level_of("ppp"));
+  ctx_->aaa_log = logger("aaa", level_of("aaa"));
   auto clients = actors::client_count(ctx_->cfg.l2tp);
   ctx_->client_tunnels = std::make_unique<std::atomic<int>[]>(clients == 0 ? 1 : clients);
 

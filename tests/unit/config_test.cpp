@@ -45,6 +45,16 @@ TEST(Config, EmbeddedDefaultHasADemoSubscriberPoolAndTun) {
   EXPECT_TRUE(s.ppp.lcp_renegotiation);
 }
 
+TEST(Config, LogLevelsPerComponent) {
+  auto r = load("log:\n  level: warn\n  components: {ppp: debug, aaa: error}\n", "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(r)) << error_of(r).to_string();
+  const auto& s = std::get<settings>(r);
+  EXPECT_EQ(s.log_level, "warn");
+  EXPECT_EQ(s.log_components.at("ppp"), "debug");
+  EXPECT_EQ(s.log_components.at("aaa"), "error");
+  EXPECT_EQ(s.log_components.count("l2tp"), 0u);
+}
+
 TEST(Config, EmptyFileGivesDefaults) {
   auto r = load("", "empty.yaml");
   ASSERT_TRUE(std::holds_alternative<settings>(r));
@@ -101,6 +111,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "aaa.subscribers[1].user", "duplicate user a"},
         bad_config{"data_plane_mode", "data-plane:\n  mode: turbo\n", 2, "data-plane.mode", "unknown mode turbo"},
         bad_config{"tun_name_long", "data-plane:\n  tun: abcdefghijklmnop\n", 2, "data-plane.tun", "interface names"},
+        bad_config{"log_component", "log:\n  components: {ppp: debug, radius: info}\n", 2, "log.components.radius",
+                   "unknown component radius"},
+        bad_config{"log_component_level", "log:\n  components:\n    ppp: chatty\n", 3, "log.components.ppp",
+                   "unknown level chatty"},
         bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
     [](const auto& param_info) { return std::string{param_info.param.name}; });
 
