@@ -223,6 +223,33 @@ struct session_snapshot {
                 echo_timeouts = 0;
 };
 
+/// A tunnel with the aggregates of its sessions' counters (ask the shard of the
+/// tunnel ID with snapshot_atom and the ID; sessions that do not answer within
+/// a second are left out of the sums and counted in `sessions_missing`).
+struct tunnel_snapshot {
+  std::uint16_t local_tunnel_id = 0;
+  std::uint16_t peer_tunnel_id = 0;
+  udp_peer peer;
+  std::string state;
+  std::size_t sessions = 0;
+  std::size_t sessions_missing = 0;
+  std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
+  std::uint64_t data_rx_packets = 0, data_rx_bytes = 0, data_tx_packets = 0, data_tx_bytes = 0;
+  std::uint64_t rx_errors = 0, tx_errors = 0;
+  void add(const session_snapshot& s) {
+    control_rx_packets += s.control_rx_packets;
+    control_rx_bytes += s.control_rx_bytes;
+    control_tx_packets += s.control_tx_packets;
+    control_tx_bytes += s.control_tx_bytes;
+    data_rx_packets += s.data_rx_packets;
+    data_rx_bytes += s.data_rx_bytes;
+    data_tx_packets += s.data_tx_packets;
+    data_tx_bytes += s.data_tx_bytes;
+    rx_errors += s.rx_errors;
+    tx_errors += s.tx_errors;
+  }
+};
+
 /// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
 struct shard_counts {
   std::size_t tunnels = 0;
@@ -245,6 +272,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)

@@ -120,6 +120,11 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         st.tunnel_ids.release(g.local_tunnel_id);
         if (g.had_key) st.by_key.erase(g.key);
       },
+      [self](snapshot_atom, std::uint16_t tunnel_id) -> caf::result<caf::message> {
+        auto it = self->state.tunnels.find(tunnel_id);
+        if (it == self->state.tunnels.end()) return caf::make_error(caf::sec::request_receiver_down);
+        return self->delegate(it->second, snapshot_atom::value);
+      },
       [self](count_atom) {
         auto& st = self->state;
         return shard_counts{st.tunnels.size(), st.tunnel_ids.in_use(), self->mailbox().size()};

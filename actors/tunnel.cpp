@@ -659,6 +659,32 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
   }
   return {
       [self](datagram& d) { self->state.on_datagram(d); },
+      // Fans out to the sessions and sums their counters (per-tunnel aggregates).
+      [self](snapshot_atom) -> caf::result<tunnel_snapshot> {
+        auto& st = self->state;
+        auto agg = std::make_shared<tunnel_snapshot>();
+        agg->local_tunnel_id = st.args.local_id;
+        agg->peer_tunnel_id = st.peer_tunnel_id;
+        agg->peer = st.args.peer;
+        agg->state = std::string{l2tp::to_string(st.state)};
+        agg->sessions = st.sessions.size();
+        if (st.sessions.empty()) return *agg;
+        auto rp = self->make_response_promise<tunnel_snapshot>();
+        auto pending = std::make_shared<std::size_t>(st.sessions.size());
+        for (auto& [id, s] : st.sessions) {
+          self->request(s.actor, std::chrono::seconds{1}, snapshot_atom::value)
+              .then(
+                  [agg, pending, rp](session_snapshot& x) mutable {
+                    agg->add(x);
+                    if (--*pending == 0) rp.deliver(*agg);
+                  },
+                  [agg, pending, rp](caf::error&) mutable {
+                    ++agg->sessions_missing;
+                    if (--*pending == 0) rp.deliver(*agg);
+                  });
+        }
+        return rp;
+      },
       [self](incoming_sccrq& s) { self->state.on_datagram(s.dgram); },
       [self](session_send& s) {
         auto& st = self->state;

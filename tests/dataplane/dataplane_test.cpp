@@ -222,6 +222,18 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   EXPECT_GT(snap.control_tx_packets, 3u);
   ASSERT_TRUE(snap.up_since.has_value());
   EXPECT_LE(snap.created, *snap.up_since);
+  // The tunnel's aggregates are the sums of its sessions' counters.
+  actors::tunnel_snapshot tun;
+  const auto& shards = lns->shards();
+  q->request(shards[s->local_tunnel_id % shards.size()], 5s, actors::snapshot_atom::value, s->local_tunnel_id)
+      .receive([&](actors::tunnel_snapshot& x) { tun = std::move(x); }, [&](caf::error&) { FAIL() << "no tunnel"; });
+  EXPECT_EQ(tun.local_tunnel_id, s->local_tunnel_id);
+  EXPECT_EQ(tun.state, "established");
+  EXPECT_EQ(tun.sessions, 1u);
+  EXPECT_EQ(tun.sessions_missing, 0u);
+  EXPECT_EQ(tun.data_rx_packets, snap.data_rx_packets);
+  EXPECT_EQ(tun.data_tx_bytes, snap.data_tx_bytes);
+  EXPECT_GE(tun.control_rx_packets, snap.control_rx_packets);
   // Clearing the statistics restarts the counters, not the session.
   caf::anon_send(s->actor, actors::clear_stats_atom::value);
   q->request(s->actor, 5s, actors::snapshot_atom::value)
