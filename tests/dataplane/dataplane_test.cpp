@@ -159,6 +159,8 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
           ASSERT_NE(e.what, event::kind::finished) << e.message;
         },
         [](actors::subscriber_ip&) {}, caf::after(20s) >> [&] { FAIL() << "no IPCP"; });
+    // The LNS's IPCP may open a moment after the subscriber's: wait for its binding too.
+    ASSERT_TRUE(eventually([&] { return lns->ctx().sessions.find_ipv4(address) != nullptr; }, 5s));
   }
   void TearDown() override {
     self.reset();
