@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/snapshot.hpp"
 #include "actors/transport.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "protocol/ppp/server.hpp"
@@ -188,67 +189,6 @@ struct pool_usage {
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// Reset a session's statistics ("clear services l2tp session statistics"): counters restart from 0.
 using clear_stats_atom = caf::atom_constant<caf::atom("clr_stats")>;
-
-/// An immutable copy of one session's state and counters (counters since `statistics_since`).
-struct session_snapshot {
-  bool lac = false;
-  std::uint16_t local_tunnel_id = 0;
-  std::uint16_t local_session_id = 0;
-  std::uint16_t peer_tunnel_id = 0;
-  std::uint16_t peer_session_id = 0;
-  udp_peer peer;
-  std::uint16_t gateway = 0;
-  std::string state;      ///< RFC 2661 session state
-  std::string ppp_phase;  ///< dead, establish, authenticate, network, terminate
-  std::string lcp_state, ipcp_state, ipv6cp_state;
-  std::string user;
-  std::uint32_t address = 0;
-  std::uint64_t ipv6_interface_id = 0;
-  std::uint16_t mru = 0;       ///< ours
-  std::uint16_t peer_mru = 0;  ///< the subscriber's (the session's MTU)
-  std::uint16_t auth_protocol = 0;
-  bool proxied_lcp = false;
-  std::string calling_number;
-  std::chrono::system_clock::time_point created;
-  std::optional<std::chrono::system_clock::time_point> up_since;
-  std::chrono::system_clock::time_point statistics_since;
-  std::chrono::seconds idle{0};  ///< since the subscriber's last data packet
-  // Control: PPP control frames in L2TP data messages.
-  std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
-  // Data: IP packets.
-  std::uint64_t data_rx_packets = 0, data_rx_bytes = 0, data_tx_packets = 0, data_tx_bytes = 0;
-  std::uint64_t rx_errors = 0, tx_errors = 0, spoofed = 0, mss_clamped = 0, fragmented = 0, icmp_sent = 0;
-  // LCP keepalive.
-  std::uint64_t echo_requests_sent = 0, echo_requests_received = 0, echo_replies_sent = 0, echo_replies_received = 0,
-                echo_timeouts = 0;
-};
-
-/// A tunnel with the aggregates of its sessions' counters (ask the shard of the
-/// tunnel ID with snapshot_atom and the ID; sessions that do not answer within
-/// a second are left out of the sums and counted in `sessions_missing`).
-struct tunnel_snapshot {
-  std::uint16_t local_tunnel_id = 0;
-  std::uint16_t peer_tunnel_id = 0;
-  udp_peer peer;
-  std::string state;
-  std::size_t sessions = 0;
-  std::size_t sessions_missing = 0;
-  std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
-  std::uint64_t data_rx_packets = 0, data_rx_bytes = 0, data_tx_packets = 0, data_tx_bytes = 0;
-  std::uint64_t rx_errors = 0, tx_errors = 0;
-  void add(const session_snapshot& s) {
-    control_rx_packets += s.control_rx_packets;
-    control_rx_bytes += s.control_rx_bytes;
-    control_tx_packets += s.control_tx_packets;
-    control_tx_bytes += s.control_tx_bytes;
-    data_rx_packets += s.data_rx_packets;
-    data_rx_bytes += s.data_rx_bytes;
-    data_tx_packets += s.data_tx_packets;
-    data_tx_bytes += s.data_tx_bytes;
-    rx_errors += s.rx_errors;
-    tx_errors += s.tx_errors;
-  }
-};
 
 /// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
 struct shard_counts {

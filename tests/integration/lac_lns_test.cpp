@@ -478,9 +478,18 @@ TEST(LacLns, CrossingSccrqsAreResolvedByTheTieBreaker) {
 TEST(LacLns, LossyReorderingDuplicatingControlPath) {
   // Retransmissions start at 200 ms as elsewhere, but back off to 2 s: a
   // loaded CI machine (sanitizers, fuzzers on the other core) must not turn
-  // scheduling delays into a dead tunnel. Default retransmit-count (5).
+  // scheduling delays into a dead tunnel.
+  //
+  // retransmit-count 12, not the default 5: with 20 % loss each way an
+  // attempt fails (message or its acknowledgement lost) with p = 0.36, so a
+  // head-of-window message dies after 6 attempts with p = 0.36^6 = 0.2 %;
+  // ~4,000 control messages per run made that a real failure (1 tunnel in a
+  // CI run). After 13 attempts p = 1.7e-6 per message. An operator facing a
+  // path this bad raises retransmit-count the same way.
+  constexpr unsigned lossy_retransmits = 12;
   auto lns_cfg = lns_settings("s3cret");
   lns_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
+  lns_cfg.l2tp.retransmit_count = lossy_retransmits;
   io::daemon lns{lns_cfg};
   lns.start();
   std::string pcap = "/tmp/bras-impaired-" + std::to_string(::getpid()) + ".pcap";
@@ -494,6 +503,7 @@ TEST(LacLns, LossyReorderingDuplicatingControlPath) {
     test::udp_proxy proxy{lns.local(0).port, imp, pcap};
     auto lac_cfg = lac_settings(proxy.port(), "s3cret", 100);
     lac_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
+    lac_cfg.l2tp.retransmit_count = lossy_retransmits;
     io::daemon lac{lac_cfg};
     lac.start();
     auto p = place_calls(lac, 1000);

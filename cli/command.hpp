@@ -1,0 +1,47 @@
+// An operator command, parsed: what bras-cli sends and brasd executes.
+// The grammar (cli/grammar.hpp) turns a line such as
+//   sh ser l2 sess ext user alice | match Established | count
+// into a `command`; the renderers (cli/render.hpp) turn a command and a
+// query snapshot into text, XML or JSON. Pure: no CAF, Asio or I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/snapshot.hpp"
+
+namespace bras::cli {
+
+enum class verb : std::uint8_t { show, clear };
+
+enum class object : std::uint8_t {
+  session,              ///< show|clear services l2tp session
+  tunnel,               ///< show|clear services l2tp tunnel
+  summary,              ///< show services l2tp summary
+  destination,          ///< show services l2tp destination
+  subscribers_summary,  ///< show subscribers summary
+};
+
+/// Output level. `standard` is the level with no keyword (Junos: same rows as brief).
+enum class level : std::uint8_t { standard, brief, detail, extensive };
+
+enum class pipe_kind : std::uint8_t { match, except, count, display_json, display_xml, no_more };
+
+struct pipe {
+  pipe_kind kind = pipe_kind::no_more;
+  std::string argument;  ///< the regular expression of match / except
+  friend bool operator==(const pipe&, const pipe&) = default;
+};
+
+struct command {
+  verb what = verb::show;
+  object target = object::session;
+  level detail = level::standard;
+  bool statistics = false;  ///< `statistics` keyword (show: counters view; clear: reset counters only)
+  bool all = false;         ///< clear ... all
+  actors::query_filter filter;
+  std::vector<pipe> pipes;
+};
+
+}  // namespace bras::cli

@@ -1,0 +1,53 @@
+// The show and clear renderers: pure functions of a parsed command and a
+// query snapshot. Text follows the Junos sample outputs (docs/cli.md);
+// `| display xml` and `| display json` follow Junos' XML element names and
+// its XML-to-JSON mapping; match / except / count work on the text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "actors/snapshot.hpp"
+#include "cli/command.hpp"
+
+namespace bras::cli {
+
+/// Which Junos platform's session layout to follow (config `cli.session-layout`).
+enum class layout : std::uint8_t {
+  mx,        ///< MX Series: LNS and LAC layouts of the MX samples (the default)
+  m_series,  ///< M Series LNS: Interface / Tunnel group header, Username column
+};
+
+struct render_options {
+  layout session_layout = layout::mx;
+  std::string junos_release = "bras";  ///< the release string in the XML namespaces (xmlns attributes)
+};
+
+// ---- text (cli/text_session.cpp, cli/text_other.cpp) ----
+
+/// The text of a show command (no pipes applied).
+[[nodiscard]] std::string render_text(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+
+/// The Junos-style feedback of a clear command: "  Session 17967 closed",
+/// "Session 17967 statistics cleared", "  Tunnel 40553 closed", ...
+[[nodiscard]] std::string render_clear(const command& c, const actors::clear_report& r);
+
+// ---- structured (cli/structured.cpp) ----
+
+/// `| display xml`: the reply as Junos XML (<rpc-reply> ... </rpc-reply>).
+[[nodiscard]] std::string render_xml(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+
+/// `| display json`: the same tree in Junos' JSON mapping.
+[[nodiscard]] std::string render_json(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+
+// ---- pipes and the whole reply (cli/pipes.cpp) ----
+
+/// Applies match / except / count in order to `text`; display and no-more
+/// pipes are ignored here (they choose the renderer / the pager).
+[[nodiscard]] std::string apply_pipes(std::string text, const std::vector<pipe>& pipes);
+
+/// The full reply to a show command: the renderer its display pipe asks for
+/// (text by default), then the text pipes.
+[[nodiscard]] std::string render(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+
+}  // namespace bras::cli
