@@ -93,10 +93,14 @@ struct context {
   std::shared_ptr<spdlog::logger> log;      ///< "l2tp": tunnels, sessions, the LAC controller
   std::shared_ptr<spdlog::logger> ppp_log;  ///< "ppp": PPP negotiation and session ends
   std::shared_ptr<spdlog::logger> aaa_log;  ///< "aaa": authentication and address pools
+  std::shared_ptr<spdlog::logger> io_log;   ///< "io": sockets and the tun device
   log_limiter malformed_log;                ///< undecodable input
   log_limiter peer_log;                     ///< other events a remote peer can trigger at will (refusals)
+  log_limiter io_error_log;                 ///< socket and tun errors (a flood must not flood the log)
   /// Tunnels per LAC client entry (index from policy.hpp), for max-tunnels.
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
+  /// Sessions created so far: each session's interface unit is a base plus this.
+  std::atomic<std::uint32_t> interface_units{0};
   /// Reliable-delivery settings from the configuration.
   [[nodiscard]] l2tp::reliable_config reliable(std::uint16_t receive_window) const;
 };

@@ -183,6 +183,18 @@ caf::behavior lac_behavior(caf::stateful_actor<lac_data>* self, context_ptr ctx)
         }
         return tie_verdict::no_contest;
       },
+      // For "show services l2tp destination": seconds of lockout left per destination (0: none).
+      [self](query_atom) {
+        auto& st = self->state;
+        auto t = now();
+        std::vector<std::int64_t> left;
+        for (const auto& ds : st.destinations) {
+          left.push_back(ds.locked_until && *ds.locked_until > t
+                             ? std::chrono::ceil<std::chrono::seconds>(*ds.locked_until - t).count()
+                             : 0);
+        }
+        return left;
+      },
       [self](const tunnel_gone& g) {
         auto& st = self->state;
         for (std::size_t d = 0; d < st.destinations.size(); ++d) {

@@ -190,6 +190,31 @@ using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// Reset a session's statistics ("clear services l2tp session statistics"): counters restart from 0.
 using clear_stats_atom = caf::atom_constant<caf::atom("clr_stats")>;
 
+// ---- the query fan-out (query actor -> shards -> tunnels -> sessions) ----
+
+/// (query_atom, query_request): query actor -> shard -> tunnel, answered
+/// with std::vector<tunnel_report> (a tunnel: none or itself); to the query
+/// actor itself, answered with a query_snapshot.
+using query_atom = caf::atom_constant<caf::atom("query")>;
+/// (clear_atom, clear_request): the same path, answered with a clear_report.
+using clear_atom = caf::atom_constant<caf::atom("clear")>;
+
+/// How deep a query goes: tunnels only, tunnels with their sessions' sums,
+/// or the matching sessions themselves.
+enum class query_depth : std::uint8_t { tunnels, totals, sessions };
+
+struct query_request {
+  query_filter filter;
+  query_depth depth = query_depth::sessions;
+};
+
+/// Close matching sessions (or tunnels), or reset their statistics.
+struct clear_request {
+  query_filter filter;
+  bool tunnels = false;     ///< tunnels (StopCCN) rather than sessions (CDN)
+  bool statistics = false;  ///< reset counters, close nothing
+};
+
 /// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
 struct shard_counts {
   std::size_t tunnels = 0;
@@ -213,6 +238,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::actors::tunnel_report>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)

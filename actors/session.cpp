@@ -51,6 +51,12 @@ struct session_data {
   std::optional<std::chrono::system_clock::time_point> up_wall;
   std::chrono::system_clock::time_point stats_since = created_wall;
   session_snapshot baseline;  ///< counter values at the last statistics clear
+  /// What the LAC told us about the call (ICRQ/ICCN), or what we told the LNS.
+  struct call_facts {
+    std::uint32_t serial = 0, bearer = 0, framing = 0, tx_speed = 0, rx_speed = 0;
+    std::string calling, called;
+  } call_info;
+  std::uint32_t interface_unit = 0;
   // Control traffic of this session (PPP control frames in data messages).
   std::uint64_t control_rx_packets = 0, control_rx_bytes = 0, control_tx_packets = 0, control_tx_bytes = 0;
 
@@ -411,7 +417,19 @@ struct session_data {
     s.peer = args.peer;
     s.gateway = args.gateway;
     s.state = std::string{l2tp::to_string(state)};
-    s.calling_number = args.call.calling_number;
+    s.calling_number = call_info.calling;
+    s.called_number = call_info.called;
+    s.call_serial_number = call_info.serial;
+    s.bearer_type = call_info.bearer;
+    s.framing_type = call_info.framing;
+    s.tx_speed = call_info.tx_speed;
+    s.rx_speed = call_info.rx_speed;
+    s.interface_unit = interface_unit;
+    s.interface_name = args.role == session_role::lac ? "pp0" : ctx->cfg.data_plane.tun;
+    if (args.role == session_role::lns) {
+      s.lcp_renegotiation = ctx->cfg.ppp.lcp_renegotiation;
+      s.local_address = ctx->cfg.ppp.local_address;
+    }
     s.user = user;
     s.address = data ? data->ipv4.load() : 0;
     s.ipv6_interface_id = data ? data->ipv6_iid.load() : 0;
@@ -525,6 +543,10 @@ struct session_data {
       case message_type::icrq:
         if (!st)
           return refuse(session_event::recv_icrq_bad, l2tp::error_code::vendor_error, std::string{st.err().reason});
+        call_info.serial = m.call_serial_number.value_or(0);
+        call_info.bearer = m.bearer_type.value_or(0);
+        call_info.calling = m.calling_number.value_or("");
+        call_info.called = m.called_number.value_or("");
         return apply(session_event::recv_icrq_ok);
       case message_type::icrp:
         if (!st)
@@ -543,6 +565,9 @@ struct session_data {
         proxy.authen_id = m.proxy_authen_id;
         proxy.authen_response = m.proxy_authen_response;
         sequencing = m.sequencing_required;
+        call_info.framing = m.framing_type.value_or(0);
+        call_info.tx_speed = m.tx_connect_speed.value_or(0);
+        call_info.rx_speed = m.rx_connect_speed.value_or(call_info.tx_speed);  // RFC 2661: absent means equal
         return apply(session_event::recv_iccn_ok);
       case message_type::cdn:
         ctx->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
@@ -558,11 +583,26 @@ struct session_data {
   }
 };
 
+/// Interface units start where Junos' dynamic subscriber units do, so they
+/// look familiar and never collide with a small static unit number.
+constexpr std::uint32_t interface_unit_base = 1073741824;
+
 caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
   init.ctx->stats.sessions_created.fetch_add(1);
+  init.interface_unit = interface_unit_base + init.ctx->interface_units.fetch_add(1);
+  if (init.args.role == session_role::lac) {
+    const auto& c = init.args.call;
+    init.call_info = {init.args.call_serial,
+                      l2tp::bearer_bits::digital,
+                      l2tp::framing_bits::synchronous,
+                      c.tx_connect_speed,
+                      c.rx_connect_speed != 0 ? c.rx_connect_speed : c.tx_connect_speed,
+                      c.calling_number,
+                      c.called_number};
+  }
   // sessions_active was reserved by the tunnel under the global limit.
   if (init.args.role == session_role::lac) init.apply(session_event::local_open);
   // LNS: reachable by the data plane from the ICRQ on, so PPP frames that

@@ -1,6 +1,7 @@
 #include "actors/shard.hpp"
 
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 #include "actors/id_pool.hpp"
@@ -39,6 +40,45 @@ struct shard_data {
     return id;
   }
 };
+
+/// How long a tunnel may take to answer (its sessions have 1 s).
+constexpr std::chrono::seconds tunnel_answer_deadline{3};
+
+/// Asks every tunnel of the shard (atom, request), merges the answers with
+/// `merge` into one `Result`, and delivers it once all answered or timed out.
+template <class Result, class Atom, class Request, class Merge>
+caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_data>* self, Atom atom, const Request& request,
+                                        Merge merge) {
+  auto& st = self->state;
+  std::vector<caf::actor> targets;
+  if (const auto& one = request.filter.local_tunnel_id) {  // one tunnel at most: ask only it
+    auto it = st.tunnels.find(*one);
+    if (it != st.tunnels.end()) targets.push_back(it->second);
+  } else {
+    targets.reserve(st.tunnels.size());
+    for (const auto& [id, t] : st.tunnels) targets.push_back(t);
+  }
+  if (targets.empty()) return Result{};
+  auto rp = self->make_response_promise<Result>();
+  struct progress {
+    std::size_t pending = 0;
+    Result result;
+  };
+  auto p = std::make_shared<progress>();
+  p->pending = targets.size();
+  for (const auto& t : targets) {
+    self->request(t, tunnel_answer_deadline, atom, request)
+        .then(
+            [p, rp, merge](Result& one) mutable {
+              merge(p->result, one);
+              if (--p->pending == 0) rp.deliver(std::move(p->result));
+            },
+            [p, rp](caf::error&) mutable {
+              if (--p->pending == 0) rp.deliver(std::move(p->result));
+            });
+  }
+  return rp;
+}
 
 caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr ctx, std::uint16_t index) {
   auto& init = self->state;
@@ -120,10 +160,20 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
         st.tunnel_ids.release(g.local_tunnel_id);
         if (g.had_key) st.by_key.erase(g.key);
       },
-      [self](snapshot_atom, std::uint16_t tunnel_id) -> caf::result<caf::message> {
-        auto it = self->state.tunnels.find(tunnel_id);
-        if (it == self->state.tunnels.end()) return caf::make_error(caf::sec::request_receiver_down);
-        return self->delegate(it->second, snapshot_atom::value);
+      // The query fan-out: every tunnel filters itself; tunnels that do not
+      // answer in time are left out (counted by the query actor).
+      [self](query_atom, const query_request& q) -> caf::result<std::vector<tunnel_report>> {
+        return gather_from_tunnels<std::vector<tunnel_report>>(
+            self, query_atom::value, q, [](std::vector<tunnel_report>& all, std::vector<tunnel_report>& one) {
+              for (auto& r : one) all.push_back(std::move(r));
+            });
+      },
+      [self](clear_atom, const clear_request& c) -> caf::result<clear_report> {
+        return gather_from_tunnels<clear_report>(self, clear_atom::value, c, [](clear_report& all, clear_report& one) {
+          all.statistics = one.statistics;
+          all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
+          all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
+        });
       },
       [self](count_atom) {
         auto& st = self->state;

@@ -24,14 +24,14 @@ struct session_snapshot {
   std::uint16_t local_session_id = 0;
   std::uint16_t peer_tunnel_id = 0;
   std::uint16_t peer_session_id = 0;
-  udp_peer peer;                   ///< the peer gateway (the other end of the tunnel)
-  udp_peer local;                  ///< our gateway address and port
-  std::uint16_t gateway = 0;       ///< index of the local gateway
-  std::string local_gateway_name;  ///< its configured name
-  std::string tunnel_group;        ///< LNS: the tunnel group that accepted the tunnel; LAC: the destination's name
-  std::string local_name;          ///< our Host Name (AVP 7)
-  std::string remote_name;         ///< the peer's Host Name
-  std::string interface_name;      ///< LNS: the tun device; LAC: "pp0"
+  udp_peer peer;                     ///< the peer gateway (the other end of the tunnel)
+  udp_peer local;                    ///< our gateway address and port
+  std::uint16_t gateway = 0;         ///< index of the local gateway
+  std::string local_gateway_name;    ///< its configured name
+  std::string tunnel_group;          ///< LNS: the tunnel group that accepted the tunnel; LAC: the destination's name
+  std::string local_name;            ///< our Host Name (AVP 7)
+  std::string remote_name;           ///< the peer's Host Name
+  std::string interface_name;        ///< LNS: the tun device; LAC: "pp0"
   std::uint32_t interface_unit = 0;  ///< unique per session in this daemon (Junos-style: 1073741824 + n)
   std::string state;                 ///< RFC 2661 session state (l2tp::to_string(session_state)), e.g. "established"
   std::string ppp_phase;             ///< dead, establish, authenticate, network, terminate ("" on the LAC)
@@ -40,8 +40,8 @@ struct session_snapshot {
   std::uint32_t address = 0;        ///< the subscriber's IPv4 address (host order); 0: none
   std::uint32_t local_address = 0;  ///< our PPP (IPCP) address (host order); 0: none
   std::uint64_t ipv6_interface_id = 0;
-  std::uint16_t mru = 0;       ///< ours
-  std::uint16_t peer_mru = 0;  ///< the subscriber's (the session's MTU)
+  std::uint16_t mru = 0;            ///< ours
+  std::uint16_t peer_mru = 0;       ///< the subscriber's (the session's MTU)
   std::uint16_t auth_protocol = 0;  ///< 0xc023 PAP, 0xc223 CHAP, 0: none
   bool proxied_lcp = false;
   std::optional<bool> lcp_renegotiation;  ///< LNS: as configured; LAC: none (N/A)
@@ -81,8 +81,8 @@ struct tunnel_snapshot {
   std::string state;  ///< RFC 2661 tunnel state (l2tp::to_string(tunnel_state)), e.g. "established"
   std::size_t sessions = 0;
   std::size_t sessions_missing = 0;
-  unsigned max_sessions = 0;             ///< 0: unlimited
-  std::uint16_t receive_window = 0;      ///< ours
+  unsigned max_sessions = 0;              ///< 0: unlimited
+  std::uint16_t receive_window = 0;       ///< ours
   std::uint16_t peer_receive_window = 0;  ///< the peer's (our send window)
   std::chrono::seconds hello_interval{0};
   bool tunnel_authentication = false;  ///< Challenge/Response in use
@@ -155,19 +155,19 @@ struct summary_snapshot {
 /// Subscriber counts for "show subscribers summary".
 struct subscribers_snapshot {
   std::size_t init = 0, configured = 0, active = 0, terminating = 0;  ///< by state (LNS PPP phase / LAC call)
-  std::size_t l2tp_lns = 0;  ///< PPP terminated here (Junos client type L2TP)
+  std::size_t l2tp_lns = 0;                                           ///< PPP terminated here (Junos client type L2TP)
   std::size_t l2tp_lac = 0;  ///< tunnelled subscribers (Junos counts them as PPPoE)
 };
 
 /// What to select. Every set field must match (AND); unset fields match all.
 struct query_filter {
-  std::optional<std::string> interface;           ///< interface name ("bras0") or "name.unit"
-  std::optional<std::uint32_t> local_gateway;      ///< IPv4, host order
+  std::optional<std::string> interface;        ///< interface name ("bras0") or "name.unit"
+  std::optional<std::uint32_t> local_gateway;  ///< IPv4, host order
   std::optional<std::string> local_gateway_name;
   std::optional<std::uint16_t> local_session_id;
   std::optional<std::uint16_t> local_tunnel_id;
-  std::optional<std::uint32_t> peer_gateway;       ///< IPv4, host order
-  std::optional<std::string> peer_gateway_name;    ///< the peer's Host Name
+  std::optional<std::uint32_t> peer_gateway;     ///< IPv4, host order
+  std::optional<std::string> peer_gateway_name;  ///< the peer's Host Name
   std::optional<std::string> tunnel_group;
   std::optional<std::string> user;
 
@@ -206,7 +206,7 @@ struct query_snapshot {
 
 /// What a clear command did: the objects it closed or whose statistics it reset.
 struct clear_report {
-  bool statistics = false;  ///< counters reset, objects kept
+  bool statistics = false;                                        ///< counters reset, objects kept
   std::vector<std::pair<std::uint16_t, std::uint16_t>> sessions;  ///< (local tunnel ID, local session ID), sorted
   std::vector<std::uint16_t> tunnels;                             ///< local tunnel IDs, sorted
   std::size_t shards_missing = 0;

@@ -5,6 +5,7 @@
 #include "actors/id_pool.hpp"
 #include "actors/policy.hpp"
 #include "actors/session.hpp"
+#include "actors/tunnel_query.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/reliable.hpp"
 #include "protocol/l2tp/tunnel_fsm.hpp"
@@ -45,6 +46,8 @@ struct tunnel_data {
   l2tp::reliable_channel channel;
   std::uint16_t peer_tunnel_id = 0;
   std::string peer_host_name;
+  std::string group_name;         ///< LNS: the accepting tunnel group; LAC: the destination
+  std::uint16_t peer_window = 4;  ///< the peer's Receive Window Size (RFC 2661 default 4)
   std::string secret;
   bool hide_avps = false;
   std::chrono::seconds hello_interval{60};
@@ -74,6 +77,15 @@ struct tunnel_data {
 
   std::vector<l2tp::outbound_frame> out;
 
+  // What "show services l2tp tunnel" reports of the tunnel itself.
+  struct control_counters {
+    std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0, retransmissions = 0;
+  } control, control_baseline;  ///< baseline: the values at the last statistics clear
+  wall_time created_wall = std::chrono::system_clock::now();
+  std::optional<wall_time> up_wall;
+  wall_time stats_since = created_wall;
+  std::optional<std::chrono::steady_clock::time_point> empty_since = std::chrono::steady_clock::now();
+
   // ------------------------------------------------------------ sending
 
   void flush() {
@@ -85,6 +97,9 @@ struct tunnel_data {
       h.ns = f.ns;
       h.nr = f.nr;
       auto bytes = l2tp::encode_packet(h, f.avps);
+      ++control.tx_packets;
+      control.tx_bytes += bytes.size();
+      if (f.retransmission) ++control.retransmissions;
       if (!ctx->tx->send(args.gateway, args.peer, bytes)) ctx->stats.tx_failures.fetch_add(1);
     }
     out.clear();
@@ -165,6 +180,7 @@ struct tunnel_data {
 
   void on_established() {
     was_established = true;
+    up_wall = std::chrono::system_clock::now();
     ctx->stats.tunnels_established.fetch_add(1);
     ctx->log->info("tunnel-established tunnel={} peer={} peer-tunnel={} host={}", args.local_id, args.peer.to_string(),
                    peer_tunnel_id, peer_host_name);
@@ -240,6 +256,8 @@ struct tunnel_data {
       ctx->stats.data_rx_unknown_session.fetch_add(1);
       return;
     }
+    ++control.rx_packets;
+    control.rx_bytes += d.data.size();
     std::vector<l2tp::inbound_message> delivered;
     channel.receive(p->hdr.ns, p->hdr.nr, p->payload, now(), delivered, out, p->hdr.session_id);
     flush();
@@ -316,6 +334,7 @@ struct tunnel_data {
     const auto& client = *match->client;
     secret = client.secret;
     hide_avps = match->group->hide_avps;
+    group_name = match->group->name;
     hello_interval = client.hello_interval.value_or(match->group->hello_interval);
     receive_window = client.receive_window.value_or(match->group->receive_window);
     max_sessions = match->client->max_sessions_per_tunnel;
@@ -356,7 +375,8 @@ struct tunnel_data {
     }
     peer_tunnel_id = *m.assigned_tunnel_id;
     peer_host_name = *m.host_name;
-    channel.set_peer_window(m.receive_window_size.value_or(4));
+    peer_window = m.receive_window_size.value_or(4);
+    channel.set_peer_window(peer_window);
     if (m.challenge) {
       if (secret.empty()) {
         fail(setup_failure_event(), l2tp::stopccn_result::not_authorized, l2tp::error_code::vendor_error,
@@ -577,6 +597,51 @@ struct tunnel_data {
     if (it->second.peer_id != 0) by_peer_id.erase(it->second.peer_id);
     sessions.erase(it);
     session_ids.release(g.local_session_id);
+    if (sessions.empty()) empty_since = std::chrono::steady_clock::now();
+  }
+
+  // ------------------------------------------------------------ queries
+
+  /// The tunnel's own view (no session sums yet).
+  tunnel_snapshot describe() const {
+    tunnel_snapshot t;
+    t.lac = args.role == tunnel_role::lac;
+    t.local_tunnel_id = args.local_id;
+    t.peer_tunnel_id = peer_tunnel_id;
+    t.peer = args.peer;
+    t.local = ctx->tx->local(args.gateway);
+    t.gateway = args.gateway;
+    t.local_gateway_name = ctx->cfg.l2tp.local_gateways[args.gateway].name;
+    t.tunnel_group = group_name;
+    t.local_name = ctx->cfg.l2tp.host_name;
+    t.remote_name = peer_host_name;
+    t.state = std::string{l2tp::to_string(state)};
+    t.sessions = sessions.size();
+    t.max_sessions = max_sessions;
+    t.receive_window = receive_window;
+    t.peer_receive_window = peer_window;
+    t.hello_interval = hello_interval;
+    t.tunnel_authentication = !secret.empty();
+    t.created = created_wall;
+    t.up_since = up_wall;
+    t.statistics_since = stats_since;
+    if (sessions.empty() && empty_since) {
+      t.idle = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - *empty_since);
+    }
+    t.tunnel_control_rx_packets = control.rx_packets - control_baseline.rx_packets;
+    t.tunnel_control_rx_bytes = control.rx_bytes - control_baseline.rx_bytes;
+    t.tunnel_control_tx_packets = control.tx_packets - control_baseline.tx_packets;
+    t.tunnel_control_tx_bytes = control.tx_bytes - control_baseline.tx_bytes;
+    t.retransmissions = control.retransmissions - control_baseline.retransmissions;
+    return t;
+  }
+
+  /// Its sessions' actors by local session ID.
+  session_actor_map session_actors() const {
+    session_actor_map m;
+    m.reserve(sessions.size());
+    for (const auto& [id, s] : sessions) m.emplace_back(id, s.actor);
+    return m;
   }
 
   // ------------------------------------------------------------ timers
@@ -648,6 +713,7 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
     init.hello_interval = dest.hello_interval;
     init.receive_window = dest.receive_window;
     init.max_sessions = dest.max_sessions;
+    init.group_name = dest.name;
   }
   // LNS tunnels refine the settings once the SCCRQ names the LAC (select_client).
   auto rc = init.ctx->reliable(init.receive_window);
@@ -659,31 +725,18 @@ caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_arg
   }
   return {
       [self](datagram& d) { self->state.on_datagram(d); },
-      // Fans out to the sessions and sums their counters (per-tunnel aggregates).
-      [self](snapshot_atom) -> caf::result<tunnel_snapshot> {
-        auto& st = self->state;
-        auto agg = std::make_shared<tunnel_snapshot>();
-        agg->local_tunnel_id = st.args.local_id;
-        agg->peer_tunnel_id = st.peer_tunnel_id;
-        agg->peer = st.args.peer;
-        agg->state = std::string{l2tp::to_string(st.state)};
-        agg->sessions = st.sessions.size();
-        if (st.sessions.empty()) return *agg;
-        auto rp = self->make_response_promise<tunnel_snapshot>();
-        auto pending = std::make_shared<std::size_t>(st.sessions.size());
-        for (auto& [id, s] : st.sessions) {
-          self->request(s.actor, std::chrono::seconds{1}, snapshot_atom::value)
-              .then(
-                  [agg, pending, rp](session_snapshot& x) mutable {
-                    agg->add(x);
-                    if (--*pending == 0) rp.deliver(*agg);
-                  },
-                  [agg, pending, rp](caf::error&) mutable {
-                    ++agg->sessions_missing;
-                    if (--*pending == 0) rp.deliver(*agg);
-                  });
-        }
-        return rp;
+      // Its own state and, as deep as asked, its matching sessions and their sums.
+      [self](query_atom, const query_request& q) {
+        return answer_query(self, self->state.describe(), self->state.session_actors(), q);
+      },
+      // clear services l2tp session|tunnel [statistics] FILTER.
+      [self](clear_atom, const clear_request& c) {
+        auto reset = [self] {
+          auto& st = self->state;
+          st.control_baseline = st.control;
+          st.stats_since = std::chrono::system_clock::now();
+        };
+        return answer_clear(self, self->state.describe(), self->state.session_actors(), c, reset);
       },
       [self](incoming_sccrq& s) { self->state.on_datagram(s.dgram); },
       [self](session_send& s) {

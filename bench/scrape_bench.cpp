@@ -18,24 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
-#include "configs/config.hpp"
-#include "io/daemon.hpp"
+#include "bench/sessions.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using namespace bras;
-
-config::settings load(const std::string& yaml) {
-  auto r = config::load(yaml, "bench");
-  if (auto* e = std::get_if<config::load_error>(&r)) {
-    std::fprintf(stderr, "%s\n", e->to_string().c_str());
-    std::exit(2);
-  }
-  return std::get<config::settings>(r);
-}
 
 std::size_t scrape_bytes(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -84,56 +72,12 @@ int main(int argc, char** argv) {
   std::printf("%10s %10s %14s %14s %12s\n", "sessions", "per-sess", "median ms", "p99 ms", "bytes");
   for (const unsigned n : counts) {
     for (const bool per_session : {false, true}) {
-      auto lns_cfg = load(
-          "runtime: {threads: 2, shards: 2}\nlog: {level: error}\n"
-          "l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
-          "  tunnel-groups: [{name: g, hello-interval: 0, clients: [{host-name: bench-lac, secret: s}]}]\n"
-          "ppp: {restart-timer-ms: 3000, echo-interval: 0, local-address: 100.64.0.1, ipv6: false, "
-          "address-pool: p}\n"
-          "address-pools: [{name: p, prefixes: [100.64.0.0/14]}]\n"
-          "aaa: {subscribers: [{user: bench, password: bench}]}\n"
-          "data-plane: {tun: \"\"}\n"
-          "metrics: {listen: 127.0.0.1:0, per-session-limit: 10000, per-session: " +
-          std::string{per_session ? "true" : "false"} + "}\n");
-      io::daemon lns{lns_cfg};
+      io::daemon lns{bench::lns_config("metrics: {listen: 127.0.0.1:0, per-session-limit: 10000, per-session: " +
+                                       std::string{per_session ? "true" : "false"} + "}\n")};
       lns.start();
-      io::daemon lac{
-          load("runtime: {threads: 2, shards: 2}\nlog: {level: error}\n"
-               "l2tp:\n  host-name: bench-lac\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
-               "  destinations: [{name: lns, address: 127.0.0.1, port: " +
-               std::to_string(lns.local(0).port) + ", secret: s, hello-interval: 0, max-sessions: 250}]\n")};
+      io::daemon lac{bench::lac_config(lns)};
       lac.start();
-      caf::scoped_actor self{lac.system()};
-      const auto t0 = std::chrono::steady_clock::now();
-      unsigned up = 0;
-      unsigned failed = 0;
-      unsigned next = 0;
-      // At most 2,000 set-ups in flight, like a LAC paces its calls.
-      while (up + failed < n) {
-        while (next < n && next - up - failed < 2000) {
-          actors::subscriber_args a;
-          a.lac = lac.lac();
-          a.observer = caf::actor_cast<caf::actor>(self);
-          a.id = ++next;
-          a.ppp.user = "bench";
-          a.ppp.password = "bench";
-          a.ppp.magic = 0x10000 + next;
-          a.ppp.negotiation.restart_timer = 3s;
-          actors::spawn_subscriber(lac.system(), std::move(a));
-        }
-        bool timeout = false;
-        self->receive(
-            [&](actors::subscriber_event& e) {
-              if (e.what == actors::subscriber_event::kind::ipv4_up) ++up;
-              if (e.what == actors::subscriber_event::kind::finished ||
-                  e.what == actors::subscriber_event::kind::call_failed) {
-                ++failed;
-              }
-            },
-            [](actors::subscriber_ip&) {}, caf::after(60s) >> [&] { timeout = true; });
-        if (timeout) break;
-      }
-      const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const auto setup = bench::bring_up(lac, n);
       auto t = time_scrapes(lns.metrics_port());
       if (std::getenv("BRAS_BENCH_DEBUG") != nullptr) {
         std::fprintf(stderr, "lns unknown-session data %lu malformed %lu; lac unknown-session data %lu, rx %lu\n",
@@ -143,7 +87,7 @@ int main(int argc, char** argv) {
                      static_cast<unsigned long>(lac.ctx().stats.rx_datagrams.load()));
       }
       std::printf("%10u %10s %14.2f %14.2f %12zu   (%u up, %u failed, set-up %.1f s)\n", n, per_session ? "on" : "off",
-                  t.median_ms, t.p99_ms, t.bytes, up, failed, setup_s);
+                  t.median_ms, t.p99_ms, t.bytes, setup.up, setup.failed, setup.seconds);
       std::fflush(stdout);
     }
   }

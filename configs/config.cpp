@@ -184,7 +184,20 @@ void parse_data_plane(const YAML::Node& n, const walker& w, data_plane_settings&
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
-  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics"});
+  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics", "cli"});
+  if (auto n = root["cli"]) {
+    w.only(n, "cli", {"socket", "operator-group", "session-layout"});
+    w.text(n, "cli", "socket", s.cli.socket);
+    w.text(n, "cli", "operator-group", s.cli.operator_group);
+    w.text(n, "cli", "session-layout", s.cli.session_layout);
+    if (!s.cli.socket.empty() && s.cli.socket.front() != '/') {
+      w.fail(n["socket"], "cli.socket", "expected an absolute path, e.g. /run/brasd/cli.sock");
+    }
+    if (s.cli.socket.size() >= 108) w.fail(n["socket"], "cli.socket", "longer than a Unix socket path may be (107)");
+    if (s.cli.session_layout != "mx" && s.cli.session_layout != "m-series") {
+      w.fail(n["session-layout"], "cli.session-layout", "expected mx or m-series");
+    }
+  }
   if (auto n = root["metrics"]) {
     w.only(n, "metrics", {"listen", "per-session", "per-session-limit"});
     w.text(n, "metrics", "listen", s.metrics.listen);

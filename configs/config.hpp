@@ -154,8 +154,15 @@ struct metrics_settings {
   unsigned per_session_limit = 10000;  ///< at most this many sessions' series per scrape
 };
 
+/// The operator interface: bras-cli connects to this Unix socket.
+struct cli_settings {
+  std::string socket;                   ///< path of the Unix socket; empty: no operator interface
+  std::string operator_group = "bras";  ///< members may use it (root always may); the socket's group
+  std::string session_layout = "mx";    ///< "mx" or "m-series" (Junos session layouts)
+};
+
 /// The named loggers, one per component; each event starts with a stable kebab-case name.
-inline const std::vector<std::string> log_components{"l2tp", "ppp", "aaa"};
+inline const std::vector<std::string> log_components{"l2tp", "ppp", "aaa", "io", "cli"};
 
 struct settings {
   unsigned threads = 2;
@@ -168,6 +175,7 @@ struct settings {
   aaa_settings aaa;
   data_plane_settings data_plane;
   metrics_settings metrics;
+  cli_settings cli;
 };
 
 /// Why a configuration was refused: "file:line: key.path: reason".

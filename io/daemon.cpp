@@ -10,7 +10,9 @@
 #include "actors/acceptor.hpp"
 #include "actors/lac.hpp"
 #include "actors/policy.hpp"
+#include "actors/query.hpp"
 #include "actors/shard.hpp"
+#include "io/control.hpp"
 
 #include "io/data_path.hpp"
 #include "io/tun.hpp"
@@ -60,6 +62,17 @@ class scrape_collector final : public prometheus::Collectable {
 };
 
 daemon::daemon(config::settings cfg) {
+  try {
+    build(std::move(cfg));
+  } catch (...) {
+    // Actors hold the context and the context holds actors: without this,
+    // the actor system would wait for them forever while the error unwinds.
+    stop_everything();
+    throw;
+  }
+}
+
+void daemon::build(config::settings cfg) {
   ctx_ = std::make_shared<actors::context>();
   ctx_->cfg = std::move(cfg);
   auto level_of = [&](const std::string& component) {
@@ -69,6 +82,7 @@ daemon::daemon(config::settings cfg) {
   ctx_->log = logger("l2tp", level_of("l2tp"));
   ctx_->ppp_log = logger("ppp", level_of("ppp"));
   ctx_->aaa_log = logger("aaa", level_of("aaa"));
+  ctx_->io_log = logger("io", level_of("io"));
   auto clients = actors::client_count(ctx_->cfg.l2tp);
   ctx_->client_tunnels = std::make_unique<std::atomic<int>[]>(clients == 0 ? 1 : clients);
 
@@ -97,7 +111,14 @@ daemon::daemon(config::settings cfg) {
   data_ = std::make_unique<data_path>(*ctx_, *udp_, tun_.get());
   ctx_->data = data_.get();
   udp_->set_data_path(data_.get());
-  if (tun_) tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
+  if (tun_) {
+    tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
+    ctx_->io_log->info("tun-up device={} pools={}", ctx_->cfg.data_plane.tun, ctx_->cfg.address_pools.size());
+  }
+  for (std::size_t i = 0; i < ctx_->cfg.l2tp.local_gateways.size(); ++i) {
+    ctx_->io_log->info("gateway-bound name={} address={}", ctx_->cfg.l2tp.local_gateways[i].name,
+                       udp_->local(static_cast<std::uint16_t>(i)).to_string());
+  }
   if (!ctx_->cfg.metrics.listen.empty()) {
     try {
       exposer_ = std::make_unique<prometheus::Exposer>(ctx_->cfg.metrics.listen, 2);
@@ -106,6 +127,12 @@ daemon::daemon(config::settings cfg) {
     }
     collector_ = std::make_shared<scrape_collector>(*this);
     exposer_->RegisterCollectable(collector_);
+  }
+  // Before the shards: a socket that cannot be bound must fail the start
+  // while nothing holds the context in a cycle (shard <-> context).
+  query_ = actors::spawn_query(*system_, ctx_);
+  if (!ctx_->cfg.cli.socket.empty()) {
+    control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
   }
   for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
     ctx_->shards.push_back(actors::spawn_shard(*system_, ctx_, static_cast<std::uint16_t>(i)));
@@ -123,16 +150,24 @@ std::uint16_t daemon::metrics_port() const {
 }
 
 daemon::~daemon() {
+  stop_everything();
+}
+
+void daemon::stop_everything() noexcept {
   exposer_.reset();  // no scrape may run while the actors go away
+  control_.reset();  // nor an operator command
   if (work_) work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
+  if (!system_) return;
   // Shards are linked to their tunnels, tunnels to their sessions: this ends
   // every actor, and with them their references to the context.
   for (auto& s : ctx_->shards) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(acceptor_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(lac_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(aaa_, caf::exit_reason::user_shutdown);
+  if (query_) caf::anon_send_exit(query_, caf::exit_reason::user_shutdown);
+  query_ = nullptr;
   acceptor_ = nullptr;
   lac_ = nullptr;
   aaa_ = nullptr;

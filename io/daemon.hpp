@@ -24,6 +24,7 @@ class udp_service;
 class scrape_collector;
 class tun_device;
 class data_path;
+class control_server;
 
 class daemon {
  public:
@@ -53,6 +54,8 @@ class daemon {
   [[nodiscard]] caf::actor_system& system() noexcept { return *system_; }
   [[nodiscard]] const caf::actor& lac() const noexcept { return lac_; }
   [[nodiscard]] const caf::actor& aaa() const noexcept { return aaa_; }
+  /// The query actor: (query_atom, query_request) -> query_snapshot, (clear_atom, clear_request) -> clear_report.
+  [[nodiscard]] const caf::actor& query() const noexcept { return query_; }
   /// The port /metrics listens on (0 without an exporter).
   [[nodiscard]] std::uint16_t metrics_port() const;
   /// The tun device, or null without a data plane.
@@ -77,12 +80,17 @@ class daemon {
   actors::context_ptr ctx_;
   caf::actor acceptor_;
   caf::actor lac_;
+  caf::actor query_;
+  std::unique_ptr<control_server> control_;
   std::thread io_thread_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<boost::asio::steady_timer> shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   bool clean_shutdown_ = false;
   void poll_shutdown();
+  void build(config::settings cfg);
+  /// Stops the I/O thread and every actor; safe on a half-built daemon.
+  void stop_everything() noexcept;
 };
 
 }  // namespace bras::io

@@ -1,5 +1,6 @@
 #include "io/data_path.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <vector>
@@ -115,7 +116,10 @@ void data_path::from_subscriber(actors::data_session& s, bool ipv6, wire::byte_s
       }
     }
   }
-  if (!tun_->write(out)) ctx_.stats.data_tun_write_errors.fetch_add(1, relaxed);
+  if (!tun_->write(out)) {
+    ctx_.stats.data_tun_write_errors.fetch_add(1, relaxed);
+    if (ctx_.io_log && ctx_.io_error_log.allow()) ctx_.io_log->warn("tun-write-error errno={}", errno);
+  }
 }
 
 void data_path::from_tun(wire::byte_span packet) noexcept {

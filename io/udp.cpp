@@ -66,6 +66,9 @@ void udp_service::receive(std::size_t index) {
                                 if (!ec) {
                                   route(index, n);
                                   drain(index);
+                                } else if (ctx_ && ctx_->io_log && ctx_->io_error_log.allow()) {
+                                  // e.g. ICMP port unreachable from a peer that went away: keep reading.
+                                  ctx_->io_log->warn("udp-receive-error gateway={} error=\"{}\"", index, ec.message());
                                 }
                                 receive(index);
                               });

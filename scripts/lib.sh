@@ -11,9 +11,11 @@ BRAS_BUILD_PACKAGES=(
 )
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
 # clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns),
-# prometheus (promtool lints the /metrics exposition).
+# prometheus (promtool lints the /metrics exposition), tmux (bras-cli in a real
+# terminal), python3 (parses JSON/XML output and the dashboards in tests).
 BRAS_TEST_PACKAGES=(
-  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus
+  libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus tmux
+  python3
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -224,11 +224,18 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   EXPECT_GT(snap.control_tx_packets, 3u);
   ASSERT_TRUE(snap.up_since.has_value());
   EXPECT_LE(snap.created, *snap.up_since);
-  // The tunnel's aggregates are the sums of its sessions' counters.
+  // The tunnel's aggregates (asked through the query actor) are the sums of its sessions' counters.
   actors::tunnel_snapshot tun;
-  const auto& shards = lns->shards();
-  q->request(shards[s->local_tunnel_id % shards.size()], 5s, actors::snapshot_atom::value, s->local_tunnel_id)
-      .receive([&](actors::tunnel_snapshot& x) { tun = std::move(x); }, [&](caf::error&) { FAIL() << "no tunnel"; });
+  actors::query_request by_tunnel;
+  by_tunnel.filter.local_tunnel_id = s->local_tunnel_id;
+  by_tunnel.depth = actors::query_depth::totals;
+  q->request(lns->query(), 5s, actors::query_atom::value, by_tunnel)
+      .receive(
+          [&](actors::query_snapshot& x) {
+            ASSERT_EQ(x.tunnels.size(), 1u);
+            tun = std::move(x.tunnels[0].tunnel);
+          },
+          [&](caf::error&) { FAIL() << "no tunnel"; });
   EXPECT_EQ(tun.local_tunnel_id, s->local_tunnel_id);
   EXPECT_EQ(tun.state, "established");
   EXPECT_EQ(tun.sessions, 1u);

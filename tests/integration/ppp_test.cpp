@@ -22,119 +22,13 @@
 #include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/ppp_harness.hpp"
 
 namespace bras {
 namespace {
 
+using namespace ppp_harness;
 using event = actors::subscriber_event;
-
-/// An LNS terminating PPP with a small pool and two local subscribers.
-config::settings ppp_lns(const std::string& ppp_extra = "", const std::string& pool = "100.64.0.0/24") {
-  return settings_from(
-      "runtime: {threads: 2, shards: 2}\nlog: {level: warn}\n"
-      "l2tp:\n  host-name: lns-under-test\n" +
-      timers() +
-      "  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
-      "  tunnel-groups:\n"
-      "    - name: g\n"
-      "      hello-interval: 0\n"
-      "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.0/8], secret: s3cret}]\n"
-      "ppp:\n"
-      "  restart-timer-ms: 300\n"
-      "  local-address: 100.64.0.1\n"
-      "  dns: [192.0.2.53, 192.0.2.54]\n"
-      "  address-pool: p\n" +
-      ppp_extra + "address-pools: [{name: p, prefixes: [" + pool +
-      "]}]\n"
-      "aaa:\n"
-      "  subscribers:\n"
-      "    - {user: alice, password: wonderland}\n"
-      "    - {user: bob, password: builder, address: 100.64.0.200}\n"
-      "data-plane: {tun: \"\"}\n");
-}
-
-/// Collects subscriber events until `done` says stop (or a timeout).
-struct observer {
-  explicit observer(caf::actor_system& sys) : self{sys} {}
-  caf::scoped_actor self;
-  std::vector<event> events;
-
-  template <class Pred>
-  bool wait(Pred done, std::chrono::milliseconds limit = 20s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      const auto left = until - std::chrono::steady_clock::now();
-      if (left <= 0ms) return false;
-      bool timed_out = false;
-      self->receive(
-          [&](actors::subscriber_event& e) { events.push_back(std::move(e)); }, [&](actors::subscriber_ip&) {},
-          caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(left)) >> [&] { timed_out = true; });
-      if (timed_out) return done();
-    }
-    return true;
-  }
-  [[nodiscard]] std::size_t count(event::kind k) const {
-    std::size_t n = 0;
-    for (const auto& e : events) n += e.what == k ? 1 : 0;
-    return n;
-  }
-  [[nodiscard]] const event* first(event::kind k) const {
-    for (const auto& e : events) {
-      if (e.what == k) return &e;
-    }
-    return nullptr;
-  }
-};
-
-ppp::client_config client(const std::string& user, const std::string& password, std::uint32_t magic = 0x1234) {
-  ppp::client_config c;
-  c.user = user;
-  c.password = password;
-  c.magic = magic;
-  c.negotiation.restart_timer = 300ms;
-  c.auth_restart = 300ms;
-  c.interface_id = 0x0200000000000001ull + magic;
-  return c;
-}
-
-caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c, bool proxy = false,
-                ppp::lcp::auth_method proxy_auth = ppp::lcp::auth_method::pap) {
-  actors::subscriber_args a;
-  a.proxy = proxy;
-  a.proxy_auth = {proxy_auth};
-  a.lac = lac.lac();
-  a.observer = caf::actor_cast<caf::actor>(obs.self);
-  a.id = id;
-  a.calling_number = "sub-" + std::to_string(id);
-  a.ppp = std::move(c);
-  return actors::spawn_subscriber(lac.system(), std::move(a));
-}
-
-std::size_t pool_in_use(io::daemon& lns) {
-  caf::scoped_actor self{lns.system()};
-  std::size_t used = 0;
-  self->request(lns.aaa(), 5s, actors::pool_atom::value)
-      .receive(
-          [&](std::vector<actors::pool_usage>& v) {
-            for (auto& p : v) used += p.in_use;
-          },
-          [&](caf::error&) { used = 999999; });
-  return used;
-}
-
-std::uint64_t causes(io::daemon& d, std::uint16_t cause) {
-  return d.ctx().stats.disconnect_causes[cause].load();
-}
-
-struct pair_of_daemons {
-  explicit pair_of_daemons(config::settings lns_cfg) : lns{std::move(lns_cfg)} {
-    lns.start();
-    lac = std::make_unique<io::daemon>(lac_settings(lns.local(0).port, "s3cret", 0));
-    lac->start();
-  }
-  io::daemon lns;
-  std::unique_ptr<io::daemon> lac;
-};
 
 TEST(Ppp, ChapSubscriberGetsAddressAndDnsThenHangsUpAndTheAddressReturns) {
   pair_of_daemons d{ppp_lns()};

@@ -1,0 +1,28 @@
+// The query actor: answers the operator interface and anything else that
+// needs a consistent-enough picture of many tunnels and sessions. It fans a
+// request out to every shard with a deadline; each shard asks its tunnels,
+// each tunnel filters itself and asks only the sessions that can match. No
+// global lock, nothing stops: subscribers keep being served while it runs.
+//
+//   (query_atom, query_request) -> query_snapshot
+//   (clear_atom, clear_request) -> clear_report
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/context.hpp"
+#include "actors/messages.hpp"
+
+namespace bras::actors {
+
+/// How long shards may take to answer before the query goes on without them.
+inline constexpr std::chrono::seconds shard_answer_deadline{5};
+
+caf::actor spawn_query(caf::actor_system& sys, context_ptr ctx);
+
+/// Fills `q.summary`, `q.destinations` and `q.subscribers` from the tunnel
+/// reports already in `q`, the configuration and the daemon's counters
+/// (`lockouts`: seconds of lockout left per configured destination).
+void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int64_t>& lockouts);
+
+}  // namespace bras::actors

@@ -1,0 +1,31 @@
+// The tunnel's part of the query fan-out: answer a query or a clear from
+// the tunnel's own snapshot and its sessions, without blocking the tunnel
+// (the sessions answer asynchronously, with a deadline).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "actors/messages.hpp"
+
+namespace bras::actors {
+
+/// A tunnel's sessions: (local session ID, actor), in any order.
+using session_actor_map = std::vector<std::pair<std::uint16_t, caf::actor>>;
+
+/// (query_atom, query_request): none or one tunnel_report.
+caf::result<std::vector<tunnel_report>> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
+                                                     const session_actor_map& sessions, const query_request& q);
+
+/// (clear_atom, clear_request): closes the tunnel (close_atom to `self`) or
+/// the matching sessions, or resets statistics (`reset_tunnel_stats` for
+/// the tunnel's own counters, clear_stats_atom to sessions).
+caf::result<clear_report> answer_clear(caf::event_based_actor* self, const tunnel_snapshot& tunnel,
+                                       const session_actor_map& sessions, const clear_request& c,
+                                       const std::function<void()>& reset_tunnel_stats);
+
+}  // namespace bras::actors

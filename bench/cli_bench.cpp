@@ -1,0 +1,120 @@
+// Operator commands at scale: with N real PPP sessions up (emulated
+// subscribers through a brasd LAC to a brasd LNS in this process), the time
+// of show commands over the LNS's operator socket, end to end as bras-cli
+// sees them (query fan-out, rendering, transfer), and of the query fan-out
+// alone.
+//
+//   sudo build/release/bench/bras_cli_bench [SESSIONS]     e.g. 100000
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench/sessions.hpp"
+#include "cli/wire.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace bras;
+
+/// Sends one command, returns the bytes of the reply (0: failed).
+std::size_t run_command(const std::string& path, const std::string& line) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return 0;
+  const auto request = line + "\n";
+  if (::write(fd, request.data(), request.size()) < 0) return 0;
+  std::size_t total = 0;
+  std::string head;
+  char buf[1 << 16];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) {
+    if (head.size() < 3) head.append(buf, static_cast<std::size_t>(std::min<ssize_t>(n, 3)));
+    total += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return head.starts_with(cli::wire::status_ok) ? total : 0;
+}
+
+struct timing {
+  double median_ms = 0, max_ms = 0;
+  std::size_t bytes = 0;
+};
+
+template <class F>
+timing repeat(int times, F f) {
+  std::vector<double> ms;
+  std::size_t bytes = 0;
+  for (int i = 0; i < times; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    bytes = f();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms.back(), bytes};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const unsigned n = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 10000;
+  const std::string sock = "/tmp/bras-cli-bench-" + std::to_string(::getpid()) + ".sock";
+  io::daemon lns{bench::lns_config("cli: {socket: " + sock + "}\n")};
+  lns.start();
+  io::daemon lac{bench::lac_config(lns)};
+  lac.start();
+  const auto setup = bench::bring_up(lac, n);
+  std::printf("%u sessions up (%u failed) in %.1f s\n", setup.up, setup.failed, setup.seconds);
+
+  // One session in the middle of the ID space, for the lookup.
+  caf::scoped_actor self{lns.system()};
+  std::uint16_t some_session = 0;
+  actors::query_request all;
+  self->request(lns.query(), 60s, actors::query_atom::value, all)
+      .receive(
+          [&](actors::query_snapshot& q) {
+            if (!q.tunnels.empty() && !q.tunnels[q.tunnels.size() / 2].sessions.empty()) {
+              some_session = q.tunnels[q.tunnels.size() / 2].sessions.front().local_session_id;
+            }
+          },
+          [](caf::error&) {});
+
+  std::printf("%-58s %10s %10s %12s\n", "command", "median ms", "max ms", "bytes");
+  auto row = [](const std::string& what, timing t) {
+    std::printf("%-58s %10.1f %10.1f %12zu\n", what.c_str(), t.median_ms, t.max_ms, t.bytes);
+    std::fflush(stdout);
+  };
+  row("query fan-out alone (all sessions, no rendering)", repeat(5, [&] {
+        std::size_t sessions = 0;
+        self->request(lns.query(), 60s, actors::query_atom::value, all)
+            .receive(
+                [&](actors::query_snapshot& q) {
+                  for (const auto& t : q.tunnels) sessions += t.sessions.size();
+                },
+                [](caf::error&) {});
+        return sessions;
+      }));
+  const std::vector<std::string> commands{
+      "show services l2tp session",
+      "show services l2tp session extensive",
+      "show services l2tp session | count",
+      "show services l2tp tunnel",
+      "show services l2tp summary",
+      "show services l2tp session local-session-id " + std::to_string(some_session),
+      "show services l2tp session extensive local-session-id " + std::to_string(some_session),
+      "show services l2tp session user nobody-at-all"};
+  for (const auto& cmd : commands) {
+    row(cmd, repeat(5, [&] { return run_command(sock, cmd); }));
+  }
+  lac.shutdown();
+  lns.shutdown();
+  return 0;
+}

@@ -1,0 +1,304 @@
+#include "io/control.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "cli/grammar.hpp"
+#include "cli/render.hpp"
+#include "cli/wire.hpp"
+
+namespace bras::io {
+
+namespace asio = boost::asio;
+using stream = asio::local::stream_protocol;
+
+namespace {
+
+/// How long a command may wait for the query actor (it answers within the
+/// shards' deadline, so this only bounds a wedged daemon).
+constexpr std::chrono::seconds query_timeout{30};
+
+std::string user_name(unsigned uid) {
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* out = nullptr;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &out) == 0 && out != nullptr) return pw.pw_name;
+  return "uid " + std::to_string(uid);
+}
+
+operator_policy make_policy(const std::string& group) {
+  operator_policy p;
+  p.group = group;
+  std::vector<char> buf(16384);
+  struct group g {};
+  struct group* out = nullptr;
+  if (!group.empty() && ::getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &out) == 0 && out != nullptr) {
+    p.group_exists = true;
+    p.group_id = g.gr_gid;
+  }
+  return p;
+}
+
+/// What a show command needs the fan-out to collect.
+actors::query_depth depth_for(const cli::command& c) {
+  using actors::query_depth;
+  switch (c.target) {
+    case cli::object::session:
+    case cli::object::subscribers_summary: return query_depth::sessions;
+    case cli::object::tunnel:
+      return c.detail == cli::level::detail || c.detail == cli::level::extensive || c.statistics ? query_depth::totals
+                                                                                                 : query_depth::tunnels;
+    case cli::object::summary: return c.statistics ? query_depth::totals : query_depth::tunnels;
+    case cli::object::destination:
+      return c.detail == cli::level::extensive || c.statistics ? query_depth::totals : query_depth::tunnels;
+  }
+  return query_depth::sessions;
+}
+
+}  // namespace
+
+/// Lets CAF threads hand results back to the control thread, and stops them
+/// doing so once the server is gone.
+struct control_server::mailbox {
+  std::mutex mutex;
+  asio::io_context* io = nullptr;
+  template <class F>
+  void post(F&& f) {
+    std::lock_guard lock{mutex};
+    if (io != nullptr) asio::post(*io, std::forward<F>(f));
+  }
+};
+
+bool caller_allowed(const operator_policy& policy, unsigned uid, unsigned gid, std::string& why) {
+  if (uid == 0 || uid == ::geteuid()) return true;
+  const auto name = user_name(uid);
+  if (policy.group_exists) {
+    if (gid == policy.group_id) return true;
+    std::vector<char> buf(16384);
+    passwd pw{};
+    passwd* out = nullptr;
+    if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &out) == 0 && out != nullptr) {
+      int count = 64;
+      std::vector<gid_t> groups(static_cast<std::size_t>(count));
+      if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) == -1 && count > 64) {
+        groups.resize(static_cast<std::size_t>(count));
+        ::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count);
+      }
+      groups.resize(static_cast<std::size_t>(std::max(count, 0)));
+      if (std::find(groups.begin(), groups.end(), policy.group_id) != groups.end()) return true;
+    }
+    why = "error: permission denied: user " + name + " is not in the operator group '" + policy.group + "'\n";
+  } else {
+    why = "error: permission denied: user " + name + " is not root, and the operator group '" + policy.group +
+          "' does not exist on this system\n";
+  }
+  return false;
+}
+
+class control_server::connection : public std::enable_shared_from_this<connection> {
+ public:
+  connection(control_server& server, stream::socket socket, std::shared_ptr<mailbox> box)
+      : server_(server), socket_(std::move(socket)), box_(std::move(box)), buffer_(cli::wire::max_request) {}
+
+  void start() {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+      return reply(false, "error: cannot identify the caller\n");
+    }
+    std::string why;
+    if (!caller_allowed(server_.policy_, cred.uid, cred.gid, why)) {
+      server_.log_->warn("cli-refused uid={} gid={} pid={}", cred.uid, cred.gid, cred.pid);
+      return reply(false, why);
+    }
+    user_ = user_name(cred.uid);
+    auto self = shared_from_this();
+    asio::async_read_until(socket_, buffer_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
+      if (ec) {
+        if (ec == asio::error::not_found) self->reply(false, "error: command too long\n");
+        return;  // the client went away: nothing to answer
+      }
+      std::string line(asio::buffers_begin(self->buffer_.data()), asio::buffers_begin(self->buffer_.data()) + n);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      self->execute(line);
+    });
+  }
+
+  /// Called on the control thread with what the query actor answered.
+  void answered(actors::query_snapshot& snapshot) {
+    cli::render_options o;
+    o.session_layout = server_.cfg_.cli.session_layout == "m-series" ? cli::layout::m_series : cli::layout::mx;
+    o.junos_release = BRAS_VERSION;
+    reply(true, cli::render(command_, snapshot, o));
+  }
+  void cleared(actors::clear_report& report) {
+    reply(true, cli::apply_pipes(cli::render_clear(command_, report), command_.pipes));
+  }
+
+  void reply(bool ok, std::string body) {
+    out_ = std::string{ok ? cli::wire::status_ok : cli::wire::status_error} + std::move(body);
+    auto self = shared_from_this();
+    asio::async_write(socket_, asio::buffer(out_), [self](const boost::system::error_code&, std::size_t) {
+      boost::system::error_code ignored;
+      self->socket_.shutdown(stream::socket::shutdown_both, ignored);
+      self->socket_.close(ignored);
+      self->server_.connections_.erase(self);
+    });
+  }
+
+ private:
+  void execute(const std::string& line) {
+    auto parsed = cli::parse(line);
+    if (auto* e = std::get_if<cli::parse_error>(&parsed)) {
+      return reply(false, "error: " + e->message + "\n");
+    }
+    command_ = std::get<cli::command>(parsed);
+    server_.log_->info("cli-command user={} command=\"{}\"", user_, line);
+    std::weak_ptr<connection> weak = shared_from_this();
+    auto box = box_;
+    auto query = server_.query_;
+    if (command_.what == cli::verb::show) {
+      actors::query_request req{command_.filter, depth_for(command_)};
+      server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
+        self->request(query, query_timeout, actors::query_atom::value, req)
+            .then(
+                [weak, box](actors::query_snapshot& s) {
+                  box->post([weak, s = std::move(s)]() mutable {
+                    if (auto c = weak.lock()) c->answered(s);
+                  });
+                },
+                [weak, box](caf::error&) {
+                  box->post([weak] {
+                    if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
+                  });
+                });
+      });
+      return;
+    }
+    actors::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
+    server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
+      self->request(query, query_timeout, actors::clear_atom::value, req)
+          .then(
+              [weak, box](actors::clear_report& r) {
+                box->post([weak, r = std::move(r)]() mutable {
+                  if (auto c = weak.lock()) c->cleared(r);
+                });
+              },
+              [weak, box](caf::error&) {
+                box->post([weak] {
+                  if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
+                });
+              });
+    });
+  }
+
+  control_server& server_;
+  stream::socket socket_;
+  std::shared_ptr<mailbox> box_;
+  asio::streambuf buffer_;
+  std::string user_;
+  cli::command command_;
+  std::string out_;
+};
+
+namespace {
+
+/// Binds `path`, replacing a stale socket file but never a live one.
+stream::acceptor bind_socket(asio::io_context& io, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto dir = fs::path{path}.parent_path();
+  if (!dir.empty() && !fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) throw std::system_error(ec, "cannot create the directory of cli.socket " + path);
+    ::chmod(dir.c_str(), 0755);
+  }
+  if (fs::is_socket(path, ec)) {
+    stream::socket probe{io};
+    boost::system::error_code connect_error;
+    probe.connect(stream::endpoint{path}, connect_error);
+    if (!connect_error) {
+      throw std::system_error(std::make_error_code(std::errc::address_in_use),
+                              "cli.socket " + path + " is served by another running daemon");
+    }
+    fs::remove(path, ec);
+  }
+  stream::acceptor acceptor{io};
+  boost::system::error_code bind_error;
+  acceptor.open(stream{}, bind_error);
+  if (!bind_error) acceptor.bind(stream::endpoint{path}, bind_error);
+  if (!bind_error) acceptor.listen(asio::socket_base::max_listen_connections, bind_error);
+  if (bind_error) {
+    throw std::system_error(std::error_code{bind_error.value(), std::system_category()}, "cannot listen on " + path);
+  }
+  return acceptor;
+}
+
+}  // namespace
+
+control_server::control_server(caf::actor_system& sys, caf::actor query, const config::settings& cfg,
+                               std::shared_ptr<spdlog::logger> log)
+    : system_(sys),
+      query_(std::move(query)),
+      cfg_(cfg),
+      log_(std::move(log)),
+      path_(cfg.cli.socket),
+      policy_(make_policy(cfg.cli.operator_group)),
+      acceptor_(bind_socket(io_, path_)),
+      box_(std::make_shared<mailbox>()) {
+  box_->io = &io_;
+  // rw for the owner and the operator group only; root and the group's members get in.
+  ::chmod(path_.c_str(), 0660);
+  if (policy_.group_exists) {
+    if (::chown(path_.c_str(), static_cast<uid_t>(-1), policy_.group_id) != 0) {
+      log_->warn("cli-socket-chown-failed path={} group={} errno={}", path_, policy_.group, errno);
+    }
+  } else {
+    log_->warn("cli-operator-group-missing group={} (only root can use bras-cli)", policy_.group);
+  }
+  log_->info("cli-listening path={} group={}", path_, policy_.group);
+  accept();
+  thread_ = std::thread{[this] { io_.run(); }};
+}
+
+control_server::~control_server() {
+  {
+    std::lock_guard lock{box_->mutex};
+    box_->io = nullptr;  // CAF threads may no longer hand anything over
+  }
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    connections_.clear();
+    io_.stop();
+  });
+  if (thread_.joinable()) thread_.join();
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+void control_server::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      auto c = std::make_shared<connection>(*this, std::move(socket), box_);
+      connections_.insert(c);
+      c->start();
+    }
+    accept();
+  });
+}
+
+}  // namespace bras::io

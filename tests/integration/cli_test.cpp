@@ -1,0 +1,345 @@
+// The operator interface end to end: brasd's Unix socket, SO_PEERCRED
+// checks, the query fan-out behind `show`, and `clear` reaching the peers
+// (CDN, StopCCN). A brasd LAC with emulated subscribers dials a brasd LNS
+// over real UDP; the test talks to both daemons' sockets as bras-cli does
+// (cli/wire.hpp).
+#include <gtest/gtest.h>
+
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "cli/wire.hpp"
+#include "tests/integration/ppp_harness.hpp"
+
+namespace bras {
+namespace {
+
+using namespace ppp_harness;
+using event = actors::subscriber_event;
+
+struct reply {
+  bool connected = false;
+  bool ok = false;
+  std::string body;
+};
+
+/// One request as bras-cli sends it.
+reply ask(const std::string& path, const std::string& line) {
+  reply r;
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return r;
+  }
+  r.connected = true;
+  const auto request = line + "\n";
+  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) ADD_FAILURE() << "write";
+  std::string all;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  if (all.starts_with(cli::wire::status_ok)) {
+    r.ok = true;
+    r.body = all.substr(cli::wire::status_ok.size());
+  } else if (all.starts_with(cli::wire::status_error)) {
+    r.body = all.substr(cli::wire::status_error.size());
+  } else {
+    ADD_FAILURE() << "no status line in reply: " << all;
+  }
+  return r;
+}
+
+std::size_t lines(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += c == '\n' ? 1 : 0;
+  return n;
+}
+
+bool has_word(const std::string& text, const std::string& word) {
+  return std::regex_search(text, std::regex{"(^|[^0-9A-Za-z])" + word + "([^0-9A-Za-z]|$)"});
+}
+
+/// A session row of the standard listing: local ID, remote ID, state.
+bool has_session_row(const std::string& text, std::uint16_t sid) {
+  return std::regex_search(text, std::regex{"(^|\n) +" + std::to_string(sid) + " +[0-9]+ +[A-Za-z]"});
+}
+
+std::string socket_dir() {
+  auto dir = "/tmp/bras-cli-test-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+/// An LNS and an LAC that both serve the operator interface, and three
+/// subscribers (alice twice, bob) up through them.
+struct operated_pair {
+  operated_pair()
+      : dir{socket_dir()}, lns{[this] {
+          auto c = ppp_lns("  ipv6: false\n");
+          c.cli.socket = dir + "/lns.sock";
+          return c;
+        }()} {
+    lns.start();
+    auto c = lac_settings(lns.local(0).port, "s3cret", 0);
+    c.cli.socket = dir + "/lac.sock";
+    lac = std::make_unique<io::daemon>(std::move(c));
+    lac->start();
+    obs = std::make_unique<observer>(lac->system());
+    subs.push_back(dial(*lac, *obs, 1, client("alice", "wonderland", 0x501)));
+    subs.push_back(dial(*lac, *obs, 2, client("alice", "wonderland", 0x502)));
+    subs.push_back(dial(*lac, *obs, 3, client("bob", "builder", 0x503)));
+    up = obs->wait([&] { return obs->count(event::kind::ipv4_up) == 3; });
+    // The subscriber sees IPCP open a moment before the LNS records it.
+    up = up && eventually([&] { return sessions_with_address() == 3; });
+  }
+  ~operated_pair() {
+    subs.clear();
+    obs.reset();
+    lac.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  /// The LNS's sessions, straight from the query actor.
+  actors::query_snapshot query(actors::query_filter f = {}) {
+    caf::scoped_actor self{lns.system()};
+    actors::query_snapshot out;
+    self->request(lns.query(), 10s, actors::query_atom::value, actors::query_request{std::move(f)})
+        .receive([&](actors::query_snapshot& q) { out = std::move(q); }, [&](caf::error&) { ADD_FAILURE(); });
+    return out;
+  }
+  std::size_t sessions_with_address() {
+    std::size_t n = 0;
+    for (const auto& t : query().tunnels) {
+      for (const auto& s : t.sessions) n += s.address != 0 ? 1 : 0;
+    }
+    return n;
+  }
+  const actors::session_snapshot* session_of(const actors::query_snapshot& q, const std::string& user) {
+    for (const auto& t : q.tunnels) {
+      for (const auto& s : t.sessions) {
+        if (s.user == user) return &s;
+      }
+    }
+    return nullptr;
+  }
+
+  std::string dir;
+  io::daemon lns;
+  std::unique_ptr<io::daemon> lac;
+  std::unique_ptr<observer> obs;
+  std::vector<caf::actor> subs;
+  bool up = false;
+};
+
+TEST(CliSocket, IsOwnerAndGroupOnly) {
+  operated_pair p;
+  struct stat st {};
+  ASSERT_EQ(::stat((p.dir + "/lns.sock").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+}
+
+TEST(CliSocket, ShowAgreesWithTheQueryActorAndFiltersSelect) {
+  operated_pair p;
+  ASSERT_TRUE(p.up);
+  const auto q = p.query();
+  ASSERT_EQ(q.tunnels.size(), 1u);
+  ASSERT_EQ(q.tunnels[0].sessions.size(), 3u);
+  const auto* bob = p.session_of(q, "bob");
+  ASSERT_NE(bob, nullptr);
+  const auto lns_sock = p.dir + "/lns.sock";
+
+  auto all = ask(lns_sock, "show services l2tp session");
+  ASSERT_TRUE(all.ok) << all.body;
+  EXPECT_TRUE(has_word(all.body, std::to_string(q.tunnels[0].tunnel.local_tunnel_id))) << all.body;
+  std::size_t established = 0;
+  for (const auto& s : q.tunnels[0].sessions) {
+    EXPECT_TRUE(has_session_row(all.body, s.local_session_id)) << s.local_session_id << "\n" << all.body;
+  }
+  for (std::size_t at = 0; (at = all.body.find("Established", at)) != std::string::npos; ++at) ++established;
+  EXPECT_EQ(established, 3u) << all.body;
+
+  // Abbreviated, with a filter: only bob's session.
+  auto only_bob = ask(lns_sock, "sh ser l2 sess user bob");
+  ASSERT_TRUE(only_bob.ok) << only_bob.body;
+  EXPECT_TRUE(has_session_row(only_bob.body, bob->local_session_id)) << only_bob.body;
+  for (const auto& s : q.tunnels[0].sessions) {
+    if (s.user != "bob") {
+      EXPECT_FALSE(has_session_row(only_bob.body, s.local_session_id)) << only_bob.body;
+    }
+  }
+  auto by_id =
+      ask(lns_sock, "show services l2tp session extensive local-session-id " + std::to_string(bob->local_session_id));
+  ASSERT_TRUE(by_id.ok) << by_id.body;
+  EXPECT_NE(by_id.body.find("Session local ID: " + std::to_string(bob->local_session_id)), std::string::npos)
+      << by_id.body;
+  EXPECT_EQ(by_id.body.find("Session local ID: " +
+                            std::to_string(q.tunnels[0].sessions[0].local_session_id == bob->local_session_id
+                                               ? q.tunnels[0].sessions[1].local_session_id
+                                               : q.tunnels[0].sessions[0].local_session_id)),
+            std::string::npos);
+  auto nobody = ask(lns_sock, "show services l2tp session user mallory");
+  ASSERT_TRUE(nobody.ok);
+  EXPECT_EQ(nobody.body.find("Established"), std::string::npos) << nobody.body;
+
+  // | count counts the lines the plain command prints.
+  auto counted = ask(lns_sock, "show services l2tp session | count");
+  ASSERT_TRUE(counted.ok);
+  EXPECT_NE(counted.body.find("Count: " + std::to_string(lines(all.body)) + " lines"), std::string::npos)
+      << counted.body;
+  auto matched = ask(lns_sock, "show services l2tp session | match Established | count");
+  EXPECT_NE(matched.body.find("Count: 3 lines"), std::string::npos) << matched.body;
+
+  // The tunnel and summary views see the same tunnel and sessions.
+  auto tunnels = ask(lns_sock, "show services l2tp tunnel");
+  ASSERT_TRUE(tunnels.ok);
+  EXPECT_TRUE(has_word(tunnels.body, std::to_string(q.tunnels[0].tunnel.local_tunnel_id))) << tunnels.body;
+  auto summary = ask(lns_sock, "show services l2tp summary");
+  ASSERT_TRUE(summary.ok);
+  EXPECT_NE(summary.body.find("Sessions: 3"), std::string::npos) << summary.body;
+  EXPECT_NE(summary.body.find("Tunnels: 1"), std::string::npos) << summary.body;
+
+  // The LAC shows the same calls from its side.
+  auto lac_view = ask(p.dir + "/lac.sock", "show services l2tp session");
+  ASSERT_TRUE(lac_view.ok) << lac_view.body;
+  std::size_t lac_established = 0;
+  for (std::size_t at = 0; (at = lac_view.body.find("Established", at)) != std::string::npos; ++at) ++lac_established;
+  EXPECT_EQ(lac_established, 3u) << lac_view.body;
+
+  // Nonsense is refused with the reason, and the daemon carries on.
+  auto bad = ask(lns_sock, "show services l2tp sessionz");
+  EXPECT_TRUE(bad.connected);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_FALSE(bad.body.empty());
+  EXPECT_TRUE(ask(lns_sock, "show services l2tp summary").ok);
+}
+
+TEST(CliSocket, ClearReachesThePeers) {
+  operated_pair p;
+  ASSERT_TRUE(p.up);
+  const auto q = p.query();
+  const auto* bob = p.session_of(q, "bob");
+  ASSERT_NE(bob, nullptr);
+  const auto sid = std::to_string(bob->local_session_id);
+  const auto lns_sock = p.dir + "/lns.sock";
+
+  // One session: the LAC gets a CDN and bob's PPP ends; nobody else's.
+  auto cleared = ask(lns_sock, "clear services l2tp session local-session-id " + sid);
+  ASSERT_TRUE(cleared.ok) << cleared.body;
+  EXPECT_NE(cleared.body.find("Session " + sid + " closed"), std::string::npos) << cleared.body;
+  EXPECT_TRUE(p.obs->wait([&] { return p.obs->count(event::kind::finished) == 1; }));
+  EXPECT_TRUE(eventually([&] { return p.lac->ctx().stats.sessions_active.load() == 2; }));
+  EXPECT_TRUE(eventually([&] { return p.lns.ctx().stats.sessions_active.load() == 2; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(p.lns) == 2; }));
+  EXPECT_EQ(p.query().tunnels.at(0).sessions.size(), 2u);
+
+  // Statistics only: both remaining sessions say so and stay up.
+  auto stats = ask(lns_sock, "clear services l2tp session statistics all");
+  ASSERT_TRUE(stats.ok) << stats.body;
+  std::size_t reset = 0;
+  for (std::size_t at = 0; (at = stats.body.find("statistics cleared", at)) != std::string::npos; ++at) ++reset;
+  EXPECT_EQ(reset, 2u) << stats.body;
+  EXPECT_EQ(p.lns.ctx().stats.sessions_active.load(), 2);
+
+  // The tunnel: StopCCN, the LAC's tunnel and calls go, every address returns.
+  const auto tid = std::to_string(q.tunnels[0].tunnel.local_tunnel_id);
+  auto closed = ask(lns_sock, "clear services l2tp tunnel all");
+  ASSERT_TRUE(closed.ok) << closed.body;
+  EXPECT_NE(closed.body.find("Tunnel " + tid + " closed"), std::string::npos) << closed.body;
+  EXPECT_TRUE(eventually([&] { return p.lac->ctx().stats.tunnels_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return p.lns.ctx().stats.tunnels_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return p.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(p.lns) == 0; }));
+  EXPECT_TRUE(p.obs->wait([&] { return p.obs->count(event::kind::finished) == 3; }));
+
+  // Nothing left to clear: no lines, no error.
+  auto again = ask(lns_sock, "clear services l2tp tunnel all");
+  ASSERT_TRUE(again.ok);
+  EXPECT_EQ(again.body.find("closed"), std::string::npos) << again.body;
+}
+
+/// Runs `line` against `path` as uid/gid 65534 (nobody), with `gid` as the
+/// primary group; returns the reply's first line.
+std::string ask_as(const std::string& path, const std::string& line, gid_t gid) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(fds[0]);
+    if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    auto r = ask(path, line);
+    std::string out = !r.connected ? "not connected" : (r.ok ? "ok " : "error ") + r.body;
+    if (::write(fds[1], out.data(), out.size()) < 0) ::_exit(3);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return out;
+}
+
+TEST(CliSocket, CallersOutsideTheOperatorGroupAreRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (to act as another user)";
+  struct group* g = ::getgrnam("users");
+  if (g == nullptr) GTEST_SKIP() << "no 'users' group here";
+  const gid_t operators = g->gr_gid;
+  auto dir = socket_dir();
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.cli.socket = dir + "/ops.sock";
+  cfg.cli.operator_group = "users";
+  io::daemon lns{std::move(cfg)};
+  lns.start();
+  const auto sock = dir + "/ops.sock";
+  struct stat st {};
+  ASSERT_EQ(::stat(sock.c_str(), &st), 0);
+  EXPECT_EQ(st.st_gid, operators);  // the socket belongs to the operator group
+  // With 0660, the file system already keeps strangers out ...
+  EXPECT_EQ(ask_as(sock, "show services l2tp summary", 65534), "not connected");
+  // ... and if someone loosens the mode, brasd itself still refuses them.
+  ASSERT_EQ(::chmod(sock.c_str(), 0666), 0);
+  auto refused = ask_as(sock, "show services l2tp summary", 65534);
+  EXPECT_TRUE(refused.starts_with("error ")) << refused;
+  EXPECT_NE(refused.find("permission denied"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("users"), std::string::npos) << refused;
+  // A member of the operator group gets in.
+  auto admitted = ask_as(sock, "show services l2tp summary", operators);
+  EXPECT_TRUE(admitted.starts_with("ok ")) << admitted;
+  EXPECT_NE(admitted.find("Sessions: 0"), std::string::npos) << admitted;
+  lns.shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST(CliSocket, ASecondDaemonOnTheSameSocketFailsAndLeavesTheFirstServing) {
+  auto dir = socket_dir();
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.cli.socket = dir + "/shared.sock";
+  io::daemon first{cfg};
+  first.start();
+  EXPECT_THROW(io::daemon second{cfg}, std::system_error);
+  EXPECT_TRUE(ask(dir + "/shared.sock", "show services l2tp summary").ok);
+  first.shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace bras
