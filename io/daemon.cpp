@@ -143,6 +143,14 @@ void daemon::build(config::settings cfg) {
   udp_->start(ctx_, acceptor_, ctx_->shards);
 }
 
+void daemon::set_log_levels(const config::settings& cfg) {
+  for (const auto& component : config::log_components) {
+    auto it = cfg.log_components.find(component);
+    const auto& level = it == cfg.log_components.end() ? cfg.log_level : it->second;
+    if (auto log = spdlog::get(component)) log->set_level(spdlog::level::from_str(level));
+  }
+}
+
 std::uint16_t daemon::metrics_port() const {
   if (!exposer_) return 0;
   auto ports = exposer_->GetListeningPorts();

@@ -47,6 +47,9 @@ class daemon {
   /// The same from a handler on the I/O thread: the loop keeps running (the
   /// StopCCN acks must still arrive) and stops when done.
   void async_shutdown();
+  /// Applies `cfg`'s log levels (log.level, log.components) to the running
+  /// loggers; nothing else of `cfg` is used (SIGHUP: brasd's reload).
+  void set_log_levels(const config::settings& cfg);
   /// Whether the last shutdown closed every tunnel in time.
   [[nodiscard]] bool clean_shutdown() const noexcept { return clean_shutdown_; }
 

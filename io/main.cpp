@@ -1,11 +1,14 @@
 // brasd: the BRAS daemon's entry point. Parses the command line, loads the
 // configuration (the embedded default when no file is given), runs one
 // daemon instance, and on SIGTERM/SIGINT closes every tunnel (StopCCN, acks
-// awaited up to l2tp.shutdown-timeout) before exiting 0.
+// awaited up to l2tp.shutdown-timeout) before exiting 0. SIGHUP re-reads the
+// configuration file and applies its log levels; a file that does not load
+// is reported (file:line: reason) and changes nothing.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <system_error>
@@ -85,6 +88,25 @@ int main(int argc, char** argv) {
     log->info("brasd-stopping signal={} tunnels={}", sig, d->ctx().stats.tunnels_active.load());
     d->async_shutdown();
   });
+  boost::asio::signal_set hangups{d->io(), SIGHUP};
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (config_file.empty()) {
+        log->warn("config-reload-skipped reason=\"running on the embedded default: no file to re-read\"");
+      } else if (auto again = bras::config::load_file(config_file);
+                 auto* e = std::get_if<bras::config::load_error>(&again)) {
+        log->error("config-reload-failed reason=\"{}\" (nothing changed)", e->to_string());
+      } else {
+        const auto& fresh = std::get<bras::config::settings>(again);
+        d->set_log_levels(fresh);
+        log->set_level(spdlog::level::from_str(fresh.log_level));
+        log->warn("config-reloaded file={} applied=log-levels (other changes take a restart)", config_file);
+      }
+      await_hangup();
+    });
+  };
+  await_hangup();
   for (unsigned i = 0; i < settings.l2tp.autodial_calls; ++i) {
     bras::actors::call_request c;
     c.call_id = i + 1;

@@ -358,7 +358,7 @@ fi
 mkdir -p "$work/run"
 real=$work/run/cli.sock
 cat >"$work/brasd.yaml" <<YAML
-log: {level: info}
+log: {level: info, components: {cli: warn}}
 runtime: {threads: 2, shards: 2}
 l2tp:
   local-gateways: [{name: lo, address: 127.0.0.1, port: 1701}]
@@ -395,4 +395,28 @@ wait_last d "$prompt"
 text d "quit"
 keys d Enter
 ok "a real brasd answers in an interactive session"
+
+# SIGHUP re-reads the file's log levels: the cli logger goes from warn (no
+# command lines) to info (every command logged); a broken file changes nothing.
+grep -q "cli-command" "$work/brasd.log" && fail "cli-command logged at level warn"
+sed -i 's/components: {cli: warn}/components: {cli: info}/' "$work/brasd.yaml"
+kill -HUP "$brasd_pid"
+deadline=$((SECONDS + 10))
+until grep -q "config-reloaded" "$work/brasd.log"; do
+  [ $SECONDS -lt $deadline ] || fail "no config-reloaded after SIGHUP: $(tail -5 "$work/brasd.log")"
+  sleep 0.1
+done
+"$cli" -s "$real" show services l2tp tunnel >/dev/null || fail "show services l2tp tunnel after reload"
+grep -q 'cli-command .*command="show services l2tp tunnel"' "$work/brasd.log" ||
+  fail "the reloaded level did not apply: $(tail -5 "$work/brasd.log")"
+printf 'runtime:\n  threads: 0\n' >"$work/brasd.yaml"
+kill -HUP "$brasd_pid"
+deadline=$((SECONDS + 10))
+until grep -q "config-reload-failed" "$work/brasd.log"; do
+  [ $SECONDS -lt $deadline ] || fail "no config-reload-failed for a broken file"
+  sleep 0.1
+done
+grep -q "brasd.yaml:2: runtime.threads" "$work/brasd.log" || fail "reload failure lacks file:line"
+"$cli" -s "$real" show services l2tp summary >/dev/null || fail "brasd stopped serving after a failed reload"
+ok "SIGHUP applies the file's log levels; a broken file is reported with file:line and changes nothing"
 echo "$passed passed, 0 failed"

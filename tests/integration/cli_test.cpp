@@ -192,6 +192,34 @@ TEST(CliSocket, ShowAgreesWithTheQueryActorAndFiltersSelect) {
                                                ? q.tunnels[0].sessions[1].local_session_id
                                                : q.tunnels[0].sessions[0].local_session_id)),
             std::string::npos);
+  // Every filter of the reference page: the matching value selects all
+  // three sessions, a wrong one none. (brasd's interface is its tun device:
+  // empty here, so the interface filter takes the name.unit form.)
+  const auto& t = q.tunnels[0].tunnel;
+  auto ip = [](std::uint32_t a) {
+    return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." + std::to_string((a >> 8) & 255) +
+           "." + std::to_string(a & 255);
+  };
+  const std::vector<std::pair<std::string, std::string>> filters{
+      {"local-tunnel-id " + std::to_string(t.local_tunnel_id),
+       "local-tunnel-id " + std::to_string(t.local_tunnel_id + 1)},
+      {"local-gateway " + ip(t.local.address), "local-gateway 192.0.2.1"},
+      {"local-gateway-name lo", "local-gateway-name elsewhere"},
+      {"peer-gateway " + ip(t.peer.address), "peer-gateway 192.0.2.2"},
+      {"peer-gateway-name lac-under-test", "peer-gateway-name someone-else"},
+      {"tunnel-group g", "tunnel-group h"},
+      {"interface ." + std::to_string(bob->interface_unit), "interface bras9"},
+  };
+  for (const auto& [match, miss] : filters) {
+    auto hit = ask(lns_sock, "show services l2tp session " + match + " | match Established | count");
+    EXPECT_TRUE(hit.ok) << match << ": " << hit.body;
+    const auto expected = match.starts_with("interface") ? "Count: 1 lines" : "Count: 3 lines";
+    EXPECT_NE(hit.body.find(expected), std::string::npos) << match << ": " << hit.body;
+    auto none = ask(lns_sock, "show services l2tp session " + miss + " | match Established | count");
+    EXPECT_TRUE(none.ok) << miss << ": " << none.body;
+    EXPECT_NE(none.body.find("Count: 0 lines"), std::string::npos) << miss << ": " << none.body;
+  }
+
   auto nobody = ask(lns_sock, "show services l2tp session user mallory");
   ASSERT_TRUE(nobody.ok);
   EXPECT_EQ(nobody.body.find("Established"), std::string::npos) << nobody.body;
