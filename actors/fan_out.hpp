@@ -1,50 +1,42 @@
 // Asking many session actors for their snapshots at once, with a deadline,
-// without blocking the asking actor: the tunnel's part of the query fan-out.
+// without blocking the tunnel: the tunnel's part of the query fan-out.
+//
+// A short-lived gatherer actor does the asking with plain messages and one
+// timer. Not request(...).then: CAF 0.17 keeps one entry per outstanding
+// request in a vector it searches linearly, so 100,000 requests from one
+// actor cost seconds of that actor's time (measured: 10.4 s, versus 0.29 s
+// with plain messages), during which the tunnel would answer no control
+// message and the deadline would not fire.
 #pragma once
 
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include "actors/messages.hpp"
 
 namespace bras::actors {
 
-/// How long a session may take to answer a snapshot request before the
-/// tunnel counts it as missing (it is busy or ending).
+/// How long sessions may take to answer before the gatherer counts the rest
+/// as missing (busy, or ending).
 inline constexpr std::chrono::seconds session_answer_deadline{1};
 
-/// Sends snapshot_atom to every target; calls `each` with every answer and,
-/// once all answered or timed out, `done` with the number that did not.
-template <class Self>
-void gather_sessions(Self* self, const std::vector<caf::actor>& targets, std::function<void(session_snapshot&)> each,
-                     std::function<void(std::size_t missing)> done) {
-  if (targets.empty()) {
-    done(0);
-    return;
-  }
-  struct progress {
-    std::size_t pending = 0, missing = 0;
-    std::function<void(session_snapshot&)> each;
-    std::function<void(std::size_t)> done;
-  };
-  auto p = std::make_shared<progress>(progress{targets.size(), 0, std::move(each), std::move(done)});
-  for (const auto& t : targets) {
-    self->request(t, session_answer_deadline, snapshot_atom::value)
-        .then(
-            [p](session_snapshot& s) {
-              p->each(s);
-              if (--p->pending == 0) p->done(p->missing);
-            },
-            [p](caf::error&) {
-              ++p->missing;
-              if (--p->pending == 0) p->done(p->missing);
-            });
-  }
-}
+/// What the gatherer does with the answers. Both callbacks run in the
+/// gatherer (they may send from `self`); `finish` delivers the reply.
+struct gather_job {
+  std::vector<caf::actor> targets;
+  std::function<void(caf::event_based_actor* self, session_snapshot& s)> each;
+  std::function<caf::message(std::size_t missing)> finish;
+};
+
+/// Spawns a gatherer; send it `gather_atom` (or delegate a request to it)
+/// and it answers with what `job.finish` returns, then exits.
+caf::actor spawn_gatherer(caf::actor_system& sys, gather_job job);
+
+using gather_atom = caf::atom_constant<caf::atom("gather")>;
 
 /// Copies the tunnel-level fields a session's view shows into its snapshot.
 inline void inherit_tunnel_fields(session_snapshot& s, const tunnel_snapshot& t) {

@@ -208,6 +208,13 @@ struct query_request {
   query_depth depth = query_depth::sessions;
 };
 
+/// A shard's answer to a query: its matching tunnels, and how many of its
+/// tunnels did not answer in time.
+struct shard_answer {
+  std::vector<tunnel_report> tunnels;
+  std::size_t tunnels_missing = 0;
+};
+
 /// Close matching sessions (or tunnels), or reset their statistics.
 struct clear_request {
   query_filter filter;
@@ -239,6 +246,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_snapshot)

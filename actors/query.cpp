@@ -60,10 +60,11 @@ caf::behavior query_behavior(caf::stateful_actor<query_data>* self, context_ptr 
   return {
       [self](query_atom, const query_request& req) -> caf::result<query_snapshot> {
         auto rp = self->make_response_promise<query_snapshot>();
-        auto finish = [self, rp](std::vector<tunnel_report>& reports, std::size_t missing) mutable {
+        auto finish = [self, rp](shard_answer& answers, std::size_t missing) mutable {
           auto q = std::make_shared<query_snapshot>();
           q->taken_at = std::chrono::system_clock::now();
-          q->tunnels = std::move(reports);
+          q->tunnels = std::move(answers.tunnels);
+          q->tunnels_missing = answers.tunnels_missing;
           q->shards_missing = missing;
           std::sort(q->tunnels.begin(), q->tunnels.end(),
                     [](const auto& x, const auto& y) { return x.tunnel.local_tunnel_id < y.tunnel.local_tunnel_id; });
@@ -84,10 +85,11 @@ caf::behavior query_behavior(caf::stateful_actor<query_data>* self, context_ptr 
                     rp.deliver(std::move(*q));
                   });
         };
-        ask_shards<std::vector<tunnel_report>>(
+        ask_shards<shard_answer>(
             self, query_atom::value, req,
-            [](std::vector<tunnel_report>& all, std::vector<tunnel_report>& one) {
-              for (auto& r : one) all.push_back(std::move(r));
+            [](shard_answer& all, shard_answer& one) {
+              for (auto& r : one.tunnels) all.tunnels.push_back(std::move(r));
+              all.tunnels_missing += one.tunnels_missing;
             },
             finish);
         return rp;
@@ -99,6 +101,8 @@ caf::behavior query_behavior(caf::stateful_actor<query_data>* self, context_ptr 
             [](clear_report& all, clear_report& one) {
               all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
               all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
+              all.tunnels_missing += one.tunnels_missing;
+              all.sessions_missing += one.sessions_missing;
             },
             [rp, stats = req.statistics](clear_report& r, std::size_t missing) mutable {
               r.statistics = stats;
@@ -198,7 +202,7 @@ void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int
     for (const auto& ss : r.sessions) {
       (ss.lac ? sub.l2tp_lac : sub.l2tp_lns) += 1;
       const bool up = ss.lac ? ss.state == "established" : ss.ppp_phase == "network";
-      const bool ending = ss.ppp_phase == "terminate" || ss.state == "closing";
+      const bool ending = ss.ppp_phase == "terminate";
       if (up) {
         ++sub.active;
       } else if (ending) {

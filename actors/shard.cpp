@@ -46,9 +46,9 @@ constexpr std::chrono::seconds tunnel_answer_deadline{3};
 
 /// Asks every tunnel of the shard (atom, request), merges the answers with
 /// `merge` into one `Result`, and delivers it once all answered or timed out.
-template <class Result, class Atom, class Request, class Merge>
+template <class Result, class Answer, class Atom, class Request, class Merge, class Missing>
 caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_data>* self, Atom atom, const Request& request,
-                                        Merge merge) {
+                                        Merge merge, Missing missing) {
   auto& st = self->state;
   std::vector<caf::actor> targets;
   if (const auto& one = request.filter.local_tunnel_id) {  // one tunnel at most: ask only it
@@ -69,11 +69,12 @@ caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_data>* self, A
   for (const auto& t : targets) {
     self->request(t, tunnel_answer_deadline, atom, request)
         .then(
-            [p, rp, merge](Result& one) mutable {
+            [p, rp, merge](Answer& one) mutable {
               merge(p->result, one);
               if (--p->pending == 0) rp.deliver(std::move(p->result));
             },
-            [p, rp](caf::error&) mutable {
+            [p, rp, missing](caf::error&) mutable {
+              missing(p->result);
               if (--p->pending == 0) rp.deliver(std::move(p->result));
             });
   }
@@ -162,18 +163,24 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr 
       },
       // The query fan-out: every tunnel filters itself; tunnels that do not
       // answer in time are left out (counted by the query actor).
-      [self](query_atom, const query_request& q) -> caf::result<std::vector<tunnel_report>> {
-        return gather_from_tunnels<std::vector<tunnel_report>>(
-            self, query_atom::value, q, [](std::vector<tunnel_report>& all, std::vector<tunnel_report>& one) {
-              for (auto& r : one) all.push_back(std::move(r));
-            });
+      [self](query_atom, const query_request& q) -> caf::result<shard_answer> {
+        return gather_from_tunnels<shard_answer, std::vector<tunnel_report>>(
+            self, query_atom::value, q,
+            [](shard_answer& all, std::vector<tunnel_report>& one) {
+              for (auto& r : one) all.tunnels.push_back(std::move(r));
+            },
+            [](shard_answer& all) { ++all.tunnels_missing; });
       },
       [self](clear_atom, const clear_request& c) -> caf::result<clear_report> {
-        return gather_from_tunnels<clear_report>(self, clear_atom::value, c, [](clear_report& all, clear_report& one) {
-          all.statistics = one.statistics;
-          all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
-          all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
-        });
+        return gather_from_tunnels<clear_report, clear_report>(
+            self, clear_atom::value, c,
+            [](clear_report& all, clear_report& one) {
+              all.statistics = one.statistics;
+              all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
+              all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
+              all.sessions_missing += one.sessions_missing;
+            },
+            [](clear_report& all) { ++all.tunnels_missing; });
       },
       [self](count_atom) {
         auto& st = self->state;

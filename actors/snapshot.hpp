@@ -78,7 +78,8 @@ struct tunnel_snapshot {
   std::string local_gateway_name;
   std::string tunnel_group;  ///< LNS: the accepting tunnel group; LAC: the destination's name
   std::string local_name, remote_name;
-  std::string state;  ///< RFC 2661 tunnel state (l2tp::to_string(tunnel_state)), e.g. "established"
+  std::string state;           ///< RFC 2661 tunnel state (l2tp::to_string(tunnel_state)), e.g. "established"
+  std::string interface_name;  ///< its sessions' interface (LNS: the tun device; LAC: "pp0")
   std::size_t sessions = 0;
   std::size_t sessions_missing = 0;
   unsigned max_sessions = 0;              ///< 0: unlimited
@@ -171,9 +172,11 @@ struct query_filter {
   std::optional<std::string> tunnel_group;
   std::optional<std::string> user;
 
-  /// Fields a tunnel can decide alone (everything but session ID, user, interface).
+  /// Fields a tunnel can decide alone (everything but session ID and user;
+  /// for the interface, its name without a unit).
   [[nodiscard]] bool matches_tunnel(const tunnel_snapshot& t) const {
     if (local_tunnel_id && *local_tunnel_id != t.local_tunnel_id) return false;
+    if (interface && interface->substr(0, interface->find('.')) != t.interface_name) return false;
     if (local_gateway && *local_gateway != t.local.address) return false;
     if (local_gateway_name && *local_gateway_name != t.local_gateway_name) return false;
     if (peer_gateway && *peer_gateway != t.peer.address) return false;
@@ -201,7 +204,8 @@ struct query_snapshot {
   std::vector<destination_snapshot> destinations;
   summary_snapshot summary;
   subscribers_snapshot subscribers;
-  std::size_t shards_missing = 0;  ///< shards that did not answer before the deadline
+  std::size_t shards_missing = 0;   ///< shards that did not answer before the deadline
+  std::size_t tunnels_missing = 0;  ///< tunnels that did not answer their shard in time (left out)
 };
 
 /// What a clear command did: the objects it closed or whose statistics it reset.
@@ -210,6 +214,8 @@ struct clear_report {
   std::vector<std::pair<std::uint16_t, std::uint16_t>> sessions;  ///< (local tunnel ID, local session ID), sorted
   std::vector<std::uint16_t> tunnels;                             ///< local tunnel IDs, sorted
   std::size_t shards_missing = 0;
+  std::size_t tunnels_missing = 0;   ///< tunnels that did not answer in time: their sessions were not cleared
+  std::size_t sessions_missing = 0;  ///< sessions that did not answer in time (not cleared)
 };
 
 }  // namespace bras::actors

@@ -616,6 +616,7 @@ struct tunnel_data {
     t.local_name = ctx->cfg.l2tp.host_name;
     t.remote_name = peer_host_name;
     t.state = std::string{l2tp::to_string(state)};
+    t.interface_name = args.role == tunnel_role::lac ? "pp0" : ctx->cfg.data_plane.tun;
     t.sessions = sessions.size();
     t.max_sessions = max_sessions;
     t.receive_window = receive_window;

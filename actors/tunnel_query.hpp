@@ -17,14 +17,15 @@ namespace bras::actors {
 /// A tunnel's sessions: (local session ID, actor), in any order.
 using session_actor_map = std::vector<std::pair<std::uint16_t, caf::actor>>;
 
-/// (query_atom, query_request): none or one tunnel_report.
-caf::result<std::vector<tunnel_report>> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
-                                                     const session_actor_map& sessions, const query_request& q);
+/// (query_atom, query_request): a std::vector<tunnel_report> of none or one
+/// (a gatherer actor collects the sessions' answers and replies).
+caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
+                                       const session_actor_map& sessions, const query_request& q);
 
 /// (clear_atom, clear_request): closes the tunnel (close_atom to `self`) or
 /// the matching sessions, or resets statistics (`reset_tunnel_stats` for
 /// the tunnel's own counters, clear_stats_atom to sessions).
-caf::result<clear_report> answer_clear(caf::event_based_actor* self, const tunnel_snapshot& tunnel,
+caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunnel_snapshot& tunnel,
                                        const session_actor_map& sessions, const clear_request& c,
                                        const std::function<void()>& reset_tunnel_stats);
 

@@ -625,13 +625,13 @@ std::string junos_tunnel_state(bool lac, std::string_view rfc_state) {
 
 xml_node build_reply(const command& c, const query_snapshot& s, const render_options& o) {
   xml_node reply{"rpc-reply", {}, {{"xmlns:junos", "http://xml.juniper.net/junos/" + o.junos_release + "/junos"}}, {}};
-  if (s.shards_missing != 0) {
+  if (s.shards_missing != 0 || s.tunnels_missing != 0) {
     // Junos reports a partial answer as an xnm:warning beside the data.
     constexpr std::string_view xnm = "http://xml.juniper.net/xnm/1.1/xnm";
     xml_node& warning = reply.add("xnm:warning");
     warning.attributes = {{"xmlns", std::string(xnm)}, {"xmlns:xnm", std::string(xnm)}};
-    warning.add("message",
-                std::to_string(s.shards_missing) + " shard(s) did not answer in time; the output is incomplete");
+    warning.add("message", std::to_string(s.shards_missing) + " shard(s) and " + std::to_string(s.tunnels_missing) +
+                               " tunnel(s) did not answer in time; the output is incomplete");
   }
   reply.children.push_back(build_root(c, s, o));
   reply.add("cli").add("banner");

@@ -223,7 +223,8 @@ std::string render_text(const command& c, const query_snapshot& s, const render_
     case object::destination: out = render_destinations(c, s); break;
     case object::subscribers_summary: out = render_subscribers(s.subscribers); break;
   }
-  return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete");
+  return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete") +
+         text_detail::shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");
 }
 
 std::string render_clear(const command& /*c*/, const actors::clear_report& r) {
@@ -238,7 +239,9 @@ std::string render_clear(const command& /*c*/, const actors::clear_report& r) {
     out += r.statistics ? "Tunnel " + std::to_string(tunnel) + " statistics cleared\n"
                         : "  Tunnel " + std::to_string(tunnel) + " closed\n";
   }
-  return out + text_detail::shards_warning(r.shards_missing, "some objects may not have been cleared");
+  return out + text_detail::shards_warning(r.shards_missing, "some objects may not have been cleared") +
+         text_detail::shards_warning(r.tunnels_missing, "some objects may not have been cleared", "tunnel") +
+         text_detail::shards_warning(r.sessions_missing, "they were not cleared", "session");
 }
 
 }  // namespace bras::cli

@@ -220,10 +220,11 @@ inline void append_block(std::string& out, const std::string& block) {
 }
 
 /// The line added when shards did not answer in time, so a partial answer is never taken for a whole one.
-[[nodiscard]] inline std::string shards_warning(std::size_t missing, std::string_view consequence) {
+[[nodiscard]] inline std::string shards_warning(std::size_t missing, std::string_view consequence,
+                                                std::string_view what = "shard") {
   if (missing == 0) return {};
-  return "warning: " + std::to_string(missing) + (missing == 1 ? " shard" : " shards") + " did not answer in time; " +
-         std::string(consequence) + '\n';
+  return "warning: " + std::to_string(missing) + " " + std::string(what) + (missing == 1 ? "" : "s") +
+         " did not answer in time; " + std::string(consequence) + '\n';
 }
 
 /// `show services l2tp session ...` in text (cli/text_session.cpp); render_text dispatches here.

@@ -30,26 +30,46 @@ namespace {
 /// shards' deadline, so this only bounds a wedged daemon).
 constexpr std::chrono::seconds query_timeout{30};
 
+/// Calls a getpw*_r / getgr*_r style function, growing the buffer on ERANGE
+/// (a large operator group does not fit the usual 16 KiB).
+template <class F>
+bool with_buffer(std::vector<char>& buf, F f) {
+  buf.resize(16384);
+  for (;;) {
+    const int rc = f(buf.data(), buf.size());
+    if (rc != ERANGE || buf.size() >= (std::size_t{16} << 20)) return rc == 0;
+    buf.resize(buf.size() * 4);
+  }
+}
+
 std::string user_name(unsigned uid) {
-  std::vector<char> buf(16384);
+  std::vector<char> buf;
   passwd pw{};
   passwd* out = nullptr;
-  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &out) == 0 && out != nullptr) return pw.pw_name;
+  if (with_buffer(buf, [&](char* b, std::size_t n) { return ::getpwuid_r(uid, &pw, b, n, &out); }) && out) {
+    return pw.pw_name;
+  }
   return "uid " + std::to_string(uid);
 }
 
 operator_policy make_policy(const std::string& group) {
   operator_policy p;
   p.group = group;
-  std::vector<char> buf(16384);
+  std::vector<char> buf;
   struct group g {};
   struct group* out = nullptr;
-  if (!group.empty() && ::getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &out) == 0 && out != nullptr) {
+  if (!group.empty() &&
+      with_buffer(buf, [&](char* b, std::size_t n) { return ::getgrnam_r(group.c_str(), &g, b, n, &out); }) && out) {
     p.group_exists = true;
     p.group_id = g.gr_gid;
   }
   return p;
 }
+
+/// How long a client may take to send its command line.
+constexpr std::chrono::seconds read_deadline{10};
+/// Commands being answered at once; more are refused (each may cost a fan-out over every session).
+constexpr std::size_t max_in_flight = 4;
 
 /// What a show command needs the fan-out to collect.
 actors::query_depth depth_for(const cli::command& c) {
@@ -86,10 +106,10 @@ bool caller_allowed(const operator_policy& policy, unsigned uid, unsigned gid, s
   const auto name = user_name(uid);
   if (policy.group_exists) {
     if (gid == policy.group_id) return true;
-    std::vector<char> buf(16384);
+    std::vector<char> buf;
     passwd pw{};
     passwd* out = nullptr;
-    if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &out) == 0 && out != nullptr) {
+    if (with_buffer(buf, [&](char* b, std::size_t n) { return ::getpwuid_r(uid, &pw, b, n, &out); }) && out) {
       int count = 64;
       std::vector<gid_t> groups(static_cast<std::size_t>(count));
       if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) == -1 && count > 64) {
@@ -110,7 +130,11 @@ bool caller_allowed(const operator_policy& policy, unsigned uid, unsigned gid, s
 class control_server::connection : public std::enable_shared_from_this<connection> {
  public:
   connection(control_server& server, stream::socket socket, std::shared_ptr<mailbox> box)
-      : server_(server), socket_(std::move(socket)), box_(std::move(box)), buffer_(cli::wire::max_request) {}
+      : server_(server),
+        socket_(std::move(socket)),
+        box_(std::move(box)),
+        buffer_(cli::wire::max_request),
+        deadline_(server.io_) {}
 
   void start() {
     ucred cred{};
@@ -118,17 +142,26 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
       return reply(false, "error: cannot identify the caller\n");
     }
-    std::string why;
-    if (!caller_allowed(server_.policy_, cred.uid, cred.gid, why)) {
-      server_.log_->warn("cli-refused uid={} gid={} pid={}", cred.uid, cred.gid, cred.pid);
-      return reply(false, why);
-    }
+    // The refusal comes after the command line is read: a client still
+    // writing it would otherwise hit a closed socket (EPIPE) instead of
+    // getting the reason.
+    cred_ = cred;
     user_ = user_name(cred.uid);
     auto self = shared_from_this();
+    deadline_.expires_after(read_deadline);
+    deadline_.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec) self->close();  // no command line in time: a stuck or idle client
+    });
     asio::async_read_until(socket_, buffer_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
+      self->deadline_.cancel();
       if (ec) {
-        if (ec == asio::error::not_found) self->reply(false, "error: command too long\n");
-        return;  // the client went away: nothing to answer
+        if (ec == asio::error::not_found) return self->reply(false, "error: command too long\n");
+        return self->close();  // the client went away (or sent no newline): nothing to answer
+      }
+      std::string why;
+      if (!caller_allowed(self->server_.policy_, self->cred_.uid, self->cred_.gid, why)) {
+        self->server_.log_->warn("cli-refused uid={} gid={} pid={}", self->cred_.uid, self->cred_.gid, self->cred_.pid);
+        return self->reply(false, why);
       }
       std::string line(asio::buffers_begin(self->buffer_.data()), asio::buffers_begin(self->buffer_.data()) + n);
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
@@ -148,14 +181,26 @@ class control_server::connection : public std::enable_shared_from_this<connectio
   }
 
   void reply(bool ok, std::string body) {
+    if (in_flight_) {
+      --server_.in_flight_;
+      in_flight_ = false;
+    }
     out_ = std::string{ok ? cli::wire::status_ok : cli::wire::status_error} + std::move(body);
     auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(out_), [self](const boost::system::error_code&, std::size_t) {
-      boost::system::error_code ignored;
-      self->socket_.shutdown(stream::socket::shutdown_both, ignored);
-      self->socket_.close(ignored);
-      self->server_.connections_.erase(self);
-    });
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self](const boost::system::error_code&, std::size_t) { self->close(); });
+  }
+
+  void close() {
+    if (in_flight_) {
+      --server_.in_flight_;
+      in_flight_ = false;
+    }
+    boost::system::error_code ignored;
+    deadline_.cancel();
+    socket_.shutdown(stream::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    server_.connections_.erase(shared_from_this());
   }
 
  private:
@@ -165,6 +210,12 @@ class control_server::connection : public std::enable_shared_from_this<connectio
       return reply(false, "error: " + e->message + "\n");
     }
     command_ = std::get<cli::command>(parsed);
+    if (server_.in_flight_ >= max_in_flight) {
+      server_.log_->warn("cli-busy user={} command=\"{}\"", user_, line);
+      return reply(false, "error: brasd is busy answering other commands; try again\n");
+    }
+    ++server_.in_flight_;
+    in_flight_ = true;
     server_.log_->info("cli-command user={} command=\"{}\"", user_, line);
     std::weak_ptr<connection> weak = shared_from_this();
     auto box = box_;
@@ -172,6 +223,7 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     if (command_.what == cli::verb::show) {
       actors::query_request req{command_.filter, depth_for(command_)};
       server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
+        give_up_with(self, query);
         self->request(query, query_timeout, actors::query_atom::value, req)
             .then(
                 [weak, box](actors::query_snapshot& s) {
@@ -189,6 +241,7 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     }
     actors::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
     server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
+      give_up_with(self, query);
       self->request(query, query_timeout, actors::clear_atom::value, req)
           .then(
               [weak, box](actors::clear_report& r) {
@@ -204,10 +257,20 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     });
   }
 
+  /// The asking actor ends with the query actor (daemon shutdown) instead
+  /// of waiting out its timeout: CAF 0.17 does not fail pending requests.
+  static void give_up_with(caf::event_based_actor* self, const caf::actor& query) {
+    self->monitor(query);
+    self->set_down_handler([](caf::scheduled_actor* s, caf::down_msg&) { s->quit(); });
+  }
+
   control_server& server_;
   stream::socket socket_;
   std::shared_ptr<mailbox> box_;
   asio::streambuf buffer_;
+  asio::steady_timer deadline_;
+  ucred cred_{};
+  bool in_flight_ = false;
   std::string user_;
   cli::command command_;
   std::string out_;
@@ -257,6 +320,7 @@ control_server::control_server(caf::actor_system& sys, caf::actor query, const c
       path_(cfg.cli.socket),
       policy_(make_policy(cfg.cli.operator_group)),
       acceptor_(bind_socket(io_, path_)),
+      backoff_(io_),
       box_(std::make_shared<mailbox>()) {
   box_->io = &io_;
   // rw for the owner and the operator group only; root and the group's members get in.
@@ -268,9 +332,23 @@ control_server::control_server(caf::actor_system& sys, caf::actor query, const c
   } else {
     log_->warn("cli-operator-group-missing group={} (only root can use bras-cli)", policy_.group);
   }
+}
+
+void control_server::start() {
   log_->info("cli-listening path={} group={}", path_, policy_.group);
   accept();
-  thread_ = std::thread{[this] { io_.run(); }};
+  thread_ = std::thread{[this] {
+    // A handler that throws (e.g. out of memory rendering a huge listing)
+    // costs that command, not the daemon.
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        log_->error("cli-handler-failed reason=\"{}\"", e.what());
+      }
+    }
+  }};
 }
 
 control_server::~control_server() {
@@ -281,6 +359,7 @@ control_server::~control_server() {
   asio::post(io_, [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    backoff_.cancel();
     connections_.clear();
     io_.stop();
   });
@@ -292,11 +371,18 @@ control_server::~control_server() {
 void control_server::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      auto c = std::make_shared<connection>(*this, std::move(socket), box_);
-      connections_.insert(c);
-      c->start();
+    if (ec) {
+      // Out of file descriptors, say: back off instead of spinning.
+      if (log_->should_log(spdlog::level::warn)) log_->warn("cli-accept-failed error=\"{}\"", ec.message());
+      backoff_.expires_after(std::chrono::milliseconds{100});
+      backoff_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) accept();
+      });
+      return;
     }
+    auto c = std::make_shared<connection>(*this, std::move(socket), box_);
+    connections_.insert(c);
+    c->start();
     accept();
   });
 }

@@ -34,14 +34,17 @@ struct operator_policy {
 
 class control_server {
  public:
-  /// Creates the socket (its directory too, if missing) and starts serving.
-  /// Throws std::system_error when the path cannot be bound (or another
-  /// daemon is serving it).
+  /// Creates the socket (its directory too, if missing). Throws
+  /// std::system_error when the path cannot be bound (or another daemon is
+  /// serving it). Serving starts with start(), once the daemon is complete.
   control_server(caf::actor_system& sys, caf::actor query, const config::settings& cfg,
                  std::shared_ptr<spdlog::logger> log);
   ~control_server();
   control_server(const control_server&) = delete;
   control_server& operator=(const control_server&) = delete;
+
+  /// Starts accepting commands on the control thread.
+  void start();
 
   /// The socket path.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
@@ -59,6 +62,8 @@ class control_server {
   operator_policy policy_;
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;                  ///< after a failed accept
+  std::size_t in_flight_ = 0;                          ///< commands waiting for the query actor (control thread only)
   std::shared_ptr<mailbox> box_;                       ///< how CAF threads hand answers to the control thread
   std::set<std::shared_ptr<connection>> connections_;  ///< open ones (control thread only)
   std::thread thread_;

@@ -141,6 +141,7 @@ void daemon::build(config::settings cfg) {
   lac_ = actors::spawn_lac(*system_, ctx_);
   ctx_->lac = lac_;
   udp_->start(ctx_, acceptor_, ctx_->shards);
+  if (control_) control_->start();  // now that the shards and the LAC controller exist
 }
 
 void daemon::set_log_levels(const config::settings& cfg) {

@@ -46,7 +46,10 @@ reply ask(const std::string& path, const std::string& line) {
   }
   r.connected = true;
   const auto request = line + "\n";
-  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) ADD_FAILURE() << "write";
+  // MSG_NOSIGNAL: a refusal must come back as a reply, never as SIGPIPE.
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+    ADD_FAILURE() << "send";
+  }
   std::string all;
   char buf[65536];
   for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<std::size_t>(n));
@@ -351,6 +354,39 @@ TEST(CliSocket, CallersOutsideTheOperatorGroupAreRefused) {
   auto admitted = ask_as(sock, "show services l2tp summary", operators);
   EXPECT_TRUE(admitted.starts_with("ok ")) << admitted;
   EXPECT_NE(admitted.find("Sessions: 0"), std::string::npos) << admitted;
+  lns.shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator{"/proc/self/fd"}) ++n;
+  return n;
+}
+
+TEST(CliSocket, ClientsThatHangUpEarlyLeaveNothingBehind) {
+  auto dir = socket_dir();
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.cli.socket = dir + "/early.sock";
+  io::daemon lns{cfg};
+  lns.start();
+  ASSERT_TRUE(ask(cfg.cli.socket, "show services l2tp summary").ok);
+  const auto before = open_fds();
+  for (int i = 0; i < 200; ++i) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", cfg.cli.socket.c_str());
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    if (i % 2 == 1) {
+      ASSERT_EQ(::send(fd, "show serv", 9, MSG_NOSIGNAL), 9);  // half a line, no newline
+    }
+    ::close(fd);
+  }
+  // Every one of those connections is closed by brasd, not kept until it stops.
+  EXPECT_TRUE(eventually([&] { return open_fds() <= before; }, 5s)) << open_fds() << " open, " << before << " before";
+  EXPECT_TRUE(ask(cfg.cli.socket, "show services l2tp summary").ok);
   lns.shutdown();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

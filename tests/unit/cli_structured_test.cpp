@@ -471,7 +471,7 @@ TEST(CliStructured, EmptyAnswersAndMissingShards) {
   const auto pj =
       python("import sys, json\nd = json.load(sys.stdin)\nprint(d['xnm:warning'][0]['message'][0]['data'])\n",
              render_json(make_command(object::tunnel), partial, {}));
-  EXPECT_EQ(pj.out, "2 shard(s) did not answer in time; the output is incomplete\n");
+  EXPECT_EQ(pj.out, "2 shard(s) and 0 tunnel(s) did not answer in time; the output is incomplete\n");
 }
 
 TEST(CliStructured, JsonEmptyElementIsNull) {

@@ -501,6 +501,10 @@ TEST_F(CliTextSession, MissingShardsAreAnnounced) {
   q.shards_missing = 3;
   const std::string text = render_text(show(object::tunnel), q);
   EXPECT_TRUE(text.ends_with("\nwarning: 3 shards did not answer in time; the output may be incomplete\n")) << text;
+  q.shards_missing = 0;
+  q.tunnels_missing = 2;
+  EXPECT_TRUE(render_text(show(object::session), q)
+                  .ends_with("\nwarning: 2 tunnels did not answer in time; the output may be incomplete\n"));
 }
 
 // ---- tunnel, summary, destination, subscribers ----
