@@ -175,7 +175,11 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
     }
     c.proxy = std::move(*p);
   }
-  // The instance going away (its LAC controller killed) takes its subscribers along.
+  // The instance going away (its LAC controller killed) takes its subscribers
+  // along. Linked to the LAC only while the call is being placed, then to
+  // the session: CAF 0.17 keeps an actor's links in a list it scans on every
+  // link and unlink, so 100,000 subscribers linked to one LAC controller cost
+  // quadratic time (seen: a 100k-session benchmark that never finished).
   self->link_to(init.args.lac);
   self->send(init.args.lac, std::move(c));
   return {
@@ -191,6 +195,8 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
           return;
         }
         st.session = r.session;
+        if (st.session) self->link_to(st.session);
+        self->unlink_from(st.args.lac);
         // With proxy LCP the engine is already past LCP, waiting for the authentication result.
         if (!st.args.proxy) st.perform(st.ppp->start());
         for (auto& f : std::exchange(st.early, {})) st.on_frame(f);

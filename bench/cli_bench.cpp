@@ -4,7 +4,10 @@
 // sees them (query fan-out, rendering, transfer), and of the query fan-out
 // alone.
 //
-//   sudo build/release/bench/bras_cli_bench [SESSIONS]     e.g. 100000
+//   sudo build/release/bench/bras_cli_bench [SESSIONS [PER-TUNNEL]]   e.g. 100000 250
+//
+// PER-TUNNEL (default 250) is the LAC's max-sessions per tunnel; 0 puts up
+// to 65,535 sessions on one tunnel (the tunnel's own fan-out at its worst).
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -66,23 +69,27 @@ timing repeat(int times, F f) {
 
 int main(int argc, char** argv) {
   const unsigned n = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 10000;
+  const unsigned per_tunnel = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 250;
   const std::string sock = "/tmp/bras-cli-bench-" + std::to_string(::getpid()) + ".sock";
   io::daemon lns{bench::lns_config("cli: {socket: " + sock + "}\n")};
   lns.start();
-  io::daemon lac{bench::lac_config(lns)};
+  io::daemon lac{bench::lac_config(lns, per_tunnel)};
   lac.start();
   const auto setup = bench::bring_up(lac, n);
-  std::printf("%u sessions up (%u failed) in %.1f s\n", setup.up, setup.failed, setup.seconds);
+  std::printf("%u sessions up (%u failed) in %.1f s, at most %u per tunnel\n", setup.up, setup.failed, setup.seconds,
+              per_tunnel);
 
   // One session in the middle of the ID space, for the lookup.
   caf::scoped_actor self{lns.system()};
-  std::uint16_t some_session = 0;
+  std::uint16_t some_session = 0, some_tunnel = 0;
   actors::query_request all;
   self->request(lns.query(), 60s, actors::query_atom::value, all)
       .receive(
           [&](actors::query_snapshot& q) {
             if (!q.tunnels.empty() && !q.tunnels[q.tunnels.size() / 2].sessions.empty()) {
-              some_session = q.tunnels[q.tunnels.size() / 2].sessions.front().local_session_id;
+              const auto& t = q.tunnels[q.tunnels.size() / 2];
+              some_tunnel = t.tunnel.local_tunnel_id;
+              some_session = t.sessions[t.sessions.size() / 2].local_session_id;
             }
           },
           [](caf::error&) {});
@@ -110,6 +117,10 @@ int main(int argc, char** argv) {
       "show services l2tp summary",
       "show services l2tp session local-session-id " + std::to_string(some_session),
       "show services l2tp session extensive local-session-id " + std::to_string(some_session),
+      "show services l2tp session local-tunnel-id " + std::to_string(some_tunnel) + " local-session-id " +
+          std::to_string(some_session),
+      "show services l2tp session extensive local-tunnel-id " + std::to_string(some_tunnel) + " local-session-id " +
+          std::to_string(some_session),
       "show services l2tp session user nobody-at-all"};
   for (const auto& cmd : commands) {
     row(cmd, repeat(5, [&] { return run_command(sock, cmd); }));

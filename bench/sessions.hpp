@@ -82,13 +82,14 @@ inline setup_result bring_up(io::daemon& lac, unsigned n) {
   return r;
 }
 
-/// A LAC dialling `lns` as bench-lac, 250 sessions per tunnel.
-inline config::settings lac_config(io::daemon& lns) {
+/// A LAC dialling `lns` as bench-lac, `per_tunnel` sessions per tunnel (0: as many as fit).
+inline config::settings lac_config(io::daemon& lns, unsigned per_tunnel = 250) {
   return load(
       "runtime: {threads: 2, shards: 2}\nlog: {level: error}\n"
       "l2tp:\n  host-name: bench-lac\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
       "  destinations: [{name: lns, address: 127.0.0.1, port: " +
-      std::to_string(lns.local(0).port) + ", secret: s, hello-interval: 0, max-sessions: 250}]\n");
+      std::to_string(lns.local(0).port) +
+      ", secret: s, hello-interval: 0, max-sessions: " + std::to_string(per_tunnel) + "}]\n");
 }
 
 }  // namespace bras::bench
