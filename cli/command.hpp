@@ -7,13 +7,14 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/snapshot.hpp"
 
 namespace bras::cli {
 
-enum class verb : std::uint8_t { show, clear };
+enum class verb : std::uint8_t { show, clear, set };
 
 enum class object : std::uint8_t {
   session,              ///< show|clear services l2tp session
@@ -21,6 +22,7 @@ enum class object : std::uint8_t {
   summary,              ///< show services l2tp summary
   destination,          ///< show services l2tp destination
   subscribers_summary,  ///< show subscribers summary
+  log_level,            ///< set|show log level: the loggers' levels at run time
 };
 
 /// Output level. `standard` is the level with no keyword (Junos: same rows as brief).
@@ -42,6 +44,8 @@ struct command {
   bool all = false;         ///< clear ... all
   actors::query_filter filter;
   std::vector<pipe> pipes;
+  /// set log level: (component or "all", level) in the order given.
+  std::vector<std::pair<std::string, std::string>> log_levels;
 };
 
 }  // namespace bras::cli

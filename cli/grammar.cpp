@@ -128,6 +128,7 @@ parse_error ambiguous(const token& t, std::span<const keyword> words, const std:
 }
 
 const option_spec& filter_spec(opt o) {
+  if (is_component(o)) return component_specs[static_cast<std::size_t>(o) - static_cast<std::size_t>(opt::log_all)];
   return filter_specs[static_cast<std::size_t>(o) - static_cast<std::size_t>(opt::interface)];
 }
 
@@ -161,8 +162,13 @@ std::vector<option_spec> options_for(verb v, object o) {
         out.push_back(filter_spec(opt::local_gateway));
         out.push_back(filter_spec(opt::peer_gateway));
         break;
-      case object::subscribers_summary: break;
+      case object::subscribers_summary:
+      case object::log_level: break;
     }
+    return out;
+  }
+  if (v == verb::set) {
+    out.assign(component_specs.begin(), component_specs.end());
     return out;
   }
   out.push_back({opt::statistics, {"statistics", sessions ? "Clear session statistics" : "Clear tunnel statistics"}});
@@ -287,7 +293,10 @@ std::optional<parse_error> walker::feed(const token& t) {
     case state::show_subscribers:
     case state::clear:
     case state::clear_services:
-    case state::clear_l2tp: return feed_keyword(t);
+    case state::clear_l2tp:
+    case state::set:
+    case state::set_log:
+    case state::show_log: return feed_keyword(t);
   }
   return syntax_error(t, "<command>");
 }
@@ -331,7 +340,7 @@ std::optional<std::string> walker::conflict(opt o) const {
     if (is_level(x)) return std::string(level_word(x));
     if (x == opt::statistics) return std::string("statistics");
     if (x == opt::all) return std::string("all");
-    return std::string(filter_spec(x).key.word);
+    return std::string(filter_spec(x).key.word);  // a filter or a logger
   };
   if (given(o)) return quote(name(o)) + " is given twice.";
   const bool show = cmd_.what == verb::show;
@@ -354,11 +363,13 @@ std::optional<std::string> walker::conflict(opt o) const {
 
 bool walker::complete() const {
   if (cmd_.what == verb::show) return true;
+  if (cmd_.what == verb::set) return !cmd_.log_levels.empty();
   return cmd_.all || std::any_of(given_.begin() + static_cast<std::ptrdiff_t>(opt::interface), given_.end(),
                                  [](bool b) { return b; });
 }
 
 std::string walker::incomplete_message() const {
+  if (cmd_.what == verb::set) return "syntax error, expecting a logger (all, aaa, cli, io, l2tp, ppp) and a level.";
   std::string filters;
   for (const auto& o : options_for(cmd_.what, cmd_.target)) {
     if (is_filter(o.id)) filters += (filters.empty() ? "" : ", ") + std::string(o.key.word);
@@ -391,7 +402,7 @@ std::optional<parse_error> walker::feed_option(const token& t) {
     if (is_level(o)) cmd_.detail = o == opt::brief ? level::brief : o == opt::detail ? level::detail : level::extensive;
     if (o == opt::statistics) cmd_.statistics = true;
     if (o == opt::all) cmd_.all = true;
-    if (is_filter(o)) {
+    if (is_filter(o) || is_component(o)) {
       pending_filter_ = o;
       state_ = state::value;
     }
@@ -425,6 +436,14 @@ std::optional<parse_error> walker::feed_value(const token& t) {
       const auto n = parse_id16(t.text);
       if (!n) return invalid("a number 1..65535");
       (pending_filter_ == opt::local_session_id ? f.local_session_id : f.local_tunnel_id) = *n;
+      break;
+    }
+    case value_kind::level: {
+      std::string level = t.text == "warn" ? "warning" : t.text;
+      if (std::find(level_names.begin(), level_names.end(), level) == level_names.end()) {
+        return invalid("trace, debug, info, warning, error, critical or off");
+      }
+      cmd_.log_levels.emplace_back(spec.key.word, std::move(level));
       break;
     }
     case value_kind::name:
@@ -502,7 +521,10 @@ std::optional<parse_error> walker::finish(std::size_t end) const {
     case state::show_subscribers:
     case state::clear:
     case state::clear_services:
-    case state::clear_l2tp: break;
+    case state::clear_l2tp:
+    case state::set:
+    case state::set_log:
+    case state::show_log: break;
   }
   return parse_error{"syntax error, expecting <command>.", end};
 }
@@ -520,7 +542,13 @@ std::vector<completion> walker::expected() const {
       }
       if (complete()) out.push_back(pipe);
       break;
-    case state::value: add(filter_spec(pending_filter_).value); break;
+    case state::value:
+      if (is_component(pending_filter_)) {
+        for (const auto level : level_names) add({level, "Logging level"});
+      } else {
+        add(filter_spec(pending_filter_).value);
+      }
+      break;
     case state::pipe_pattern:
       add({"<pattern>", pending_pipe_ == pipe_kind::match ? "Pattern to match (extended regular expression)"
                                                           : "Pattern to leave out (extended regular expression)"});
@@ -540,6 +568,9 @@ std::vector<completion> walker::expected() const {
     case state::clear:
     case state::clear_services:
     case state::clear_l2tp:
+    case state::set:
+    case state::set_log:
+    case state::show_log:
       for (const auto& k : keywords()) add(k);
       break;
   }

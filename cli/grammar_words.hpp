@@ -32,6 +32,9 @@ enum class state : std::uint8_t {
   clear,
   clear_services,
   clear_l2tp,
+  set,
+  set_log,
+  show_log,
   options,       ///< after the object: levels, statistics, all, filters
   value,         ///< a filter's value
   pipe,          ///< after '|'
@@ -70,6 +73,11 @@ inline constexpr std::array steps{
          state::options,
          {},
          object::subscribers_summary},
+    step{state::root, {"set", "Set CLI and daemon parameters"}, state::set, verb::set, {}},
+    step{state::set, {"log", "Set logging parameters"}, state::set_log, {}, {}},
+    step{state::set_log, {"level", "Set the level of a logger"}, state::options, {}, object::log_level},
+    step{state::show, {"log", "Show logging information"}, state::show_log, {}, {}},
+    step{state::show_log, {"level", "Show the level of every logger"}, state::options, {}, object::log_level},
     step{state::clear, {"services", "Clear services information"}, state::clear_services, {}, {}},
     step{state::clear_services, {"l2tp", "Clear L2TP information"}, state::clear_l2tp, {}, {}},
     step{state::clear_l2tp, {"session", "Clear L2TP sessions"}, state::options, {}, object::session},
@@ -101,19 +109,30 @@ enum class opt : std::uint8_t {
   peer_gateway_name,
   tunnel_group,
   user,
+  // set log level COMPONENT LEVEL
+  log_all,
+  log_aaa,
+  log_cli,
+  log_io,
+  log_l2tp,
+  log_ppp,
 };
-inline constexpr std::size_t opt_count = static_cast<std::size_t>(opt::user) + 1;
+inline constexpr std::size_t opt_count = static_cast<std::size_t>(opt::log_ppp) + 1;
 /// brief, detail or extensive.
 constexpr bool is_level(opt o) {
   return o <= opt::extensive;
 }
 /// An option that takes a value and narrows the selection.
 constexpr bool is_filter(opt o) {
-  return o >= opt::interface;
+  return o >= opt::interface && o <= opt::user;
+}
+/// A logger of `set log level` (its value is the level).
+constexpr bool is_component(opt o) {
+  return o >= opt::log_all;
 }
 
 /// How a filter's value is checked and stored.
-enum class value_kind : std::uint8_t { name, ipv4, id16 };
+enum class value_kind : std::uint8_t { name, ipv4, id16, level };
 
 /// An option as '?' lists it; filters also name their value.
 struct option_spec {
@@ -147,6 +166,46 @@ inline constexpr std::array<option_spec, 9> filter_specs{{
     {opt::tunnel_group, {"tunnel-group", "Tunnel group name"}, {"<group-name>", "Tunnel group name"}},
     {opt::user, {"user", "Username"}, {"<username>", "Username"}},
 }};
+
+/// The loggers of `set log level`, in opt order; each takes a level.
+inline constexpr std::array<option_spec, 6> component_specs{{
+    {opt::log_all,
+     {"all", "Every logger"},
+     {"<level>", "trace, debug, info, warning, error, critical or off"},
+     value_kind::level},
+    {opt::log_aaa,
+     {"aaa", "Authentication and address pools"},
+     {"<level>",
+      "trace, debug, info, warning, error, "
+      "critical or off"},
+     value_kind::level},
+    {opt::log_cli,
+     {"cli", "The operator interface"},
+     {"<level>", "trace, debug, info, warning, error, critical or off"},
+     value_kind::level},
+    {opt::log_io,
+     {"io", "Sockets and the tun device"},
+     {"<level>",
+      "trace, debug, info, warning, error, critical or "
+      "off"},
+     value_kind::level},
+    {opt::log_l2tp,
+     {"l2tp", "Tunnels, sessions, the LAC controller"},
+     {"<level>",
+      "trace, debug, info, warning, "
+      "error, critical or off"},
+     value_kind::level},
+    {opt::log_ppp,
+     {"ppp", "PPP negotiation and session ends"},
+     {"<level>",
+      "trace, debug, info, warning, error, "
+      "critical or off"},
+     value_kind::level},
+}};
+
+/// The levels `set log level` accepts (spdlog's names, "warning" spelled out as on Junos).
+inline constexpr std::array<std::string_view, 7> level_names{"trace", "debug",    "info", "warning",
+                                                             "error", "critical", "off"};
 
 /// The commands after '|'.
 inline constexpr std::array<keyword, 5> pipe_words{{

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/snapshot.hpp"
@@ -31,6 +32,9 @@ struct render_options {
 /// The Junos-style feedback of a clear command: "  Session 17967 closed",
 /// "Session 17967 statistics cleared", "  Tunnel 40553 closed", ...
 [[nodiscard]] std::string render_clear(const command& c, const actors::clear_report& r);
+
+/// `show log level`: one line per logger, "Logger  Level" header.
+[[nodiscard]] std::string render_log_levels(const std::vector<std::pair<std::string, std::string>>& levels);
 
 // ---- structured (cli/structured.cpp) ----
 

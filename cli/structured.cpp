@@ -413,6 +413,7 @@ std::string root_name(object target) {
     case object::summary: return "service-l2tp-summary-information";
     case object::destination: return "service-l2tp-destination-information";
     case object::subscribers_summary: return "subscribers-summary-information";
+    case object::log_level: return "log-level-information";  // answered by brasd itself, not from a snapshot
   }
   return "service-l2tp-session-information";
 }
@@ -443,6 +444,7 @@ xml_node build_root(const command& c, const query_snapshot& s, const render_opti
       add_summary(root, s.summary, c.statistics);
       break;
     case object::subscribers_summary: add_subscribers(root, s.subscribers); break;
+    case object::log_level: break;  // not a snapshot view (render_log_levels)
   }
   return root;
 }

@@ -222,9 +222,18 @@ std::string render_text(const command& c, const query_snapshot& s, const render_
     case object::summary: out = render_summary(c, s.summary); break;
     case object::destination: out = render_destinations(c, s); break;
     case object::subscribers_summary: out = render_subscribers(s.subscribers); break;
+    case object::log_level: break;  // not a snapshot view (render_log_levels)
   }
   return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete") +
          text_detail::shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");
+}
+
+std::string render_log_levels(const std::vector<std::pair<std::string, std::string>>& levels) {
+  std::string out = "Logger  Level\n";
+  for (const auto& [logger, level] : levels) {
+    out += logger + std::string(logger.size() < 8 ? 8 - logger.size() : 1, ' ') + level + "\n";
+  }
+  return out;
 }
 
 std::string render_clear(const command& /*c*/, const actors::clear_report& r) {

@@ -83,6 +83,7 @@ actors::query_depth depth_for(const cli::command& c) {
     case cli::object::summary: return c.statistics ? query_depth::totals : query_depth::tunnels;
     case cli::object::destination:
       return c.detail == cli::level::extensive || c.statistics ? query_depth::totals : query_depth::tunnels;
+    case cli::object::log_level: return query_depth::tunnels;  // answered without a query
   }
   return query_depth::sessions;
 }
@@ -214,9 +215,10 @@ class control_server::connection : public std::enable_shared_from_this<connectio
       server_.log_->warn("cli-busy user={} command=\"{}\"", user_, line);
       return reply(false, "error: brasd is busy answering other commands; try again\n");
     }
+    server_.log_->info("cli-command user={} command=\"{}\"", user_, line);
+    if (command_.target == cli::object::log_level) return reply(true, cli::apply_pipes(log_levels(), command_.pipes));
     ++server_.in_flight_;
     in_flight_ = true;
-    server_.log_->info("cli-command user={} command=\"{}\"", user_, line);
     std::weak_ptr<connection> weak = shared_from_this();
     auto box = box_;
     auto query = server_.query_;
@@ -255,6 +257,32 @@ class control_server::connection : public std::enable_shared_from_this<connectio
                 });
               });
     });
+  }
+
+  /// set log level (applied at once; spdlog levels are atomic) or show log level.
+  std::string log_levels() {
+    std::string out;
+    if (command_.what == cli::verb::set) {
+      for (const auto& [component, level] : command_.log_levels) {
+        const auto spd = spdlog::level::from_str(level == "warning" ? "warn" : level);
+        for (const auto& name : config::log_components) {
+          if (component != "all" && component != name) continue;
+          if (auto logger = spdlog::get(name)) logger->set_level(spd);
+          out += "Log level of " + name + " set to " + level + "\n";
+        }
+      }
+      server_.log_->warn("cli-log-level-set user={} levels=\"{}\"", user_,
+                         out.empty() ? "" : out.substr(0, out.size() - 1));
+      return out;
+    }
+    std::vector<std::pair<std::string, std::string>> levels;
+    for (const auto& name : config::log_components) {
+      auto logger = spdlog::get(name);
+      auto sv = logger ? spdlog::level::to_string_view(logger->level()) : spdlog::string_view_t{"none"};
+      std::string level{sv.data(), sv.size()};
+      levels.emplace_back(name, level == "warn" ? "warning" : level);
+    }
+    return cli::render_log_levels(levels);
   }
 
   /// The asking actor ends with the query actor (daemon shutdown) instead

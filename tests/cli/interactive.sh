@@ -419,4 +419,12 @@ done
 grep -q "brasd.yaml:2: runtime.threads" "$work/brasd.log" || fail "reload failure lacks file:line"
 "$cli" -s "$real" show services l2tp summary >/dev/null || fail "brasd stopped serving after a failed reload"
 ok "SIGHUP applies the file's log levels; a broken file is reported with file:line and changes nothing"
+
+"$cli" -s "$real" set log level cli warning >"$work/out" || fail "set log level: exit $?"
+grep -qx "Log level of cli set to warning" "$work/out" || fail "set log level feedback: $(cat "$work/out")"
+"$cli" -s "$real" show log level | grep -qE "^cli +warning$" || fail "show log level after set"
+before=$(grep -c "cli-command" "$work/brasd.log")
+"$cli" -s "$real" show services l2tp summary >/dev/null
+[ "$(grep -c "cli-command" "$work/brasd.log")" -eq "$before" ] || fail "cli-command still logged at level warning"
+ok "bras-cli set log level changes a running logger; show log level shows it"
 echo "$passed passed, 0 failed"

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "cli/wire.hpp"
 #include "tests/integration/ppp_harness.hpp"
 
@@ -354,6 +356,32 @@ TEST(CliSocket, CallersOutsideTheOperatorGroupAreRefused) {
   auto admitted = ask_as(sock, "show services l2tp summary", operators);
   EXPECT_TRUE(admitted.starts_with("ok ")) << admitted;
   EXPECT_NE(admitted.find("Sessions: 0"), std::string::npos) << admitted;
+  lns.shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST(CliSocket, SetLogLevelChangesTheRunningLoggers) {
+  auto dir = socket_dir();
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.cli.socket = dir + "/log.sock";
+  io::daemon lns{cfg};
+  lns.start();
+  const auto before = spdlog::get("ppp")->level();
+  auto set = ask(cfg.cli.socket, "set log level ppp debug");
+  ASSERT_TRUE(set.ok) << set.body;
+  EXPECT_EQ(set.body, "Log level of ppp set to debug\n");
+  EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::debug);
+  auto shown = ask(cfg.cli.socket, "show log level | match ppp");
+  EXPECT_TRUE(shown.ok);
+  EXPECT_TRUE(std::regex_search(shown.body, std::regex{"^ppp +debug"})) << shown.body;
+  auto all = ask(cfg.cli.socket, "set log level all warning");
+  EXPECT_NE(all.body.find("Log level of l2tp set to warning"), std::string::npos) << all.body;
+  EXPECT_NE(all.body.find("Log level of cli set to warning"), std::string::npos) << all.body;
+  EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::warn);
+  EXPECT_FALSE(ask(cfg.cli.socket, "set log level ppp loud").ok);
+  EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::warn);
+  spdlog::get("ppp")->set_level(before);
   lns.shutdown();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

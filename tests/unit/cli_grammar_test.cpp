@@ -412,7 +412,34 @@ TEST(CliGrammarPipes, Errors) {
   EXPECT_EQ(e.message, "unterminated quoted string.");
 }
 
+TEST(CliGrammarCommands, SetAndShowLogLevel) {
+  auto c = ok("set log level ppp debug");
+  EXPECT_EQ(c.what, verb::set);
+  EXPECT_EQ(c.target, object::log_level);
+  using pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c.log_levels, (pairs{{"ppp", "debug"}}));
+  EXPECT_EQ(ok("se lo le all warn l2tp info").log_levels, (pairs{{"all", "warning"}, {"l2tp", "info"}}));
+  EXPECT_EQ(ok("show log level").target, object::log_level);
+  EXPECT_EQ(ok("show log level").what, verb::show);
+  EXPECT_NE(error("set log level").message.find("expecting a logger"), std::string::npos);
+  EXPECT_EQ(error("set log level ppp").message, "syntax error, expecting <level>.");
+  auto loud = error("set log level ppp loud");
+  EXPECT_NE(loud.message.find("invalid value 'loud'"), std::string::npos) << loud.message;
+  EXPECT_EQ(loud.offset, 18u);
+  EXPECT_NE(error("set log level ppp debug ppp info").message.find("given twice"), std::string::npos);
+  EXPECT_NE(error("set log level radius debug").message.find("syntax error"), std::string::npos);
+}
+
 // ------------------------------------------------------------------ completion
+
+TEST(CliGrammarCompletion, LogLevelsAreOfferedByName) {
+  auto r = complete("set log level ppp ");
+  EXPECT_EQ(words(r.candidates), (strings{"critical", "debug", "error", "info", "off", "trace", "warning"}));
+  r = complete("set log level p");
+  EXPECT_EQ(r.line, "set log level ppp ");
+  r = complete("set ");
+  EXPECT_EQ(r.line, "set log ");
+}
 
 TEST(CliGrammarCompletion, TabSpellsOutAbbreviationsAndCompletesTheWord) {
   auto r = complete("sh ser l2 ses");
@@ -462,8 +489,8 @@ TEST(CliGrammarCompletion, QuestionMarkListsTheNextWordsWithHelp) {
                      "local-tunnel-id", "peer-gateway", "peer-gateway-name", "statistics", "tunnel-group", "|"}));
   EXPECT_EQ(words(complete("show services l2tp ").candidates),
             (strings{"destination", "session", "summary", "tunnel"}));
-  EXPECT_EQ(words(complete("").candidates), (strings{"clear", "show"}));
-  EXPECT_EQ(words(complete("", true).candidates), (strings{"clear", "exit", "help", "quit", "show"}));
+  EXPECT_EQ(words(complete("").candidates), (strings{"clear", "set", "show"}));
+  EXPECT_EQ(words(complete("", true).candidates), (strings{"clear", "exit", "help", "quit", "set", "show"}));
   EXPECT_EQ(words(complete("show subscribers summary ").candidates), (strings{"<[Enter]>", "|"}));
   EXPECT_EQ(words(complete("show services l2tp summary ").candidates), (strings{"<[Enter]>", "statistics", "|"}));
 }
