@@ -224,39 +224,45 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     auto query = server_.query_;
     if (command_.what == cli::verb::show) {
       actors::query_request req{command_.filter, depth_for(command_)};
-      server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
-        give_up_with(self, query);
-        self->request(query, query_timeout, actors::query_atom::value, req)
-            .then(
-                [weak, box](actors::query_snapshot& s) {
-                  box->post([weak, s = std::move(s)]() mutable {
-                    if (auto c = weak.lock()) c->answered(s);
-                  });
-                },
-                [weak, box](caf::error&) {
-                  box->post([weak] {
-                    if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
-                  });
-                });
-      });
+      // The request is a spawn argument, not a capture: CAF 0.17 dereferences
+      // a null argument tuple for function actors spawned with none (UBSan).
+      server_.system_.spawn(
+          [weak, box, query](caf::event_based_actor* self, const actors::query_request& q) {
+            give_up_with(self, query);
+            self->request(query, query_timeout, actors::query_atom::value, q)
+                .then(
+                    [weak, box](actors::query_snapshot& s) {
+                      box->post([weak, s = std::move(s)]() mutable {
+                        if (auto c = weak.lock()) c->answered(s);
+                      });
+                    },
+                    [weak, box](caf::error&) {
+                      box->post([weak] {
+                        if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
+                      });
+                    });
+          },
+          req);
       return;
     }
     actors::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
-    server_.system_.spawn([weak, box, query, req](caf::event_based_actor* self) {
-      give_up_with(self, query);
-      self->request(query, query_timeout, actors::clear_atom::value, req)
-          .then(
-              [weak, box](actors::clear_report& r) {
-                box->post([weak, r = std::move(r)]() mutable {
-                  if (auto c = weak.lock()) c->cleared(r);
-                });
-              },
-              [weak, box](caf::error&) {
-                box->post([weak] {
-                  if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
-                });
-              });
-    });
+    server_.system_.spawn(
+        [weak, box, query](caf::event_based_actor* self, const actors::clear_request& request) {
+          give_up_with(self, query);
+          self->request(query, query_timeout, actors::clear_atom::value, request)
+              .then(
+                  [weak, box](actors::clear_report& r) {
+                    box->post([weak, r = std::move(r)]() mutable {
+                      if (auto c = weak.lock()) c->cleared(r);
+                    });
+                  },
+                  [weak, box](caf::error&) {
+                    box->post([weak] {
+                      if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
+                    });
+                  });
+        },
+        req);
   }
 
   /// set log level (applied at once; spdlog levels are atomic) or show log level.
