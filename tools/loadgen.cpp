@@ -1,0 +1,237 @@
+// bras-loadgen: emulated LACs with PPP subscribers against an LNS. It runs
+// a brasd LAC instance in-process (the same tunnel and session actors as the
+// daemon) and one emulated subscriber per session (actors/subscriber.hpp:
+// LCP, PAP/CHAP, IPCP, optionally IPv6CP and proxy LCP/authentication), paced
+// by --rate and --max-outstanding, and reports set-up rate and latency.
+//
+//   bras-loadgen --lns 192.0.2.1 --sessions 10000 --rate 1000 --user 'user{n}@isp' --password pw
+//
+// Progress goes to stderr once a second; the report to stdout (and as JSON
+// to --report-json). Exit status: 0 when every session came up, 1 otherwise,
+// 2 for bad options.
+#include <caf/all.hpp>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "actors/messages.hpp"
+#include "actors/subscriber.hpp"
+#include "configs/config.hpp"
+#include "io/daemon.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace bras;
+using clock_type = std::chrono::steady_clock;
+
+struct options {
+  std::string lns = "127.0.0.1";
+  unsigned sessions = 100;
+  unsigned tunnels = 0;              ///< 0: derived from --sessions-per-tunnel
+  unsigned sessions_per_tunnel = 0;  ///< 0: as many as fit (or sessions / tunnels)
+  double rate = 0;                   ///< sessions started per second; 0: as fast as --max-outstanding allows
+  unsigned max_outstanding = 1000;
+  std::string user = "demo";
+  std::string password = "demo";
+  std::string secret;
+  std::string host_name = "bras-loadgen";
+  unsigned hold = 0;  ///< seconds to hold the sessions before tearing them down
+  bool proxy = false;
+  bool ipv6 = false;
+  unsigned threads = 2;
+  unsigned timeout = 60;  ///< seconds without progress before giving up
+  std::string report_json;
+};
+
+/// "user{n}@isp" with n = 7 gives "user7@isp".
+std::string expand(std::string pattern, std::uint64_t n) {
+  for (std::size_t at; (at = pattern.find("{n}")) != std::string::npos;) pattern.replace(at, 3, std::to_string(n));
+  return pattern;
+}
+
+std::variant<config::settings, std::string> lac_config(const options& o) {
+  std::string address = o.lns;
+  std::string port = "1701";
+  if (auto colon = o.lns.find(':'); colon != std::string::npos) {
+    address = o.lns.substr(0, colon);
+    port = o.lns.substr(colon + 1);
+  }
+  unsigned per_tunnel = o.sessions_per_tunnel;
+  if (per_tunnel == 0 && o.tunnels != 0) per_tunnel = (o.sessions + o.tunnels - 1) / o.tunnels;
+  auto r = config::load("runtime: {threads: " + std::to_string(o.threads) +
+                            ", shards: 2}\nlog: {level: error}\n"
+                            "l2tp:\n  host-name: \"" +
+                            o.host_name +
+                            "\"\n  local-gateways: [{name: lo, address: 0.0.0.0, port: 0}]\n"
+                            "  destinations: [{name: lns, address: " +
+                            address + ", port: " + port + ", secret: \"" + o.secret +
+                            "\", hello-interval: 60, max-sessions: " + std::to_string(per_tunnel) +
+                            "}]\ndata-plane: {tun: \"\"}\n",
+                        "bras-loadgen options");
+  if (auto* e = std::get_if<config::load_error>(&r)) return e->to_string();
+  return std::get<config::settings>(r);
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  CLI::App app{"bras-loadgen: emulated LACs with PPP subscribers against an L2TP LNS"};
+  app.add_option("--lns", o.lns, "LNS address[:port] (default 127.0.0.1:1701)");
+  app.add_option("--sessions", o.sessions, "sessions to establish")->check(CLI::Range(1u, 10000000u));
+  app.add_option("--tunnels", o.tunnels, "spread the sessions over this many tunnels");
+  app.add_option("--sessions-per-tunnel", o.sessions_per_tunnel, "at most this many sessions per tunnel");
+  app.add_option("--rate", o.rate, "sessions started per second (default: as fast as --max-outstanding allows)");
+  app.add_option("--max-outstanding", o.max_outstanding, "set-ups in flight at once")->check(CLI::Range(1u, 1000000u));
+  app.add_option("--user", o.user, "user name; {n} is replaced by the session number (user{n}@realm)");
+  app.add_option("--password", o.password, "password; {n} is replaced too");
+  app.add_option("--secret", o.secret, "L2TP tunnel secret (none: no tunnel authentication)");
+  app.add_option("--host-name", o.host_name, "our L2TP Host Name");
+  app.add_option("--hold", o.hold, "seconds to hold the sessions, then tear them down");
+  app.add_flag("--proxy", o.proxy, "proxy LCP and authentication in the ICCN");
+  app.add_flag("--ipv6", o.ipv6, "negotiate IPv6CP too");
+  app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1u, 256u));
+  app.add_option("--timeout", o.timeout, "seconds without progress before giving up");
+  app.add_option("--report-json", o.report_json, "write the report as JSON to this file");
+  CLI11_PARSE(app, argc, argv);
+
+  auto cfg = lac_config(o);
+  if (auto* e = std::get_if<std::string>(&cfg)) {
+    std::fprintf(stderr, "bras-loadgen: %s\n", e->c_str());
+    return 2;
+  }
+  std::unique_ptr<io::daemon> lac;
+  try {
+    lac = std::make_unique<io::daemon>(std::get<config::settings>(cfg));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bras-loadgen: %s\n", e.what());
+    return 2;
+  }
+  lac->start();
+
+  caf::scoped_actor self{lac->system()};
+  std::unordered_map<std::uint64_t, clock_type::time_point> started;
+  std::vector<caf::actor> subscribers;
+  std::vector<double> latency_ms;
+  std::map<std::string, unsigned> failures;
+  std::map<long, unsigned> per_second;  ///< sessions established in each second since the start
+  unsigned up = 0, failed = 0, next = 0;
+  const auto t0 = clock_type::now();
+  auto last_progress = t0, last_change = t0;
+  while (up + failed < o.sessions) {
+    const auto now = clock_type::now();
+    const double elapsed = std::chrono::duration<double>(now - t0).count();
+    const auto allowed = o.rate > 0 ? static_cast<unsigned>(elapsed * o.rate) + 1 : o.sessions;
+    while (next < o.sessions && next < allowed && next - up - failed < o.max_outstanding) {
+      actors::subscriber_args a;
+      a.lac = lac->lac();
+      a.observer = caf::actor_cast<caf::actor>(self);
+      a.id = ++next;
+      a.calling_number = "loadgen-" + std::to_string(next);
+      a.ppp.user = expand(o.user, next);
+      a.ppp.password = expand(o.password, next);
+      a.ppp.magic = 0x10000000u + next;
+      a.ppp.ipv6 = o.ipv6;
+      a.ppp.interface_id = 0x0200000000000000ull + next;
+      a.proxy = o.proxy;
+      started[next] = clock_type::now();
+      subscribers.push_back(actors::spawn_subscriber(lac->system(), std::move(a)));
+    }
+    self->receive(
+        [&](actors::subscriber_event& e) {
+          using kind = actors::subscriber_event::kind;
+          auto it = started.find(e.id);
+          if (it == started.end()) return;
+          if (e.what == kind::ipv4_up) {
+            const auto t = clock_type::now();
+            latency_ms.push_back(std::chrono::duration<double, std::milli>(t - it->second).count());
+            ++per_second[static_cast<long>(std::chrono::duration<double>(t - t0).count())];
+            ++up;
+            started.erase(it);
+            last_change = t;
+          } else if (e.what == kind::call_failed || e.what == kind::finished || e.what == kind::auth_failed) {
+            ++failures[e.message.empty() ? "cause " + std::to_string(e.cause) : e.message];
+            ++failed;
+            started.erase(it);
+            last_change = clock_type::now();
+          }
+        },
+        [](actors::subscriber_ip&) {}, caf::after(10ms) >> [] {});
+    if (clock_type::now() - last_progress >= 1s) {
+      last_progress = clock_type::now();
+      std::fprintf(stderr, "\restablished %u  failed %u  outstanding %u  rate %.0f/s    ", up, failed,
+                   next - up - failed, up / std::max(1e-9, std::chrono::duration<double>(last_progress - t0).count()));
+    }
+    if (clock_type::now() - last_change > std::chrono::seconds{o.timeout}) {
+      failures["no progress for " + std::to_string(o.timeout) + " s"] += o.sessions - up - failed;
+      failed = o.sessions - up;
+      break;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  std::fprintf(stderr, "\n");
+  double min_rate = 0, max_rate = 0, sum_rate = 0;
+  if (!per_second.empty()) {
+    min_rate = 1e18;
+    const long last = per_second.rbegin()->first;
+    for (long s = 0; s <= last; ++s) {
+      const double r = per_second.count(s) ? per_second[s] : 0;
+      min_rate = std::min(min_rate, r);
+      max_rate = std::max(max_rate, r);
+      sum_rate += r;
+    }
+  }
+  const double avg_rate = per_second.empty() ? 0 : sum_rate / static_cast<double>(per_second.rbegin()->first + 1);
+  const double overall = seconds > 0 ? up / seconds : 0;
+  auto lat = latency_ms;
+  const double p50 = percentile(lat, 0.50), p90 = percentile(lat, 0.90), p99 = percentile(lat, 0.99),
+               max = lat.empty() ? 0 : lat.back();
+  std::printf("sessions: %u established, %u failed of %u in %.2f s\n", up, failed, o.sessions, seconds);
+  std::printf("setup rate: %.1f/s overall; per second min %.0f avg %.1f max %.0f\n", overall, min_rate, avg_rate,
+              max_rate);
+  std::printf("setup latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", p50, p90, p99, max);
+  for (const auto& [why, n] : failures) std::printf("failed: %u %s\n", n, why.c_str());
+  if (!o.report_json.empty()) {
+    std::ofstream out{o.report_json};
+    out << "{\"sessions\": " << o.sessions << ", \"established\": " << up << ", \"failed\": " << failed
+        << ", \"seconds\": " << seconds << ",\n \"setup_rate_cps\": {\"overall\": " << overall
+        << ", \"min\": " << min_rate << ", \"avg\": " << avg_rate << ", \"max\": " << max_rate
+        << "},\n \"setup_latency_ms\": {\"p50\": " << p50 << ", \"p90\": " << p90 << ", \"p99\": " << p99
+        << ", \"max\": " << max << "},\n \"failures\": {";
+    bool first = true;
+    for (const auto& [why, n] : failures) {
+      std::string escaped;
+      for (char c : why) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
+      }
+      out << (first ? "" : ", ") << "\"" << escaped << "\": " << n;
+      first = false;
+    }
+    out << "}}\n";
+  }
+  if (o.hold > 0 && up > 0) {
+    std::fprintf(stderr, "holding %u sessions for %u s\n", up, o.hold);
+    std::this_thread::sleep_for(std::chrono::seconds{o.hold});
+  }
+  for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
+  subscribers.clear();
+  lac->shutdown();
+  return failed == 0 ? 0 : 1;
+}
