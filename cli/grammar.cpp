@@ -278,6 +278,7 @@ std::vector<keyword> walker::keywords() const {
 }
 
 std::optional<parse_error> walker::feed(const token& t) {
+  if (in_command_tree(state_)) return feed_keyword(t);
   switch (state_) {
     case state::options: return feed_option(t);
     case state::value: return feed_value(t);
@@ -286,17 +287,7 @@ std::optional<parse_error> walker::feed(const token& t) {
     case state::pipe_pattern:
     case state::pipe_end: return feed_pipe(t);
     case state::local_done: return syntax_error(t, "end of line");
-    case state::root:
-    case state::show:
-    case state::show_services:
-    case state::show_l2tp:
-    case state::show_subscribers:
-    case state::clear:
-    case state::clear_services:
-    case state::clear_l2tp:
-    case state::set:
-    case state::set_log:
-    case state::show_log: return feed_keyword(t);
+    default: break;  // the command tree, above
   }
   return syntax_error(t, "<command>");
 }
@@ -514,17 +505,7 @@ std::optional<parse_error> walker::finish(std::size_t end) const {
     case state::pipe_pattern: return parse_error{"syntax error, expecting <pattern>.", end};
     case state::pipe:
     case state::pipe_display:
-    case state::root:
-    case state::show:
-    case state::show_services:
-    case state::show_l2tp:
-    case state::show_subscribers:
-    case state::clear:
-    case state::clear_services:
-    case state::clear_l2tp:
-    case state::set:
-    case state::set_log:
-    case state::show_log: break;
+    default: break;  // a keyword is missing (the command tree, above)
   }
   return parse_error{"syntax error, expecting <command>.", end};
 }
@@ -560,17 +541,7 @@ std::vector<completion> walker::expected() const {
     case state::local_done: out.push_back(enter); break;
     case state::pipe:
     case state::pipe_display:
-    case state::root:
-    case state::show:
-    case state::show_services:
-    case state::show_l2tp:
-    case state::show_subscribers:
-    case state::clear:
-    case state::clear_services:
-    case state::clear_l2tp:
-    case state::set:
-    case state::set_log:
-    case state::show_log:
+    default:  // and the command tree
       for (const auto& k : keywords()) add(k);
       break;
   }

@@ -44,6 +44,12 @@ enum class state : std::uint8_t {
   local_done,    ///< after bras-cli's own help / quit / exit
 };
 
+/// The states before the object: only keywords of the `steps` table may come
+/// next. The walker's switches test this once instead of listing them.
+constexpr bool in_command_tree(state s) {
+  return s < state::options;
+}
+
 /// A keyword of the command tree: from one state to the next, fixing the verb or the object.
 struct step {
   state from;
