@@ -35,17 +35,24 @@ struct reply {
   std::string body;
 };
 
-/// One request as bras-cli sends it.
-reply ask(const std::string& path, const std::string& line) {
-  reply r;
+/// A connected Unix stream socket, or -1.
+int connect_to(const std::string& path) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un a{};
   a.sun_family = AF_UNIX;
   std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
   if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     ::close(fd);
-    return r;
+    return -1;
   }
+  return fd;
+}
+
+/// One request as bras-cli sends it.
+reply ask(const std::string& path, const std::string& line) {
+  reply r;
+  const int fd = connect_to(path);
+  if (fd < 0) return r;
   r.connected = true;
   const auto request = line + "\n";
   // MSG_NOSIGNAL: a refusal must come back as a reply, never as SIGPIPE.
@@ -148,6 +155,29 @@ struct operated_pair {
   std::unique_ptr<observer> obs;
   std::vector<caf::actor> subs;
   bool up = false;
+};
+
+/// A PPP LNS serving the operator interface on a socket in a scratch
+/// directory, which goes when it does.
+struct served_lns {
+  explicit served_lns(const std::string& operator_group = "bras") : dir{socket_dir()} {
+    cfg = ppp_lns("  ipv6: false\n");
+    cfg.cli.socket = dir + "/cli.sock";
+    cfg.cli.operator_group = operator_group;
+    lns = std::make_unique<io::daemon>(cfg);
+    lns->start();
+  }
+  ~served_lns() {
+    lns->shutdown();
+    lns.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  [[nodiscard]] const std::string& sock() const { return cfg.cli.socket; }
+
+  std::string dir;
+  config::settings cfg;
+  std::unique_ptr<io::daemon> lns;
 };
 
 TEST(CliSocket, IsOwnerAndGroupOnly) {
@@ -334,13 +364,8 @@ TEST(CliSocket, CallersOutsideTheOperatorGroupAreRefused) {
   struct group* g = ::getgrnam("users");
   if (g == nullptr) GTEST_SKIP() << "no 'users' group here";
   const gid_t operators = g->gr_gid;
-  auto dir = socket_dir();
-  auto cfg = ppp_lns("  ipv6: false\n");
-  cfg.cli.socket = dir + "/ops.sock";
-  cfg.cli.operator_group = "users";
-  io::daemon lns{std::move(cfg)};
-  lns.start();
-  const auto sock = dir + "/ops.sock";
+  served_lns served{"users"};
+  const auto& sock = served.sock();
   struct stat st {};
   ASSERT_EQ(::stat(sock.c_str(), &st), 0);
   EXPECT_EQ(st.st_gid, operators);  // the socket belongs to the operator group
@@ -356,35 +381,26 @@ TEST(CliSocket, CallersOutsideTheOperatorGroupAreRefused) {
   auto admitted = ask_as(sock, "show services l2tp summary", operators);
   EXPECT_TRUE(admitted.starts_with("ok ")) << admitted;
   EXPECT_NE(admitted.find("Sessions: 0"), std::string::npos) << admitted;
-  lns.shutdown();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 TEST(CliSocket, SetLogLevelChangesTheRunningLoggers) {
-  auto dir = socket_dir();
-  auto cfg = ppp_lns("  ipv6: false\n");
-  cfg.cli.socket = dir + "/log.sock";
-  io::daemon lns{cfg};
-  lns.start();
+  served_lns served;
+  const auto& sock = served.sock();
   const auto before = spdlog::get("ppp")->level();
-  auto set = ask(cfg.cli.socket, "set log level ppp debug");
+  auto set = ask(sock, "set log level ppp debug");
   ASSERT_TRUE(set.ok) << set.body;
   EXPECT_EQ(set.body, "Log level of ppp set to debug\n");
   EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::debug);
-  auto shown = ask(cfg.cli.socket, "show log level | match ppp");
+  auto shown = ask(sock, "show log level | match ppp");
   EXPECT_TRUE(shown.ok);
   EXPECT_TRUE(std::regex_search(shown.body, std::regex{"^ppp +debug"})) << shown.body;
-  auto all = ask(cfg.cli.socket, "set log level all warning");
+  auto all = ask(sock, "set log level all warning");
   EXPECT_NE(all.body.find("Log level of l2tp set to warning"), std::string::npos) << all.body;
   EXPECT_NE(all.body.find("Log level of cli set to warning"), std::string::npos) << all.body;
   EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::warn);
-  EXPECT_FALSE(ask(cfg.cli.socket, "set log level ppp loud").ok);
+  EXPECT_FALSE(ask(sock, "set log level ppp loud").ok);
   EXPECT_EQ(spdlog::get("ppp")->level(), spdlog::level::warn);
   spdlog::get("ppp")->set_level(before);
-  lns.shutdown();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 std::size_t open_fds() {
@@ -394,19 +410,12 @@ std::size_t open_fds() {
 }
 
 TEST(CliSocket, ClientsThatHangUpEarlyLeaveNothingBehind) {
-  auto dir = socket_dir();
-  auto cfg = ppp_lns("  ipv6: false\n");
-  cfg.cli.socket = dir + "/early.sock";
-  io::daemon lns{cfg};
-  lns.start();
-  ASSERT_TRUE(ask(cfg.cli.socket, "show services l2tp summary").ok);
+  served_lns served;
+  ASSERT_TRUE(ask(served.sock(), "show services l2tp summary").ok);
   const auto before = open_fds();
   for (int i = 0; i < 200; ++i) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", cfg.cli.socket.c_str());
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const int fd = connect_to(served.sock());
+    ASSERT_GE(fd, 0);
     if (i % 2 == 1) {
       ASSERT_EQ(::send(fd, "show serv", 9, MSG_NOSIGNAL), 9);  // half a line, no newline
     }
@@ -414,23 +423,13 @@ TEST(CliSocket, ClientsThatHangUpEarlyLeaveNothingBehind) {
   }
   // Every one of those connections is closed by brasd, not kept until it stops.
   EXPECT_TRUE(eventually([&] { return open_fds() <= before; }, 5s)) << open_fds() << " open, " << before << " before";
-  EXPECT_TRUE(ask(cfg.cli.socket, "show services l2tp summary").ok);
-  lns.shutdown();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  EXPECT_TRUE(ask(served.sock(), "show services l2tp summary").ok);
 }
 
 TEST(CliSocket, ASecondDaemonOnTheSameSocketFailsAndLeavesTheFirstServing) {
-  auto dir = socket_dir();
-  auto cfg = ppp_lns("  ipv6: false\n");
-  cfg.cli.socket = dir + "/shared.sock";
-  io::daemon first{cfg};
-  first.start();
-  EXPECT_THROW(io::daemon second{cfg}, std::system_error);
-  EXPECT_TRUE(ask(dir + "/shared.sock", "show services l2tp summary").ok);
-  first.shutdown();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  served_lns first;
+  EXPECT_THROW(io::daemon second{first.cfg}, std::system_error);
+  EXPECT_TRUE(ask(first.sock(), "show services l2tp summary").ok);
 }
 
 }  // namespace
