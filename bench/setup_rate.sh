@@ -19,9 +19,9 @@ loadgen=$root/build/release/tools/bras-loadgen
 }
 ns=bras-bench-$$
 work=$(mktemp -d /tmp/bras-bench.XXXXXX)
+source "$root/tests/lib/brasd_netns.sh"
 cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  ip netns del "$ns" 2>/dev/null || true
+  brasd_stop "$ns"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,12 +30,8 @@ trap cleanup EXIT
       -e "s#prefixes: \[100.64.0.0/16\]#prefixes: [100.64.0.0/14]#" \
       -e "s#^  threads: .*#  threads: $threads#" >"$work/brasd.yaml"
 grep -q "threads: $threads" "$work/brasd.yaml" || { echo "could not set threads" >&2; exit 2; }
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip netns exec "$ns" "$brasd" --config "$work/brasd.yaml" >"$work/brasd.log" 2>&1 &
-pid=$!
-until [ -S "$work/cli.sock" ]; do sleep 0.1; done
-rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$work/cli.sock"
+rss() { awk '/VmRSS/ {print $2}' "/proc/$brasd_pid/status"; }
 before=$(rss)
 ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions "$sessions" --sessions-per-tunnel "$per_tunnel" \
   --max-outstanding 2000 --threads 2 --hold 2 --report-json "$work/report.json" &

@@ -22,7 +22,7 @@ work=$(mktemp -d /tmp/bras-cli-tty.XXXXXX)
 tmux_socket=bras-test-$$
 ns=brascli$$
 fake_pid=""
-brasd_pid=""
+source "$(dirname "$0")/../lib/brasd_netns.sh"
 passed=0
 
 fail() {
@@ -36,13 +36,7 @@ cleanup() {
   trap '' INT TERM
   tmux -L "$tmux_socket" kill-server 2>/dev/null || true
   [ -n "$fake_pid" ] && { kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; }
-  if [ -n "$brasd_pid" ]; then
-    kill -TERM "$brasd_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$brasd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$brasd_pid" 2>/dev/null || true
-    wait "$brasd_pid" 2>/dev/null || true
-  fi
-  ip netns del "$ns" 2>/dev/null || true
+  brasd_stop "$ns"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -367,16 +361,8 @@ metrics: {listen: 127.0.0.1:9101}
 cli: {socket: $real}
 YAML
 "$brasd" --check-config "$work/brasd.yaml" >/dev/null 2>"$work/err" || fail "config rejected: $(cat "$work/err")"
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip netns exec "$ns" "$brasd" --config "$work/brasd.yaml" >"$work/brasd.log" 2>&1 &
-brasd_pid=$!
-deadline=$((SECONDS + 10))
-until [ -S "$real" ]; do
-  kill -0 "$brasd_pid" 2>/dev/null || fail "brasd exited before creating $real"
-  [ $SECONDS -lt $deadline ] || fail "brasd did not create $real within 10 s"
-  sleep 0.1
-done
+brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$real" 2>"$work/err" ||
+  fail "brasd did not create $real: $(cat "$work/err")"
 # A Unix socket is a file: bras-cli reaches it from outside the namespace.
 rc=0; "$cli" -s "$real" show services l2tp summary >"$work/out" 2>"$work/err" || rc=$?
 [ $rc -eq 0 ] || fail "show services l2tp summary against brasd: exit $rc: $(cat "$work/err")"

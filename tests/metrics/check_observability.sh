@@ -22,7 +22,7 @@ rules=$here/configs/prometheus/brasd-alerts.yml
 promcfg=$here/configs/prometheus/prometheus.yml
 ns=brasm$$
 work=$(mktemp -d /tmp/bras-metrics.XXXXXX)
-brasd_pid=""
+source "$(dirname "$0")/../lib/brasd_netns.sh"
 passed=0
 fail() {
   echo "FAIL: $*" >&2
@@ -32,13 +32,7 @@ fail() {
 ok() { passed=$((passed + 1)); echo "ok $passed - $*"; }
 cleanup() {
   trap '' INT TERM  # a second signal must not cut the clean-up short
-  if [ -n "$brasd_pid" ]; then
-    kill -TERM "$brasd_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$brasd_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$brasd_pid" 2>/dev/null || true
-    wait "$brasd_pid" 2>/dev/null || true
-  fi
-  ip netns del "$ns" 2>/dev/null || true
+  brasd_stop "$ns"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -67,16 +61,8 @@ data-plane: {tun: ""}
 metrics: {listen: 127.0.0.1:9101}
 YAML
 "$brasd" --check-config "$work/brasd.yaml" >/dev/null 2>"$work/out" || fail "config rejected: $(cat "$work/out")"
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip netns exec "$ns" "$brasd" --config "$work/brasd.yaml" >"$work/brasd.log" 2>&1 &
-brasd_pid=$!
-deadline=$((SECONDS + 10))
-until grep -qs "brasd-started" "$work/brasd.log"; do
-  kill -0 "$brasd_pid" 2>/dev/null || fail "brasd exited before brasd-started"
-  [ $SECONDS -lt $deadline ] || fail "brasd did not log brasd-started within 10 s"
-  sleep 0.1
-done
+brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" grep -qs "brasd-started" "$work/brasd.log" \
+  2>"$work/err" || fail "brasd did not log brasd-started: $(cat "$work/err")"
 
 scrape() {  # HTTP/1.0 GET /metrics over bash's /dev/tcp inside the namespace -> $work/response
   ip netns exec "$ns" timeout 5 bash -c \

@@ -9,25 +9,17 @@ loadgen=$1
 brasd=$2
 ns=bras-loadgen-$$
 work=$(mktemp -d /tmp/bras-loadgen.XXXXXX)
+source "$(dirname "$0")/../lib/brasd_netns.sh"
 cleanup() {
-  [ -n "${brasd_pid:-}" ] && kill "$brasd_pid" 2>/dev/null && wait "$brasd_pid" 2>/dev/null
-  ip netns del "$ns" 2>/dev/null || true
+  brasd_stop "$ns"
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/brasd.log" ] && tail -20 "$work/brasd.log" >&2; exit 1; }
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
 "$brasd" --print-default-config | sed "s#socket: /run/brasd/cli.sock#socket: $work/cli.sock#" >"$work/brasd.yaml"
-ip netns exec "$ns" "$brasd" --config "$work/brasd.yaml" >"$work/brasd.log" 2>&1 &
-brasd_pid=$!
-deadline=$((SECONDS + 10))
-until [ -S "$work/cli.sock" ]; do
-  kill -0 "$brasd_pid" 2>/dev/null || fail "brasd exited"
-  [ $SECONDS -lt $deadline ] || fail "brasd did not start"
-  sleep 0.1
-done
+brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$work/cli.sock" 2>"$work/err" ||
+  fail "brasd did not start: $(cat "$work/err")"
 
 rc=0
 ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions 200 --tunnels 2 --max-outstanding 100 \
