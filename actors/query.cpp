@@ -121,9 +121,9 @@ caf::behavior query_behavior(caf::stateful_actor<query_data>* self, context_ptr 
 void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int64_t>& lockouts) {
   const auto& l2 = ctx.cfg.l2tp;
   auto& s = q.summary;
-  s.admin_enabled = true;
-  s.failover_within_preference = false;
-  s.weighted_load_balancing = true;  // the LAC always weighs destinations of equal preference
+  // admin_enabled, failover_within_preference and weighted_load_balancing keep
+  // their defaults: brasd has no drain state or failover knob, and its LAC
+  // always weighs destinations of equal preference.
   s.tunnel_authentication_challenge =
       std::any_of(l2.destinations.begin(), l2.destinations.end(), [](const auto& d) { return !d.secret.empty(); });
   for (const auto& g : l2.tunnel_groups) {
@@ -133,7 +133,18 @@ void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int
   s.retransmit_initial = l2.retransmit_initial;
   s.retransmit_max = l2.retransmit_max;
   s.destination_lockout = l2.destination_lockout;
-  s.receive_window = 16;
+  // The smallest receive window configured anywhere (tunnel groups, their
+  // clients, destinations); RFC 2661's 4 when nothing is configured.
+  s.receive_window = 0;
+  auto window = [&](std::uint16_t w) { s.receive_window = s.receive_window == 0 ? w : std::min(s.receive_window, w); };
+  for (const auto& g : l2.tunnel_groups) {
+    window(g.receive_window);
+    for (const auto& c : g.clients) {
+      if (c.receive_window) window(*c.receive_window);
+    }
+  }
+  for (const auto& d : l2.destinations) window(d.receive_window);
+  if (s.receive_window == 0) s.receive_window = 4;
   s.tunnels = static_cast<std::size_t>(std::max<std::int64_t>(0, ctx.stats.tunnels_active.load()));
   s.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, ctx.stats.sessions_active.load()));
 
