@@ -426,6 +426,43 @@ TEST(CliSocket, ClientsThatHangUpEarlyLeaveNothingBehind) {
   EXPECT_TRUE(ask(served.sock(), "show services l2tp summary").ok);
 }
 
+TEST(CliSocket, AStaleSocketFileIsReplacedAndAMissingDirectoryCreated) {
+  // What a crashed daemon leaves behind: a socket file nobody serves.
+  const auto dir = socket_dir() + "/not-yet";
+  const auto path = dir + "/cli.sock";
+  std::filesystem::create_directories(dir);
+  {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ::close(fd);
+  }
+  ASSERT_TRUE(std::filesystem::is_socket(path));
+  ASSERT_EQ(connect_to(path), -1);
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.cli.socket = path;
+  {
+    io::daemon lns{cfg};
+    lns.start();
+    EXPECT_TRUE(ask(path, "show services l2tp summary").ok);
+    lns.shutdown();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));  // removed on the way out
+  std::filesystem::remove_all(dir);
+  // A directory that does not exist yet is created.
+  {
+    io::daemon lns{cfg};
+    lns.start();
+    EXPECT_TRUE(std::filesystem::is_directory(dir));
+    EXPECT_TRUE(ask(path, "show services l2tp summary").ok);
+    lns.shutdown();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::path{dir}.parent_path(), ec);
+}
+
 TEST(CliSocket, ASecondDaemonOnTheSameSocketFailsAndLeavesTheFirstServing) {
   served_lns first;
   EXPECT_THROW(io::daemon second{first.cfg}, std::system_error);
