@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <utility>
+#include "protocol/ppp/answer_builder.hpp"
 #include "protocol/ppp/auth.hpp"
 #include "protocol/ppp/negotiate.hpp"
 
@@ -67,52 +68,11 @@ inline bool catastrophic(const code_reject& reject) noexcept {
   return code >= 1 && code <= 7;
 }
 
-/// `candidate` if nonzero and not `avoid`, else a value that is.
-template <class T>
-inline T distinct_nonzero(T candidate, T avoid) noexcept {
-  if (candidate != 0 && candidate != avoid) return candidate;
-  const T next = static_cast<T>(avoid + 1);
-  return next == 0 ? T{1} : next;
-}
-
 /// A Magic-Number or Interface-Identifier to suggest instead of `ours` (we get no randomness).
 template <class T>
 inline T other_than(T ours) noexcept {
   return distinct_nonzero(static_cast<T>(~ours), ours);
 }
-
-/// Sorts the LNS's options into Rejects and Naks, then answers as RFC 1661 §5.2-5.4:
-/// Reject if anything is rejected, else Nak if anything is Nak'd, else Ack as received.
-template <class Option>
-class answer_builder {
- public:
-  explicit answer_builder(bool nak_budget_exhausted) : nak_budget_exhausted_{nak_budget_exhausted} {}
-
-  void reject(const Option& received) { rejected_.push_back(received); }
-  void nak(const Option& received, Option wanted) {
-    if (nak_budget_exhausted_) {
-      rejected_.push_back(received);
-    } else {
-      naked_.push_back(std::move(wanted));
-    }
-  }
-
-  template <class Packet>
-  [[nodiscard]] Packet build(const configure_packet<control_code::configure_request, Option>& peer) && {
-    if (!rejected_.empty()) {
-      return configure_packet<control_code::configure_reject, Option>{peer.identifier, std::move(rejected_)};
-    }
-    if (!naked_.empty()) {
-      return configure_packet<control_code::configure_nak, Option>{peer.identifier, std::move(naked_)};
-    }
-    return configure_packet<control_code::configure_ack, Option>{peer.identifier, peer.options};
-  }
-
- private:
-  bool nak_budget_exhausted_;
-  std::vector<Option> rejected_;
-  std::vector<Option> naked_;
-};
 
 /// RCR+ when we Ack the request, RCR- when we Nak or Reject it.
 template <class Option, class Packet>
