@@ -347,13 +347,7 @@ struct session_data {
                   : no_address ? l2tp::cdn_result::no_facilities_temporary
                                : l2tp::cdn_result::general_error,
                   l2tp::error_code::none, end.message};
-    std::uint16_t protocol = 0;
-    if (end.cause >= ppp::cause::lcp_fsm_timeout && end.cause <= 12) protocol = ppp::proto::lcp;
-    if (ppp && end.cause >= ppp::cause::auth_fsm_timeout && end.cause <= ppp::cause::auth_failed) {
-      protocol = ppp->auth_protocol();
-    }
-    if (end.cause >= ppp::cause::ncp_fsm_timeout) protocol = ppp::proto::ipcp;
-    cdn_cause = l2tp::ppp_disconnect_cause{end.cause, protocol, static_cast<std::uint8_t>(end.dir), end.message};
+    cdn_cause = l2tp::ppp_disconnect_cause{end.cause, end.protocol, static_cast<std::uint8_t>(end.dir), end.message};
     apply(session_event::local_close);
   }
 

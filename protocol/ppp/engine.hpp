@@ -108,6 +108,8 @@ struct finished {
   std::uint16_t cause = cause::none;  ///< RFC 3145 code
   direction dir = direction::global;
   std::string message;  ///< for the CDN's AVP 46 and the logs (kebab-case event name first)
+  /// AVP 46's Control Protocol Number: LCP, PAP/CHAP or the NCP the cause belongs to; 0 for global causes.
+  std::uint16_t protocol = 0;
 };
 
 using effect =

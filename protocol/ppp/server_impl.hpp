@@ -147,6 +147,7 @@ struct server_engine::impl {
     std::uint16_t code = cause::none;
     direction dir = direction::global;
     std::string message;
+    std::uint16_t protocol = 0;  ///< the control protocol that failed, when the cause is one protocol's
   };
   std::optional<ending> why;
   /// Why an NCP gave up (the first wins): the link's cause only if no NCP is left.
@@ -205,11 +206,22 @@ struct server_engine::impl {
   }
 
   // ---- ending ----
-  void set_cause(std::uint16_t code, direction dir, std::string_view message) {
-    if (!why) why = ending{code, dir, std::string{message}};
+  void set_cause(std::uint16_t code, direction dir, std::string_view message, std::uint16_t protocol = 0) {
+    if (!why) why = ending{code, dir, std::string{message}, protocol};
   }
-  void set_ncp_cause(std::uint16_t code, direction dir, std::string_view message) {
-    if (!ncp_why) ncp_why = ending{code, dir, std::string{message}};
+  /// `protocol`: the NCP (IPCP or IPv6CP) that gave up, for AVP 46's Control Protocol Number.
+  void set_ncp_cause(std::uint16_t code, direction dir, std::string_view message, std::uint16_t protocol) {
+    if (!ncp_why) ncp_why = ending{code, dir, std::string{message}, protocol};
+  }
+  /// RFC 3145 §3: the protocol a cause belongs to (LCP 4-12, authentication 13-16, the NCP's 17-20); 0 for
+  /// the global causes 0-3.
+  [[nodiscard]] std::uint16_t protocol_of(const ending& e) const {
+    if (e.protocol != 0) return e.protocol;
+    if (e.code >= 4 && e.code <= 12) return proto::lcp;
+    if (e.code >= cause::auth_fsm_timeout && e.code <= cause::auth_failed && method) {
+      return *method == lcp::auth_method::pap ? proto::pap : proto::chap;
+    }
+    return 0;
   }
   void finish() {
     if (done) return;
@@ -217,11 +229,12 @@ struct server_engine::impl {
     done = true;
     phase = link_phase::dead;
     auto e = why.value_or(ending{cause::none, direction::global, "link-finished"});
-    out.emplace_back(finished{e.code, e.dir, std::move(e.message)});
+    const auto protocol = protocol_of(e);
+    out.emplace_back(finished{e.code, e.dir, std::move(e.message), protocol});
   }
   /// Ends the link through LCP (Terminate-Request) for `code`.
-  void terminate(std::uint16_t code, direction dir, std::string_view message) {
-    set_cause(code, dir, message);
+  void terminate(std::uint16_t code, direction dir, std::string_view message, std::uint16_t protocol = 0) {
+    set_cause(code, dir, message, protocol);
     if (done) return;
     phase = link_phase::terminate;
     feed(lcp_layer, ppp_event::close);
@@ -307,7 +320,7 @@ struct server_engine::impl {
     out.emplace_back(up);
   }
   void this_layer_down(layer<ipcp_traits>&) { out.emplace_back(network_down{network::ipv4}); }
-  void this_layer_finished(layer<ipcp_traits>&) { network_finished(); }
+  void this_layer_finished(layer<ipcp_traits>&) { network_finished(proto::ipcp); }
 
   void this_layer_up(layer<ipv6cp_traits>&) {
     network_up up;
@@ -317,7 +330,7 @@ struct server_engine::impl {
     out.emplace_back(up);
   }
   void this_layer_down(layer<ipv6cp_traits>&) { out.emplace_back(network_down{network::ipv6}); }
-  void this_layer_finished(layer<ipv6cp_traits>&) { network_finished(); }
+  void this_layer_finished(layer<ipv6cp_traits>&) { network_finished(proto::ipv6cp); }
 
   template <class P>
   static bool alive(const layer<P>& l) {
@@ -331,12 +344,12 @@ struct server_engine::impl {
     }
   }
 
-  /// An NCP gave up or was closed: without any NCP left the link has no use (RFC 3145 cause 18).
-  void network_finished() {
+  /// An NCP (`last`) gave up or was closed: without any NCP left the link has no use (RFC 3145 cause 18).
+  void network_finished(std::uint16_t last) {
     if (phase != link_phase::network) return;
     if (alive(ipcp_layer) || alive(ipv6cp_layer)) return;
-    if (ncp_why) return terminate(ncp_why->code, ncp_why->dir, ncp_why->message);
-    terminate(cause::no_ncp, direction::at_local, "no-network-protocol");
+    if (ncp_why) return terminate(ncp_why->code, ncp_why->dir, ncp_why->message, ncp_why->protocol);
+    terminate(cause::no_ncp, direction::at_local, "no-network-protocol", last);
   }
 
   // ---- authentication ----
@@ -406,7 +419,7 @@ struct server_engine::impl {
   void on_configure_request(layer<ipcp_traits>& l, const ipcp::configure_request& req) {
     auto r = ipcp::respond(req, ipcp_policy, l.neg.nak_budget_exhausted());
     if (r.no_address) {
-      set_ncp_cause(cause::no_acceptable_address, direction::at_local, "no-address-available");
+      set_ncp_cause(cause::no_acceptable_address, direction::at_local, "no-address-available", proto::ipcp);
       return feed(l, ppp_event::close);
     }
     const ipcp::packet answer = std::move(r.answer);
@@ -454,7 +467,7 @@ struct server_engine::impl {
       if constexpr (std::is_same_v<P, lcp_traits>) {
         return terminate(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason);
       } else {
-        set_ncp_cause(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason);
+        set_ncp_cause(rev.failure.disconnect_cause, direction::at_peer, rev.failure.reason, P::number);
         return feed(l, ppp_event::close);
       }
     }
@@ -464,7 +477,7 @@ struct server_engine::impl {
       if constexpr (std::is_same_v<P, lcp_traits>) {
         return terminate(cause::lcp_fsm_timeout, direction::at_local, "lcp-nak-loop");
       } else {
-        set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-nak-loop");
+        set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-nak-loop", P::number);
         return feed(l, ppp_event::close);
       }
     }
@@ -629,7 +642,7 @@ struct server_engine::impl {
     const auto s = l.neg.state();
     if (e == ppp_event::to_minus &&
         (s == ppp_state::req_sent || s == ppp_state::ack_rcvd || s == ppp_state::ack_sent)) {
-      set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-negotiation-timeout");
+      set_ncp_cause(cause::ncp_fsm_timeout, direction::at_local, "ncp-negotiation-timeout", P::number);
     }
     feed(l, e);
   }

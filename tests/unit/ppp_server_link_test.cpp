@@ -52,6 +52,7 @@ TEST(PppServer, EchoTimeoutAfterEchoFailuresUnansweredRequests) {
   ASSERT_TRUE(term.has_value());
   EXPECT_EQ(count_of<finished>(ending), 0u);
   EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(8)");
+  EXPECT_EQ(d.last_finished->protocol, proto::lcp);
   EXPECT_EQ(d.last_finished->dir, direction::at_local);
 }
 

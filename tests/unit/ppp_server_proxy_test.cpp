@@ -211,6 +211,7 @@ TEST(PppServer, AdminCloseInTheNetworkPhase) {
   EXPECT_EQ(kinds(done), "stop(lcp) finished(1)");
   EXPECT_EQ(d.last_finished->message, "admin-reset");
   EXPECT_EQ(d.last_finished->dir, direction::at_local);
+  EXPECT_EQ(d.last_finished->protocol, 0);  // a global cause names no protocol
   expect_dead(d);
 }
 

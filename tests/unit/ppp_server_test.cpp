@@ -231,6 +231,7 @@ TEST(PppServer, PapTimeoutEndsWithCause13) {
   EXPECT_EQ(kinds(d.expire(timer::lcp)), "lcp:term-req arm(lcp)");
   EXPECT_EQ(kinds(d.expire(timer::lcp)), "finished(13)");
   EXPECT_EQ(d.last_finished->message, "authentication-timeout");
+  EXPECT_EQ(d.last_finished->protocol, proto::pap);  // an authentication cause names the method
   expect_dead(d);
 }
 
@@ -352,6 +353,24 @@ TEST(PppServer, IpcpTimeoutEndsWithCause17) {
   ASSERT_TRUE(term.has_value());
   EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(17)");
   EXPECT_EQ(d.last_finished->dir, direction::at_local);
+  EXPECT_EQ(d.last_finished->protocol, proto::ipcp);
+}
+
+TEST(PppServer, Ipv6cpTimeoutEndsWithCause17ForIpv6cpNotIpcp) {
+  // AVP 46's Control Protocol Number names the NCP that gave up.
+  server_config c = open_config();
+  c.ipv4 = false;
+  c.negotiation.max_configure = 2;
+  driver d{c};
+  EXPECT_EQ(kinds(open_lcp(d)), "stop(lcp) arm(echo) ipv6cp:conf-req arm(ipv6cp)");
+  EXPECT_EQ(kinds(d.expire(timer::ipv6cp)), "ipv6cp:conf-req arm(ipv6cp)");
+  const effects gave_up = d.expire(timer::ipv6cp);
+  EXPECT_EQ(kinds(gave_up), "stop(echo) lcp:term-req arm(lcp)");
+  const auto term = sent_lcp<terminate_request>(gave_up);
+  ASSERT_TRUE(term.has_value());
+  EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(17)");
+  EXPECT_EQ(d.last_finished->dir, direction::at_local);
+  EXPECT_EQ(d.last_finished->protocol, proto::ipv6cp);
 }
 
 TEST(PppServer, PeerClosingTheLastNcpEndsWithCause18) {
