@@ -1,5 +1,6 @@
 #include "actors/aaa.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -9,18 +10,35 @@ namespace bras::actors {
 
 namespace {
 
+/// What a session holds until it ends: one of its user's sessions and, unless 0, an address.
+struct grant {
+  std::string user;
+  std::uint32_t address = 0;
+};
+
 struct aaa_data {
   static constexpr const char* name = "aaa";
-  explicit aaa_data(caf::stateful_actor<aaa_data>*) {}
+  explicit aaa_data(caf::stateful_actor<aaa_data>* s) : self(s) {}
 
+  caf::stateful_actor<aaa_data>* self;
   context* ctx = nullptr;
   subscriber_db db;
   std::vector<address_pool> pools;
   std::size_t pool = 0;                              ///< the pool IPCP assigns from
   std::unordered_map<std::string, unsigned> active;  ///< sessions per user
   std::unordered_set<std::uint32_t> static_outside;  ///< static addresses outside every pool, in use
+  /// Grants by the session that asked, which is monitored while it holds any: a
+  /// session that ends before its verdict arrives (or after its request timed
+  /// out) never learns of its grant, so its end gives the grant back.
+  std::unordered_map<caf::actor_addr, std::vector<grant>> grants;
 
   aaa_verdict check(const aaa_request& r) {
+    auto v = decide(r);
+    if (v.accepted) track(self->current_sender(), grant{r.user, v.address});
+    return v;
+  }
+
+  aaa_verdict decide(const aaa_request& r) {
     aaa_verdict v;
     verdict result = verdict::reject_unknown_user;
     if (r.chap) {
@@ -75,7 +93,50 @@ struct aaa_data {
     return *a;
   }
 
-  void release(const aaa_release& r) {
+  void track(const caf::strong_actor_ptr& holder, grant g) {
+    if (!holder) return;  // nobody to watch: an anonymous asker releases by itself
+    auto& held = grants[caf::actor_cast<caf::actor_addr>(holder)];
+    if (held.empty()) self->monitor(holder);
+    held.push_back(std::move(g));
+  }
+
+  /// A session gives its grant back.
+  void release(const caf::strong_actor_ptr& holder, const aaa_release& r) {
+    if (!holder) return give_back({r.user, r.address});
+    const auto addr = caf::actor_cast<caf::actor_addr>(holder);
+    auto it = grants.find(addr);
+    if (it == grants.end()) {
+      // Already taken back (the session's end overtook its release), or never granted.
+      ctx->aaa_log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
+      return;
+    }
+    auto& held = it->second;
+    auto g = std::find_if(held.begin(), held.end(),
+                          [&](const grant& x) { return x.user == r.user && x.address == r.address; });
+    if (g == held.end()) {
+      ctx->aaa_log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
+      return;
+    }
+    give_back(*g);
+    held.erase(g);
+    if (held.empty()) {
+      grants.erase(it);
+      self->demonitor(addr);
+    }
+  }
+
+  /// A session ended holding grants (its verdict came too late, or it never released): take them back.
+  void on_down(const caf::down_msg& d) {
+    auto it = grants.find(d.source);
+    if (it == grants.end()) return;
+    for (const auto& g : it->second) {
+      ctx->aaa_log->debug("aaa-grant-reclaimed user={} address={}", g.user, g.address);
+      give_back(g);
+    }
+    grants.erase(it);
+  }
+
+  void give_back(const grant& r) {
     if (r.address != 0) {
       bool found = false;
       for (auto& p : pools) {
@@ -97,9 +158,10 @@ caf::behavior aaa_behavior(caf::stateful_actor<aaa_data>* self, context_ptr ctx,
   init.db = std::move(db);
   init.pools = std::move(pools);
   init.pool = pool;
+  self->set_down_handler([self](caf::down_msg& d) { self->state.on_down(d); });
   return {
       [self, ctx](aaa_request& r) -> aaa_verdict { return self->state.check(r); },
-      [self](aaa_release& r) { self->state.release(r); },
+      [self](aaa_release& r) { self->state.release(self->current_sender(), r); },
       [self](pool_atom) -> std::vector<pool_usage> {
         std::vector<pool_usage> out;
         for (const auto& p : self->state.pools) out.push_back({p.name(), p.size(), p.in_use()});

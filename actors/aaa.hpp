@@ -2,7 +2,10 @@
 // sessions, asynchronously (sessions send a request and keep running). The
 // backend here is the local subscriber list (configuration and subscribers
 // file); RADIUS plugs in behind the same messages. It also owns the address
-// pools, so an address and the user's session count always go back together.
+// pools, so an address and the user's session count always go back together:
+// when the session releases them, or when it ends holding them (it monitors
+// every session it granted something to, so a verdict that arrived too late
+// for its session is not lost).
 #pragma once
 
 #include <caf/all.hpp>

@@ -235,6 +235,7 @@ struct session_data {
   }
 
   void ask_aaa(const ppp::authenticate& a) {
+    release_aaa();  // authenticating again (LCP renegotiated): the new verdict replaces the old grant
     user = a.user;
     aaa_request r;
     r.chap = a.kind == ppp::authenticate::method::chap_md5;
@@ -247,7 +248,11 @@ struct session_data {
     self->request(ctx->aaa, timeout, std::move(r))
         .then(
             [this](aaa_verdict& v) {
-              if (ppp_finished) return;  // the AAA actor takes the grant back when we are gone
+              if (ppp_finished) {
+                // Too late: give the grant back now (the AAA actor would take it once we are gone).
+                if (v.accepted) self->send(ctx->aaa, aaa_release{user, v.address});
+                return;
+              }
               if (v.accepted) {
                 aaa_granted = true;
                 address = v.address;
@@ -260,6 +265,7 @@ struct session_data {
               perform(ppp->auth_result(v.accepted, v.address, v.message));
             },
             [this](caf::error&) {
+              // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
               ctx->stats.aaa_timeouts.fetch_add(1);
               if (ppp_finished) return;
               perform(ppp->auth_result(false, 0, "authentication unavailable"));

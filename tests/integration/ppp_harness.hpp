@@ -5,9 +5,11 @@
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/messages.hpp"
@@ -118,6 +120,36 @@ inline std::size_t pool_in_use(io::daemon& lns) {
 
 inline std::uint64_t causes(io::daemon& d, std::uint16_t cause) {
   return d.ctx().stats.disconnect_causes[cause].load();
+}
+
+/// Stands in front of an LNS's AAA actor (install it as ctx().aaa before the
+/// first dial): holds every aaa_request until told pass_atom, then forwards
+/// the held ones, and from then on every request, with the session as the
+/// sender, so the verdict goes to the session as if AAA had been slow.
+using pass_atom = caf::atom_constant<caf::atom("pass")>;
+
+struct aaa_gate_state {
+  std::vector<std::pair<caf::response_promise, actors::aaa_request>> held;
+  bool open = false;
+};
+
+inline caf::behavior aaa_gate(caf::stateful_actor<aaa_gate_state>* self, caf::actor aaa,
+                              std::shared_ptr<std::atomic<int>> held_count) {
+  return {
+      [=](actors::aaa_request& r) {
+        if (self->state.open) {
+          self->delegate(aaa, std::move(r));
+          return;
+        }
+        self->state.held.emplace_back(self->make_response_promise(), std::move(r));
+        held_count->fetch_add(1);
+      },
+      [=](pass_atom) {
+        self->state.open = true;
+        for (auto& [promise, r] : std::exchange(self->state.held, {})) promise.delegate(aaa, std::move(r));
+      },
+      [=](actors::aaa_release& r) { self->delegate(aaa, std::move(r)); },
+  };
 }
 
 struct pair_of_daemons {

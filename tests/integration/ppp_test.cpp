@@ -197,6 +197,67 @@ TEST(Ppp, SessionTimeoutEndsTheSession) {
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
 }
 
+/// An LNS whose AAA answers only when told (aaa_gate), with alice limited to one session.
+struct slow_aaa {
+  explicit slow_aaa(config::settings cfg) : d{limit_alice(std::move(cfg))} {
+    gate = d.lns.system().spawn(aaa_gate, d.lns.aaa(), held);
+    d.lns.ctx().aaa = gate;  // before any session asks
+  }
+  // The daemon's actor system waits for every actor it runs, the gate too.
+  ~slow_aaa() { caf::anon_send_exit(gate, caf::exit_reason::user_shutdown); }
+  slow_aaa(const slow_aaa&) = delete;
+  slow_aaa& operator=(const slow_aaa&) = delete;
+  static config::settings limit_alice(config::settings cfg) {
+    cfg.aaa.subscribers[0].max_sessions = 1;
+    return cfg;
+  }
+  /// alice can dial again and gets an address: her session count and the pool are back.
+  void expect_alice_can_dial_again(observer& obs, std::uint64_t id) {
+    dial(*d.lac, obs, id, client("alice", "wonderland", 0x4242));
+    EXPECT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }))
+        << "a leaked session count refuses her (max-sessions 1)";
+    EXPECT_EQ(d.lns.ctx().stats.auth_accepts.load(), 2u);
+  }
+  pair_of_daemons d;
+  std::shared_ptr<std::atomic<int>> held = std::make_shared<std::atomic<int>>(0);
+  caf::actor gate;
+};
+
+TEST(Ppp, AGrantForASessionThatEndedWhileAaaWasAnsweringGoesBack) {
+  slow_aaa s{ppp_lns("  ipv6: false\n")};
+  observer obs{s.d.lac->system()};
+  auto sub = dial(*s.d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(eventually([&] { return s.held->load() == 1; }));
+  caf::anon_send(sub, actors::close_atom::value);  // hangs up while its credentials are with AAA
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  ASSERT_TRUE(eventually([&] { return s.d.lns.ctx().stats.sessions_active.load() == 0; }));
+  caf::anon_send(s.gate, pass_atom::value);  // the verdict, an address and a session count, for nobody
+  EXPECT_TRUE(eventually([&] { return s.d.lns.ctx().stats.auth_accepts.load() == 1; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(s.d.lns) == 0; }));
+  obs.events.clear();
+  s.expect_alice_can_dial_again(obs, 2);
+  EXPECT_EQ(pool_in_use(s.d.lns), 1u);
+}
+
+TEST(Ppp, AGrantArrivingAfterTheAaaTimeoutGoesBack) {
+  auto cfg = ppp_lns("  ipv6: false\n");
+  cfg.ppp.aaa_timeout = std::chrono::seconds{1};
+  slow_aaa s{std::move(cfg)};
+  observer obs{s.d.lac->system()};
+  dial(*s.d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(eventually([&] { return s.held->load() == 1; }));
+  // The LNS gives up on AAA after a second and refuses the subscriber.
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  EXPECT_EQ(obs.count(event::kind::auth_failed), 1u);
+  EXPECT_EQ(s.d.lns.ctx().stats.aaa_timeouts.load(), 1u);
+  ASSERT_TRUE(eventually([&] { return s.d.lns.ctx().stats.sessions_active.load() == 0; }));
+  caf::anon_send(s.gate, pass_atom::value);  // AAA answers at last: accepted, too late
+  EXPECT_TRUE(eventually([&] { return s.d.lns.ctx().stats.auth_accepts.load() == 1; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(s.d.lns) == 0; }));
+  obs.events.clear();
+  s.expect_alice_can_dial_again(obs, 2);
+}
+
 TEST(Ppp, WithoutProxyLcpAndWithoutRenegotiationTheCallIsRefusedWithCause2) {
   pair_of_daemons d{ppp_lns("  lcp-renegotiation: false\n")};
   observer obs{d.lac->system()};
