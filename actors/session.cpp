@@ -110,6 +110,7 @@ struct session_data {
       m.proxy_authen_challenge = px.authen_challenge;
       m.proxy_authen_id = px.authen_id;
       m.proxy_authen_response = px.authen_response;
+      m.sequencing_required = args.sequencing;
       send(std::move(m));
     }
     if (a & act::send_cdn) {
@@ -565,6 +566,8 @@ struct session_data {
         proxy.authen_id = m.proxy_authen_id;
         proxy.authen_response = m.proxy_authen_response;
         sequencing = m.sequencing_required;
+        // The data-plane entry exists since the ICRQ: from now on data to the LAC carries Ns (RFC 2661 §5.4).
+        if (data) data->sequencing.store(sequencing);
         call_info.framing = m.framing_type.value_or(0);
         call_info.tx_speed = m.tx_connect_speed.value_or(0);
         call_info.rx_speed = m.rx_connect_speed.value_or(call_info.tx_speed);  // RFC 2661: absent means equal
@@ -594,6 +597,7 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
   init.ctx->stats.sessions_created.fetch_add(1);
   init.interface_unit = interface_unit_base + init.ctx->interface_units.fetch_add(1);
   if (init.args.role == session_role::lac) {
+    init.sequencing = init.args.sequencing;
     const auto& c = init.args.call;
     init.call_info = {init.args.call_serial,
                       l2tp::bearer_bits::digital,

@@ -28,8 +28,9 @@ struct session_args {
   std::uint16_t gateway = 0;         ///< local gateway of the tunnel
   udp_peer peer;                     ///< the tunnel's peer
   std::uint32_t call_serial = 0;
-  call_request call;     ///< LAC: what to put in ICRQ/ICCN
-  caf::actor requester;  ///< LAC: receives call_result / call_cleared
+  call_request call;        ///< LAC: what to put in ICRQ/ICCN
+  bool sequencing = false;  ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data
+  caf::actor requester;     ///< LAC: receives call_result / call_cleared
 };
 
 /// Spawns a session actor.

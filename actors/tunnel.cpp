@@ -585,6 +585,7 @@ struct tunnel_data {
     sa.peer = args.peer;
     sa.call = std::move(c.call);
     sa.requester = c.requester;
+    sa.sequencing = ctx->cfg.l2tp.destinations[args.destination].sequencing_required;
     auto actor = spawn_session(self->system(), std::move(sa));
     self->link_to(actor);
     sessions[*id] = {actor, 0};

@@ -322,7 +322,7 @@ settings parse(const YAML::Node& root, const walker& w) {
       lns_destination ld;
       w.only(d, dp,
              {"name", "address", "port", "local-gateway", "secret", "peer-host-name", "preference", "weight",
-              "max-sessions", "hide-avps", "hello-interval", "receive-window"});
+              "max-sessions", "hide-avps", "sequencing-required", "hello-interval", "receive-window"});
       w.text(d, dp, "name", ld.name);
       w.ipv4(d, dp, "address", ld.address);
       if (ld.address.empty()) w.fail(d, dp + ".address", "required");
@@ -336,6 +336,7 @@ settings parse(const YAML::Node& root, const walker& w) {
       w.number(d, dp, "weight", ld.weight, 1, 1000);
       w.number(d, dp, "max-sessions", ld.max_sessions, 0, 65535);
       w.flag(d, dp, "hide-avps", ld.hide_avps);
+      w.flag(d, dp, "sequencing-required", ld.sequencing_required);
       w.span(d, dp, "hello-interval", ld.hello_interval, 0, 3600);
       w.number(d, dp, "receive-window", ld.receive_window, 1, 1024);
       l.destinations.push_back(std::move(ld));

@@ -69,6 +69,7 @@ struct lns_destination {
   unsigned weight = 1;
   unsigned max_sessions = 0;  ///< per tunnel; 0: unlimited
   bool hide_avps = false;
+  bool sequencing_required = false;  ///< ask the LNS for Ns/Nr on data messages (ICCN AVP 39)
   seconds hello_interval{60};
   std::uint16_t receive_window = 16;
 };

@@ -26,7 +26,10 @@
 #include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "protocol/ip/packet.hpp"
+#include "protocol/l2tp/header.hpp"
+#include "protocol/ppp/frame.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
 namespace {
@@ -136,7 +139,12 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     lns = std::make_unique<io::daemon>(lns_config(GetParam()));
     lns->start();
-    lac = std::make_unique<io::daemon>(lac_settings(lns->local(0).port, "s3cret", 0));
+    bring_up(lns->local(0).port);
+  }
+
+  /// An LAC sending to `lns_port` (the LNS, or a proxy in front of it), and a subscriber with IPCP open.
+  void bring_up(std::uint16_t lns_port, const std::string& destination_extra = "") {
+    lac = std::make_unique<io::daemon>(lac_settings(lns_port, "s3cret", 0, 2, 2, "", destination_extra));
     lac->start();
     self = std::make_unique<caf::scoped_actor>(lac->system());
     actors::subscriber_args a;
@@ -165,6 +173,7 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
   void TearDown() override {
     self.reset();
     lac.reset();
+    proxy.reset();
     lns.reset();
   }
 
@@ -184,6 +193,7 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<io::daemon> lns;
+  std::unique_ptr<test::udp_proxy> proxy;  ///< between LAC and LNS, when a test watches the wire
   std::unique_ptr<io::daemon> lac;
   std::unique_ptr<caf::scoped_actor> self;
   caf::actor sub;
@@ -397,6 +407,47 @@ TEST_P(DataPlane, DataMessagesWithLengthSequenceAndOffsetFieldsAreAccepted) {
   EXPECT_EQ(lns->ctx().stats.data_rx_malformed.load(), 0u);
   ::close(fd);
 }
+
+/// The LAC asks for sequencing (ICCN AVP 39), through a proxy that records what the LNS sends it.
+class SequencedDataPlane : public DataPlane {
+ protected:
+  void SetUp() override {
+    lns = std::make_unique<io::daemon>(lns_config(GetParam()));
+    lns->start();
+    test::impairment record;
+    record.record = true;
+    proxy = std::make_unique<test::udp_proxy>(lns->local(0).port, record);
+    bring_up(proxy->port(), ", sequencing-required: true");
+  }
+};
+
+TEST_P(SequencedDataPlane, EveryDataMessageToTheLacCarriesNsInOrder) {
+  for (std::uint16_t seq = 1; seq <= 3; ++seq) {
+    send(ipv4(address, behind_tun, 1, icmp_echo(91, seq)));
+    ASSERT_TRUE(receive([&](const wire::bytes& p) {
+      return p.size() >= 28 && get16(p, 24) == 91 && get16(p, 26) == seq;
+    })) << "no echo reply "
+        << seq;
+  }
+  // PPP negotiation (sent by the session actor), then the three replies (from tun: on the I/O
+  // thread on the fast path, through the session actor otherwise): one Ns sequence from 0 (RFC 2661 §5.4).
+  std::size_t n = 0;
+  std::size_t ip = 0;
+  for (const auto& d : proxy->from_backend()) {
+    auto p = l2tp::decode_packet(wire::byte_span{d.data(), d.size()});
+    if (!p || p->hdr.control) continue;
+    EXPECT_TRUE(p->hdr.sequence_present) << "data message " << n;
+    EXPECT_EQ(p->hdr.ns, n) << "data message " << n;
+    ++n;
+    auto f = ppp::decode_frame(p->payload);
+    if (f && f.value().protocol == ppp::proto::ipv4) ++ip;
+  }
+  EXPECT_EQ(ip, 3u);
+  EXPECT_GE(n, 7u);  // at least LCP request and ack, CHAP challenge and success, IPCP
+}
+
+INSTANTIATE_TEST_SUITE_P(BothDesigns, SequencedDataPlane, ::testing::Values("fast-path", "actors"),
+                         [](const auto& p) { return p.param == "fast-path" ? "FastPath" : "ActorPath"; });
 
 INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors", "split"), [](const auto& p) {
   return p.param == "fast-path" ? "FastPath" : p.param == "actors" ? "ActorPath" : "Split";

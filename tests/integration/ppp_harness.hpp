@@ -15,7 +15,9 @@
 #include "actors/messages.hpp"
 #include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
+#include "protocol/l2tp/header.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
 
@@ -153,14 +155,38 @@ inline caf::behavior aaa_gate(caf::stateful_actor<aaa_gate_state>* self, caf::ac
 }
 
 struct pair_of_daemons {
-  explicit pair_of_daemons(config::settings lns_cfg) : lns{std::move(lns_cfg)} {
+  /// `observed`: the LAC reaches the LNS through a proxy that records what the LNS sends
+  /// (lns_sent()); `destination_extra` goes into the LAC's destination entry.
+  explicit pair_of_daemons(config::settings lns_cfg, bool observed = false, const std::string& destination_extra = "")
+      : lns{std::move(lns_cfg)} {
     lns.start();
-    lac = std::make_unique<io::daemon>(lac_settings(lns.local(0).port, "s3cret", 0));
+    std::uint16_t port = lns.local(0).port;
+    if (observed) {
+      test::impairment record;
+      record.record = true;
+      proxy = std::make_unique<test::udp_proxy>(port, record);
+      port = proxy->port();
+    }
+    lac = std::make_unique<io::daemon>(lac_settings(port, "s3cret", 0, 2, 2, "", destination_extra));
     lac->start();
   }
+  /// What the LNS sent the LAC so far (needs `observed`).
+  [[nodiscard]] std::vector<std::vector<std::byte>> lns_sent() const { return proxy->from_backend(); }
+
   io::daemon lns;
+  std::unique_ptr<test::udp_proxy> proxy;
   std::unique_ptr<io::daemon> lac;
 };
+
+/// The headers of the L2TP data messages among `datagrams`.
+inline std::vector<l2tp::header> data_headers(const std::vector<std::vector<std::byte>>& datagrams) {
+  std::vector<l2tp::header> out;
+  for (const auto& d : datagrams) {
+    auto p = l2tp::decode_packet(wire::byte_span{d.data(), d.size()});
+    if (p && !p->hdr.control) out.push_back(p->hdr);
+  }
+  return out;
+}
 
 }  // namespace ppp_harness
 

@@ -197,6 +197,20 @@ TEST(Ppp, SessionTimeoutEndsTheSession) {
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
 }
 
+TEST(Ppp, ALacAskingForSequencingGetsNsOnEveryDataMessage) {
+  pair_of_daemons d{ppp_lns("  ipv6: false\n"), true, ", sequencing-required: true"};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  // LCP, CHAP and IPCP from the LNS, each in a data message with Ns counting from 0 (RFC 2661 §5.4).
+  std::vector<l2tp::header> data;
+  ASSERT_TRUE(eventually([&] { return (data = data_headers(d.lns_sent())).size() >= 4; }));
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    EXPECT_TRUE(data[i].sequence_present) << "data message " << i;
+    EXPECT_EQ(data[i].ns, i);
+  }
+}
+
 /// An LNS whose AAA answers only when told (aaa_gate), with alice limited to one session.
 struct slow_aaa {
   explicit slow_aaa(config::settings cfg) : d{limit_alice(std::move(cfg))} {

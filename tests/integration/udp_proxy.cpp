@@ -48,6 +48,11 @@ udp_proxy::~udp_proxy() {
   ::close(back_);
 }
 
+std::vector<std::vector<std::byte>> udp_proxy::from_backend() const {
+  std::lock_guard lock{recorded_mutex_};
+  return recorded_;
+}
+
 void udp_proxy::loop() {
   using clock = std::chrono::steady_clock;
   struct pending {
@@ -100,6 +105,10 @@ void udp_proxy::loop() {
         have_client = true;
       }
       pending p{i == 0, std::vector<std::byte>(buf.begin(), buf.begin() + n)};
+      if (i == 1 && imp_.record) {
+        std::lock_guard lock{recorded_mutex_};
+        recorded_.push_back(p.data);
+      }
       bool control = n > 0 && (std::to_integer<unsigned>(p.data[0]) & 0x80) != 0;
       bool impair = control || !imp_.control_only;
       if (impair && coin(rng) < imp_.loss) {

@@ -5,10 +5,13 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace bras::test {
 
@@ -19,6 +22,7 @@ struct impairment {
   int min_delay_ms = 0;
   bool control_only = true;
   std::uint32_t seed = 1;
+  bool record = false;  ///< keep what the backend sends, for from_backend()
 };
 
 class udp_proxy {
@@ -31,6 +35,8 @@ class udp_proxy {
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.load(); }
   [[nodiscard]] std::uint64_t duplicated() const noexcept { return duplicated_.load(); }
   [[nodiscard]] std::uint64_t forwarded() const noexcept { return forwarded_.load(); }
+  /// With impairment::record: every datagram the backend sent, in arrival order.
+  [[nodiscard]] std::vector<std::vector<std::byte>> from_backend() const;
 
  private:
   void loop();
@@ -42,6 +48,8 @@ class udp_proxy {
   std::string pcap_path_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> dropped_{0}, duplicated_{0}, forwarded_{0};
+  mutable std::mutex recorded_mutex_;
+  std::vector<std::vector<std::byte>> recorded_;
   std::thread thread_;
 };
 

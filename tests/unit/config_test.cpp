@@ -136,6 +136,18 @@ TEST(Config, PerLacClientOverrides) {
   EXPECT_FALSE(g.clients[1].retransmit_count.has_value());
 }
 
+TEST(Config, DestinationMayAskForSequencing) {
+  auto r = load(
+      "l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1}]\n  destinations:\n"
+      "    - {name: a, address: 192.0.2.1, sequencing-required: true}\n"
+      "    - {name: b, address: 192.0.2.2}\n",
+      "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(r)) << error_of(r).to_string();
+  const auto& d = std::get<settings>(r).l2tp.destinations;
+  EXPECT_TRUE(d[0].sequencing_required);
+  EXPECT_FALSE(d[1].sequencing_required) << "off unless asked for";
+}
+
 TEST(Config, ParsesPrefixes) {
   auto p = parse_prefix("10.1.2.3/8");
   ASSERT_TRUE(p);
