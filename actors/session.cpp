@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+#include <string_view>
 
 #include "protocol/common/crypto.hpp"
 #include "protocol/l2tp/session_fsm.hpp"
@@ -16,6 +18,28 @@ using l2tp::message_type;
 using l2tp::session_event;
 using l2tp::session_state;
 namespace act = l2tp::session_action;
+
+/// `text` in double quotes, with quotes, backslashes and control characters escaped: a user name
+/// comes from the subscriber and must not break a log line apart.
+std::string log_quoted(std::string_view text) {
+  std::string out{"\""};
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+  return out;
+}
 
 struct session_data {
   static constexpr const char* name = "session";
@@ -46,7 +70,8 @@ struct session_data {
   bool ppp_finished = false;
   std::vector<ppp_frame> early_frames;  ///< LNS: PPP frames that arrived before the ICCN
   bool lower_gone = false;              ///< CDN received or tunnel down: nothing more to send
-  ppp::finished end;                    ///< why PPP ended (accounting)
+  ppp::finished end;                    ///< why PPP ended (accounting): RFC 3145 cause, direction, protocol
+  std::optional<std::chrono::system_clock::time_point> ended_wall;  ///< when PPP ended
   std::chrono::system_clock::time_point created_wall = std::chrono::system_clock::now();
   std::optional<std::chrono::system_clock::time_point> up_wall;
   std::chrono::system_clock::time_point stats_since = created_wall;
@@ -339,6 +364,7 @@ struct session_data {
     if (ppp_finished) return;
     ppp_finished = true;
     end = std::move(fin);
+    ended_wall = std::chrono::system_clock::now();
     const auto slot = std::min<std::size_t>(end.cause, ctx->stats.disconnect_causes.size() - 1);
     ctx->stats.disconnect_causes[slot].fetch_add(1);
     if (up_since) ctx->stats.ppp_active.fetch_sub(1);
@@ -503,8 +529,25 @@ struct session_data {
     }
   }
 
+  /// One line per ended LNS session, with what a RADIUS Accounting-Stop carries.
+  void log_end() const {
+    using namespace std::chrono;
+    const auto at = ended_wall.value_or(system_clock::now());
+    const auto up = up_wall ? duration_cast<seconds>(at - *up_wall).count() : 0;
+    const auto c = raw_counters();
+    const auto a = data ? data->ipv4.load() : 0;
+    const auto addr = address != 0 ? address : a;
+    ctx->ppp_log->info(
+        "session-ended tunnel={} session={} user={} address={}.{}.{}.{} cause={} direction={} protocol={:#06x} "
+        "reason={} duration={} rx-bytes={} tx-bytes={} rx-packets={} tx-packets={}",
+        args.local_tunnel_id, args.local_id, log_quoted(user), addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff,
+        addr & 0xff, end.cause, static_cast<unsigned>(end.dir), end.protocol, log_quoted(end.message), up,
+        c.data_rx_bytes, c.data_tx_bytes, c.data_rx_packets, c.data_tx_packets);
+  }
+
   void destroy() {
     if (!ppp_finished) lower_layer_gone(ppp::cause::none, "session-destroyed");
+    if (args.role == session_role::lns && ppp) log_end();
     unregister_data();
     release_aaa();
     ctx->stats.sessions_destroyed.fetch_add(1);

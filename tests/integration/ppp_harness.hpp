@@ -8,9 +8,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <spdlog/sinks/base_sink.h>
 
 #include "actors/messages.hpp"
 #include "actors/subscriber.hpp"
@@ -186,6 +189,41 @@ inline std::vector<l2tp::header> data_headers(const std::vector<std::vector<std:
     if (p && !p->hdr.control) out.push_back(p->hdr);
   }
   return out;
+}
+
+/// Collects what a logger writes: `capture_log(lns.ctx().ppp_log)` before the first dial.
+class log_capture final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  [[nodiscard]] std::vector<std::string> lines() {
+    std::lock_guard lock{mutex_};
+    return lines_;
+  }
+  /// The lines containing `what`.
+  [[nodiscard]] std::vector<std::string> grep(const std::string& what) {
+    std::vector<std::string> out;
+    for (auto& l : lines()) {
+      if (l.find(what) != std::string::npos) out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& m) override {
+    const auto level = spdlog::level::to_string_view(m.level);
+    lines_.push_back(std::string{level.data(), level.size()} + " " + std::string{m.payload.data(), m.payload.size()});
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+/// Replaces `slot` (a context's logger, before any actor uses it) with one writing to a capture at info level.
+inline std::shared_ptr<log_capture> capture_log(std::shared_ptr<spdlog::logger>& slot) {
+  auto sink = std::make_shared<log_capture>();
+  slot = std::make_shared<spdlog::logger>(slot->name(), sink);
+  slot->set_level(spdlog::level::info);
+  return sink;
 }
 
 }  // namespace ppp_harness

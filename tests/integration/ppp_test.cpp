@@ -197,6 +197,27 @@ TEST(Ppp, SessionTimeoutEndsTheSession) {
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
 }
 
+TEST(Ppp, AnEndedSessionIsLoggedOnceAtInfoWithWhatAccountingNeeds) {
+  pair_of_daemons d{ppp_lns("  ipv6: false\n")};
+  auto log = capture_log(d.lns.ctx().ppp_log);
+  observer obs{d.lac->system()};
+  auto sub = dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  const auto a = obs.first(event::kind::ipv4_up)->address;
+  EXPECT_TRUE(log->grep("session-ended").empty());
+  caf::anon_send(sub, actors::close_atom::value);
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
+  ASSERT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  const auto ended = log->grep("session-ended");
+  ASSERT_EQ(ended.size(), 1u);
+  const std::regex line{
+      "info session-ended tunnel=[0-9]+ session=[0-9]+ user=\"alice\" address=100\\.64\\.0\\." +
+      std::to_string(a & 0xff) +
+      " cause=3 direction=1 protocol=0x0000 reason=\"peer-terminate-request\" duration=[0-9]+ rx-bytes=0 "
+      "tx-bytes=0 rx-packets=0 tx-packets=0"};
+  EXPECT_TRUE(std::regex_match(ended[0], line)) << ended[0];
+}
+
 TEST(Ppp, ALacAskingForSequencingGetsNsOnEveryDataMessage) {
   pair_of_daemons d{ppp_lns("  ipv6: false\n"), true, ", sequencing-required: true"};
   observer obs{d.lac->system()};
