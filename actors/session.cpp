@@ -68,6 +68,7 @@ struct session_data {
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> up_since;
   bool ppp_finished = false;
+  bool policy_close = false;            ///< we closed PPP for the operator or a timeout (CDN result 3, administrative)
   std::vector<ppp_frame> early_frames;  ///< LNS: PPP frames that arrived before the ICCN
   bool lower_gone = false;              ///< CDN received or tunnel down: nothing more to send
   ppp::finished end;                    ///< why PPP ended (accounting): RFC 3145 cause, direction, protocol
@@ -349,12 +350,18 @@ struct session_data {
     using namespace std::chrono;
     if (ppp_finished || !up_since) return;
     const auto now_t = steady_clock::now();
+    // RFC 3145 cause 3 (normal disconnection: we send the LCP Terminate-Request), direction 2 (local), as
+    // JunosE reports session and inactivity timeouts; cause 1 is for an operator's action.
     if (session_timeout && now_t >= *up_since + *session_timeout) {
-      return perform(ppp->close(ppp::cause::admin, "session-timeout"));
+      policy_close = true;
+      return perform(ppp->close(ppp::cause::normal, "session-timeout"));
     }
     if (idle_timeout) {
       const steady_clock::time_point last{steady_clock::duration{data->last_rx_ns.load()}};
-      if (now_t >= last + *idle_timeout) return perform(ppp->close(ppp::cause::admin, "idle-timeout"));
+      if (now_t >= last + *idle_timeout) {
+        policy_close = true;
+        return perform(ppp->close(ppp::cause::normal, "idle-timeout"));
+      }
     }
     arm_lifetime();
   }
@@ -373,7 +380,7 @@ struct session_data {
     ctx->ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args.local_tunnel_id,
                         args.local_id, user, end.cause, end.message);
     if (lower_gone) return;
-    const bool admin = end.cause == ppp::cause::admin;
+    const bool admin = end.cause == ppp::cause::admin || policy_close;
     const bool no_address =
         end.cause == ppp::cause::no_acceptable_address || end.cause == ppp::cause::no_address_permitted;
     cdn_result = {admin        ? l2tp::cdn_result::admin

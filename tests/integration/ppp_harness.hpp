@@ -19,6 +19,7 @@
 #include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "protocol/l2tp/header.hpp"
+#include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/udp_proxy.hpp"
 
@@ -187,6 +188,18 @@ inline std::vector<l2tp::header> data_headers(const std::vector<std::vector<std:
   for (const auto& d : datagrams) {
     auto p = l2tp::decode_packet(wire::byte_span{d.data(), d.size()});
     if (p && !p->hdr.control) out.push_back(p->hdr);
+  }
+  return out;
+}
+
+/// The CDNs among `datagrams`, decoded (AVPs not hidden).
+inline std::vector<l2tp::control_message> cdns(const std::vector<std::vector<std::byte>>& datagrams) {
+  std::vector<l2tp::control_message> out;
+  for (const auto& d : datagrams) {
+    auto p = l2tp::decode_packet(wire::byte_span{d.data(), d.size()});
+    if (!p || !p->hdr.control || p->payload.empty()) continue;
+    auto m = l2tp::decode_control(p->payload, p->payload_offset);
+    if (m && m.value().type == l2tp::message_type::cdn) out.push_back(std::move(m.value()));
   }
   return out;
 }

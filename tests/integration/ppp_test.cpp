@@ -188,13 +188,55 @@ TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
   EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
 }
 
-TEST(Ppp, SessionTimeoutEndsTheSession) {
-  pair_of_daemons d{ppp_lns("  session-timeout: 1\n")};
+/// The one CDN the LNS sent: a normal disconnection it started (RFC 3145 cause 3, direction 2, as
+/// JunosE reports session and inactivity timeouts), for administrative reasons (result 3).
+void expect_timeout_cdn(const pair_of_daemons& d, const std::string& why) {
+  std::vector<l2tp::control_message> sent;
+  ASSERT_TRUE(eventually([&] { return !(sent = cdns(d.lns_sent())).empty(); }));
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_TRUE(sent[0].result.has_value());
+  EXPECT_EQ(sent[0].result->result, l2tp::cdn_result::admin);
+  ASSERT_TRUE(sent[0].disconnect_cause.has_value());
+  EXPECT_EQ(sent[0].disconnect_cause->code, ppp::cause::normal);
+  EXPECT_EQ(sent[0].disconnect_cause->direction, 2);
+  EXPECT_EQ(sent[0].disconnect_cause->protocol, 0);  // a global cause
+  EXPECT_EQ(sent[0].disconnect_cause->message, why);
+}
+
+TEST(Ppp, SessionTimeoutEndsTheSessionWithCause3AndTheAddressReturns) {
+  pair_of_daemons d{ppp_lns("  session-timeout: 1\n  ipv6: false\n"), true};
+  auto log = capture_log(d.lns.ctx().ppp_log);
   observer obs{d.lac->system()};
   dial(*d.lac, obs, 1, client("alice", "wonderland"));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 10s));
-  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::normal) == 1; }));
+  EXPECT_EQ(causes(d.lns, ppp::cause::admin), 0u);
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  expect_timeout_cdn(d, "session-timeout");
+  ASSERT_TRUE(eventually([&] { return log->grep("session-ended").size() == 1; }));
+  EXPECT_NE(log->grep("session-ended")[0].find("cause=3 direction=2 protocol=0x0000 reason=\"session-timeout\""),
+            std::string::npos)
+      << log->grep("session-ended")[0];
+}
+
+TEST(Ppp, IdleTimeoutEndsASilentSessionWithCause3AndTheAddressReturns) {
+  pair_of_daemons d{ppp_lns("  idle-timeout: 1\n  ipv6: false\n"), true};
+  auto log = capture_log(d.lns.ctx().ppp_log);
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  EXPECT_EQ(pool_in_use(d.lns), 1u);
+  // No data from the subscriber (keepalives are not data): ended a second after IPCP opened.
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::normal) == 1; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  expect_timeout_cdn(d, "idle-timeout");
+  ASSERT_TRUE(eventually([&] { return log->grep("session-ended").size() == 1; }));
+  EXPECT_NE(log->grep("session-ended")[0].find("cause=3 direction=2 protocol=0x0000 reason=\"idle-timeout\""),
+            std::string::npos)
+      << log->grep("session-ended")[0];
 }
 
 TEST(Ppp, AnEndedSessionIsLoggedOnceAtInfoWithWhatAccountingNeeds) {
