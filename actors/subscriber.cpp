@@ -3,6 +3,7 @@
 #include <array>
 #include <optional>
 
+#include "protocol/ip/packet.hpp"
 #include "protocol/ppp/frame.hpp"
 #include "protocol/ppp/server.hpp"
 
@@ -15,6 +16,9 @@ struct client_timer {
   std::uint8_t which = 0;
   std::uint32_t generation = 0;
 };
+
+/// subscriber -> itself: time to send the next burst of load traffic.
+using traffic_atom = caf::atom_constant<caf::atom("traffic")>;
 
 }  // namespace
 }  // namespace bras::actors
@@ -39,6 +43,53 @@ struct subscriber_data {
   /// Frames from the LNS that overtook the call result (the session sends them
   /// to us directly, the result comes through the LAC controller).
   std::vector<ppp_frame> early;
+  /// Load traffic: our IPCP address once up, the next Echo sequence number,
+  /// and the fraction of a packet carried over between bursts.
+  std::uint32_t address = 0;
+  std::uint16_t echo_sequence = 0;
+  double traffic_carry = 0;
+
+  /// Ticks of at least 100 ms: a burst per tick keeps timer messages few
+  /// when many subscribers send fast.
+  [[nodiscard]] std::chrono::microseconds traffic_interval() const {
+    const double pps = args.traffic.pps;
+    const double seconds = pps >= 10 ? 0.1 : 1.0 / pps;
+    return std::chrono::microseconds{static_cast<std::int64_t>(seconds * 1e6)};
+  }
+
+  void start_traffic(std::uint32_t local_address) {
+    if (args.traffic.pps <= 0 || !args.traffic.counters || address != 0) return;
+    address = local_address;
+    self->delayed_send(self, traffic_interval(), traffic_atom::value);
+  }
+
+  void send_traffic() {
+    const auto& t = args.traffic;
+    if (ended || !session || address == 0 || t.counters->stop.load(std::memory_order_relaxed)) return;
+    traffic_carry += t.pps * std::chrono::duration<double>(traffic_interval()).count();
+    const auto burst = static_cast<unsigned>(traffic_carry);
+    traffic_carry -= burst;
+    const std::uint32_t to = t.destination != 0 ? t.destination : ppp->peer_address();
+    for (unsigned i = 0; i < burst; ++i) {
+      auto packet = ip::make_icmp_echo_request(address, to, echo_identifier(), ++echo_sequence, t.size);
+      t.counters->sent.fetch_add(1, std::memory_order_relaxed);
+      t.counters->sent_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
+      self->send(session, subscriber_frame{ppp->frame_ip(ppp::network::ipv4, packet)});
+    }
+    self->delayed_send(self, traffic_interval(), traffic_atom::value);
+  }
+
+  [[nodiscard]] std::uint16_t echo_identifier() const { return static_cast<std::uint16_t>(args.id); }
+
+  /// True when `packet` answers our load traffic (then it is only counted).
+  bool count_traffic_reply(wire::byte_span packet) {
+    if (address == 0) return false;
+    auto r = ip::parse_icmp_echo_reply(packet);
+    if (!r || r->identifier != echo_identifier()) return false;
+    args.traffic.counters->received.fetch_add(1, std::memory_order_relaxed);
+    args.traffic.counters->received_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
+    return true;
+  }
 
   void event(subscriber_event e) {
     e.id = args.id;
@@ -65,6 +116,7 @@ struct subscriber_data {
         ev.address = up->local_address;
         ev.primary_dns = up->primary_dns;
         ev.secondary_dns = up->secondary_dns;
+        if (up->which == ppp::network::ipv4) start_traffic(up->local_address);
         event(std::move(ev));
       } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
         finish(fin->cause, fin->message);
@@ -85,13 +137,14 @@ struct subscriber_data {
   }
 
   void on_frame(ppp_frame& f) {
-    if (muted || !ppp || ended) return;
+    if (muted || !ppp || ended || !args.ppp_enabled) return;
     if (!session) {
       if (early.size() < 16) early.push_back(std::move(f));
       return;
     }
     auto fr = ppp::decode_frame(f.frame);
     if (fr && (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
+      if (fr.value().protocol == ppp::proto::ipv4 && count_traffic_reply(fr.value().payload)) return;
       if (args.observer) {
         self->send(args.observer, subscriber_ip{args.id, fr.value().protocol == ppp::proto::ipv6,
                                                 wire::bytes{fr.value().payload.begin(), fr.value().payload.end()}});
@@ -197,6 +250,12 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
         st.session = r.session;
         if (st.session) self->link_to(st.session);
         self->unlink_from(st.args.lac);
+        if (!st.args.ppp_enabled) {
+          subscriber_event ev;
+          ev.what = subscriber_event::kind::call_up;
+          st.event(std::move(ev));
+          return;
+        }
         // With proxy LCP the engine is already past LCP, waiting for the authentication result.
         if (!st.args.proxy) st.perform(st.ppp->start());
         for (auto& f : std::exchange(st.early, {})) st.on_frame(f);
@@ -213,10 +272,11 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, su
         auto frame = st.ppp->frame_ip(p.ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, p.packet);
         self->send(st.session, subscriber_frame{std::move(frame)});
       },
+      [self](traffic_atom) { self->state.send_traffic(); },
       [self](mute_atom) { self->state.muted = true; },
       [self](close_atom) {
         auto& st = self->state;
-        if (st.ended) {
+        if (st.ended || !st.args.ppp_enabled) {
           if (st.session) self->send(st.session, close_atom::value);
           return;
         }

@@ -6,8 +6,10 @@
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "actors/messages.hpp"
@@ -19,6 +21,7 @@ namespace bras::actors {
 struct subscriber_event {
   enum class kind : std::uint8_t {
     call_failed,  ///< the LAC could not place the call
+    call_up,      ///< the call is established (L2TP only: sent instead of PPP when `ppp_enabled` is false)
     auth_ok,      ///< the LNS accepted our credentials
     auth_failed,  ///< the LNS refused them
     ipv4_up,      ///< IPCP opened: `address`, `dns`
@@ -43,6 +46,25 @@ struct subscriber_ip {
 /// Stop answering the LNS (frames from it are dropped): for keepalive tests.
 using mute_atom = caf::atom_constant<caf::atom("mute")>;
 
+/// Load traffic of all subscribers of a run, counted in place (bras-loadgen
+/// reads them while the subscribers run on the workers).
+struct traffic_counters {
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> sent_bytes{0};
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> received_bytes{0};
+  std::atomic<bool> stop{false};  ///< set: no subscriber sends another burst
+};
+
+/// ICMP Echo Requests a subscriber sends once IPCP is open, to load the data
+/// plane both ways (the host behind the LNS answers them).
+struct subscriber_traffic {
+  double pps = 0;                              ///< per subscriber; 0: none
+  std::uint32_t destination = 0;               ///< 0: the LNS's own IPCP address
+  std::size_t size = 128;                      ///< IPv4 packet size in bytes (at least 28)
+  std::shared_ptr<traffic_counters> counters;  ///< required when pps > 0
+};
+
 struct subscriber_args {
   caf::actor lac;       ///< the LAC controller of this instance
   caf::actor observer;  ///< receives subscriber_event and subscriber_ip
@@ -54,6 +76,12 @@ struct subscriber_args {
   /// the ICCN; the subscriber continues with the LNS from there.
   bool proxy = false;
   std::vector<ppp::lcp::auth_method> proxy_auth{ppp::lcp::auth_method::pap};  ///< what the LAC asks for
+  /// False: place the call and report call_up, but run no PPP (frames from
+  /// the LNS are dropped): L2TP control-plane measurements, e.g. against an
+  /// LNS whose PPP cannot run here.
+  bool ppp_enabled = true;
+  /// Echo Replies to this traffic are counted, not passed to the observer.
+  subscriber_traffic traffic;
 };
 
 /// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,

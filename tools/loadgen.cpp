@@ -11,6 +11,8 @@
 // 2 for bad options.
 #include <caf/all.hpp>
 
+#include <arpa/inet.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -48,8 +50,12 @@ struct options {
   unsigned hold = 0;  ///< seconds to hold the sessions before tearing them down
   bool proxy = false;
   bool ipv6 = false;
+  bool no_ppp = false;  ///< L2TP only: a session counts as up once its call is established
   unsigned threads = 2;
-  unsigned timeout = 60;  ///< seconds without progress before giving up
+  unsigned timeout = 60;            ///< seconds without progress before giving up
+  double traffic = 0;               ///< ICMP Echo Requests per second per session; 0: none
+  std::string traffic_destination;  ///< empty: the LNS's IPCP address
+  unsigned traffic_size = 128;
   std::string report_json;
 };
 
@@ -82,6 +88,48 @@ std::variant<config::settings, std::string> lac_config(const options& o) {
   return std::get<config::settings>(r);
 }
 
+struct traffic_report {
+  std::uint64_t sent = 0, received = 0, sent_bytes = 0, received_bytes = 0;
+  double held_seconds = 0, held_sent_pps = 0, held_received_pps = 0;
+  [[nodiscard]] double loss_percent() const {
+    return sent == 0 ? 0 : 100.0 * static_cast<double>(sent - std::min(sent, received)) / static_cast<double>(sent);
+  }
+};
+
+/// Holds the sessions for `seconds`. With traffic, prints the rates once a
+/// second, measures them over the hold, then stops the senders and waits for
+/// the replies still in flight before taking the totals.
+traffic_report hold(actors::traffic_counters& c, unsigned seconds, bool traffic) {
+  traffic_report r;
+  if (!traffic) {
+    std::this_thread::sleep_for(std::chrono::seconds{seconds});
+    return r;
+  }
+  const auto start = clock_type::now();
+  const auto sent0 = c.sent.load(), received0 = c.received.load();
+  auto last_sent = sent0, last_received = received0;
+  for (unsigned s = 0; s < seconds; ++s) {
+    std::this_thread::sleep_until(start + std::chrono::seconds{s + 1});
+    const auto sent = c.sent.load(), received = c.received.load();
+    std::fprintf(stderr, "\rtraffic: %llu pps sent, %llu pps received    ",
+                 static_cast<unsigned long long>(sent - last_sent),
+                 static_cast<unsigned long long>(received - last_received));
+    last_sent = sent;
+    last_received = received;
+  }
+  std::fprintf(stderr, "\n");
+  r.held_seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  r.held_sent_pps = static_cast<double>(c.sent.load() - sent0) / r.held_seconds;
+  r.held_received_pps = static_cast<double>(c.received.load() - received0) / r.held_seconds;
+  c.stop = true;
+  std::this_thread::sleep_for(500ms);
+  r.sent = c.sent.load();
+  r.received = c.received.load();
+  r.sent_bytes = c.sent_bytes.load();
+  r.received_bytes = c.received_bytes.load();
+  return r;
+}
+
 double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -106,10 +154,37 @@ int main(int argc, char** argv) {
   app.add_option("--hold", o.hold, "seconds to hold the sessions, then tear them down");
   app.add_flag("--proxy", o.proxy, "proxy LCP and authentication in the ICCN");
   app.add_flag("--ipv6", o.ipv6, "negotiate IPv6CP too");
+  app.add_flag("--no-ppp", o.no_ppp,
+               "L2TP only: a session is up when its call is (ICCN sent); no PPP. For LNSs whose PPP cannot run");
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1u, 256u));
   app.add_option("--timeout", o.timeout, "seconds without progress before giving up");
+  app.add_option("--traffic", o.traffic,
+                 "ICMP Echo Requests per second per session once it is up (needs --hold); replies are counted")
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--traffic-dest", o.traffic_destination,
+                 "IPv4 address the traffic goes to (default: the LNS's IPCP address)");
+  app.add_option("--traffic-size", o.traffic_size, "IPv4 packet size of the traffic in bytes")
+      ->check(CLI::Range(28u, 1500u));
   app.add_option("--report-json", o.report_json, "write the report as JSON to this file");
   CLI11_PARSE(app, argc, argv);
+  if (o.traffic > 0 && o.no_ppp) {
+    std::fprintf(stderr, "bras-loadgen: --traffic needs PPP (not with --no-ppp)\n");
+    return 2;
+  }
+  if (o.traffic > 0 && o.hold == 0) {
+    std::fprintf(stderr, "bras-loadgen: --traffic needs --hold SECONDS (the traffic is measured while held)\n");
+    return 2;
+  }
+  std::uint32_t traffic_destination = 0;
+  if (!o.traffic_destination.empty()) {
+    in_addr a{};
+    if (::inet_pton(AF_INET, o.traffic_destination.c_str(), &a) != 1) {
+      std::fprintf(stderr, "bras-loadgen: --traffic-dest: not an IPv4 address: %s\n", o.traffic_destination.c_str());
+      return 2;
+    }
+    traffic_destination = ntohl(a.s_addr);
+  }
+  auto traffic = std::make_shared<actors::traffic_counters>();
 
   auto cfg = lac_config(o);
   if (auto* e = std::get_if<std::string>(&cfg)) {
@@ -150,6 +225,11 @@ int main(int argc, char** argv) {
       a.ppp.ipv6 = o.ipv6;
       a.ppp.interface_id = 0x0200000000000000ull + next;
       a.proxy = o.proxy;
+      a.ppp_enabled = !o.no_ppp;
+      a.traffic.pps = o.traffic;
+      a.traffic.destination = traffic_destination;
+      a.traffic.size = o.traffic_size;
+      a.traffic.counters = traffic;
       started[next] = clock_type::now();
       subscribers.push_back(actors::spawn_subscriber(lac->system(), std::move(a)));
     }
@@ -158,7 +238,7 @@ int main(int argc, char** argv) {
           using kind = actors::subscriber_event::kind;
           auto it = started.find(e.id);
           if (it == started.end()) return;
-          if (e.what == kind::ipv4_up) {
+          if (e.what == (o.no_ppp ? kind::call_up : kind::ipv4_up)) {
             const auto t = clock_type::now();
             latency_ms.push_back(std::chrono::duration<double, std::milli>(t - it->second).count());
             ++per_second[static_cast<long>(std::chrono::duration<double>(t - t0).count())];
@@ -186,6 +266,12 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   std::fprintf(stderr, "\n");
+  // Hold the sessions; with --traffic, measure the traffic while they are held.
+  traffic_report tr;
+  if (o.hold > 0 && up > 0) {
+    std::fprintf(stderr, "holding %u sessions for %u s\n", up, o.hold);
+    tr = hold(*traffic, o.hold, o.traffic > 0);
+  }
   double min_rate = 0, max_rate = 0, sum_rate = 0;
   if (!per_second.empty()) {
     min_rate = 1e18;
@@ -207,13 +293,26 @@ int main(int argc, char** argv) {
               max_rate);
   std::printf("setup latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", p50, p90, p99, max);
   for (const auto& [why, n] : failures) std::printf("failed: %u %s\n", n, why.c_str());
+  if (o.traffic > 0) {
+    std::printf("traffic: %llu sent, %llu received (%.2f %% lost); while held %.0f pps sent, %.0f pps received\n",
+                static_cast<unsigned long long>(tr.sent), static_cast<unsigned long long>(tr.received),
+                tr.loss_percent(), tr.held_sent_pps, tr.held_received_pps);
+  }
   if (!o.report_json.empty()) {
     std::ofstream out{o.report_json};
     out << "{\"sessions\": " << o.sessions << ", \"established\": " << up << ", \"failed\": " << failed
         << ", \"seconds\": " << seconds << ",\n \"setup_rate_cps\": {\"overall\": " << overall
         << ", \"min\": " << min_rate << ", \"avg\": " << avg_rate << ", \"max\": " << max_rate
         << "},\n \"setup_latency_ms\": {\"p50\": " << p50 << ", \"p90\": " << p90 << ", \"p99\": " << p99
-        << ", \"max\": " << max << "},\n \"failures\": {";
+        << ", \"max\": " << max << "},\n";
+    if (o.traffic > 0) {
+      out << " \"traffic\": {\"pps_per_session\": " << o.traffic << ", \"packet_size\": " << o.traffic_size
+          << ", \"sent\": " << tr.sent << ", \"received\": " << tr.received << ", \"sent_bytes\": " << tr.sent_bytes
+          << ", \"received_bytes\": " << tr.received_bytes << ", \"loss_percent\": " << tr.loss_percent()
+          << ", \"held_seconds\": " << tr.held_seconds << ", \"held_sent_pps\": " << tr.held_sent_pps
+          << ", \"held_received_pps\": " << tr.held_received_pps << "},\n";
+    }
+    out << " \"failures\": {";
     bool first = true;
     for (const auto& [why, n] : failures) {
       std::string escaped;
@@ -225,10 +324,6 @@ int main(int argc, char** argv) {
       first = false;
     }
     out << "}}\n";
-  }
-  if (o.hold > 0 && up > 0) {
-    std::fprintf(stderr, "holding %u sessions for %u s\n", up, o.hold);
-    std::this_thread::sleep_for(std::chrono::seconds{o.hold});
   }
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
   subscribers.clear();

@@ -13,7 +13,9 @@ constexpr std::uint8_t tos_internetwork_control = 0xc0;
 /// RFC 1812 §4.3.2.3: an ICMPv4 error is at most 576 bytes.
 constexpr std::size_t icmp_error_max = 576;
 constexpr std::size_t icmp_header_size = 8;
+constexpr std::uint8_t icmp_echo_reply = 0;
 constexpr std::uint8_t icmp_dest_unreachable = 3;
+constexpr std::uint8_t icmp_echo_request = 8;
 constexpr std::uint8_t icmp_code_frag_needed = 4;
 constexpr std::uint8_t icmpv6_packet_too_big = 2;
 /// RFC 4443 §2.1: ICMPv6 types below 128 are errors.
@@ -436,6 +438,44 @@ std::optional<std::vector<wire::bytes>> fragment_ipv4(wire::byte_span packet, st
     position += n;
   }
   return fragments;
+}
+
+wire::bytes make_icmp_echo_request(std::uint32_t src, std::uint32_t dst, std::uint16_t identifier,
+                                   std::uint16_t sequence, std::size_t total_size) {
+  constexpr std::size_t headers = ipv4_min_header + icmp_header_size;
+  total_size = std::clamp<std::size_t>(total_size, headers, 0xffff);
+  wire::bytes out;
+  out.reserve(total_size);
+  wire::writer w{out};
+  w.u8(0x45);  // version 4, IHL 5
+  w.u8(0);
+  w.u16(static_cast<std::uint16_t>(total_size));
+  w.u16(sequence);  // Identification
+  w.u16(0);         // flags, offset
+  w.u8(default_ttl);
+  w.u8(proto::icmp);
+  w.u16(0);  // header checksum, below
+  w.u32(src);
+  w.u32(dst);
+  w.u8(icmp_echo_request);
+  w.u8(0);
+  w.u16(0);  // ICMP checksum, below
+  w.u16(identifier);
+  w.u16(sequence);
+  for (std::size_t i = headers; i < total_size; ++i) w.u8(static_cast<std::uint8_t>(i));
+  const wire::byte_span all{out.data(), out.size()};
+  store_u16(out.data() + 10, internet_checksum(all.first(ipv4_min_header)));
+  store_u16(out.data() + ipv4_min_header + 2, internet_checksum(all.subspan(ipv4_min_header)));
+  return out;
+}
+
+std::optional<icmp_echo> parse_icmp_echo_reply(wire::byte_span packet) {
+  auto h = parse_ipv4(packet);
+  if (!h || h->protocol != proto::icmp || h->fragment_offset != 0) return std::nullopt;
+  if (h->total_length < h->header_length + icmp_header_size) return std::nullopt;
+  const auto icmp = packet.subspan(h->header_length);
+  if (byte_at(icmp, 0) != icmp_echo_reply) return std::nullopt;
+  return icmp_echo{h->src, wire::load_u16(icmp.data() + 4), wire::load_u16(icmp.data() + 6)};
 }
 
 }  // namespace bras::ip

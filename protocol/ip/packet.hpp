@@ -156,6 +156,23 @@ bool clamp_tcp_mss(std::span<std::byte> packet, std::uint16_t max_mss) noexcept;
 [[nodiscard]] wire::bytes make_icmpv6_packet_too_big(wire::byte_span original, std::uint32_t mtu,
                                                      const ipv6_address& our_address);
 
+// --- ICMP echo (test and load traffic) --------------------------------------
+
+/// An ICMP Echo Request (RFC 792 type 8) in an IPv4 packet of `total_size`
+/// bytes (at least 28: IPv4 + ICMP headers; the payload is a byte pattern),
+/// from `src` to `dst`, TTL 64, DF clear, both checksums filled in.
+[[nodiscard]] wire::bytes make_icmp_echo_request(std::uint32_t src, std::uint32_t dst, std::uint16_t identifier,
+                                                 std::uint16_t sequence, std::size_t total_size = 128);
+
+/// The identifier and sequence number of an ICMP Echo Reply (type 0) in an
+/// IPv4 packet (first fragment, complete ICMP header); nullopt for anything else.
+struct icmp_echo {
+  std::uint32_t src = 0;
+  std::uint16_t identifier = 0;
+  std::uint16_t sequence = 0;
+};
+[[nodiscard]] std::optional<icmp_echo> parse_icmp_echo_reply(wire::byte_span packet);
+
 // --- IPv4 fragmentation -----------------------------------------------------
 
 /// Splits an IPv4 packet without DF into fragments of at most `mtu` bytes

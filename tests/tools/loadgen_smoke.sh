@@ -2,7 +2,8 @@
 # bras-loadgen against a real brasd (embedded default: LNS on 127.0.0.1:1701,
 # user demo/demo, pool 100.64.0.0/16, tun bras0) in a private network
 # namespace: 200 sessions over 2 tunnels, every one established, the JSON
-# report says so, and brasd agrees. No timing assertions.
+# report says so, and brasd agrees; --traffic pings through the data plane
+# and counts the replies; wrong passwords are reported. No timing assertions.
 # usage: loadgen_smoke.sh BRAS_LOADGEN BRASD
 set -euo pipefail
 loadgen=$1
@@ -53,6 +54,33 @@ do
 done
 echo "ok 2 - brasd has no session left once bras-loadgen hung up"
 
+# Traffic: every session pings the LNS's tun address; the kernel behind tun answers
+# through brasd's data plane, and bras-loadgen counts the replies.
+rc=0
+ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions 20 --traffic 20 --hold 3 \
+  --report-json "$work/traffic.json" >"$work/out" 2>"$work/err" || rc=$?
+[ $rc -eq 0 ] || fail "bras-loadgen --traffic exit $rc: $(cat "$work/out" "$work/err")"
+python3 - "$work/traffic.json" <<'PY' || fail "traffic report: $(cat "$work/traffic.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["established"] == 20, r
+t = r["traffic"]
+# 20 sessions x 20 pps for about 3 s, plus what was sent during set-up.
+assert t["sent"] >= 20 * 20 * 2, t
+assert t["sent_bytes"] == 128 * t["sent"], t
+assert t["received"] >= 0.95 * t["sent"], t
+assert t["received"] <= t["sent"], t
+assert t["received_bytes"] == 128 * t["received"], t
+assert t["held_received_pps"] > 0, t
+PY
+grep -q "^traffic: .* sent, .* received" "$work/out" || fail "text report: $(cat "$work/out")"
+echo "ok 3 - traffic through the tunnel and tun is answered and counted"
+
+rc=0
+ip netns exec "$ns" "$loadgen" --sessions 1 --traffic 5 >"$work/out" 2>"$work/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "needs --hold" "$work/err" || fail "--traffic without --hold: exit $rc: $(cat "$work/err")"
+echo "ok 4 - --traffic without --hold is refused"
+
 rc=0
 ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions 5 --user demo --password wrong --timeout 20 \
   --report-json "$work/bad.json" >"$work/out" 2>"$work/err" || rc=$?
@@ -63,4 +91,4 @@ r = json.load(open(sys.argv[1]))
 assert r["established"] == 0 and r["failed"] == 5, r
 assert sum(r["failures"].values()) == 5, r
 PY
-echo "ok 3 - refused sessions are reported as failures by cause, exit 1"
+echo "ok 5 - refused sessions are reported as failures by cause, exit 1"

@@ -278,5 +278,48 @@ TEST(IpFragment, Refusals) {
   EXPECT_FALSE(fragment_ipv4(span(past_65535), 1400));
 }
 
+// --- ICMP echo (load traffic) -----------------------------------------------
+
+TEST(IpIcmp, EchoRequestIsWellFormed) {
+  auto e = make_icmp_echo_request(subscriber, lns, 0x1234, 7, 128);
+  ASSERT_EQ(e.size(), 128u);
+  auto h = parse_ipv4(span(e));
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->total_length, 128);
+  EXPECT_EQ(h->protocol, proto::icmp);
+  EXPECT_EQ(h->src, subscriber);
+  EXPECT_EQ(h->dst, lns);
+  EXPECT_FALSE(h->df);
+  EXPECT_TRUE(ipv4_header_checksum_ok(span(e)));
+  EXPECT_EQ(at8(e, 20), 8) << "type: echo request";
+  EXPECT_EQ(at8(e, 21), 0);
+  EXPECT_EQ(at16(e, 24), 0x1234) << "identifier";
+  EXPECT_EQ(at16(e, 26), 7) << "sequence";
+  EXPECT_EQ(internet_checksum(wire::byte_span{e}.subspan(20)), 0) << "ICMP checksum";
+  EXPECT_EQ(make_icmp_echo_request(subscriber, lns, 1, 1, 3).size(), 28u) << "at least the two headers";
+}
+
+TEST(IpIcmp, EchoReplyParsedOnlyFromReplies) {
+  auto request = make_icmp_echo_request(subscriber, lns, 0x1234, 7, 100);
+  EXPECT_FALSE(parse_icmp_echo_reply(span(request))) << "a request is not a reply";
+  // What a host answers: addresses swapped, type 0, checksum adjusted.
+  auto reply = request;
+  std::swap_ranges(reply.begin() + 12, reply.begin() + 16, reply.begin() + 16);
+  reply[20] = std::byte{0};
+  reply[22] = reply[23] = std::byte{0};
+  const auto sum = internet_checksum(wire::byte_span{reply}.subspan(20));
+  reply[22] = static_cast<std::byte>(sum >> 8);
+  reply[23] = static_cast<std::byte>(sum & 0xff);
+  auto r = parse_icmp_echo_reply(span(reply));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->src, lns);
+  EXPECT_EQ(r->identifier, 0x1234);
+  EXPECT_EQ(r->sequence, 7);
+  for (std::size_t n = 0; n < 28; ++n) {
+    EXPECT_FALSE(parse_icmp_echo_reply(wire::byte_span{reply}.first(n))) << "truncated to " << n;
+  }
+  EXPECT_FALSE(parse_icmp_echo_reply(span(ipv4_syn))) << "TCP";
+}
+
 }  // namespace
 }  // namespace bras::ip
