@@ -129,17 +129,28 @@ TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
 
 TEST(Ppp, PoolExhaustionEndsInIpcpFailureWithCause19) {
   // A /30 has two usable addresses, one of them the LNS's own: room for one subscriber.
-  pair_of_daemons d{ppp_lns("  ipv6: false\n", "100.64.0.0/30")};
+  pair_of_daemons d{ppp_lns("  ipv6: false\n", "100.64.0.0/30"), true};
   observer obs{d.lac->system()};
   dial(*d.lac, obs, 1, client("alice", "wonderland", 0x1111));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
   dial(*d.lac, obs, 2, client("alice", "wonderland", 0x2222));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
-  EXPECT_EQ(obs.count(event::kind::ipv4_up), 1u);
+  EXPECT_EQ(obs.count(event::kind::ipv4_up), 1u);  // the second subscriber's IPCP never opened
   EXPECT_EQ(obs.count(event::kind::auth_ok), 2u);  // authenticated, but no address
+  EXPECT_EQ(obs.first(event::kind::finished)->id, 2u);
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::no_acceptable_address) == 1; }));
   EXPECT_EQ(d.lns.ctx().stats.pool_exhausted.load(), 1u);
   EXPECT_EQ(pool_in_use(d.lns), 1u);  // the first subscriber's, still up
+  // The LNS's CDN: temporary lack of facilities, and AVP 46 says IPCP found no address (RFC 3145 cause 19).
+  std::vector<l2tp::control_message> sent;
+  ASSERT_TRUE(eventually([&] { return !(sent = cdns(d.lns_sent())).empty(); }));
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_TRUE(sent[0].result.has_value());
+  EXPECT_EQ(sent[0].result->result, l2tp::cdn_result::no_facilities_temporary);
+  ASSERT_TRUE(sent[0].disconnect_cause.has_value());
+  EXPECT_EQ(sent[0].disconnect_cause->code, ppp::cause::no_acceptable_address);
+  EXPECT_EQ(sent[0].disconnect_cause->protocol, ppp::proto::ipcp);
+  EXPECT_EQ(sent[0].disconnect_cause->direction, 2);  // detected here
 }
 
 TEST(Ppp, Ipv6cpOpensAlongsideIpcp) {
@@ -258,6 +269,82 @@ TEST(Ppp, AnEndedSessionIsLoggedOnceAtInfoWithWhatAccountingNeeds) {
       " cause=3 direction=1 protocol=0x0000 reason=\"peer-terminate-request\" duration=[0-9]+ rx-bytes=0 "
       "tx-bytes=0 rx-packets=0 tx-packets=0"};
   EXPECT_TRUE(std::regex_match(ended[0], line)) << ended[0];
+}
+
+TEST(Ppp, TunnelDownFromTheLacGivesEveryAddressBack) {
+  pair_of_daemons d{ppp_lns("  ipv6: false\n")};
+  auto log = capture_log(d.lns.ctx().ppp_log);
+  observer obs{d.lac->system()};
+  for (std::uint64_t i = 1; i <= 3; ++i) {
+    dial(*d.lac, obs, i, client("alice", "wonderland", 0x600u + static_cast<std::uint32_t>(i)));
+  }
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 3; }));
+  ASSERT_TRUE(eventually([&] { return pool_in_use(d.lns) == 3; }));
+  EXPECT_TRUE(d.lac->shutdown());  // StopCCN
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.tunnels_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_EQ(d.lns.ctx().stats.ppp_active.load(), 0);
+  EXPECT_EQ(d.lns.ctx().sessions.size(), 0u);
+  ASSERT_TRUE(eventually([&] { return log->grep("session-ended").size() == 3; }));
+  EXPECT_NE(log->grep("session-ended")[0].find("reason=\"tunnel-down\""), std::string::npos)
+      << log->grep("session-ended")[0];
+}
+
+TEST(Ppp, ACdnFromTheLacGivesTheAddressBack) {
+  pair_of_daemons d{ppp_lns("  ipv6: false\n")};
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  ASSERT_TRUE(eventually([&] { return pool_in_use(d.lns) == 1; }));
+  // "clear services l2tp session" on the LAC: a CDN to the LNS, no LCP Terminate first.
+  caf::scoped_actor q{d.lac->system()};
+  actors::clear_report report;
+  q->request(d.lac->query(), 5s, actors::clear_atom::value, actors::clear_request{})
+      .receive([&](actors::clear_report& r) { report = std::move(r); }, [&](caf::error&) { FAIL(); });
+  EXPECT_EQ(report.sessions.size(), 1u);
+  EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  EXPECT_EQ(d.lns.ctx().stats.ppp_active.load(), 0);
+  EXPECT_EQ(d.lns.ctx().sessions.size(), 0u);
+}
+
+/// A subscribers file (aaa.subscribers-file) in /tmp, removed with the object.
+struct subscribers_file {
+  explicit subscribers_file(const std::string& yaml) { std::ofstream{path} << yaml; }
+  ~subscribers_file() { std::remove(path.c_str()); }
+  std::string path = "/tmp/brasd-subscribers-" + std::to_string(::getpid()) + ".yaml";
+};
+
+TEST(Ppp, PerUserLimitsFromTheSubscribersFileAreEnforced) {
+  subscribers_file file{
+      "subscribers:\n"
+      "  - {user: carol, password: c, max-sessions: 1, session-timeout: 2}\n"
+      "  - {user: dave, password: d, idle-timeout: 1}\n"};
+  auto cfg = ppp_lns("  ipv6: false\n");  // no timeouts of its own
+  cfg.aaa.subscribers_file = file.path;
+  pair_of_daemons d{std::move(cfg)};
+  auto log = capture_log(d.lns.ctx().ppp_log);
+  observer obs{d.lac->system()};
+  dial(*d.lac, obs, 1, client("carol", "c", 0x701));
+  dial(*d.lac, obs, 3, client("dave", "d", 0x703));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 2; }));
+  // carol's second session is one too many.
+  dial(*d.lac, obs, 2, client("carol", "c", 0x702));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::auth_failed) == 1; }));
+  EXPECT_EQ(obs.first(event::kind::auth_failed)->id, 2u);
+  // carol's first ends by her session timeout, dave's by his idle timeout.
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 3; }, 10s));
+  EXPECT_TRUE(eventually([&] { return log->grep("session-ended").size() == 3; }));
+  EXPECT_EQ(log->grep("user=\"carol\"").size(), 2u);
+  EXPECT_EQ(log->grep("reason=\"session-timeout\"").size(), 1u);
+  EXPECT_EQ(log->grep("user=\"dave\"").size(), 1u);
+  EXPECT_EQ(log->grep("reason=\"idle-timeout\"").size(), 1u);
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  // With her session gone, carol may dial again.
+  obs.events.clear();
+  dial(*d.lac, obs, 4, client("carol", "c", 0x704));
+  EXPECT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
 }
 
 TEST(Ppp, ALacAskingForSequencingGetsNsOnEveryDataMessage) {
