@@ -306,7 +306,9 @@ struct session_data {
     data->mtu.store(mtu);
     data->acfc.store(ppp->tx_flags().acfc);
     data->pfc.store(ppp->tx_flags().pfc);
-    data->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? dp.tcp_mss : static_cast<std::uint16_t>(mtu - 40)) : 0);
+    // An MSS above what the session's MTU carries would let full-size segments through to be fragmented.
+    const auto fits = static_cast<std::uint16_t>(mtu - 40);
+    data->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? std::min(dp.tcp_mss, fits) : fits) : 0);
     if (up.which == ppp::network::ipv4) {
       if (!ctx->sessions.bind_ipv4(data, up.peer_address, user)) {
         ctx->ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args.local_tunnel_id, args.local_id,

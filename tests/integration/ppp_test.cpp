@@ -361,6 +361,24 @@ TEST(Ppp, ALacAskingForSequencingGetsNsOnEveryDataMessage) {
   }
 }
 
+TEST(Ppp, AnExplicitTcpMssAboveWhatTheMtuCarriesIsCapped) {
+  for (const std::uint16_t configured : {std::uint16_t{1460}, std::uint16_t{1200}}) {
+    auto cfg = ppp_lns("  ipv6: false\n");
+    cfg.data_plane.tcp_mss = configured;
+    pair_of_daemons d{std::move(cfg)};
+    observer obs{d.lac->system()};
+    auto c = client("alice", "wonderland");
+    c.mru = 1400;
+    dial(*d.lac, obs, 1, c);
+    ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+    actors::data_session_ptr s;
+    ASSERT_TRUE(eventually(
+        [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
+    EXPECT_EQ(s->mtu.load(), 1400);
+    EXPECT_EQ(s->tcp_mss.load(), std::min<std::uint16_t>(configured, 1360)) << "tcp-mss " << configured;
+  }
+}
+
 /// An LNS whose AAA answers only when told (aaa_gate), with alice limited to one session.
 struct slow_aaa {
   explicit slow_aaa(config::settings cfg) : d{limit_alice(std::move(cfg))} {
