@@ -81,24 +81,39 @@ time_runs() {
     "$(echo "$sorted" | sed -n "$(((runs + 1) / 2))p")" "$(echo "$sorted" | tail -1)" "$(echo "${all[@]}")"
 }
 if [ -n "${OPERATOR:-}" ] && kill -0 "$lg" 2>/dev/null; then
-  show() { ip netns exec "$ns" "$cli" -s "$work/cli.sock" "$@"; }
+  # bras-cli reaches brasd through its Unix socket (a path, not a network
+  # namespace), so it runs here as an operator would run it: each time is a
+  # whole bras-cli process, from exec to exit.
+  show() { "$cli" -s "$work/cli.sock" "$@"; }
   show show services l2tp session >"$work/sessions.txt"
   listed=$(grep -cE '^ +[0-9]+ +[0-9]+ +Established' "$work/sessions.txt" || true)
   # One session to look up: the last tunnel and session listed.
-  tunnel=$(grep -oE '^Tunnel local ID: [0-9]+' "$work/sessions.txt" | tail -1 | grep -oE '[0-9]+$')
+  tunnel=$(grep -oE '^Tunnel local ID: +[0-9]+' "$work/sessions.txt" | tail -1 | grep -oE '[0-9]+$')
   session=$(grep -E '^ +[0-9]+ +[0-9]+ +' "$work/sessions.txt" | tail -1 | awk '{print $1}')
   echo "operator commands with $listed sessions listed (lookup: tunnel $tunnel session $session):"
   time_runs "bras-cli show services l2tp session" show show services l2tp session
   time_runs "bras-cli show services l2tp session | count" show "show services l2tp session | count"
+  time_runs "bras-cli show services l2tp session extensive" show show services l2tp session extensive
   time_runs "bras-cli show services l2tp summary" show show services l2tp summary
   time_runs "bras-cli show services l2tp tunnel" show show services l2tp tunnel
   time_runs "bras-cli show services l2tp session local-tunnel-id T local-session-id S" \
     show show services l2tp session local-tunnel-id "$tunnel" local-session-id "$session"
-  time_runs "bras-cli ... local-tunnel-id T local-session-id S extensive" \
+  time_runs "bras-cli show services l2tp session extensive local-tunnel-id T local-session-id S" \
     show show services l2tp session extensive local-tunnel-id "$tunnel" local-session-id "$session"
-  time_runs "curl /metrics" ip netns exec "$ns" curl -sf http://127.0.0.1:9101/metrics
-  echo "sizes: session listing $(wc -c <"$work/sessions.txt") bytes," \
-    "/metrics $(ip netns exec "$ns" curl -sf http://127.0.0.1:9101/metrics | wc -c) bytes"
+  time_runs "bras-cli show log level (bras-cli start-up, no fan-out)" show show log level
+  # /metrics: brasd listens on the namespace's loopback; timed inside it, per request.
+  ip netns exec "$ns" python3 - "$runs" <<'PY'
+import sys, time, urllib.request
+runs = int(sys.argv[1])
+times, size = [], 0
+for _ in range(runs):
+    t0 = time.perf_counter()
+    size = len(urllib.request.urlopen("http://127.0.0.1:9101/metrics").read())
+    times.append((time.perf_counter() - t0) * 1000)
+times.sort()
+print(f"{'GET /metrics (aggregates, ' + str(size) + ' bytes)':70s} median {times[(runs - 1) // 2]:6.1f} ms  max {times[-1]:6.1f} ms")
+PY
+  echo "session listing: $(wc -c <"$work/sessions.txt") bytes"
 fi
 while kill -0 "$lg" 2>/dev/null; do
   now=$(rss)
