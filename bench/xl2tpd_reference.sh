@@ -65,7 +65,6 @@ run_loadgen xl2tpd
 kill "$xl2tpd_pid"
 wait "$xl2tpd_pid" 2>/dev/null || true
 xl2tpd_pid=""
-echo "xl2tpd log: $(grep -c 'Call established' "$work/xl2tpd.log" || true) 'Call established' lines"
 ip netns del "$ns"
 
 # ------------------------------------------------------------- brasd as LNS
