@@ -216,6 +216,11 @@ struct session_data {
     c.seed = word(20) == 0 ? 1 : word(20);
     c.local_interface_id = (std::uint64_t{word(24)} << 32) | word(28);
     if (c.local_interface_id == 0) c.local_interface_id = 1;
+    // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.
+    c.interface_id_in_use = [table = &ctx->sessions, mine = data.get()](std::uint64_t id) {
+      auto holder = table->find_ipv6(id);
+      return holder && holder.get() != mine;
+    };
     c.negotiation.restart_timer = pc.restart_timer;
     c.negotiation.max_configure = pc.max_configure;
     c.negotiation.max_terminate = pc.max_terminate;
@@ -316,7 +321,12 @@ struct session_data {
         return perform(ppp->close(ppp::cause::no_acceptable_address, "address-conflict"));
       }
     } else {
-      ctx->sessions.bind_ipv6(data, up.peer_interface_id);
+      if (!ctx->sessions.bind_ipv6(data, up.peer_interface_id)) {
+        // Taken between our Ack and now by a session negotiating at the same time.
+        ctx->ppp_log->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}", args.local_tunnel_id,
+                           args.local_id, up.peer_interface_id);
+        return perform(ppp->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
+      }
     }
     if (!up_since) {
       up_since = std::chrono::steady_clock::now();

@@ -239,7 +239,7 @@ reply respond(const configure_request& peer, const policy& p, bool nak_budget_ex
   answer_builder<option> answer{nak_budget_exhausted};
   for (const option& o : peer.options) {
     if (const auto* id = std::get_if<interface_identifier>(&o)) {
-      if (id->value == 0 || id->value == p.local_id) {
+      if (id->value == 0 || id->value == p.local_id || (p.in_use && p.in_use(id->value))) {
         answer.nak(o, interface_identifier{distinct_nonzero(p.peer_id_suggestion, p.local_id)});
       }
     } else {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -147,6 +148,9 @@ namespace ipv6cp {
 struct policy {
   std::uint64_t local_id = 0;            ///< our Interface-Identifier (nonzero); 0: not sent
   std::uint64_t peer_id_suggestion = 0;  ///< a unique nonzero identifier (from the caller) to Nak with
+  /// True when another session already holds this identifier: the LNS routes
+  /// IPv6 to a session by it, so two subscribers must not share one. Empty: none in use.
+  std::function<bool(std::uint64_t)> in_use;
 };
 
 /// Our answer to the peer's Configure-Request.
@@ -158,8 +162,8 @@ struct reply {
   }
 };
 
-/// Acks a nonzero Interface-Identifier other than ours, Naks 0 or ours with peer_id_suggestion
-/// (RFC 5072 §4.1), Rejects IPv6-Compression-Protocol and unknown options. Once
+/// Acks a nonzero Interface-Identifier other than ours, Naks 0, ours or one in use by another
+/// session with peer_id_suggestion (RFC 5072 §4.1), Rejects IPv6-Compression-Protocol and unknown options. Once
 /// `nak_budget_exhausted`, Rejects instead of Nak'ing.
 [[nodiscard]] reply respond(const configure_request& peer, const policy& p, bool nak_budget_exhausted = false);
 /// Our request: Interface-Identifier = local_id (nothing when 0).

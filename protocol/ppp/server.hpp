@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,7 +70,9 @@ struct server_config {
   std::uint32_t primary_dns = 0;    ///< RFC 1877 (0: not offered)
   std::uint32_t secondary_dns = 0;
   std::uint64_t local_interface_id = 0;  ///< our IPv6CP Interface-Identifier (nonzero)
-  std::uint32_t max_loopback = 5;        ///< consecutive Configure-Requests with our magic before "looped back"
+  /// Whether another session holds a peer Interface-Identifier (then it is Nak'ed); empty: none.
+  std::function<bool(std::uint64_t)> interface_id_in_use;
+  std::uint32_t max_loopback = 5;  ///< consecutive Configure-Requests with our magic before "looped back"
 };
 
 /// Where the link is (RFC 1661 §3.2).

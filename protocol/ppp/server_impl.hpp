@@ -166,6 +166,7 @@ struct server_engine::impl {
     ipcp_policy.secondary_dns = cfg.secondary_dns;
     ipcp_layer.ours = ipcp::our_request(ipcp_policy, 0);
     ipv6cp_policy.local_id = cfg.local_interface_id;
+    ipv6cp_policy.in_use = cfg.interface_id_in_use;
     ipv6cp_layer.ours = ipv6cp::our_request(ipv6cp_policy, 0);
     lcp_layer.next_id = static_cast<std::uint8_t>(random.next());
     ipcp_layer.next_id = static_cast<std::uint8_t>(random.next());

@@ -479,7 +479,7 @@ constexpr std::uint64_t ours_id = 0x0200000000000001;
 constexpr std::uint64_t suggestion = 0x1122334455667788;
 
 policy lns_policy() {
-  return {ours_id, suggestion};
+  return {ours_id, suggestion, {}};
 }
 
 TEST(PppNegotiateIpv6cp, AcksADistinctIdentifier) {
@@ -506,8 +506,18 @@ TEST(PppNegotiateIpv6cp, IdentifierEqualToOursIsNaked) {
   EXPECT_EQ(r.answer, (packet{configure_nak{5, {interface_identifier{suggestion}}}}));
 }
 
+TEST(PppNegotiateIpv6cp, IdentifierHeldByAnotherSessionIsNaked) {
+  policy p = lns_policy();
+  p.in_use = [](std::uint64_t id) { return id == 0xa1b2c3d4e5f60718; };
+  EXPECT_EQ(respond(configure_request{6, {interface_identifier{0xa1b2c3d4e5f60718}}}, p).answer,
+            (packet{configure_nak{6, {interface_identifier{suggestion}}}}));
+  EXPECT_EQ(respond(configure_request{7, {interface_identifier{0xa1b2c3d4e5f60719}}}, p).answer,
+            (packet{configure_ack{7, {interface_identifier{0xa1b2c3d4e5f60719}}}}))
+      << "a free identifier is still Acked";
+}
+
 TEST(PppNegotiateIpv6cp, UnusableSuggestionIsReplaced) {
-  const policy p{ours_id, ours_id};  // a caller bug: the Nak still differs from ours and from 0
+  const policy p{ours_id, ours_id, {}};  // a caller bug: the Nak still differs from ours and from 0
   EXPECT_EQ(respond(configure_request{5, {interface_identifier{0}}}, p).answer,
             (packet{configure_nak{5, {interface_identifier{ours_id + 1}}}}));
 }

@@ -418,5 +418,25 @@ TEST(PppServer, Ipv6cpNaksAZeroOrOurIdentifierAndSurvivesAProtocolReject) {
   EXPECT_EQ(kinds(d.receive(ipcp_frame(ipcp::configure_ack{ours->identifier, ours->options}))), "stop(ipcp) up(ipv4)");
   EXPECT_EQ(d.finished_count, 0);
 }
+TEST(PppServer, Ipv6cpNaksAnIdentifierAnotherSessionHolds) {
+  auto cfg = pap_config();
+  constexpr std::uint64_t taken = 0x0123456789abcdef;
+  cfg.interface_id_in_use = [](std::uint64_t id) { return id == taken; };
+  driver d{cfg};
+  open_lcp(d);
+  (void)pass_pap(d);
+  const effects e = d.receive(ipv6cp_frame(ipv6cp::configure_request{1, {ipv6cp::interface_identifier{taken}}}));
+  EXPECT_EQ(kinds(e), "ipv6cp:conf-nak");
+  const auto nak = sent_ipv6cp<ipv6cp::configure_nak>(e);
+  ASSERT_TRUE(nak.has_value());
+  ASSERT_EQ(nak->options.size(), 1u);
+  const auto suggested = std::get<ipv6cp::interface_identifier>(nak->options[0]).value;
+  EXPECT_NE(suggested, taken);
+  EXPECT_NE(suggested, 0u);
+  // The subscriber takes the suggestion: Acked.
+  const effects again =
+      d.receive(ipv6cp_frame(ipv6cp::configure_request{2, {ipv6cp::interface_identifier{suggested}}}));
+  EXPECT_EQ(kinds(again), "ipv6cp:conf-ack");
+}
 }  // namespace
 }  // namespace bras::ppp
