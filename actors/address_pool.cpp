@@ -4,12 +4,12 @@
 
 namespace bras::actors {
 
-namespace {
-
 std::string dotted(std::uint32_t a) {
   return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 0xff) + "." + std::to_string((a >> 8) & 0xff) +
          "." + std::to_string(a & 0xff);
 }
+
+namespace {
 
 /// One configured prefix or range: the span it covers and the part that is usable.
 struct part {

@@ -18,6 +18,9 @@
 
 namespace bras::actors {
 
+/// 192.0.2.1 for 0xc0000201 (host order), as pools and logs write addresses.
+[[nodiscard]] std::string dotted(std::uint32_t address);
+
 /// Addresses first..last, inclusive.
 struct address_range {
   std::uint32_t first = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/address_pool.hpp"
 #include "protocol/common/crypto.hpp"
 #include "protocol/l2tp/session_fsm.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -68,7 +69,6 @@ struct session_data {
   std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> up_since;
   bool ppp_finished = false;
-  bool policy_close = false;            ///< we closed PPP for the operator or a timeout (CDN result 3, administrative)
   std::vector<ppp_frame> early_frames;  ///< LNS: PPP frames that arrived before the ICCN
   bool lower_gone = false;              ///< CDN received or tunnel down: nothing more to send
   ppp::finished end;                    ///< why PPP ended (accounting): RFC 3145 cause, direction, protocol
@@ -291,8 +291,9 @@ struct session_data {
                 session_timeout = v.session_timeout;
                 idle_timeout = v.idle_timeout;
               } else if (ctx->peer_log.allow()) {
+                // At info, and the user name is the subscriber's: quoted like session-ended's.
                 ctx->ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args.local_tunnel_id,
-                                   args.local_id, user, v.reason);
+                                   args.local_id, log_quoted(user), v.reason);
               }
               perform(ppp->auth_result(v.accepted, v.address, v.message));
             },
@@ -365,15 +366,11 @@ struct session_data {
     // RFC 3145 cause 3 (normal disconnection: we send the LCP Terminate-Request), direction 2 (local), as
     // JunosE reports session and inactivity timeouts; cause 1 is for an operator's action.
     if (session_timeout && now_t >= *up_since + *session_timeout) {
-      policy_close = true;
       return perform(ppp->close(ppp::cause::normal, "session-timeout"));
     }
     if (idle_timeout) {
       const steady_clock::time_point last{steady_clock::duration{data->last_rx_ns.load()}};
-      if (now_t >= last + *idle_timeout) {
-        policy_close = true;
-        return perform(ppp->close(ppp::cause::normal, "idle-timeout"));
-      }
+      if (now_t >= last + *idle_timeout) return perform(ppp->close(ppp::cause::normal, "idle-timeout"));
     }
     arm_lifetime();
   }
@@ -392,7 +389,10 @@ struct session_data {
     ctx->ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args.local_tunnel_id,
                         args.local_id, user, end.cause, end.message);
     if (lower_gone) return;
-    const bool admin = end.cause == ppp::cause::admin || policy_close;
+    // Administrative (CDN result 3): the operator's close (cause 1), or a healthy link we ended on
+    // purpose (cause 3 from our side: the session and idle timeouts; the peer's own ends are direction 1).
+    const bool admin =
+        end.cause == ppp::cause::admin || (end.cause == ppp::cause::normal && end.dir == ppp::direction::at_local);
     const bool no_address =
         end.cause == ppp::cause::no_acceptable_address || end.cause == ppp::cause::no_address_permitted;
     cdn_result = {admin        ? l2tp::cdn_result::admin
@@ -557,11 +557,11 @@ struct session_data {
     const auto a = data ? data->ipv4.load() : 0;
     const auto addr = address != 0 ? address : a;
     ctx->ppp_log->info(
-        "session-ended tunnel={} session={} user={} address={}.{}.{}.{} cause={} direction={} protocol={:#06x} "
+        "session-ended tunnel={} session={} user={} address={} cause={} direction={} protocol={:#06x} "
         "reason={} duration={} rx-bytes={} tx-bytes={} rx-packets={} tx-packets={}",
-        args.local_tunnel_id, args.local_id, log_quoted(user), addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff,
-        addr & 0xff, end.cause, static_cast<unsigned>(end.dir), end.protocol, log_quoted(end.message), up,
-        c.data_rx_bytes, c.data_tx_bytes, c.data_rx_packets, c.data_tx_packets);
+        args.local_tunnel_id, args.local_id, log_quoted(user), dotted(addr), end.cause, static_cast<unsigned>(end.dir),
+        end.protocol, log_quoted(end.message), up, c.data_rx_bytes, c.data_tx_bytes, c.data_rx_packets,
+        c.data_tx_packets);
   }
 
   void destroy() {
