@@ -215,6 +215,19 @@ void expect_timeout_cdn(const pair_of_daemons& d, const std::string& why) {
   EXPECT_EQ(sent[0].disconnect_cause->message, why);
 }
 
+/// A timeout (`why`) ended the one session: counted as cause 3 (not an operator's cause 1), the address
+/// back in the pool, the CDN as above, and the session-ended line saying so.
+void expect_timeout_end(pair_of_daemons& d, log_capture& log, const std::string& why) {
+  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::normal) == 1; }));
+  EXPECT_EQ(causes(d.lns, ppp::cause::admin), 0u);
+  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
+  expect_timeout_cdn(d, why);
+  ASSERT_TRUE(eventually([&] { return log.grep("session-ended").size() == 1; }));
+  EXPECT_NE(log.grep("session-ended")[0].find("cause=3 direction=2 protocol=0x0000 reason=\"" + why + "\""),
+            std::string::npos)
+      << log.grep("session-ended")[0];
+}
+
 TEST(Ppp, SessionTimeoutEndsTheSessionWithCause3AndTheAddressReturns) {
   pair_of_daemons d{ppp_lns("  session-timeout: 1\n  ipv6: false\n"), true};
   auto log = capture_log(d.lns.ctx().ppp_log);
@@ -222,14 +235,7 @@ TEST(Ppp, SessionTimeoutEndsTheSessionWithCause3AndTheAddressReturns) {
   dial(*d.lac, obs, 1, client("alice", "wonderland"));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 10s));
-  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::normal) == 1; }));
-  EXPECT_EQ(causes(d.lns, ppp::cause::admin), 0u);
-  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
-  expect_timeout_cdn(d, "session-timeout");
-  ASSERT_TRUE(eventually([&] { return log->grep("session-ended").size() == 1; }));
-  EXPECT_NE(log->grep("session-ended")[0].find("cause=3 direction=2 protocol=0x0000 reason=\"session-timeout\""),
-            std::string::npos)
-      << log->grep("session-ended")[0];
+  expect_timeout_end(d, *log, "session-timeout");
 }
 
 TEST(Ppp, IdleTimeoutEndsASilentSessionWithCause3AndTheAddressReturns) {
@@ -241,14 +247,8 @@ TEST(Ppp, IdleTimeoutEndsASilentSessionWithCause3AndTheAddressReturns) {
   EXPECT_EQ(pool_in_use(d.lns), 1u);
   // No data from the subscriber (keepalives are not data): ended a second after IPCP opened.
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }, 10s));
-  EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::normal) == 1; }));
-  EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
   EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
-  expect_timeout_cdn(d, "idle-timeout");
-  ASSERT_TRUE(eventually([&] { return log->grep("session-ended").size() == 1; }));
-  EXPECT_NE(log->grep("session-ended")[0].find("cause=3 direction=2 protocol=0x0000 reason=\"idle-timeout\""),
-            std::string::npos)
-      << log->grep("session-ended")[0];
+  expect_timeout_end(d, *log, "idle-timeout");
 }
 
 TEST(Ppp, AnEndedSessionIsLoggedOnceAtInfoWithWhatAccountingNeeds) {

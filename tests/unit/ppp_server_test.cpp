@@ -340,37 +340,32 @@ TEST(PppServer, NoNcpEnabledEndsWithCause18) {
   EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(18)");
 }
 
-TEST(PppServer, IpcpTimeoutEndsWithCause17) {
+/// The only NCP (`which`) gives up after Max-Configure: the link ends with cause 17 from our side,
+/// and AVP 46's Control Protocol Number names that NCP.
+void expect_lone_ncp_timeout_ends_with_cause17(timer which, const char* name, std::uint16_t protocol) {
   server_config c = open_config();
-  c.ipv6 = false;
+  c.ipv4 = which == timer::ipcp;
+  c.ipv6 = which == timer::ipv6cp;
   c.negotiation.max_configure = 2;
   driver d{c};
-  EXPECT_EQ(kinds(open_lcp(d)), "stop(lcp) arm(echo) ipcp:conf-req arm(ipcp)");
-  EXPECT_EQ(kinds(d.expire(timer::ipcp)), "ipcp:conf-req arm(ipcp)");
-  const effects gave_up = d.expire(timer::ipcp);
+  const std::string req = std::string{name} + ":conf-req arm(" + name + ")";
+  EXPECT_EQ(kinds(open_lcp(d)), "stop(lcp) arm(echo) " + req);
+  EXPECT_EQ(kinds(d.expire(which)), req);
+  const effects gave_up = d.expire(which);
   EXPECT_EQ(kinds(gave_up), "stop(echo) lcp:term-req arm(lcp)");
   const auto term = sent_lcp<terminate_request>(gave_up);
   ASSERT_TRUE(term.has_value());
   EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(17)");
   EXPECT_EQ(d.last_finished->dir, direction::at_local);
-  EXPECT_EQ(d.last_finished->protocol, proto::ipcp);
+  EXPECT_EQ(d.last_finished->protocol, protocol);
+}
+
+TEST(PppServer, IpcpTimeoutEndsWithCause17) {
+  expect_lone_ncp_timeout_ends_with_cause17(timer::ipcp, "ipcp", proto::ipcp);
 }
 
 TEST(PppServer, Ipv6cpTimeoutEndsWithCause17ForIpv6cpNotIpcp) {
-  // AVP 46's Control Protocol Number names the NCP that gave up.
-  server_config c = open_config();
-  c.ipv4 = false;
-  c.negotiation.max_configure = 2;
-  driver d{c};
-  EXPECT_EQ(kinds(open_lcp(d)), "stop(lcp) arm(echo) ipv6cp:conf-req arm(ipv6cp)");
-  EXPECT_EQ(kinds(d.expire(timer::ipv6cp)), "ipv6cp:conf-req arm(ipv6cp)");
-  const effects gave_up = d.expire(timer::ipv6cp);
-  EXPECT_EQ(kinds(gave_up), "stop(echo) lcp:term-req arm(lcp)");
-  const auto term = sent_lcp<terminate_request>(gave_up);
-  ASSERT_TRUE(term.has_value());
-  EXPECT_EQ(kinds(d.receive(lcp_frame(terminate_ack{term->identifier, {}}))), "stop(lcp) finished(17)");
-  EXPECT_EQ(d.last_finished->dir, direction::at_local);
-  EXPECT_EQ(d.last_finished->protocol, proto::ipv6cp);
+  expect_lone_ncp_timeout_ends_with_cause17(timer::ipv6cp, "ipv6cp", proto::ipv6cp);
 }
 
 TEST(PppServer, PeerClosingTheLastNcpEndsWithCause18) {
