@@ -46,6 +46,16 @@ grep -q "threads: $threads" "$work/brasd.yaml" || { echo "could not set threads"
 brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$work/cli.sock"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$brasd_pid/status"; }
 before=$(rss)
+peak=0
+# sample_peak_while CONDITION...: brasd's peak RSS, sampled every 0.5 s while CONDITION holds.
+sample_peak_while() {
+  while "$@"; do
+    local now
+    now=$(rss)
+    [ "$now" -gt "$peak" ] && peak=$now
+    sleep 0.5
+  done
+}
 extra=()
 [ -n "${NO_PPP:-}" ] && extra+=(--no-ppp)
 [ -n "${TRAFFIC:-}" ] && extra+=(--traffic "$TRAFFIC")
@@ -53,13 +63,9 @@ ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions "$sessions" --sessions
   --max-outstanding 2000 --threads 2 --hold "$hold" --report-json "$work/report.json" "${extra[@]}" \
   >"$work/loadgen.out" 2>"$work/loadgen.err" &
 lg=$!
-# Memory while the sessions come up and are held.
-peak=0
-while kill -0 "$lg" 2>/dev/null && ! grep -q "^holding" "$work/loadgen.err"; do
-  now=$(rss)
-  [ "$now" -gt "$peak" ] && peak=$now
-  sleep 0.5
-done
+# Memory while the sessions come up (then while they are held, below).
+coming_up() { kill -0 "$lg" 2>/dev/null && ! grep -q "^holding" "$work/loadgen.err"; }
+sample_peak_while coming_up
 
 # ms_of CMD...: wall time of one run in milliseconds.
 ms_of() {
@@ -115,11 +121,7 @@ print(f"{'GET /metrics (aggregates, ' + str(size) + ' bytes)':70s} median {times
 PY
   echo "session listing: $(wc -c <"$work/sessions.txt") bytes"
 fi
-while kill -0 "$lg" 2>/dev/null; do
-  now=$(rss)
-  [ "$now" -gt "$peak" ] && peak=$now
-  sleep 0.5
-done
+sample_peak_while kill -0 "$lg" 2>/dev/null
 wait "$lg" || true
 lg=""
 cat "$work/loadgen.out"
