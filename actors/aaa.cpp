@@ -16,11 +16,11 @@ struct grant {
   std::uint32_t address = 0;
 };
 
-struct aaa_data {
+struct aaa_state {
   static constexpr const char* name = "aaa";
-  explicit aaa_data(caf::stateful_actor<aaa_data>* s) : self(s) {}
+  explicit aaa_state(caf::stateful_actor<aaa_state>* s) : self(s) {}
 
-  caf::stateful_actor<aaa_data>* self;
+  caf::stateful_actor<aaa_state>* self;
   context* ctx = nullptr;
   subscriber_db db;
   std::vector<address_pool> pools;
@@ -151,7 +151,7 @@ struct aaa_data {
   }
 };
 
-caf::behavior aaa_behavior(caf::stateful_actor<aaa_data>* self, context_ptr ctx, subscriber_db db,
+caf::behavior aaa_behavior(caf::stateful_actor<aaa_state>* self, context_ptr ctx, subscriber_db db,
                            std::vector<address_pool> pools, std::size_t pool) {
   auto& init = self->state;
   init.ctx = ctx.get();

@@ -14,7 +14,7 @@
 
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
-#include "actors/subscribers.hpp"
+#include "actors/subscriber_db.hpp"
 
 namespace bras::actors {
 

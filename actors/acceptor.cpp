@@ -1,7 +1,7 @@
 #include "actors/acceptor.hpp"
 
+#include "actors/client_match.hpp"
 #include "actors/messages.hpp"
-#include "actors/policy.hpp"
 #include "actors/shard.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/message.hpp"
@@ -10,7 +10,7 @@ namespace bras::actors {
 
 namespace {
 
-struct acceptor_data {
+struct acceptor_state {
   static constexpr const char* name = "acceptor";
   context_ptr ctx;
 };
@@ -33,7 +33,7 @@ std::optional<std::uint16_t> assigned_tunnel_id(const context& ctx, const datagr
   return m->assigned_tunnel_id;
 }
 
-caf::behavior acceptor_behavior(caf::stateful_actor<acceptor_data>* self, context_ptr shared) {
+caf::behavior acceptor_behavior(caf::stateful_actor<acceptor_state>* self, context_ptr shared) {
   self->state.ctx = std::move(shared);
   return {
       [self](datagram& d) {

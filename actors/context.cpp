@@ -22,12 +22,3 @@ l2tp::reliable_config context::reliable(std::uint16_t receive_window) const {
 }
 
 }  // namespace bras::actors
-
-namespace bras::actors {
-
-std::string udp_peer::to_string() const {
-  return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
-         std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff) + ":" + std::to_string(port);
-}
-
-}  // namespace bras::actors

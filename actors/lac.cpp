@@ -26,12 +26,12 @@ struct destination_state {
   std::optional<l2tp::time_point> locked_until;
 };
 
-struct lac_data {
+struct lac_state {
   static constexpr const char* name = "lac";
 
-  explicit lac_data(caf::stateful_actor<lac_data>* s) : self(s) {}
+  explicit lac_state(caf::stateful_actor<lac_state>* s) : self(s) {}
 
-  caf::stateful_actor<lac_data>* self;
+  caf::stateful_actor<lac_state>* self;
   context_ptr ctx;
   std::vector<destination_state> destinations;
   std::unordered_map<std::uint64_t, caf::actor> requesters;      ///< call_id -> who asked
@@ -135,7 +135,7 @@ struct lac_data {
   }
 };
 
-caf::behavior lac_behavior(caf::stateful_actor<lac_data>* self, context_ptr ctx) {
+caf::behavior lac_behavior(caf::stateful_actor<lac_state>* self, context_ptr ctx) {
   auto& init = self->state;
   init.ctx = std::move(ctx);
   init.destinations.resize(init.ctx->cfg.l2tp.destinations.size());

@@ -13,12 +13,29 @@
 #include <string>
 #include <vector>
 
-#include "actors/snapshot.hpp"
 #include "actors/transport.hpp"
+#include "model/query.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
+
+// The plain data (model/) the actors produce and exchange.
+using model::clear_report;
+using model::clear_request;
+using model::destination_snapshot;
+using model::pool_usage;
+using model::query_depth;
+using model::query_filter;
+using model::query_request;
+using model::query_snapshot;
+using model::session_snapshot;
+using model::shard_counts;
+using model::subscribers_snapshot;
+using model::summary_snapshot;
+using model::tunnel_report;
+using model::tunnel_snapshot;
+using model::wall_time;
 
 // ---- atoms ----
 using tick_atom = caf::atom_constant<caf::atom("tick")>;          ///< timer wake-up (with a generation)
@@ -177,11 +194,6 @@ struct aaa_release {
 
 /// Ask the AAA actor for pool usage (std::vector<pool_usage>).
 using pool_atom = caf::atom_constant<caf::atom("pool")>;
-struct pool_usage {
-  std::string name;
-  std::size_t size = 0;
-  std::size_t in_use = 0;
-};
 
 // ---- per-session state and statistics (the show commands' extensive / statistics views) ----
 
@@ -199,34 +211,11 @@ using query_atom = caf::atom_constant<caf::atom("query")>;
 /// (clear_atom, clear_request): the same path, answered with a clear_report.
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 
-/// How deep a query goes: tunnels only, tunnels with their sessions' sums,
-/// or the matching sessions themselves.
-enum class query_depth : std::uint8_t { tunnels, totals, sessions };
-
-struct query_request {
-  query_filter filter;
-  query_depth depth = query_depth::sessions;
-};
-
 /// A shard's answer to a query: its matching tunnels, and how many of its
 /// tunnels did not answer in time.
 struct shard_answer {
   std::vector<tunnel_report> tunnels;
   std::size_t tunnels_missing = 0;
-};
-
-/// Close matching sessions (or tunnels), or reset their statistics.
-struct clear_request {
-  query_filter filter;
-  bool tunnels = false;     ///< tunnels (StopCCN) rather than sessions (CDN)
-  bool statistics = false;  ///< reset counters, close nothing
-};
-
-/// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).
-struct shard_counts {
-  std::size_t tunnels = 0;
-  std::size_t tunnel_ids_in_use = 0;
-  std::size_t mailbox = 0;  ///< messages waiting in the shard's mailbox when it answered
 };
 
 }  // namespace bras::actors
@@ -241,16 +230,16 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_counts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::shard_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::session_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::tunnel_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::query_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::shard_answer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::clear_report)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::query_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::actors::tunnel_report>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::clear_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::clear_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::query_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::model::tunnel_report>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)
@@ -258,5 +247,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_timer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_release)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::pool_usage)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::actors::pool_usage>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::pool_usage)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::model::pool_usage>)

@@ -8,14 +8,14 @@ namespace bras::actors {
 
 namespace {
 
-struct query_data {
+struct query_state {
   static constexpr const char* name = "query";
   context_ptr ctx;
 };
 
 /// Asks every shard, merges with `merge`, then `finish(result, shards_missing)` delivers.
 template <class Result, class Request, class Atom, class Merge, class Finish>
-void ask_shards(caf::stateful_actor<query_data>* self, Atom atom, const Request& req, Merge merge, Finish finish) {
+void ask_shards(caf::stateful_actor<query_state>* self, Atom atom, const Request& req, Merge merge, Finish finish) {
   const auto& shards = self->state.ctx->shards;
   struct progress {
     std::size_t pending = 0, missing = 0;
@@ -55,7 +55,7 @@ void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
   d.tx_errors += t.tx_errors;
 }
 
-caf::behavior query_behavior(caf::stateful_actor<query_data>* self, context_ptr ctx) {
+caf::behavior query_behavior(caf::stateful_actor<query_state>* self, context_ptr ctx) {
   self->state.ctx = std::move(ctx);
   return {
       [self](query_atom, const query_request& req) -> caf::result<query_snapshot> {

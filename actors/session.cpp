@@ -42,12 +42,12 @@ std::string log_quoted(std::string_view text) {
   return out;
 }
 
-struct session_data {
+struct session_actor_state {
   static constexpr const char* name = "session";
 
-  explicit session_data(caf::stateful_actor<session_data>* s) : self(s) {}
+  explicit session_actor_state(caf::stateful_actor<session_actor_state>* s) : self(s) {}
 
-  caf::stateful_actor<session_data>* self;
+  caf::stateful_actor<session_actor_state>* self;
   session_args args;
   context* ctx = nullptr;
   session_state state = session_state::idle;
@@ -184,10 +184,10 @@ struct session_data {
 
   /// A PPP frame to the peer in an L2TP data message.
   void send_frame(wire::byte_span frame) {
-    if (!data || ctx->data == nullptr) return;
+    if (!data || ctx->forwarder == nullptr) return;
     ++control_tx_packets;
     control_tx_bytes += frame.size();
-    ctx->data->send_frame(*data, frame);
+    ctx->forwarder->send_frame(*data, frame);
   }
 
   // ------------------------------------------------------------ PPP (LNS)
@@ -519,10 +519,10 @@ struct session_data {
     }
     if (ppp_finished) return;
     auto fr = ppp::decode_frame(f.frame);
-    if (fr && data && ctx->data != nullptr &&
+    if (fr && data && ctx->forwarder != nullptr &&
         (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
       // Actor data path: the I/O thread handed us the packet.
-      ctx->data->from_subscriber(*data, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
+      ctx->forwarder->from_subscriber(*data, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
       return;
     }
     ++control_rx_packets;
@@ -652,7 +652,7 @@ struct session_data {
 /// look familiar and never collide with a small static unit number.
 constexpr std::uint32_t interface_unit_base = 1073741824;
 
-caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_args args) {
+caf::behavior session_behavior(caf::stateful_actor<session_actor_state>* self, session_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
@@ -691,7 +691,8 @@ caf::behavior session_behavior(caf::stateful_actor<session_data>* self, session_
       [self](subscriber_frame& f) { self->state.send_frame(f.frame); },
       [self](tun_packet& p) {
         auto& st = self->state;
-        if (st.data && st.ctx->data != nullptr && !st.ppp_finished) st.ctx->data->to_subscriber(*st.data, p.packet);
+        if (st.data && st.ctx->forwarder != nullptr && !st.ppp_finished)
+          st.ctx->forwarder->to_subscriber(*st.data, p.packet);
       },
       [self](ppp_timer t) {
         auto& st = self->state;

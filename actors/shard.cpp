@@ -19,12 +19,12 @@ std::size_t shard_of(const tunnel_key& key, std::size_t shards) noexcept {
 
 namespace {
 
-struct shard_data {
+struct shard_state {
   static constexpr const char* name = "shard";
 
-  explicit shard_data(caf::stateful_actor<shard_data>* s) : self(s) {}
+  explicit shard_state(caf::stateful_actor<shard_state>* s) : self(s) {}
 
-  caf::stateful_actor<shard_data>* self;
+  caf::stateful_actor<shard_state>* self;
   context_ptr ctx;
   std::uint16_t index = 0;
   id_pool tunnel_ids;
@@ -47,7 +47,7 @@ constexpr std::chrono::seconds tunnel_answer_deadline{3};
 /// Asks every tunnel of the shard (atom, request), merges the answers with
 /// `merge` into one `Result`, and delivers it once all answered or timed out.
 template <class Result, class Answer, class Atom, class Request, class Merge, class Missing>
-caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_data>* self, Atom atom, const Request& request,
+caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_state>* self, Atom atom, const Request& request,
                                         Merge merge, Missing missing) {
   auto& st = self->state;
   std::vector<caf::actor> targets;
@@ -81,7 +81,7 @@ caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_data>* self, A
   return rp;
 }
 
-caf::behavior shard_behavior(caf::stateful_actor<shard_data>* self, context_ptr ctx, std::uint16_t index) {
+caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr ctx, std::uint16_t index) {
   auto& init = self->state;
   init.ctx = std::move(ctx);
   init.index = index;

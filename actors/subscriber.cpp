@@ -29,11 +29,11 @@ namespace bras::actors {
 
 namespace {
 
-struct subscriber_data {
+struct subscriber_state {
   static constexpr const char* name = "subscriber";
-  explicit subscriber_data(caf::stateful_actor<subscriber_data>* s) : self(s) {}
+  explicit subscriber_state(caf::stateful_actor<subscriber_state>* s) : self(s) {}
 
-  caf::stateful_actor<subscriber_data>* self;
+  caf::stateful_actor<subscriber_state>* self;
   subscriber_args args;
   std::optional<ppp::client_engine> ppp;
   caf::actor session;
@@ -208,7 +208,7 @@ std::optional<ppp::proxy_info> negotiate_locally(ppp::client_engine& client,
   return p;
 }
 
-caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_data>* self, subscriber_args args) {
+caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_state>* self, subscriber_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ppp.emplace(init.args.ppp);

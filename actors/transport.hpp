@@ -2,21 +2,14 @@
 // interface; io/udp implements it over real sockets, tests with fakes.
 #pragma once
 
-#include <compare>
 #include <cstdint>
-#include <string>
 
+#include "model/endpoint.hpp"
 #include "protocol/common/bytes.hpp"
 
 namespace bras::actors {
 
-/// An IPv4 UDP endpoint, host byte order.
-struct udp_peer {
-  std::uint32_t address = 0;
-  std::uint16_t port = 0;
-  friend auto operator<=>(const udp_peer&, const udp_peer&) = default;
-  [[nodiscard]] std::string to_string() const;
-};
+using model::udp_peer;
 
 /// Sends datagrams from one of the configured local gateways. Thread-safe:
 /// any actor may call it from any worker thread.

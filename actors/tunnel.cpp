@@ -2,8 +2,8 @@
 
 #include <unordered_map>
 
+#include "actors/client_match.hpp"
 #include "actors/id_pool.hpp"
-#include "actors/policy.hpp"
 #include "actors/session.hpp"
 #include "actors/tunnel_query.hpp"
 #include "protocol/l2tp/header.hpp"
@@ -34,12 +34,12 @@ struct stop_reason {
   std::string message;
 };
 
-struct tunnel_data {
+struct tunnel_actor_state {
   static constexpr const char* name = "tunnel";
 
-  explicit tunnel_data(caf::stateful_actor<tunnel_data>* s) : self(s) {}
+  explicit tunnel_actor_state(caf::stateful_actor<tunnel_actor_state>* s) : self(s) {}
 
-  caf::stateful_actor<tunnel_data>* self;
+  caf::stateful_actor<tunnel_actor_state>* self;
   tunnel_args args;
   context* ctx = nullptr;
   tunnel_state state = tunnel_state::idle;
@@ -702,7 +702,7 @@ struct tunnel_data {
   }
 };
 
-caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_data>* self, tunnel_args args) {
+caf::behavior tunnel_behavior(caf::stateful_actor<tunnel_actor_state>* self, tunnel_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();

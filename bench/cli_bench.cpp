@@ -82,10 +82,10 @@ int main(int argc, char** argv) {
   // One session in the middle of the ID space, for the lookup.
   caf::scoped_actor self{lns.system()};
   std::uint16_t some_session = 0, some_tunnel = 0;
-  actors::query_request all;
+  model::query_request all;
   self->request(lns.query(), 60s, actors::query_atom::value, all)
       .receive(
-          [&](actors::query_snapshot& q) {
+          [&](model::query_snapshot& q) {
             if (!q.tunnels.empty() && !q.tunnels[q.tunnels.size() / 2].sessions.empty()) {
               const auto& t = q.tunnels[q.tunnels.size() / 2];
               some_tunnel = t.tunnel.local_tunnel_id;
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
         std::size_t sessions = 0;
         self->request(lns.query(), 60s, actors::query_atom::value, all)
             .receive(
-                [&](actors::query_snapshot& q) {
+                [&](model::query_snapshot& q) {
                   for (const auto& t : q.tunnels) sessions += t.sessions.size();
                 },
                 [](caf::error&) {});

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/snapshot.hpp"
+#include "model/query.hpp"
 
 namespace bras::cli {
 
@@ -42,7 +42,7 @@ struct command {
   level detail = level::standard;
   bool statistics = false;  ///< `statistics` keyword (show: counters view; clear: reset counters only)
   bool all = false;         ///< clear ... all
-  actors::query_filter filter;
+  model::query_filter filter;
   std::vector<pipe> pipes;
   /// set log level: (component or "all", level) in the order given.
   std::vector<std::pair<std::string, std::string>> log_levels;

@@ -78,7 +78,7 @@ std::string apply_pipes(std::string text, const std::vector<pipe>& pipes) {
   return text;
 }
 
-std::string render(const command& c, const actors::query_snapshot& s, const render_options& o) {
+std::string render(const command& c, const model::query_snapshot& s, const render_options& o) {
   // The last display pipe wins, like Junos: "| display xml | display json" gives JSON.
   pipe_kind display = pipe_kind::no_more;
   for (const pipe& p : c.pipes) {

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "actors/snapshot.hpp"
 #include "cli/command.hpp"
+#include "model/query.hpp"
 
 namespace bras::cli {
 
@@ -27,11 +27,11 @@ struct render_options {
 // ---- text (cli/text_session.cpp, cli/text_other.cpp) ----
 
 /// The text of a show command (no pipes applied).
-[[nodiscard]] std::string render_text(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+[[nodiscard]] std::string render_text(const command& c, const model::query_snapshot& s, const render_options& o = {});
 
 /// The Junos-style feedback of a clear command: "  Session 17967 closed",
 /// "Session 17967 statistics cleared", "  Tunnel 40553 closed", ...
-[[nodiscard]] std::string render_clear(const command& c, const actors::clear_report& r);
+[[nodiscard]] std::string render_clear(const command& c, const model::clear_report& r);
 
 /// `show log level`: one line per logger, "Logger  Level" header.
 [[nodiscard]] std::string render_log_levels(const std::vector<std::pair<std::string, std::string>>& levels);
@@ -39,10 +39,10 @@ struct render_options {
 // ---- structured (cli/structured.cpp) ----
 
 /// `| display xml`: the reply as Junos XML (<rpc-reply> ... </rpc-reply>).
-[[nodiscard]] std::string render_xml(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+[[nodiscard]] std::string render_xml(const command& c, const model::query_snapshot& s, const render_options& o = {});
 
 /// `| display json`: the same tree in Junos' JSON mapping.
-[[nodiscard]] std::string render_json(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+[[nodiscard]] std::string render_json(const command& c, const model::query_snapshot& s, const render_options& o = {});
 
 // ---- pipes and the whole reply (cli/pipes.cpp) ----
 
@@ -52,6 +52,6 @@ struct render_options {
 
 /// The full reply to a show command: the renderer its display pipe asks for
 /// (text by default), then the text pipes.
-[[nodiscard]] std::string render(const command& c, const actors::query_snapshot& s, const render_options& o = {});
+[[nodiscard]] std::string render(const command& c, const model::query_snapshot& s, const render_options& o = {});
 
 }  // namespace bras::cli

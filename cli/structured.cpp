@@ -11,12 +11,12 @@
 namespace bras::cli {
 namespace {
 
-using actors::destination_snapshot;
-using actors::query_snapshot;
-using actors::session_snapshot;
-using actors::tunnel_report;
-using actors::tunnel_snapshot;
-using actors::wall_time;
+using model::destination_snapshot;
+using model::query_snapshot;
+using model::session_snapshot;
+using model::tunnel_report;
+using model::tunnel_snapshot;
+using model::wall_time;
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
@@ -374,7 +374,7 @@ void add_destination(xml_node& root, const destination_snapshot& d, view v) {
 
 // ---- summaries ----
 
-void add_summary(xml_node& root, const actors::summary_snapshot& s, bool statistics) {
+void add_summary(xml_node& root, const model::summary_snapshot& s, bool statistics) {
   root.add("l2tp-administrative-state", s.admin_enabled ? "enabled" : "drain");
   root.add("l2tp-failover-within-preference", enabled(s.failover_within_preference));
   root.add("l2tp-weighted-load-balancing", enabled(s.weighted_load_balancing));
@@ -394,7 +394,7 @@ void add_summary(xml_node& root, const actors::summary_snapshot& s, bool statist
   if (statistics) add_traffic_counters(root, s);
 }
 
-void add_subscribers(xml_node& root, const actors::subscribers_snapshot& s) {
+void add_subscribers(xml_node& root, const model::subscribers_snapshot& s) {
   xml_node& counters = root.add("counters");
   counters.add("session-state-init", num(s.init));
   counters.add("session-state-configured", num(s.configured));

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "actors/snapshot.hpp"
 #include "cli/command.hpp"
 #include "cli/render.hpp"
+#include "model/query.hpp"
 
 namespace bras::cli {
 
@@ -32,7 +32,7 @@ struct xml_node {
 
 /// The whole `<rpc-reply>` for a show command: the reply root, a warning when
 /// shards did not answer, and the trailing `<cli><banner></banner></cli>`.
-[[nodiscard]] xml_node build_reply(const command& c, const actors::query_snapshot& s, const render_options& o);
+[[nodiscard]] xml_node build_reply(const command& c, const model::query_snapshot& s, const render_options& o);
 
 /// XML text of `n` and its subtree, `depth` levels of two-space indentation in.
 [[nodiscard]] std::string to_xml(const xml_node& n, int depth = 0);

@@ -10,10 +10,10 @@
 namespace bras::cli {
 namespace {
 
-using actors::destination_snapshot;
-using actors::query_snapshot;
-using actors::summary_snapshot;
-using actors::tunnel_snapshot;
+using model::destination_snapshot;
+using model::query_snapshot;
+using model::summary_snapshot;
+using model::tunnel_snapshot;
 using namespace text_detail;
 
 // ---- show services l2tp tunnel ----
@@ -199,7 +199,7 @@ using namespace text_detail;
 
 // ---- show subscribers summary ----
 
-[[nodiscard]] std::string render_subscribers(const actors::subscribers_snapshot& b) {
+[[nodiscard]] std::string render_subscribers(const model::subscribers_snapshot& b) {
   // Junos lists only the states and client types that have subscribers, then the total.
   const auto line = [](std::string_view label, std::size_t n) {
     return n == 0 ? std::string() : "   " + std::string(label) + ": " + std::to_string(n) + '\n';
@@ -236,7 +236,7 @@ std::string render_log_levels(const std::vector<std::pair<std::string, std::stri
   return out;
 }
 
-std::string render_clear(const command& /*c*/, const actors::clear_report& r) {
+std::string render_clear(const command& /*c*/, const model::clear_report& r) {
   // Junos' feedback (docs/cli.md): closing is indented by two, clearing statistics is not.
   std::string out;
   for (const auto& session : r.sessions) {

@@ -12,8 +12,8 @@
 namespace bras::cli::text_detail {
 namespace {
 
-using actors::query_snapshot;
-using actors::session_snapshot;
+using model::query_snapshot;
+using model::session_snapshot;
 
 enum class style : std::uint8_t {
   mx_lns,  ///< "show services l2tp session (LNS on MX Series Routers)"

@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "actors/snapshot.hpp"
 #include "cli/command.hpp"
 #include "cli/render.hpp"
+#include "model/query.hpp"
 
 namespace bras::cli {
 
@@ -77,7 +77,7 @@ namespace text_detail {
 }
 
 /// "a.b.c.d:port" (Junos prints tunnel endpoints with the UDP port); "" when unknown.
-[[nodiscard]] inline std::string endpoint(const actors::udp_peer& peer) {
+[[nodiscard]] inline std::string endpoint(const model::udp_peer& peer) {
   if (peer.address == 0 && peer.port == 0) return {};
   std::string address = peer.address == 0 ? std::string("0.0.0.0") : ipv4(peer.address);
   return address + ':' + std::to_string(peer.port);
@@ -85,7 +85,7 @@ namespace text_detail {
 
 /// Junos' date, in local time: "Tue Aug 24 14:38:23 2010". Unlike ctime() the
 /// day of the month is not padded ("Mon Aug 1 13:27:47 2011", as in the sample).
-[[nodiscard]] inline std::string junos_date(actors::wall_time when) {
+[[nodiscard]] inline std::string junos_date(model::wall_time when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);
   std::tm tm{};
   if (localtime_r(&t, &tm) == nullptr) return "N/A";
@@ -108,7 +108,7 @@ namespace text_detail {
 }
 
 /// Time from `since` to `now` as HH:MM:SS.
-[[nodiscard]] inline std::string elapsed(actors::wall_time since, actors::wall_time now) {
+[[nodiscard]] inline std::string elapsed(model::wall_time since, model::wall_time now) {
   return duration_hms(std::chrono::duration_cast<std::chrono::seconds>(now - since));
 }
 
@@ -228,7 +228,7 @@ inline void append_block(std::string& out, const std::string& block) {
 }
 
 /// `show services l2tp session ...` in text (cli/text_session.cpp); render_text dispatches here.
-[[nodiscard]] std::string render_sessions(const command& c, const actors::query_snapshot& s, const render_options& o);
+[[nodiscard]] std::string render_sessions(const command& c, const model::query_snapshot& s, const render_options& o);
 
 }  // namespace text_detail
 }  // namespace bras::cli

@@ -72,8 +72,8 @@ constexpr std::chrono::seconds read_deadline{10};
 constexpr std::size_t max_in_flight = 4;
 
 /// What a show command needs the fan-out to collect.
-actors::query_depth depth_for(const cli::command& c) {
-  using actors::query_depth;
+model::query_depth depth_for(const cli::command& c) {
+  using model::query_depth;
   switch (c.target) {
     case cli::object::session:
     case cli::object::subscribers_summary: return query_depth::sessions;
@@ -171,13 +171,13 @@ class control_server::connection : public std::enable_shared_from_this<connectio
   }
 
   /// Called on the control thread with what the query actor answered.
-  void answered(actors::query_snapshot& snapshot) {
+  void answered(model::query_snapshot& snapshot) {
     cli::render_options o;
     o.session_layout = server_.cfg_.cli.session_layout == "m-series" ? cli::layout::m_series : cli::layout::mx;
     o.junos_release = BRAS_VERSION;
     reply(true, cli::render(command_, snapshot, o));
   }
-  void cleared(actors::clear_report& report) {
+  void cleared(model::clear_report& report) {
     reply(true, cli::apply_pipes(cli::render_clear(command_, report), command_.pipes));
   }
 
@@ -223,15 +223,15 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     auto box = box_;
     auto query = server_.query_;
     if (command_.what == cli::verb::show) {
-      actors::query_request req{command_.filter, depth_for(command_)};
+      model::query_request req{command_.filter, depth_for(command_)};
       // The request is a spawn argument, not a capture: CAF 0.17 dereferences
       // a null argument tuple for function actors spawned with none (UBSan).
       server_.system_.spawn(
-          [weak, box, query](caf::event_based_actor* self, const actors::query_request& q) {
+          [weak, box, query](caf::event_based_actor* self, const model::query_request& q) {
             give_up_with(self, query);
             self->request(query, query_timeout, actors::query_atom::value, q)
                 .then(
-                    [weak, box](actors::query_snapshot& s) {
+                    [weak, box](model::query_snapshot& s) {
                       box->post([weak, s = std::move(s)]() mutable {
                         if (auto c = weak.lock()) c->answered(s);
                       });
@@ -245,13 +245,13 @@ class control_server::connection : public std::enable_shared_from_this<connectio
           req);
       return;
     }
-    actors::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
+    model::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
     server_.system_.spawn(
-        [weak, box, query](caf::event_based_actor* self, const actors::clear_request& request) {
+        [weak, box, query](caf::event_based_actor* self, const model::clear_request& request) {
           give_up_with(self, query);
           self->request(query, query_timeout, actors::clear_atom::value, request)
               .then(
-                  [weak, box](actors::clear_report& r) {
+                  [weak, box](model::clear_report& r) {
                     box->post([weak, r = std::move(r)]() mutable {
                       if (auto c = weak.lock()) c->cleared(r);
                     });

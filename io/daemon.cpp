@@ -8,8 +8,8 @@
 #include <prometheus/exposer.h>
 #include "actors/aaa.hpp"
 #include "actors/acceptor.hpp"
+#include "actors/client_match.hpp"
 #include "actors/lac.hpp"
-#include "actors/policy.hpp"
 #include "actors/query.hpp"
 #include "actors/shard.hpp"
 #include "io/control.hpp"
@@ -47,11 +47,11 @@ class scrape_collector final : public prometheus::Collectable {
     }
     caf::scoped_actor self{d_.system()};
     self->request(d_.aaa(), std::chrono::seconds{1}, actors::pool_atom::value)
-        .receive([&](std::vector<actors::pool_usage>& p) { in.pools = std::move(p); }, [](caf::error&) {});
+        .receive([&](std::vector<model::pool_usage>& p) { in.pools = std::move(p); }, [](caf::error&) {});
     for (const auto& s : d_.shards()) {
-      actors::shard_counts counts;
+      model::shard_counts counts;
       self->request(s, std::chrono::seconds{1}, actors::count_atom::value)
-          .receive([&](const actors::shard_counts& c) { counts = c; }, [](caf::error&) {});
+          .receive([&](const model::shard_counts& c) { counts = c; }, [](caf::error&) {});
       in.shards.push_back(counts);
     }
     return metrics::render(d_.ctx().stats, in);
@@ -109,7 +109,7 @@ void daemon::build(config::settings cfg) {
     tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes);
   }
   data_ = std::make_unique<data_path>(*ctx_, *udp_, tun_.get());
-  ctx_->data = data_.get();
+  ctx_->forwarder = data_.get();
   udp_->set_data_path(data_.get());
   if (tun_) {
     tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
@@ -184,7 +184,7 @@ void daemon::stop_everything() noexcept {
   ctx_->shards.clear();
   ctx_->lac = nullptr;
   ctx_->aaa = nullptr;
-  ctx_->data = nullptr;
+  ctx_->forwarder = nullptr;
   ctx_->tx.reset();
 }
 
@@ -238,7 +238,7 @@ void daemon::poll_shutdown() {
   });
 }
 
-actors::udp_peer daemon::local(std::uint16_t i) const noexcept {
+model::udp_peer daemon::local(std::uint16_t i) const noexcept {
   return udp_->local(i);
 }
 
@@ -247,7 +247,7 @@ std::size_t daemon::tunnel_ids_in_use() {
   std::size_t total = 0;
   for (auto& s : ctx_->shards) {
     self->request(s, std::chrono::seconds{5}, actors::count_atom::value)
-        .receive([&](const actors::shard_counts& c) { total += c.tunnel_ids_in_use; }, [&](caf::error&) {});
+        .receive([&](const model::shard_counts& c) { total += c.tunnel_ids_in_use; }, [&](caf::error&) {});
   }
   return total;
 }

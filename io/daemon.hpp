@@ -66,7 +66,7 @@ class daemon {
   [[nodiscard]] const std::vector<caf::actor>& shards() const noexcept { return ctx_->shards; }
   [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
   /// The bound address of local gateway `i` (port 0 in the config binds an ephemeral one).
-  [[nodiscard]] actors::udp_peer local(std::uint16_t i) const noexcept;
+  [[nodiscard]] model::udp_peer local(std::uint16_t i) const noexcept;
   /// Tunnel IDs allocated over all shards (asks each shard).
   [[nodiscard]] std::size_t tunnel_ids_in_use();
 

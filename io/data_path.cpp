@@ -35,7 +35,7 @@ data_path::data_path(actors::context& ctx, actors::transport& tx, tun_device* tu
       fast_up_{ctx.cfg.data_plane.mode != config::data_path_mode::actors},
       fast_down_{ctx.cfg.data_plane.mode == config::data_path_mode::fast_path} {}
 
-bool data_path::from_l2tp(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span datagram) noexcept {
+bool data_path::from_l2tp(std::uint16_t gateway, model::udp_peer peer, wire::byte_span datagram) noexcept {
   auto p = l2tp::decode_packet(datagram);
   if (!p || p->hdr.control) return false;
   auto s = ctx_.sessions.find(p->hdr.tunnel_id, p->hdr.session_id);

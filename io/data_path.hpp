@@ -27,7 +27,7 @@ class data_path final : public actors::data_plane {
 
   /// I/O thread: an L2TP data message (T=0). False when it is for no session
   /// we know (the caller passes it on, to be counted).
-  bool from_l2tp(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span datagram) noexcept;
+  bool from_l2tp(std::uint16_t gateway, model::udp_peer peer, wire::byte_span datagram) noexcept;
   /// I/O thread: a packet read from tun.
   void from_tun(wire::byte_span packet) noexcept;
 

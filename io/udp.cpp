@@ -98,7 +98,7 @@ void udp_service::route(std::size_t index, std::size_t n) {
     return;
   }
   const bool control = (std::to_integer<unsigned>(ep.buffer[0]) & 0x80) != 0;
-  const actors::udp_peer peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
+  const model::udp_peer peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
   // Data messages of known sessions never leave the I/O thread on the fast path.
   if (!control && data_path_ != nullptr &&
       data_path_->from_l2tp(static_cast<std::uint16_t>(index), peer, wire::byte_span{ep.buffer.data(), n})) {
@@ -118,7 +118,7 @@ void udp_service::route(std::size_t index, std::size_t n) {
   }
 }
 
-bool udp_service::send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept {
+bool udp_service::send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept {
   if (gateway >= endpoints_.size()) return false;
   sockaddr_in to{};
   to.sin_family = AF_INET;
@@ -129,7 +129,7 @@ bool udp_service::send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_
   return n == static_cast<ssize_t>(data.size());
 }
 
-actors::udp_peer udp_service::local(std::uint16_t gateway) const noexcept {
+model::udp_peer udp_service::local(std::uint16_t gateway) const noexcept {
   if (gateway >= endpoints_.size()) return {};
   const auto& l = endpoints_[gateway]->local;
   return {l.address().to_v4().to_uint(), l.port()};

@@ -33,8 +33,8 @@ class udp_service final : public actors::transport {
   /// Data messages of known sessions go here first (set before start()).
   void set_data_path(class data_path* dp) noexcept { data_path_ = dp; }
 
-  bool send(std::uint16_t gateway, actors::udp_peer peer, wire::byte_span data) noexcept override;
-  [[nodiscard]] actors::udp_peer local(std::uint16_t gateway) const noexcept override;
+  bool send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept override;
+  [[nodiscard]] model::udp_peer local(std::uint16_t gateway) const noexcept override;
 
  private:
   struct endpoint;

@@ -114,7 +114,7 @@ process_figures read_process_figures() {
   return p;
 }
 
-std::vector<MetricFamily> render(const actors::counters& c, const scrape_inputs& in) {
+std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& in) {
   builder b;
   const auto C = MetricType::Counter;
   const auto G = MetricType::Gauge;

@@ -1,6 +1,6 @@
 // Every metric family brasd exports, declared in one place (docs/metrics.md
 // lists them). The families are built at scrape time from counters the hot
-// paths increment in place (actors/context.hpp) and from a few gauges asked
+// paths increment in place (model/counters.hpp) and from a few gauges asked
 // of the actors, so a scrape costs the same at 10 or 100,000 sessions and
 // nothing builds label maps per packet.
 #pragma once
@@ -10,8 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/context.hpp"
-#include "actors/messages.hpp"
+#include "actors/session_table.hpp"
+#include "model/counters.hpp"
+#include "model/query.hpp"
 
 namespace bras::metrics {
 
@@ -33,14 +34,14 @@ struct process_figures {
 /// What a scrape reports besides the instance counters.
 struct scrape_inputs {
   process_figures process;
-  std::vector<actors::pool_usage> pools;
-  std::vector<actors::shard_counts> shards;  ///< index = shard number
+  std::vector<model::pool_usage> pools;
+  std::vector<model::shard_counts> shards;  ///< index = shard number
   std::string_view version;
   const actors::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
 };
 
 /// The aggregate families for one scrape: a pure function of its inputs.
-[[nodiscard]] std::vector<prometheus::MetricFamily> render(const actors::counters& c, const scrape_inputs& in);
+[[nodiscard]] std::vector<prometheus::MetricFamily> render(const model::counters& c, const scrape_inputs& in);
 
 }  // namespace bras::metrics

@@ -3,10 +3,7 @@
 set -euo pipefail
 root=$1
 cd "$root"
-dirs=()
-for d in actors cli configs io metrics protocol tests tools bench; do
-  [ -d "$d" ] && dirs+=("$d")
-done
-files=$(find "${dirs[@]}" -name '*.cpp' -o -name '*.hpp' | sort)
+# Every folder of the tree but the build trees and git's own.
+files=$(find . \( -path ./build -o -path ./.git \) -prune -o \( -name '*.cpp' -o -name '*.hpp' \) -print | sort)
 clang-format-14 --dry-run --Werror $files
 echo "$(echo "$files" | wc -l) files formatted"

@@ -218,9 +218,9 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
 
   // The session's own view, as the show commands will read it.
   caf::scoped_actor q{lns->system()};
-  actors::session_snapshot snap;
+  model::session_snapshot snap;
   q->request(s->actor, 5s, actors::snapshot_atom::value)
-      .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
+      .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.user, "alice");
   EXPECT_EQ(snap.address, address);
   EXPECT_EQ(snap.lcp_state, "opened");
@@ -235,13 +235,13 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   ASSERT_TRUE(snap.up_since.has_value());
   EXPECT_LE(snap.created, *snap.up_since);
   // The tunnel's aggregates (asked through the query actor) are the sums of its sessions' counters.
-  actors::tunnel_snapshot tun;
-  actors::query_request by_tunnel;
+  model::tunnel_snapshot tun;
+  model::query_request by_tunnel;
   by_tunnel.filter.local_tunnel_id = s->local_tunnel_id;
-  by_tunnel.depth = actors::query_depth::totals;
+  by_tunnel.depth = model::query_depth::totals;
   q->request(lns->query(), 5s, actors::query_atom::value, by_tunnel)
       .receive(
-          [&](actors::query_snapshot& x) {
+          [&](model::query_snapshot& x) {
             ASSERT_EQ(x.tunnels.size(), 1u);
             tun = std::move(x.tunnels[0].tunnel);
           },
@@ -256,7 +256,7 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   // Clearing the statistics restarts the counters, not the session.
   caf::anon_send(s->actor, actors::clear_stats_atom::value);
   q->request(s->actor, 5s, actors::snapshot_atom::value)
-      .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
+      .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.data_rx_packets, 0u);
   EXPECT_EQ(snap.control_rx_packets, 0u);
   EXPECT_GE(snap.statistics_since, *snap.up_since);

@@ -126,11 +126,11 @@ struct operated_pair {
   }
 
   /// The LNS's sessions, straight from the query actor.
-  actors::query_snapshot query(actors::query_filter f = {}) {
+  model::query_snapshot query(model::query_filter f = {}) {
     caf::scoped_actor self{lns.system()};
-    actors::query_snapshot out;
-    self->request(lns.query(), 10s, actors::query_atom::value, actors::query_request{std::move(f)})
-        .receive([&](actors::query_snapshot& q) { out = std::move(q); }, [&](caf::error&) { ADD_FAILURE(); });
+    model::query_snapshot out;
+    self->request(lns.query(), 10s, actors::query_atom::value, model::query_request{std::move(f)})
+        .receive([&](model::query_snapshot& q) { out = std::move(q); }, [&](caf::error&) { ADD_FAILURE(); });
     return out;
   }
   std::size_t sessions_with_address() {
@@ -140,7 +140,7 @@ struct operated_pair {
     }
     return n;
   }
-  const actors::session_snapshot* session_of(const actors::query_snapshot& q, const std::string& user) {
+  const model::session_snapshot* session_of(const model::query_snapshot& q, const std::string& user) {
     for (const auto& t : q.tunnels) {
       for (const auto& s : t.sessions) {
         if (s.user == user) return &s;

@@ -117,7 +117,7 @@ inline std::size_t pool_in_use(io::daemon& lns) {
   std::size_t used = 0;
   self->request(lns.aaa(), 5s, actors::pool_atom::value)
       .receive(
-          [&](std::vector<actors::pool_usage>& v) {
+          [&](std::vector<model::pool_usage>& v) {
             for (auto& p : v) used += p.in_use;
           },
           [&](caf::error&) { used = 999999; });

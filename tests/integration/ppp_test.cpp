@@ -114,11 +114,11 @@ TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
   caf::scoped_actor q{d.lns.system()};
-  actors::session_snapshot snap;
+  model::session_snapshot snap;
   EXPECT_TRUE(eventually(
       [&] {
         q->request(s->actor, 5s, actors::snapshot_atom::value)
-            .receive([&](actors::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
+            .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
         return snap.echo_replies_received >= 2;
       },
       10s));
@@ -300,9 +300,9 @@ TEST(Ppp, ACdnFromTheLacGivesTheAddressBack) {
   ASSERT_TRUE(eventually([&] { return pool_in_use(d.lns) == 1; }));
   // "clear services l2tp session" on the LAC: a CDN to the LNS, no LCP Terminate first.
   caf::scoped_actor q{d.lac->system()};
-  actors::clear_report report;
-  q->request(d.lac->query(), 5s, actors::clear_atom::value, actors::clear_request{})
-      .receive([&](actors::clear_report& r) { report = std::move(r); }, [&](caf::error&) { FAIL(); });
+  model::clear_report report;
+  q->request(d.lac->query(), 5s, actors::clear_atom::value, model::clear_request{})
+      .receive([&](model::clear_report& r) { report = std::move(r); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(report.sessions.size(), 1u);
   EXPECT_TRUE(eventually([&] { return d.lns.ctx().stats.sessions_active.load() == 0; }));
   EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));

@@ -21,11 +21,11 @@ namespace bras::cli {
 namespace {
 
 using namespace std::chrono_literals;
-using actors::query_snapshot;
-using actors::session_snapshot;
-using actors::tunnel_report;
+using model::query_snapshot;
+using model::session_snapshot;
+using model::tunnel_report;
 
-const actors::wall_time now = actors::wall_time{std::chrono::seconds{1'700'000'000}};
+const model::wall_time now = model::wall_time{std::chrono::seconds{1'700'000'000}};
 constexpr std::string_view hostile_user = "<script>&\"'\x01\x1b\t\n\xff\xc3\xa9";
 
 // ---- python3 as an independent parser ----
@@ -135,7 +135,7 @@ query_snapshot make_snapshot() {
   lac.state = "wait-reply";
   q.tunnels.push_back(make_tunnel(true, 31889, {lac}));
   q.tunnels.back().tunnel.state = "wait-ctl-reply";
-  actors::destination_snapshot d;
+  model::destination_snapshot d;
   d.index = 1;
   d.lac = true;
   d.name = "lns-pool";

@@ -23,11 +23,11 @@
 namespace bras::cli {
 namespace {
 
-using actors::query_snapshot;
-using actors::session_snapshot;
-using actors::tunnel_report;
-using actors::tunnel_snapshot;
-using actors::wall_time;
+using model::query_snapshot;
+using model::session_snapshot;
+using model::tunnel_report;
+using model::tunnel_snapshot;
+using model::wall_time;
 using namespace std::chrono_literals;
 
 const std::string golden_dir = std::string(BRAS_SOURCE_DIR) + "/tests/cli/golden/";
@@ -523,8 +523,8 @@ TEST_F(CliTextTunnel, AllLevelsWithAnIdleTunnelAndOneBeingSetUp) {
 
 using CliTextSummary = utc_test;
 
-actors::summary_snapshot summary() {
-  actors::summary_snapshot m;
+model::summary_snapshot summary() {
+  model::summary_snapshot m;
   m.weighted_load_balancing = false;
   m.tunnel_authentication_challenge = true;
   m.destinations = 2;
@@ -561,7 +561,7 @@ using CliTextDestination = utc_test;
 query_snapshot destinations() {
   query_snapshot q;
   q.taken_at = now;
-  actors::destination_snapshot lns;
+  model::destination_snapshot lns;
   lns.index = 1;
   lns.lac = true;
   lns.name = "lns-a";
@@ -582,7 +582,7 @@ query_snapshot destinations() {
   lns.data_tx_bytes = 19998;
   lns.data_rx_packets = 20000;
   lns.data_rx_bytes = 246912;
-  actors::destination_snapshot down = lns;
+  model::destination_snapshot down = lns;
   down.index = 2;
   down.name = "lns-b-with-a-rather-long-name";
   down.peer = {ip(198, 51, 100, 8), 1701};
@@ -590,7 +590,7 @@ query_snapshot destinations() {
   down.lockout_remaining = 4min + 10s;
   down.preference = 1;
   down.tunnels_total = down.tunnels_active = down.sessions_total = down.sessions_active = 0;
-  actors::destination_snapshot lac;
+  model::destination_snapshot lac;
   lac.index = 3;
   lac.name = "dslam-7";
   lac.local = {ip(192, 0, 2, 1), 1701};
@@ -628,7 +628,7 @@ using CliTextClear = utc_test;
 TEST_F(CliTextClear, OneLinePerObject) {
   command c;
   c.what = verb::clear;
-  actors::clear_report r;
+  model::clear_report r;
   r.sessions = {{101, 7}, {101, 12}};
   EXPECT_EQ(render_clear(c, r), "  Session 7 closed\n  Session 12 closed\n");
   r.statistics = true;
@@ -641,7 +641,7 @@ TEST_F(CliTextClear, OneLinePerObject) {
 }
 
 TEST_F(CliTextClear, NothingMatchedPrintsNothingButMissingShardsWarn) {
-  actors::clear_report r;
+  model::clear_report r;
   EXPECT_EQ(render_clear(command{}, r), "");
   r.shards_missing = 2;
   EXPECT_EQ(render_clear(command{}, r),

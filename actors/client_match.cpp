@@ -1,4 +1,4 @@
-#include "actors/policy.hpp"
+#include "actors/client_match.hpp"
 
 #include "protocol/l2tp/avp.hpp"
 

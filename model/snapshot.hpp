@@ -1,7 +1,7 @@
 // Immutable snapshots of tunnels, sessions, destinations and the daemon as a
 // whole: what the query actor collects (each shard filters locally) and what
 // the show-command renderers and the Prometheus export consume. Plain data,
-// no CAF: cli/ renders from these without linking the actors.
+// no CAF: cli/ and metrics/ consume these without including actors/.
 #pragma once
 
 #include <chrono>
@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "actors/transport.hpp"
+#include "model/endpoint.hpp"
 
-namespace bras::actors {
+namespace bras::model {
 
 using wall_time = std::chrono::system_clock::time_point;
 
@@ -160,62 +160,4 @@ struct subscribers_snapshot {
   std::size_t l2tp_lac = 0;  ///< tunnelled subscribers (Junos counts them as PPPoE)
 };
 
-/// What to select. Every set field must match (AND); unset fields match all.
-struct query_filter {
-  std::optional<std::string> interface;        ///< interface name ("bras0") or "name.unit"
-  std::optional<std::uint32_t> local_gateway;  ///< IPv4, host order
-  std::optional<std::string> local_gateway_name;
-  std::optional<std::uint16_t> local_session_id;
-  std::optional<std::uint16_t> local_tunnel_id;
-  std::optional<std::uint32_t> peer_gateway;     ///< IPv4, host order
-  std::optional<std::string> peer_gateway_name;  ///< the peer's Host Name
-  std::optional<std::string> tunnel_group;
-  std::optional<std::string> user;
-
-  /// Fields a tunnel can decide alone (everything but session ID and user;
-  /// for the interface, its name without a unit).
-  [[nodiscard]] bool matches_tunnel(const tunnel_snapshot& t) const {
-    if (local_tunnel_id && *local_tunnel_id != t.local_tunnel_id) return false;
-    if (interface && interface->substr(0, interface->find('.')) != t.interface_name) return false;
-    if (local_gateway && *local_gateway != t.local.address) return false;
-    if (local_gateway_name && *local_gateway_name != t.local_gateway_name) return false;
-    if (peer_gateway && *peer_gateway != t.peer.address) return false;
-    if (peer_gateway_name && *peer_gateway_name != t.remote_name) return false;
-    if (tunnel_group && *tunnel_group != t.tunnel_group) return false;
-    return true;
-  }
-  [[nodiscard]] bool session_filters() const { return local_session_id || user || interface; }
-  [[nodiscard]] bool matches_session(const session_snapshot& s) const {
-    if (local_session_id && *local_session_id != s.local_session_id) return false;
-    if (user && *user != s.user) return false;
-    if (interface && *interface != s.interface_name &&
-        *interface != s.interface_name + "." + std::to_string(s.interface_unit)) {
-      return false;
-    }
-    return true;
-  }
-};
-
-/// The answer to one query: tunnels sorted by local tunnel ID, each with its
-/// matching sessions, taken at `taken_at`.
-struct query_snapshot {
-  wall_time taken_at;
-  std::vector<tunnel_report> tunnels;
-  std::vector<destination_snapshot> destinations;
-  summary_snapshot summary;
-  subscribers_snapshot subscribers;
-  std::size_t shards_missing = 0;   ///< shards that did not answer before the deadline
-  std::size_t tunnels_missing = 0;  ///< tunnels that did not answer their shard in time (left out)
-};
-
-/// What a clear command did: the objects it closed or whose statistics it reset.
-struct clear_report {
-  bool statistics = false;                                        ///< counters reset, objects kept
-  std::vector<std::pair<std::uint16_t, std::uint16_t>> sessions;  ///< (local tunnel ID, local session ID), sorted
-  std::vector<std::uint16_t> tunnels;                             ///< local tunnel IDs, sorted
-  std::size_t shards_missing = 0;
-  std::size_t tunnels_missing = 0;   ///< tunnels that did not answer in time: their sessions were not cleared
-  std::size_t sessions_missing = 0;  ///< sessions that did not answer in time (not cleared)
-};
-
-}  // namespace bras::actors
+}  // namespace bras::model

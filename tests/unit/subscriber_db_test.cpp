@@ -1,4 +1,4 @@
-#include "actors/subscribers.hpp"
+#include "actors/subscriber_db.hpp"
 
 #include <gtest/gtest.h>
 

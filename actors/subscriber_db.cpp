@@ -1,4 +1,4 @@
-#include "actors/subscribers.hpp"
+#include "actors/subscriber_db.hpp"
 
 #include <yaml-cpp/yaml.h>
 
