@@ -8,12 +8,15 @@
 // in SSH_ORIGINAL_COMMAND (empty: interactive). As a login shell, sshd runs
 // it as "-bras-cli" (argv[0] is not looked at) and "-bras-cli -c COMMAND"
 // when the client names a command.
+#include <langinfo.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -23,6 +26,8 @@
 #include "cli/client.hpp"
 #include "cli/grammar.hpp"
 #include "cli/line_editor.hpp"
+#include "cli/pager.hpp"
+#include "cli/terminal.hpp"
 #include "cli/wire.hpp"
 
 #ifndef BRAS_VERSION
@@ -71,9 +76,10 @@ FILTER: interface NAME, local-gateway A, local-gateway-name NAME, local-session-
 Pipes: | match REGEX | except REGEX | count | display json | display xml | no-more
   (quote a REGEX that has blanks or '|': | match "Established|lns-ic").
 
-Keys: ? lists what may come next and Tab completes; Up/Down browse the history;
-  Ctrl-A/Ctrl-E start/end of line; Ctrl-U/Ctrl-K/Ctrl-W delete the line/to its
-  end/the word before; Ctrl-C clears the line; Ctrl-V ? types a '?'.
+Keys: ? lists what may come next and Tab completes; Up/Down browse the history
+  and Ctrl-R searches it; Ctrl-A/Ctrl-E start/end of line; Ctrl-U/Ctrl-K/Ctrl-W
+  delete the line/to its end/the word before; Ctrl-C clears the line; Ctrl-V ?
+  types a '?'. The editor is libedit: ~/.editrc is read ("bind -v" for vi keys).
   Long output stops at ---(more)---: space next page, Enter next line, q stop.
   quit, exit or Ctrl-D leaves.
 )";
@@ -170,11 +176,18 @@ std::string history_file() {
   return dir.empty() ? "" : dir + "/.bras_cli_history";
 }
 
+/// libedit edits characters of the locale's encoding: the terminal's UTF-8
+/// when the environment names none (a bare ssh session, a C locale).
+void use_terminal_encoding() {
+  if (std::setlocale(LC_CTYPE, "") != nullptr && std::strcmp(::nl_langinfo(CODESET), "UTF-8") == 0) return;
+  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "C");
+}
+
 int interactive(const std::string& socket) {
   install_signal_handlers();
+  use_terminal_encoding();
   const std::string shown = prompt();
-  line_editor editor(STDIN_FILENO, STDOUT_FILENO, history_file(),
-                     [](std::string_view before) { return complete(before, true); });
+  line_editor editor(stdin, stdout, history_file(), [](std::string_view before) { return complete(before, true); });
   const session_view view{true, columns_of(shown)};
   for (bool quit = false; !quit;) {
     auto line = editor.read_line(shown);

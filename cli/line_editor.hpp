@@ -1,11 +1,11 @@
-// bras-cli's interactive terminal: a raw-mode line editor (emacs keys,
-// history, Tab completion and '?' help from the grammar) and the
-// ---(more)--- pager. The terminal is in raw mode only while a line or a
-// pager key is read, and is restored on every way out, fatal signals
-// included.
+// bras-cli's interactive line editor: libedit (emacs keys by default,
+// ~/.editrc honoured, so `bind -v` gives vi keys) with the grammar's Tab
+// completion and '?' help bound in, Ctrl-R history search, and the history
+// kept in a plain file of one command per line.
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,26 +14,10 @@
 
 #include "cli/grammar.hpp"
 
+struct editline;  // libedit's EditLine, <histedit.h>
+struct history;   // libedit's History
+
 namespace bras::cli {
-
-/// Installs the signal handlers of an interactive session: SIGTERM, SIGHUP
-/// and SIGQUIT restore the terminal and then take their default action;
-/// SIGINT only sets a flag (see take_interrupt) and interrupts blocking calls,
-/// so Ctrl-C while a command runs gives up on it without leaving the CLI.
-void install_signal_handlers();
-
-/// Whether SIGINT arrived since the last call (and clears the flag).
-[[nodiscard]] bool take_interrupt();
-
-/// The terminal's size; 80 x 24 when it cannot be asked.
-struct terminal_size {
-  std::size_t columns = 80;
-  std::size_t rows = 24;
-};
-[[nodiscard]] terminal_size size_of(int fd);
-
-/// Display columns of UTF-8 text (continuation bytes take none).
-[[nodiscard]] std::size_t columns_of(std::string_view text);
 
 /// Maximum number of history lines kept in memory and in the file.
 inline constexpr std::size_t history_limit = 500;
@@ -43,9 +27,13 @@ class line_editor {
   /// Completes the text before the cursor (cli::complete with bras-cli's own commands).
   using completer = std::function<completion_result(std::string_view before_cursor)>;
 
-  /// Edits on `in_fd`/`out_fd` (terminals); the history is loaded from and
-  /// saved to `history_path` ("" keeps it in memory only).
-  line_editor(int in_fd, int out_fd, std::string history_path, completer complete);
+  /// Edits on `in`/`out` (terminals); the history is loaded from and saved
+  /// to `history_path` ("" keeps it in memory only). Reads ~/.editrc (or
+  /// $EDITRC) after setting emacs keys, then binds bras-cli's own keys.
+  line_editor(std::FILE* in, std::FILE* out, std::string history_path, completer complete);
+  ~line_editor();
+  line_editor(const line_editor&) = delete;
+  line_editor& operator=(const line_editor&) = delete;
 
   /// Reads one line after `prompt`. nullopt: end of input (Ctrl-D on an
   /// empty line, or the terminal went away).
@@ -56,41 +44,32 @@ class line_editor {
   /// on stderr and otherwise ignored.
   void remember(const std::string& line);
 
-  /// The history, oldest first.
-  [[nodiscard]] const std::vector<std::string>& history() const { return history_; }
-
  private:
-  void refresh();
-  void write_out(std::string_view text) const;
-  void show_below(const std::string& text);  ///< prints under the line, then redraws it
-  void insert(std::string_view text);
-  void tab();
-  void help();
-  void history_step(bool older);
-  [[nodiscard]] bool inside_quotes() const;
-  [[nodiscard]] std::optional<std::string> escape_sequence();
+  // The key bindings libedit calls back (EL_ADDFN), and its character reader.
+  static unsigned char on_tab(editline* el, int key);
+  static unsigned char on_help(editline* el, int key);
+  static unsigned char on_clear_line(editline* el, int key);
+  static unsigned char on_delete_word(editline* el, int key);
+  static unsigned char on_delete_or_eof(editline* el, int key);
+  static char* prompt_of(editline* el);
+  static int read_character(editline* el, wchar_t* out);
+  static line_editor& of(editline* el);
+
+  void bind_keys();
+  void show_below(const std::string& text);  ///< prints under the line (the caller then redisplays it)
+  void enter(const std::string& line);       ///< into libedit's history
   void load_history();
   void save_history();
 
   int in_fd_;
-  int out_fd_;
+  std::FILE* out_;
   std::string history_path_;
   completer complete_;
-  std::vector<std::string> history_;
+  std::vector<std::string> history_;  ///< oldest first: what the file holds
   bool history_warned_ = false;
-
-  // The line being edited.
   std::string prompt_;
-  std::string buffer_;
-  std::size_t cursor_ = 0;  ///< byte offset into buffer_, on a UTF-8 character boundary
-  std::size_t scroll_ = 0;  ///< first displayed column of buffer_ when it is wider than the terminal
-  std::size_t history_index_ = 0;
-  std::string scratch_;  ///< the new line while browsing the history
+  editline* el_ = nullptr;
+  struct history* libedit_history_ = nullptr;  // 'struct': <histedit.h> has a function history() too
 };
-
-/// Writes `text` to `out_fd`, and when it is longer than the terminal stops
-/// every screenful at "---(more)---": space shows the next page, Enter one
-/// more line, q (or Ctrl-C) stops. Keys are read from `in_fd` in raw mode.
-void page(int in_fd, int out_fd, std::string_view text);
 
 }  // namespace bras::cli

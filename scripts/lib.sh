@@ -7,7 +7,7 @@ BRAS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BRAS_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libcaf-dev libboost-dev libboost-system-dev prometheus-cpp-dev libspdlog-dev libfmt-dev
-  libyaml-cpp-dev libssl-dev libcli11-dev
+  libyaml-cpp-dev libssl-dev libcli11-dev libedit-dev
 )
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
 # clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns),

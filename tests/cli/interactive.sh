@@ -7,10 +7,12 @@
 #      SSH_ORIGINAL_COMMAND and the socket options.
 #   2. Interactive, in a REAL terminal: tmux on a private server, keys sent
 #      with send-keys, the screen read with capture-pane. Tab, '?', history
-#      (in memory and in ~/.bras_cli_history), Ctrl-C, Ctrl-U/W, Home/End,
-#      the ---(more)--- pager and `| no-more`, syntax errors with a caret,
-#      quit / Ctrl-D / SIGTERM all leaving the terminal settings as they found
-#      them (stty -a before and after).
+#      (in memory and in ~/.bras_cli_history, mode 0600), Ctrl-R history
+#      search, Ctrl-C, Ctrl-U/W, Home/End, vi keys from `bind -v` in
+#      ~/.editrc (the editor is libedit), the ---(more)--- pager and
+#      `| no-more`, syntax errors with a caret, quit / Ctrl-D / SIGTERM all
+#      leaving the terminal settings as they found them (stty -a before and
+#      after).
 #   3. Against a real brasd in a private network namespace - only once brasd
 #      has the `cli:` configuration section (cli.socket); skipped until then.
 # Needs tmux and python3; part 3 also root and iproute2.
@@ -177,9 +179,9 @@ clear_screen() {  # Ctrl-L, and wait until only the prompt line is left: later w
   done
 }
 # Each session: record the terminal settings, run bras-cli, record them again.
-start() {  # NAME
+start() {  # NAME [HOME]
   t new-session -d -s "$1" -x 100 -y 30 \
-    "stty -a >'$work/$1.before'; env HOME='$work' BRAS_CLI_SOCKET='$fake' '$cli'; echo \"exit \$?\" >'$work/$1.exit'; stty -a >'$work/$1.after'; sleep 600"
+    "stty -a >'$work/$1.before'; env HOME='${2:-$work}' BRAS_CLI_SOCKET='$fake' '$cli'; echo \"exit \$?\" >'$work/$1.exit'; stty -a >'$work/$1.after'; sleep 600"
   wait_last "$1" "$prompt"
 }
 ended() {  # NAME: bras-cli has exited and the terminal is as it was
@@ -320,7 +322,8 @@ keys a Enter
 ended a
 grep -qx "exit 0" "$work/a.exit" || fail "quit: $(cat "$work/a.exit")"
 grep -qx "show services l2tp session | no-more" "$work/.bras_cli_history" || fail "history file: $(cat "$work/.bras_cli_history")"
-ok "help, then quit: exit 0, terminal settings restored, history saved to ~/.bras_cli_history"
+[ "$(stat -c %a "$work/.bras_cli_history")" = 600 ] || fail "history file mode $(stat -c %a "$work/.bras_cli_history")"
+ok "help, then quit: exit 0, terminal settings restored, history saved to ~/.bras_cli_history (mode 0600)"
 
 start b
 keys b Up
@@ -330,6 +333,47 @@ wait_last b "${prompt}help"
 keys b C-u C-d
 ended b
 ok "a new session recalls the saved history; Ctrl-D on an empty line leaves, terminal restored"
+
+# Ctrl-R: libedit's incremental search back through the saved history; the
+# match is older than the newest lines (help, quit), and Enter runs it.
+start e
+keys e C-r
+text e "summ"
+wait_screen e "show services l2tp summary"
+keys e Enter
+wait_screen e "^request: show services l2tp summary$"
+wait_last e "$prompt"
+[ "$(tail -n 1 "$work/requests.log")" = "show services l2tp summary" ] || fail "Ctrl-R sent: $(tail -n 1 "$work/requests.log")"
+keys e C-d
+ended e
+ok "Ctrl-R finds an earlier command in the history and Enter runs it"
+
+# vi keys: `bind -v` in ~/.editrc. Tab still completes in insert mode; then
+# Escape, 0 (start of line), x (delete a character), i (insert) edit as vi
+# does (in emacs mode the same keys give another line).
+mkdir -p "$work/vi"
+echo "bind -v" >"$work/vi/.editrc"
+start f "$work/vi"
+text f "sh ser l2 sum"
+keys f Tab
+wait_last f "${prompt}show services l2tp summary"
+keys f Escape
+text f "0"
+text f "x"
+wait_last f "${prompt}how services l2tp summary"
+text f "i"
+text f "s"
+wait_last f "${prompt}show services l2tp summary"
+keys f Enter
+wait_screen f "^request: show services l2tp summary$"
+wait_last f "$prompt"
+text f "quit"
+keys f Enter
+ended f
+grep -qx "exit 0" "$work/f.exit" || fail "quit in vi mode: $(cat "$work/f.exit")"
+grep -qx "show services l2tp summary" "$work/vi/.bras_cli_history" || fail "vi history file: $(cat "$work/vi/.bras_cli_history")"
+[ "$(stat -c %a "$work/vi/.bras_cli_history")" = 600 ] || fail "vi history file mode $(stat -c %a "$work/vi/.bras_cli_history")"
+ok "bind -v in ~/.editrc: vi keys (Escape 0 x i) edit the line; terminal restored, history file 0600"
 
 start c
 text c "show services"
