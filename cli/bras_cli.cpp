@@ -176,8 +176,9 @@ std::string history_file() {
   return dir.empty() ? "" : dir + "/.bras_cli_history";
 }
 
-/// libedit edits characters of the locale's encoding: the terminal's UTF-8
-/// when the environment names none (a bare ssh session, a C locale).
+/// libedit decodes keys in the locale's encoding. UTF-8 when the environment
+/// names another or none (a bare ssh session gets the C locale), as the
+/// terminal is assumed to be UTF-8.
 void use_terminal_encoding() {
   if (std::setlocale(LC_CTYPE, "") != nullptr && std::strcmp(::nl_langinfo(CODESET), "UTF-8") == 0) return;
   if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "C");
