@@ -77,7 +77,7 @@ std::size_t columns_of(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
 }
 
-terminal_guard::terminal_guard(int fd, bool make_raw) {
+terminal_guard::terminal_guard(int fd, bool make_raw) : made_raw_(make_raw) {
   termios settings{};
   if (::tcgetattr(fd, &settings) != 0) return;
   saved_settings = settings;
@@ -94,7 +94,11 @@ terminal_guard::terminal_guard(int fd, bool make_raw) {
 }
 
 terminal_guard::~terminal_guard() {
-  restore_terminal();
+  if (made_raw_) {
+    restore_terminal();
+  } else {
+    guarded_fd = -1;
+  }
 }
 
 void write_all(int fd, std::string_view text) {

@@ -30,14 +30,18 @@ struct terminal_size {
 
 /// While it lives, the terminal on `fd` may be out of its usual settings: a
 /// fatal signal or exit() puts back the settings it had when the guard was
-/// made, and so does the destructor. With `make_raw` the guard sets raw mode
-/// itself (the pager); without, someone else does (libedit inside el_gets).
+/// made. With `make_raw` the guard sets raw mode itself and its destructor
+/// puts the settings back (the pager); without, someone else changes and
+/// restores them (libedit inside el_gets) and the destructor only disarms.
 class terminal_guard {
  public:
   terminal_guard(int fd, bool make_raw);
   terminal_guard(const terminal_guard&) = delete;
   terminal_guard& operator=(const terminal_guard&) = delete;
   ~terminal_guard();
+
+ private:
+  bool made_raw_;
 };
 
 /// Writes all of `text` to `fd` (gives up if the terminal is gone).
