@@ -133,7 +133,7 @@ TEST_F(FanOut, LevelsNestThroughDelegation) {
   fan_out_job<answer> job;
   job.request = caf::make_message(query_atom::value);
   job.targets = middles;
-  job.deadline = 2s;
+  job.deadline = 1s;
   auto sums = std::make_shared<answer>(answer{0, 0});
   job.merge = [sums](caf::event_based_actor*, answer& a) {
     (*sums)[0] += a.at(0);
