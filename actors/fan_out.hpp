@@ -1,12 +1,16 @@
-// Asking many session actors for their snapshots at once, with a deadline,
-// without blocking the tunnel: the tunnel's part of the query fan-out.
+// The one fan-out of the query path (query actor -> shards -> tunnels ->
+// sessions, for both query and clear): ask many actors at once, with a
+// deadline, without blocking the asker.
 //
-// A short-lived gatherer actor does the asking with plain messages and one
-// timer. Not request(...).then: CAF 0.17 keeps one entry per outstanding
-// request in a vector it searches linearly, so 100,000 requests from one
-// actor cost seconds of that actor's time (a standalone CAF program, not in
-// bench/: 10.4 s, versus 0.29 s with plain messages), during which the
-// tunnel would answer no control message and the deadline would not fire.
+// A short-lived gatherer actor sends one message to every target, collects
+// the typed answers as plain messages, and stops at the first of: all
+// answered, or the deadline (one timer), counting the rest as missing. Then
+// it delivers one reply and exits. Not request(...).then: CAF 0.17 keeps one
+// entry per outstanding request in a vector it searches linearly, so 100,000
+// requests from one actor cost seconds of that actor's time (a standalone
+// CAF program, not in bench/: 10.4 s, versus 0.29 s with plain messages),
+// during which a tunnel would answer no control message and its deadline
+// would not fire.
 #pragma once
 
 #include <caf/all.hpp>
@@ -20,31 +24,43 @@
 
 namespace bras::actors {
 
-/// How long sessions may take to answer before the gatherer counts the rest
-/// as missing (busy, or ending).
-inline constexpr std::chrono::seconds session_answer_deadline{1};
-
-/// What the gatherer does with the answers. Both callbacks run in the
-/// gatherer (they may send from `self`); `finish` delivers the reply.
-struct gather_job {
+/// One fan-out: what to send, to whom, for how long, and what to do with
+/// the answers (typed `Answer`, the targets' reply to `request`).
+template <class Answer>
+struct fan_out_job {
+  caf::message request;  ///< sent once to each target (shared, not copied)
   std::vector<caf::actor> targets;
-  std::function<void(caf::event_based_actor* self, session_snapshot& s)> each;
-  std::function<caf::message(std::size_t missing)> finish;
+  caf::timespan deadline{std::chrono::seconds{1}};
+  /// Runs in the gatherer for each answer, in arrival order; it may send
+  /// from `gatherer`.
+  std::function<void(caf::event_based_actor* gatherer, Answer& answer)> merge;
+  /// Runs once, when every target answered or the deadline passed (an
+  /// error answer counts as missing). Delivers the reply to `reply`, now
+  /// or later from another actor holding a copy of it.
+  std::function<void(caf::event_based_actor* gatherer, std::size_t missing, caf::response_promise& reply)> finish;
 };
 
-/// Spawns a gatherer; send it `gather_atom` (or delegate a request to it)
-/// and it answers with what `job.finish` returns, then exits.
-caf::actor spawn_gatherer(caf::actor_system& sys, gather_job job);
+/// Starts a gatherer: send it `fan_out_start_atom` (or delegate a request
+/// to it with `fan_out`); it replies to that message as `job.finish`
+/// decides, then exits. No targets: it finishes at once.
+template <class Answer>
+caf::actor spawn_fan_out(caf::actor_system& sys, fan_out_job<Answer> job);
 
-using gather_atom = caf::atom_constant<caf::atom("gather")>;
+using fan_out_start_atom = caf::atom_constant<caf::atom("fan_start")>;
 
-/// Copies the tunnel-level fields a session's view shows into its snapshot.
-inline void inherit_tunnel_fields(session_snapshot& s, const tunnel_snapshot& t) {
-  s.local = t.local;
-  s.local_gateway_name = t.local_gateway_name;
-  s.tunnel_group = t.tunnel_group;
-  s.local_name = t.local_name;
-  s.remote_name = t.remote_name;
+/// Hands the request `self` is handling to a new gatherer, which answers
+/// the requester directly: return the result from the handler.
+template <class Answer>
+caf::result<caf::message> fan_out(caf::event_based_actor* self, fan_out_job<Answer> job) {
+  return self->delegate(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
 }
+
+// The answers the query path gathers (instantiated in fan_out.cpp, so the
+// gatherer's behaviour is compiled once).
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<tunnel_report>>);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<shard_answer>);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<clear_report>);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<std::int64_t>>);
 
 }  // namespace bras::actors

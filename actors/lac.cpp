@@ -97,23 +97,21 @@ struct lac_state {
     ++ds.opening;
     const auto& shard = ctx->shards[next_shard++ % ctx->shards.size()];
     auto tie_breaker = std::uniform_int_distribution<std::uint64_t>{}(rng);
-    self->request(shard, caf::infinite, open_tunnel_atom::value, d, caf::actor{self}, tie_breaker)
-        .then(
-            [this, d, tie_breaker](std::uint16_t id, caf::actor t) {
-              auto& dest = destinations[d];
-              --dest.opening;
-              dest.tunnels.push_back({id, t, 0, false, tie_breaker});
-              auto waiting = std::move(dest.waiting);
-              dest.waiting.clear();
-              for (auto& [c, r] : waiting) place(std::move(c), std::move(r));
-            },
-            [this, d](caf::error& e) {
-              auto& dest = destinations[d];
-              --dest.opening;
-              auto waiting = std::move(dest.waiting);
-              dest.waiting.clear();
-              for (auto& [c, r] : waiting) fail_call(c, r, "cannot open a tunnel: " + self->system().render(e));
-            });
+    self->send(shard, open_tunnel_atom::value, d, caf::actor{self}, tie_breaker);
+  }
+
+  /// The shard's answer to open_tunnel: place the calls that waited for it, or fail them.
+  void on_tunnel_opened(const open_tunnel_result& r) {
+    auto& dest = destinations[r.destination];
+    --dest.opening;
+    auto waiting = std::move(dest.waiting);
+    dest.waiting.clear();
+    if (!r.tunnel) {
+      for (auto& [c, req] : waiting) fail_call(c, req, "cannot open a tunnel: " + self->system().render(r.error));
+      return;
+    }
+    dest.tunnels.push_back({r.local_tunnel_id, r.tunnel, 0, false, r.tie_breaker});
+    for (auto& [c, req] : waiting) place(std::move(c), std::move(req));
   }
 
   lac_tunnel* find_tunnel(std::uint16_t id) {
@@ -144,6 +142,7 @@ caf::behavior lac_behavior(caf::stateful_actor<lac_state>* self, context_ptr ctx
         auto requester = caf::actor_cast<caf::actor>(self->current_sender());
         self->state.place(std::move(c), std::move(requester));
       },
+      [self](const open_tunnel_result& r) { self->state.on_tunnel_opened(r); },
       [self](call_result& r) {
         auto& st = self->state;
         auto it = st.requesters.find(r.call_id);

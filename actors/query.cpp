@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 
+#include "actors/fan_out.hpp"
+
 namespace bras::actors {
 
 namespace {
@@ -13,29 +15,36 @@ struct query_state {
   context_ptr ctx;
 };
 
-/// Asks every shard, merges with `merge`, then `finish(result, shards_missing)` delivers.
-template <class Result, class Request, class Atom, class Merge, class Finish>
-void ask_shards(caf::stateful_actor<query_state>* self, Atom atom, const Request& req, Merge merge, Finish finish) {
-  const auto& shards = self->state.ctx->shards;
-  struct progress {
-    std::size_t pending = 0, missing = 0;
-    Result result;
+/// How long the LAC controller may take to tell its destinations' lockouts.
+constexpr std::chrono::seconds lac_answer_deadline{1};
+
+/// Asks every shard (atom, request), within the shards' deadline; `Answer`
+/// is their reply.
+template <class Answer, class Atom, class Request>
+fan_out_job<Answer> ask_shards(const context& ctx, Atom atom, const Request& request) {
+  fan_out_job<Answer> job;
+  job.request = caf::make_message(atom, request);
+  job.targets = ctx.shards;
+  job.deadline = shard_answer_deadline;
+  return job;
+}
+
+/// Summarizes `q` with the LAC controller's lockouts (none if it does not
+/// answer in time) and delivers it to `reply`: a fan-out to one actor.
+void summarize_with_lockouts(caf::event_based_actor* self, context_ptr ctx, query_snapshot q,
+                             caf::response_promise reply) {
+  fan_out_job<std::vector<std::int64_t>> job;
+  job.request = caf::make_message(query_atom::value);
+  job.targets = {ctx->lac};
+  job.deadline = lac_answer_deadline;
+  auto snapshot = std::make_shared<query_snapshot>(std::move(q));
+  auto lockouts = std::make_shared<std::vector<std::int64_t>>();
+  job.merge = [lockouts](caf::event_based_actor*, std::vector<std::int64_t>& left) { *lockouts = std::move(left); };
+  job.finish = [ctx, snapshot, lockouts, reply](caf::event_based_actor*, std::size_t, caf::response_promise&) mutable {
+    summarize(*snapshot, *ctx, *lockouts);
+    reply.deliver(std::move(*snapshot));
   };
-  auto p = std::make_shared<progress>();
-  p->pending = shards.size();
-  if (shards.empty()) return finish(p->result, 0);
-  for (const auto& shard : shards) {
-    self->request(shard, shard_answer_deadline, atom, req)
-        .then(
-            [p, merge, finish](Result& one) mutable {
-              merge(p->result, one);
-              if (--p->pending == 0) finish(p->result, p->missing);
-            },
-            [p, finish](caf::error&) mutable {
-              ++p->missing;
-              if (--p->pending == 0) finish(p->result, p->missing);
-            });
-  }
+  self->send(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
 }
 
 void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
@@ -58,60 +67,50 @@ void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
 caf::behavior query_behavior(caf::stateful_actor<query_state>* self, context_ptr ctx) {
   self->state.ctx = std::move(ctx);
   return {
-      [self](query_atom, const query_request& req) -> caf::result<query_snapshot> {
-        auto rp = self->make_response_promise<query_snapshot>();
-        auto finish = [self, rp](shard_answer& answers, std::size_t missing) mutable {
-          auto q = std::make_shared<query_snapshot>();
-          q->taken_at = std::chrono::system_clock::now();
-          q->tunnels = std::move(answers.tunnels);
-          q->tunnels_missing = answers.tunnels_missing;
-          q->shards_missing = missing;
-          std::sort(q->tunnels.begin(), q->tunnels.end(),
+      [self](query_atom, const query_request& req) {
+        const auto& shared_ctx = self->state.ctx;
+        auto job = ask_shards<shard_answer>(*shared_ctx, query_atom::value, req);
+        auto all = std::make_shared<shard_answer>();
+        job.merge = [all](caf::event_based_actor*, shard_answer& one) {
+          for (auto& r : one.tunnels) all->tunnels.push_back(std::move(r));
+          all->tunnels_missing += one.tunnels_missing;
+        };
+        job.finish = [all, ctx = shared_ctx](caf::event_based_actor* gatherer, std::size_t missing,
+                                             caf::response_promise& reply) {
+          query_snapshot q;
+          q.taken_at = std::chrono::system_clock::now();
+          q.tunnels = std::move(all->tunnels);
+          q.tunnels_missing = all->tunnels_missing;
+          q.shards_missing = missing;
+          std::sort(q.tunnels.begin(), q.tunnels.end(),
                     [](const auto& x, const auto& y) { return x.tunnel.local_tunnel_id < y.tunnel.local_tunnel_id; });
-          const auto& c = *self->state.ctx;
-          if (!c.lac || c.cfg.l2tp.destinations.empty()) {
-            summarize(*q, c, {});
-            rp.deliver(std::move(*q));
+          if (!ctx->lac || ctx->cfg.l2tp.destinations.empty()) {
+            summarize(q, *ctx, {});
+            reply.deliver(std::move(q));
             return;
           }
-          self->request(c.lac, std::chrono::seconds{1}, query_atom::value)
-              .then(
-                  [self, q, rp](std::vector<std::int64_t>& lockouts) mutable {
-                    summarize(*q, *self->state.ctx, lockouts);
-                    rp.deliver(std::move(*q));
-                  },
-                  [self, q, rp](caf::error&) mutable {
-                    summarize(*q, *self->state.ctx, {});
-                    rp.deliver(std::move(*q));
-                  });
+          summarize_with_lockouts(gatherer, ctx, std::move(q), reply);
         };
-        ask_shards<shard_answer>(
-            self, query_atom::value, req,
-            [](shard_answer& all, shard_answer& one) {
-              for (auto& r : one.tunnels) all.tunnels.push_back(std::move(r));
-              all.tunnels_missing += one.tunnels_missing;
-            },
-            finish);
-        return rp;
+        return fan_out(self, std::move(job));
       },
-      [self](clear_atom, const clear_request& req) -> caf::result<clear_report> {
-        auto rp = self->make_response_promise<clear_report>();
-        ask_shards<clear_report>(
-            self, clear_atom::value, req,
-            [](clear_report& all, clear_report& one) {
-              all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
-              all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
-              all.tunnels_missing += one.tunnels_missing;
-              all.sessions_missing += one.sessions_missing;
-            },
-            [rp, stats = req.statistics](clear_report& r, std::size_t missing) mutable {
-              r.statistics = stats;
-              r.shards_missing = missing;
-              std::sort(r.sessions.begin(), r.sessions.end());
-              std::sort(r.tunnels.begin(), r.tunnels.end());
-              rp.deliver(std::move(r));
-            });
-        return rp;
+      [self](clear_atom, const clear_request& req) {
+        auto job = ask_shards<clear_report>(*self->state.ctx, clear_atom::value, req);
+        auto all = std::make_shared<clear_report>();
+        job.merge = [all](caf::event_based_actor*, clear_report& one) {
+          all->sessions.insert(all->sessions.end(), one.sessions.begin(), one.sessions.end());
+          all->tunnels.insert(all->tunnels.end(), one.tunnels.begin(), one.tunnels.end());
+          all->tunnels_missing += one.tunnels_missing;
+          all->sessions_missing += one.sessions_missing;
+        };
+        job.finish = [all, stats = req.statistics](caf::event_based_actor*, std::size_t missing,
+                                                   caf::response_promise& reply) {
+          all->statistics = stats;
+          all->shards_missing = missing;
+          std::sort(all->sessions.begin(), all->sessions.end());
+          std::sort(all->tunnels.begin(), all->tunnels.end());
+          reply.deliver(std::move(*all));
+        };
+        return fan_out(self, std::move(job));
       },
   };
 }

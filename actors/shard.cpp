@@ -4,6 +4,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "actors/fan_out.hpp"
 #include "actors/id_pool.hpp"
 #include "actors/tunnel.hpp"
 
@@ -44,41 +45,28 @@ struct shard_state {
 /// How long a tunnel may take to answer (its sessions have 1 s).
 constexpr std::chrono::seconds tunnel_answer_deadline{3};
 
-/// Asks every tunnel of the shard (atom, request), merges the answers with
-/// `merge` into one `Result`, and delivers it once all answered or timed out.
-template <class Result, class Answer, class Atom, class Request, class Merge, class Missing>
-caf::result<Result> gather_from_tunnels(caf::stateful_actor<shard_state>* self, Atom atom, const Request& request,
-                                        Merge merge, Missing missing) {
-  auto& st = self->state;
+/// The tunnels a filter can match (one when it names a tunnel ID).
+std::vector<caf::actor> tunnels_to_ask(const shard_state& st, const query_filter& f) {
   std::vector<caf::actor> targets;
-  if (const auto& one = request.filter.local_tunnel_id) {  // one tunnel at most: ask only it
-    auto it = st.tunnels.find(*one);
+  if (f.local_tunnel_id) {
+    auto it = st.tunnels.find(*f.local_tunnel_id);
     if (it != st.tunnels.end()) targets.push_back(it->second);
-  } else {
-    targets.reserve(st.tunnels.size());
-    for (const auto& [id, t] : st.tunnels) targets.push_back(t);
+    return targets;
   }
-  if (targets.empty()) return Result{};
-  auto rp = self->make_response_promise<Result>();
-  struct progress {
-    std::size_t pending = 0;
-    Result result;
-  };
-  auto p = std::make_shared<progress>();
-  p->pending = targets.size();
-  for (const auto& t : targets) {
-    self->request(t, tunnel_answer_deadline, atom, request)
-        .then(
-            [p, rp, merge](Answer& one) mutable {
-              merge(p->result, one);
-              if (--p->pending == 0) rp.deliver(std::move(p->result));
-            },
-            [p, rp, missing](caf::error&) mutable {
-              missing(p->result);
-              if (--p->pending == 0) rp.deliver(std::move(p->result));
-            });
-  }
-  return rp;
+  targets.reserve(st.tunnels.size());
+  for (const auto& [id, t] : st.tunnels) targets.push_back(t);
+  return targets;
+}
+
+/// Asks the tunnels that can match `request` (atom, request), within the
+/// tunnels' deadline; `Answer` is their reply.
+template <class Answer, class Atom, class Request>
+fan_out_job<Answer> ask_tunnels(const shard_state& st, Atom atom, const Request& request) {
+  fan_out_job<Answer> job;
+  job.request = caf::make_message(atom, request);
+  job.targets = tunnels_to_ask(st, request.filter);
+  job.deadline = tunnel_answer_deadline;
+  return job;
 }
 
 caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr ctx, std::uint16_t index) {
@@ -130,11 +118,15 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
         self->send(t, std::move(in));
       },
       // The LAC controller asks for a new tunnel to a destination.
-      [self](open_tunnel_atom, std::size_t destination, caf::actor lac,
-             std::uint64_t tie_breaker) -> caf::result<std::uint16_t, caf::actor> {
+      [self](open_tunnel_atom, std::size_t destination, const caf::actor& lac, std::uint64_t tie_breaker) {
         auto& st = self->state;
+        open_tunnel_result result{destination, tie_breaker, 0, {}, {}};
         auto id = st.shutting_down ? std::nullopt : st.allocate();
-        if (!id) return caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
+        if (!id) {
+          result.error = caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
+          self->send(lac, std::move(result));
+          return;
+        }
         const auto& dest = st.ctx->cfg.l2tp.destinations[destination];
         std::uint16_t gateway = 0;
         for (std::size_t i = 0; i < st.ctx->cfg.l2tp.local_gateways.size(); ++i) {
@@ -148,12 +140,14 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
         a.gateway = gateway;
         a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
         a.destination = destination;
-        a.lac = std::move(lac);
+        a.lac = lac;
         a.tie_breaker = tie_breaker;
         auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);
         st.tunnels[*id] = t;
-        return {*id, t};
+        result.local_tunnel_id = *id;
+        result.tunnel = t;
+        self->send(lac, std::move(result));
       },
       [self](const tunnel_gone& g) {
         auto& st = self->state;
@@ -162,25 +156,33 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
         if (g.had_key) st.by_key.erase(g.key);
       },
       // The query fan-out: every tunnel filters itself; tunnels that do not
-      // answer in time are left out (counted by the query actor).
-      [self](query_atom, const query_request& q) -> caf::result<shard_answer> {
-        return gather_from_tunnels<shard_answer, std::vector<tunnel_report>>(
-            self, query_atom::value, q,
-            [](shard_answer& all, std::vector<tunnel_report>& one) {
-              for (auto& r : one) all.tunnels.push_back(std::move(r));
-            },
-            [](shard_answer& all) { ++all.tunnels_missing; });
+      // answer in time are left out (counted in tunnels_missing).
+      [self](query_atom, const query_request& q) {
+        auto job = ask_tunnels<std::vector<tunnel_report>>(self->state, query_atom::value, q);
+        auto all = std::make_shared<shard_answer>();
+        job.merge = [all](caf::event_based_actor*, std::vector<tunnel_report>& one) {
+          for (auto& r : one) all->tunnels.push_back(std::move(r));
+        };
+        job.finish = [all](caf::event_based_actor*, std::size_t missing, caf::response_promise& reply) {
+          all->tunnels_missing += missing;
+          reply.deliver(std::move(*all));
+        };
+        return fan_out(self, std::move(job));
       },
-      [self](clear_atom, const clear_request& c) -> caf::result<clear_report> {
-        return gather_from_tunnels<clear_report, clear_report>(
-            self, clear_atom::value, c,
-            [](clear_report& all, clear_report& one) {
-              all.statistics = one.statistics;
-              all.sessions.insert(all.sessions.end(), one.sessions.begin(), one.sessions.end());
-              all.tunnels.insert(all.tunnels.end(), one.tunnels.begin(), one.tunnels.end());
-              all.sessions_missing += one.sessions_missing;
-            },
-            [](clear_report& all) { ++all.tunnels_missing; });
+      [self](clear_atom, const clear_request& c) {
+        auto job = ask_tunnels<clear_report>(self->state, clear_atom::value, c);
+        auto all = std::make_shared<clear_report>();
+        job.merge = [all](caf::event_based_actor*, clear_report& one) {
+          all->statistics = one.statistics;
+          all->sessions.insert(all->sessions.end(), one.sessions.begin(), one.sessions.end());
+          all->tunnels.insert(all->tunnels.end(), one.tunnels.begin(), one.tunnels.end());
+          all->sessions_missing += one.sessions_missing;
+        };
+        job.finish = [all](caf::event_based_actor*, std::size_t missing, caf::response_promise& reply) {
+          all->tunnels_missing += missing;
+          reply.deliver(std::move(*all));
+        };
+        return fan_out(self, std::move(job));
       },
       [self](count_atom) {
         auto& st = self->state;

@@ -10,42 +10,26 @@ namespace bras::actors {
 
 namespace {
 
-using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+/// How long sessions may take to answer before the tunnel counts the rest
+/// as missing (busy, or ending).
+constexpr std::chrono::seconds session_answer_deadline{1};
 
-struct gatherer_state {
-  static constexpr const char* name = "gatherer";
-  gather_job job;
-  std::size_t answered = 0;
-  caf::response_promise reply;
-  bool done = false;
-};
+/// Copies the tunnel-level fields a session's view shows into its snapshot.
+void inherit_tunnel_fields(session_snapshot& s, const tunnel_snapshot& t) {
+  s.local = t.local;
+  s.local_gateway_name = t.local_gateway_name;
+  s.tunnel_group = t.tunnel_group;
+  s.local_name = t.local_name;
+  s.remote_name = t.remote_name;
+}
 
-caf::behavior gatherer(caf::stateful_actor<gatherer_state>* self, gather_job job) {
-  self->state.job = std::move(job);
-  auto finish = [self] {
-    auto& st = self->state;
-    if (st.done) return;
-    st.done = true;
-    st.reply.deliver(st.job.finish(st.job.targets.size() - st.answered));
-    self->quit();
-  };
-  return {
-      [self, finish](gather_atom) {
-        auto& st = self->state;
-        st.reply = self->make_response_promise();
-        for (const auto& t : st.job.targets) self->send(t, snapshot_atom::value);
-        if (st.job.targets.empty()) return finish();
-        self->delayed_send(self, session_answer_deadline, deadline_atom::value);
-      },
-      // A session's reply to the plain snapshot_atom message.
-      [self, finish](session_snapshot& s) {
-        auto& st = self->state;
-        if (st.done) return;
-        st.job.each(self, s);
-        if (++st.answered == st.job.targets.size()) finish();
-      },
-      [finish](deadline_atom) { finish(); },
-  };
+/// Asks `sessions` for their snapshots, within the sessions' deadline.
+fan_out_job<session_snapshot> ask_sessions(std::vector<caf::actor> sessions) {
+  fan_out_job<session_snapshot> job;
+  job.request = caf::make_message(snapshot_atom::value);
+  job.targets = std::move(sessions);
+  job.deadline = session_answer_deadline;
+  return job;
 }
 
 /// The session actors a filter can match (one when it names a session ID).
@@ -64,10 +48,6 @@ std::vector<caf::actor> targets(const session_actor_map& sessions, const query_f
 
 }  // namespace
 
-caf::actor spawn_gatherer(caf::actor_system& sys, gather_job job) {
-  return sys.spawn(gatherer, std::move(job));
-}
-
 caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
                                        const session_actor_map& sessions, const query_request& q) {
   if (!q.filter.matches_tunnel(tunnel)) return caf::make_message(std::vector<tunnel_report>{});
@@ -77,20 +57,19 @@ caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snap
     return caf::make_message(std::vector<tunnel_report>{std::move(*report)});
   }
   const bool keep = q.depth == query_depth::sessions;
-  gather_job job;
-  job.targets = targets(sessions, q.filter);
-  job.each = [report, keep, f = q.filter](caf::event_based_actor*, session_snapshot& s) {
+  auto job = ask_sessions(targets(sessions, q.filter));
+  job.merge = [report, keep, f = q.filter](caf::event_based_actor*, session_snapshot& s) {
     inherit_tunnel_fields(s, report->tunnel);
     report->tunnel.add(s);
     if (keep && f.matches_session(s)) report->sessions.push_back(std::move(s));
   };
-  job.finish = [report](std::size_t missing) {
+  job.finish = [report](caf::event_based_actor*, std::size_t missing, caf::response_promise& reply) {
     report->tunnel.sessions_missing = missing;
     std::sort(report->sessions.begin(), report->sessions.end(),
               [](const auto& x, const auto& y) { return x.local_session_id < y.local_session_id; });
-    return caf::make_message(std::vector<tunnel_report>{std::move(*report)});
+    reply.deliver(std::vector<tunnel_report>{std::move(*report)});
   };
-  return self->delegate(spawn_gatherer(self->system(), std::move(job)), gather_atom::value);
+  return fan_out(self, std::move(job));
 }
 
 caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunnel_snapshot& tunnel,
@@ -121,21 +100,20 @@ caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunne
   }
   auto result = std::make_shared<clear_report>(std::move(r));
   auto by_id = std::make_shared<std::unordered_map<std::uint16_t, caf::actor>>(sessions.begin(), sessions.end());
-  gather_job job;
-  job.targets = targets(sessions, c.filter);
-  job.each = [result, by_id, f = c.filter, stats = c.statistics](caf::event_based_actor* g, session_snapshot& s) {
+  auto job = ask_sessions(targets(sessions, c.filter));
+  job.merge = [result, by_id, f = c.filter, stats = c.statistics](caf::event_based_actor* g, session_snapshot& s) {
     if (!f.matches_session(s)) return;
     auto it = by_id->find(s.local_session_id);
     if (it == by_id->end()) return;
     stats ? g->send(it->second, clear_stats_atom::value) : g->send(it->second, close_atom::value);
     result->sessions.emplace_back(s.local_tunnel_id, s.local_session_id);
   };
-  job.finish = [result](std::size_t missing) {
+  job.finish = [result](caf::event_based_actor*, std::size_t missing, caf::response_promise& reply) {
     result->sessions_missing += missing;
     std::sort(result->sessions.begin(), result->sessions.end());
-    return caf::make_message(std::move(*result));
+    reply.deliver(std::move(*result));
   };
-  return self->delegate(spawn_gatherer(self->system(), std::move(job)), gather_atom::value);
+  return fan_out(self, std::move(job));
 }
 
 }  // namespace bras::actors

@@ -18,7 +18,7 @@ namespace bras::actors {
 using session_actor_map = std::vector<std::pair<std::uint16_t, caf::actor>>;
 
 /// (query_atom, query_request): a std::vector<tunnel_report> of none or one
-/// (a gatherer actor collects the sessions' answers and replies).
+/// (a fan-out gatherer collects the sessions' answers and replies).
 caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
                                        const session_actor_map& sessions, const query_request& q);
 
