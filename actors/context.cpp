@@ -1,5 +1,7 @@
 #include "actors/context.hpp"
 
+#include "actors/ppp_settings.hpp"
+
 namespace bras::actors {
 
 bool log_limiter::allow() noexcept {
@@ -19,6 +21,11 @@ l2tp::reliable_config context::reliable(std::uint16_t receive_window) const {
   rc.ack_delay = cfg.l2tp.ack_delay;
   rc.receive_window = receive_window;
   return rc;
+}
+
+const ppp::server_config& context::ppp_base() const {
+  std::call_once(ppp_base_once_, [this] { ppp_base_ = ppp_base_config(cfg); });
+  return ppp_base_;
 }
 
 }  // namespace bras::actors

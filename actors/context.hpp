@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "actors/session_table.hpp"
@@ -17,6 +18,7 @@
 #include "configs/config.hpp"
 #include "model/counters.hpp"
 #include "protocol/l2tp/reliable.hpp"
+#include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
 
@@ -58,6 +60,13 @@ struct context {
   std::atomic<std::uint32_t> interface_units{0};
   /// Reliable-delivery settings from the configuration.
   [[nodiscard]] l2tp::reliable_config reliable(std::uint16_t receive_window) const;
+  /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,
+  /// on first use: `cfg` is set before the first session and not changed after.
+  [[nodiscard]] const ppp::server_config& ppp_base() const;
+
+ private:
+  mutable std::once_flag ppp_base_once_;
+  mutable ppp::server_config ppp_base_;
 };
 
 using context_ptr = std::shared_ptr<context>;

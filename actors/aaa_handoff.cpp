@@ -1,0 +1,88 @@
+#include "actors/aaa_handoff.hpp"
+
+#include <utility>
+
+#include "actors/address_pool.hpp"
+
+namespace bras::actors {
+
+std::string log_quoted(std::string_view text) {
+  std::string out{"\""};
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
+  release();
+  user_ = a.user;
+  aaa_request r;
+  r.chap = a.kind == ppp::authenticate::method::chap_md5;
+  r.user = a.user;
+  r.password = a.password;
+  r.chap_id = a.chap_id;
+  r.challenge = a.challenge;
+  r.response = a.response;
+  self_->request(ctx().aaa, ctx().cfg.ppp.aaa_timeout, std::move(r))
+      .then(
+          [this, on_verdict](aaa_verdict& v) {
+            if (ended_) {
+              // Too late: give the grant back now (the AAA actor would take it once we are gone).
+              if (v.accepted) self_->send(ctx().aaa, aaa_release{user_, v.address});
+              return;
+            }
+            if (v.accepted) {
+              granted_ = true;
+              address_ = v.address;
+            } else if (ctx().peer_log.allow()) {
+              // At info, and the user name is the subscriber's: quoted like session-ended's.
+              ctx().ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
+                                  args_.local_id, log_quoted(user_), v.reason);
+            }
+            on_verdict(v);
+          },
+          [this, on_verdict](caf::error&) {
+            // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
+            ctx().stats.aaa_timeouts.fetch_add(1);
+            if (ended_) return;
+            aaa_verdict unavailable;
+            unavailable.message = "authentication unavailable";
+            on_verdict(unavailable);
+          });
+}
+
+void aaa_handoff::end() {
+  ended_ = true;
+  release();
+}
+
+void aaa_handoff::release() {
+  if (!granted_) return;
+  granted_ = false;
+  self_->send(ctx().aaa, aaa_release{user_, address_});
+}
+
+void aaa_handoff::log_session_ended(const session_end_record& r) const {
+  const auto addr = address_ != 0 ? address_ : r.bound_address;
+  ctx().ppp_log->info(
+      "session-ended tunnel={} session={} user={} address={} cause={} direction={} protocol={:#06x} "
+      "reason={} duration={} rx-bytes={} tx-bytes={} rx-packets={} tx-packets={}",
+      args_.local_tunnel_id, args_.local_id, log_quoted(user_), dotted(addr), r.end.cause,
+      static_cast<unsigned>(r.end.dir), r.end.protocol, log_quoted(r.end.message), r.up.count(), r.rx_bytes, r.tx_bytes,
+      r.rx_packets, r.tx_packets);
+}
+
+}  // namespace bras::actors

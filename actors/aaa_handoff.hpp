@@ -1,0 +1,71 @@
+// The session actor's hand-off to AAA (a component of the session actor, not
+// an actor): asks for a verdict on the subscriber's credentials, holds the
+// grant (an address, a place in the user's session count) and gives it back
+// on every way out, including a verdict that arrives after the session ended.
+// It also writes the two info lines a subscriber can reach: ppp-auth-rejected
+// and session-ended (what a RADIUS Accounting-Stop will carry).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "actors/messages.hpp"
+#include "actors/session.hpp"
+#include "protocol/ppp/engine.hpp"
+
+namespace bras::actors {
+
+/// `text` in double quotes, with quotes, backslashes and control characters escaped: a user name
+/// comes from the subscriber and must not break a log line apart.
+[[nodiscard]] std::string log_quoted(std::string_view text);
+
+/// What the session-ended line reports about an ended LNS session.
+struct session_end_record {
+  ppp::finished end;                ///< RFC 3145 cause, direction, protocol, reason
+  std::chrono::seconds up{0};       ///< from PPP up to its end (0 if it never came up)
+  std::uint32_t bound_address = 0;  ///< the address the data plane held, if AAA granted none
+  std::uint64_t rx_bytes = 0, tx_bytes = 0, rx_packets = 0, tx_packets = 0;  ///< data, not control
+};
+
+class aaa_handoff {
+ public:
+  /// Receives the verdict (a timeout arrives as a refusal "authentication unavailable").
+  using verdict_handler = std::function<void(const aaa_verdict&)>;
+
+  /// `args` is the session's own (it outlives this component); read on use, not here.
+  aaa_handoff(caf::event_based_actor* self, const session_args& args) : self_(self), args_(args) {}
+  aaa_handoff(const aaa_handoff&) = delete;
+  aaa_handoff& operator=(const aaa_handoff&) = delete;
+
+  /// Asks AAA about these credentials; `on_verdict` runs unless the session ended meanwhile.
+  /// A grant already held is given back first: the new verdict replaces it (LCP renegotiated).
+  void ask(const ppp::authenticate& a, verdict_handler on_verdict);
+  /// The session ended: give the grant back now, and any grant that arrives later.
+  void end();
+
+  /// The user name of the last authentication (empty before one).
+  [[nodiscard]] const std::string& user() const noexcept { return user_; }
+  /// The address AAA granted last (kept after it is given back, for accounting); 0 if none.
+  [[nodiscard]] std::uint32_t address() const noexcept { return address_; }
+
+  /// One info line per ended LNS session.
+  void log_session_ended(const session_end_record& r) const;
+
+ private:
+  void release();
+  [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
+
+  caf::event_based_actor* self_;
+  const session_args& args_;
+  std::string user_;
+  std::uint32_t address_ = 0;
+  bool granted_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace bras::actors

@@ -1,0 +1,256 @@
+#include "actors/ppp_host.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "actors/ppp_settings.hpp"
+#include "protocol/ppp/frame.hpp"
+
+namespace bras::actors {
+
+// ------------------------------------------------------------ data plane
+
+void ppp_host::bind_data(std::uint16_t peer_session_id, bool sequencing) {
+  data_ = std::make_shared<data_session>();
+  data_->local_tunnel_id = args_.local_tunnel_id;
+  data_->local_session_id = args_.local_id;
+  data_->peer_tunnel_id = args_.peer_tunnel_id;
+  data_->peer_session_id = peer_session_id;
+  data_->gateway = args_.gateway;
+  data_->peer = args_.peer;
+  data_->actor = caf::actor_cast<caf::actor>(self_);
+  data_->lac = args_.role == session_role::lac;
+  data_->sequencing.store(sequencing);
+  ctx().sessions.add(data_);
+}
+
+void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
+  if (!data_) return bind_data(peer_session_id, sequencing);
+  // The data-plane entry exists since the ICRQ: from now on data to the LAC carries Ns (RFC 2661 §5.4).
+  data_->sequencing.store(sequencing);
+}
+
+void ppp_host::unbind_data() {
+  if (!data_) return;
+  ctx().sessions.remove(*data_);
+}
+
+void ppp_host::send_frame(wire::byte_span frame) {
+  if (!data_ || ctx().forwarder == nullptr) return;
+  ++control_tx_packets_;
+  control_tx_bytes_ += frame.size();
+  ctx().forwarder->send_frame(*data_, frame);
+}
+
+void ppp_host::from_tun(const tun_packet& p) {
+  if (data_ && ctx().forwarder != nullptr && !finished_) ctx().forwarder->to_subscriber(*data_, p.packet);
+}
+
+// ------------------------------------------------------------ PPP (LNS)
+
+void ppp_host::start(const ppp::proxy_info& proxy) {
+  auto c = ctx().ppp_base();
+  if (!draw_session_secrets(c)) {
+    // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
+    return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
+  }
+  // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.
+  c.interface_id_in_use = [table = &ctx().sessions, mine = data_.get()](std::uint64_t id) {
+    auto holder = table->find_ipv6(id);
+    return holder && holder.get() != mine;
+  };
+  ppp_.emplace(std::move(c));
+  perform(ppp_->start(proxy));
+  // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
+  for (auto& f : std::exchange(early_frames_, {})) receive(f);
+}
+
+void ppp_host::perform(ppp::effects fx) {
+  for (auto& e : fx) {
+    if (auto* f = std::get_if<ppp::send_frame>(&e)) {
+      send_frame(f->frame);
+    } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
+      const auto i = static_cast<std::size_t>(t->which);
+      self_->delayed_send(self_, t->after, ppp_timer{static_cast<std::uint8_t>(i), ++timer_generation_[i]});
+    } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
+      ++timer_generation_[static_cast<std::size_t>(st->which)];
+    } else if (auto* au = std::get_if<ppp::authenticate>(&e)) {
+      aaa_.ask(*au, [this](const aaa_verdict& v) {
+        if (v.accepted) {
+          session_timeout_ = v.session_timeout;
+          idle_timeout_ = v.idle_timeout;
+        }
+        perform(ppp_->auth_result(v.accepted, v.address, v.message));
+      });
+    } else if (auto* up = std::get_if<ppp::network_up>(&e)) {
+      network_up(*up);
+    } else if (auto* dn = std::get_if<ppp::network_down>(&e)) {
+      if (!data_) continue;
+      if (dn->which == ppp::network::ipv4) {
+        ctx().sessions.unbind_ipv4(*data_);
+      } else {
+        ctx().sessions.unbind_ipv6(*data_);
+      }
+    } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
+      end_session(std::move(*fin));
+    }
+  }
+}
+
+void ppp_host::network_up(const ppp::network_up& up) {
+  if (!data_) return;
+  const auto& dp = ctx().cfg.data_plane;
+  const std::uint16_t mtu = ppp_->peer_mru();
+  data_->mtu.store(mtu);
+  data_->acfc.store(ppp_->tx_flags().acfc);
+  data_->pfc.store(ppp_->tx_flags().pfc);
+  // An MSS above what the session's MTU carries would let full-size segments through to be fragmented.
+  const auto fits = static_cast<std::uint16_t>(mtu - 40);
+  data_->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? std::min(dp.tcp_mss, fits) : fits) : 0);
+  if (up.which == ppp::network::ipv4) {
+    if (!ctx().sessions.bind_ipv4(data_, up.peer_address, aaa_.user())) {
+      ctx().ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args_.local_tunnel_id, args_.local_id,
+                          up.peer_address);
+      return perform(ppp_->close(ppp::cause::no_acceptable_address, "address-conflict"));
+    }
+  } else {
+    if (!ctx().sessions.bind_ipv6(data_, up.peer_interface_id)) {
+      // Taken between our Ack and now by a session negotiating at the same time.
+      ctx().ppp_log->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}", args_.local_tunnel_id,
+                          args_.local_id, up.peer_interface_id);
+      return perform(ppp_->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
+    }
+  }
+  if (up_since_) return;
+  up_since_ = std::chrono::steady_clock::now();
+  up_wall_ = std::chrono::system_clock::now();
+  data_->last_rx_ns.store(up_since_->time_since_epoch().count());
+  ctx().stats.ppp_up.fetch_add(1);
+  ctx().stats.ppp_active.fetch_add(1);
+  ctx().ppp_log->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
+                       aaa_.user(), up.peer_address);
+  const auto& pc = ctx().cfg.ppp;
+  if (!session_timeout_ && pc.session_timeout.count() > 0) session_timeout_ = pc.session_timeout;
+  if (!idle_timeout_ && pc.idle_timeout.count() > 0) idle_timeout_ = pc.idle_timeout;
+  arm_lifetime();
+}
+
+void ppp_host::receive(ppp_frame& f) {
+  if (args_.role == session_role::lac) {
+    // LAC: relay to the subscriber side.
+    ++control_rx_packets_;
+    control_rx_bytes_ += f.frame.size();
+    if (args_.call.subscriber) self_->send(args_.call.subscriber, std::move(f));
+    return;
+  }
+  if (!ppp_) {
+    if (!finished_ && early_frames_.size() < 16) early_frames_.push_back(std::move(f));
+    return;
+  }
+  if (finished_) return;
+  auto fr = ppp::decode_frame(f.frame);
+  if (fr && data_ && ctx().forwarder != nullptr &&
+      (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
+    // Actor data path: the I/O thread handed us the packet.
+    ctx().forwarder->from_subscriber(*data_, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
+    return;
+  }
+  ++control_rx_packets_;
+  control_rx_bytes_ += f.frame.size();
+  const auto malformed_before = ppp_->counters().malformed;
+  perform(ppp_->receive(f.frame));
+  if (ppp_ && ppp_->counters().malformed != malformed_before) {
+    ctx().stats.ppp_malformed.fetch_add(1);
+    if (ctx().malformed_log.allow()) {
+      ctx().ppp_log->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
+    }
+  }
+}
+
+void ppp_host::timer_expired(const ppp_timer& t) {
+  if (!ppp_ || finished_ || t.which >= ppp::timer_count) return;
+  if (timer_generation_[t.which] != t.generation) return;  // stopped or re-armed since
+  perform(ppp_->timeout(static_cast<ppp::timer>(t.which)));
+}
+
+// ------------------------------------------------------------ lifetime and the end
+
+void ppp_host::arm_lifetime() {
+  using namespace std::chrono;
+  if (!up_since_ || (!session_timeout_ && !idle_timeout_)) return;
+  const auto now_t = steady_clock::now();
+  auto next = steady_clock::time_point::max();
+  if (session_timeout_) next = std::min(next, *up_since_ + *session_timeout_);
+  if (idle_timeout_) {
+    const steady_clock::time_point last{steady_clock::duration{data_->last_rx_ns.load()}};
+    next = std::min(next, last + *idle_timeout_);
+  }
+  auto wait = duration_cast<milliseconds>(next - now_t) + milliseconds{1};
+  if (wait.count() < 1) wait = milliseconds{1};
+  self_->delayed_send(self_, wait, lifetime_atom::value);
+}
+
+void ppp_host::check_lifetime() {
+  using namespace std::chrono;
+  if (finished_ || !up_since_) return;
+  const auto now_t = steady_clock::now();
+  // RFC 3145 cause 3 (normal disconnection: we send the LCP Terminate-Request), direction 2 (local), as
+  // JunosE reports session and inactivity timeouts; cause 1 is for an operator's action.
+  if (session_timeout_ && now_t >= *up_since_ + *session_timeout_) {
+    return perform(ppp_->close(ppp::cause::normal, "session-timeout"));
+  }
+  if (idle_timeout_) {
+    const steady_clock::time_point last{steady_clock::duration{data_->last_rx_ns.load()}};
+    if (now_t >= last + *idle_timeout_) return perform(ppp_->close(ppp::cause::normal, "idle-timeout"));
+  }
+  arm_lifetime();
+}
+
+bool ppp_host::close() {
+  if (!ppp_ || finished_) return false;
+  perform(ppp_->close(ppp::cause::admin, "admin-close"));
+  return true;
+}
+
+void ppp_host::end_session(ppp::finished fin) {
+  if (finished_) return;
+  finished_ = true;
+  end_ = std::move(fin);
+  ended_wall_ = std::chrono::system_clock::now();
+  const auto slot = std::min<std::size_t>(end_.cause, ctx().stats.disconnect_causes.size() - 1);
+  ctx().stats.disconnect_causes[slot].fetch_add(1);
+  if (up_since_) ctx().stats.ppp_active.fetch_sub(1);
+  unbind_data();
+  aaa_.end();
+  ctx().ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
+                       args_.local_id, aaa_.user(), end_.cause, end_.message);
+  if (lower_gone_) return;
+  on_finished_(end_);
+}
+
+void ppp_host::lower_layer_gone(std::uint16_t cause, std::string_view why) {
+  lower_gone_ = true;
+  if (ppp_ && !finished_) {
+    perform(ppp_->lower_down(cause, why));
+  } else if (!finished_) {
+    finished_ = true;
+    unbind_data();
+    aaa_.end();
+  }
+}
+
+void ppp_host::destroyed() {
+  if (!finished_) lower_layer_gone(ppp::cause::none, "session-destroyed");
+  if (args_.role == session_role::lns && ppp_) {
+    using namespace std::chrono;
+    const auto at = ended_wall_.value_or(system_clock::now());
+    const auto c = raw_counters();
+    aaa_.log_session_ended({end_, up_wall_ ? duration_cast<seconds>(at - *up_wall_) : seconds{0},
+                            data_ ? data_->ipv4.load() : 0, c.data_rx_bytes, c.data_tx_bytes, c.data_rx_packets,
+                            c.data_tx_packets});
+  }
+  unbind_data();
+  aaa_.end();
+}
+
+}  // namespace bras::actors

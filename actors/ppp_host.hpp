@@ -1,0 +1,100 @@
+// The session actor's PPP host and data-plane binding (a component of the
+// session actor, not an actor). On the LNS it runs ppp::server_engine and
+// carries out its effects: frames to the peer, timers (with generations, so a
+// stopped timer's queued expiry is ignored), the AAA hand-off, binding the
+// subscriber's addresses in the data plane, the idle and session timeouts.
+// On both roles it owns the session's data-plane entry; on the LAC it relays
+// PPP frames between the subscriber and the LNS.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "actors/aaa_handoff.hpp"
+#include "actors/messages.hpp"
+#include "actors/session.hpp"
+#include "protocol/ppp/server.hpp"
+
+namespace bras::actors {
+
+class ppp_host {
+ public:
+  /// How PPP ended, when the call must still be cleared towards the peer (no CDN received, tunnel up).
+  using finished_handler = std::function<void(const ppp::finished&)>;
+
+  /// `args` and `aaa` are the session's own (they outlive this component); `args` is read on use.
+  ppp_host(caf::event_based_actor* self, const session_args& args, aaa_handoff& aaa, finished_handler on_finished)
+      : self_(self), args_(args), aaa_(aaa), on_finished_(std::move(on_finished)) {}
+  ppp_host(const ppp_host&) = delete;
+  ppp_host& operator=(const ppp_host&) = delete;
+
+  /// Makes the session reachable by the data plane (LNS: from the ICRQ on, so PPP frames that
+  /// overtake the ICCN are kept; LAC: once the call is up).
+  void bind_data(std::uint16_t peer_session_id, bool sequencing);
+  /// The call is established: bind now if not yet, and honour the LAC's Sequencing Required.
+  void call_up(std::uint16_t peer_session_id, bool sequencing);
+  /// LNS: run PPP, with the LAC's proxy LCP and authentication if any.
+  void start(const ppp::proxy_info& proxy);
+
+  /// A PPP frame from the peer (an L2TP data message).
+  void receive(ppp_frame& f);
+  /// A PPP frame to the peer in an L2TP data message.
+  void send_frame(wire::byte_span frame);
+  /// An IP packet from tun for the subscriber.
+  void from_tun(const tun_packet& p);
+  void timer_expired(const ppp_timer& t);
+  /// The idle / session timeout check is due.
+  void check_lifetime();
+  /// An operator's close: PPP terminates first if it runs; false if there is no PPP to end.
+  [[nodiscard]] bool close();
+  /// CDN received or tunnel down: PPP ends at once, nothing more is sent.
+  void lower_layer_gone(std::uint16_t cause, std::string_view why);
+  /// The call is destroyed: end PPP, write the session-ended line, give everything back.
+  void destroyed();
+
+  /// The PPP, data-plane and counter parts of the session's snapshot.
+  void fill(session_snapshot& s) const;
+  /// "clear ... statistics": counters restart from 0.
+  void clear_statistics();
+
+ private:
+  void perform(ppp::effects fx);
+  void network_up(const ppp::network_up& up);
+  void arm_lifetime();
+  void end_session(ppp::finished fin);
+  void unbind_data();
+  [[nodiscard]] session_snapshot raw_counters() const;
+  [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
+
+  caf::event_based_actor* self_;
+  const session_args& args_;
+  aaa_handoff& aaa_;
+  finished_handler on_finished_;
+
+  std::optional<ppp::server_engine> ppp_;
+  data_session_ptr data_;
+  std::array<std::uint32_t, ppp::timer_count> timer_generation_{};
+  std::vector<ppp_frame> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN
+  bool finished_ = false;                ///< PPP is over (or will never start)
+  bool lower_gone_ = false;              ///< CDN received or tunnel down: nothing more to send
+  ppp::finished end_;                    ///< why PPP ended (accounting)
+  std::optional<std::chrono::seconds> session_timeout_;
+  std::optional<std::chrono::seconds> idle_timeout_;
+  std::optional<std::chrono::steady_clock::time_point> up_since_;
+  std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
+  std::optional<std::chrono::system_clock::time_point> up_wall_;
+  std::optional<std::chrono::system_clock::time_point> ended_wall_;
+  std::chrono::system_clock::time_point stats_since_ = created_wall_;
+  session_snapshot baseline_;  ///< counter values at the last statistics clear
+  // Control traffic of this session (PPP control frames in data messages).
+  std::uint64_t control_rx_packets_ = 0, control_rx_bytes_ = 0, control_tx_packets_ = 0, control_tx_bytes_ = 0;
+};
+
+}  // namespace bras::actors
