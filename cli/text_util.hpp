@@ -1,5 +1,5 @@
 // Formatting shared by the Junos-style text renderers (cli/text_session.cpp,
-// cli/text_other.cpp): dates, durations, counters, addresses, state names and
+// cli/text_tunnel.cpp, cli/text_summary.cpp): dates, durations, counters, addresses, state names and
 // column padding. Header-only so bras_cli_render needs no extra source; pure
 // functions of their arguments (the date uses the process's TZ through
 // localtime_r, as Junos prints local time). docs/cli.md documents every rule.
@@ -229,6 +229,10 @@ inline void append_block(std::string& out, const std::string& block) {
 
 /// `show services l2tp session ...` in text (cli/text_session.cpp); render_text dispatches here.
 [[nodiscard]] std::string render_sessions(const command& c, const model::query_snapshot& s, const render_options& o);
+/// `show services l2tp tunnel ...` in text (cli/text_tunnel.cpp).
+[[nodiscard]] std::string render_tunnels(const command& c, const model::query_snapshot& q);
+/// `show services l2tp destination ...` in text (cli/text_tunnel.cpp).
+[[nodiscard]] std::string render_destinations(const command& c, const model::query_snapshot& q);
 
 }  // namespace text_detail
 }  // namespace bras::cli
