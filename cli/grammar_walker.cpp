@@ -32,13 +32,19 @@ std::optional<parse_error> walker::feed(const token& t) {
   return syntax_error(t, "<command>");
 }
 
-std::optional<parse_error> walker::feed_keyword(const token& t) {
+std::variant<std::string_view, parse_error> walker::keyword_of(const token& t) const {
   const auto words = keywords();
   if (t.pipe) return syntax_error(t, "<command>");
   const auto which = fits(t.text, words);
   if (which.empty()) return syntax_error(t, "<command>");
   if (which.size() > 1) return ambiguous(t, words, which);
-  const std::string_view word = words[which.front()].word;
+  return words[which.front()].word;
+}
+
+std::optional<parse_error> walker::feed_keyword(const token& t) {
+  auto named = keyword_of(t);
+  if (auto* e = std::get_if<parse_error>(&named)) return std::move(*e);
+  const std::string_view word = std::get<std::string_view>(named);
   spelled_.emplace_back(word);
   if (state_ == state::root && (word == "help" || word == "quit" || word == "exit")) {
     local_ = word == "help" ? local_command::help : local_command::quit;
@@ -209,12 +215,9 @@ std::optional<parse_error> walker::feed_pipe(const token& t) {
     state_ = state::pipe_end;
     return std::nullopt;
   }
-  const auto words = keywords();
-  if (t.pipe) return syntax_error(t, "<command>");
-  const auto which = fits(t.text, words);
-  if (which.empty()) return syntax_error(t, "<command>");
-  if (which.size() > 1) return ambiguous(t, words, which);
-  const std::string_view word = words[which.front()].word;
+  auto named = keyword_of(t);
+  if (auto* e = std::get_if<parse_error>(&named)) return std::move(*e);
+  const std::string_view word = std::get<std::string_view>(named);
   if (word == "display" && display_given_) return parse_error{"only one 'display' pipe is allowed.", t.offset};
   spelled_.emplace_back(word);
   state_ = state::pipe_end;

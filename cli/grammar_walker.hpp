@@ -69,6 +69,8 @@ class walker {
 
  private:
   [[nodiscard]] std::vector<keyword> keywords() const;
+  /// The keyword `t` names among those acceptable now (the tables' own text), or why it names none.
+  [[nodiscard]] std::variant<std::string_view, parse_error> keyword_of(const token& t) const;
   [[nodiscard]] std::optional<parse_error> feed_keyword(const token& t);
   [[nodiscard]] std::optional<parse_error> feed_option(const token& t);
   [[nodiscard]] std::optional<parse_error> feed_value(const token& t);
