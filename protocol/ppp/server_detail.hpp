@@ -18,32 +18,23 @@ namespace server_detail {
 
 // ---- per-protocol traits, so one template runs LCP, IPCP and IPv6CP ----
 
-struct lcp_traits {
-  static constexpr std::uint16_t number = proto::lcp;
-  static constexpr timer restart = timer::lcp;
-  using packet = lcp::packet;
-  using option = lcp::option;
-  static wire::result<packet> decode(wire::byte_span b, std::size_t base) { return lcp::decode(b, base); }
-  static wire::status encode(wire::writer& w, const packet& p) { return lcp::encode(w, p); }
+/// A control protocol's number, restart timer, packet and option types and codec.
+template <std::uint16_t Number, timer Restart, class Packet, class Option,
+          wire::result<Packet> (*Decode)(wire::byte_span, std::size_t),
+          wire::status (*Encode)(wire::writer&, const Packet&)>
+struct control_traits {
+  static constexpr std::uint16_t number = Number;
+  static constexpr timer restart = Restart;
+  using packet = Packet;
+  using option = Option;
+  static wire::result<packet> decode(wire::byte_span b, std::size_t base) { return Decode(b, base); }
+  static wire::status encode(wire::writer& w, const packet& p) { return Encode(w, p); }
 };
 
-struct ipcp_traits {
-  static constexpr std::uint16_t number = proto::ipcp;
-  static constexpr timer restart = timer::ipcp;
-  using packet = ipcp::packet;
-  using option = ipcp::option;
-  static wire::result<packet> decode(wire::byte_span b, std::size_t base) { return ipcp::decode(b, base); }
-  static wire::status encode(wire::writer& w, const packet& p) { return ipcp::encode(w, p); }
-};
-
-struct ipv6cp_traits {
-  static constexpr std::uint16_t number = proto::ipv6cp;
-  static constexpr timer restart = timer::ipv6cp;
-  using packet = ipv6cp::packet;
-  using option = ipv6cp::option;
-  static wire::result<packet> decode(wire::byte_span b, std::size_t base) { return ipv6cp::decode(b, base); }
-  static wire::status encode(wire::writer& w, const packet& p) { return ipv6cp::encode(w, p); }
-};
+using lcp_traits = control_traits<proto::lcp, timer::lcp, lcp::packet, lcp::option, &lcp::decode, &lcp::encode>;
+using ipcp_traits = control_traits<proto::ipcp, timer::ipcp, ipcp::packet, ipcp::option, &ipcp::decode, &ipcp::encode>;
+using ipv6cp_traits =
+    control_traits<proto::ipv6cp, timer::ipv6cp, ipv6cp::packet, ipv6cp::option, &ipv6cp::decode, &ipv6cp::encode>;
 
 /// One control protocol's automaton, our current request and the bookkeeping around it.
 template <class P>
