@@ -31,12 +31,7 @@ using namespace text_detail;
                     ", Tunnels: " + std::to_string(m.tunnels) + ", Sessions: " + std::to_string(m.sessions) +
                     ", Switched sessions: " + std::to_string(m.switched_sessions) + '\n';
   if (c.statistics) {
-    append_counter_table(out, {{"Control Tx", m.control_tx_packets, m.control_tx_bytes},
-                               {"Control Rx", m.control_rx_packets, m.control_rx_bytes},
-                               {"Data Tx", m.data_tx_packets, m.data_tx_bytes},
-                               {"Data Rx", m.data_rx_packets, m.data_rx_bytes},
-                               {"Errors Tx", m.tx_errors, std::nullopt},
-                               {"Errors Rx", m.rx_errors, std::nullopt}});
+    append_traffic_table(out, m);
   }
   return out;
 }

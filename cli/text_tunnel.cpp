@@ -135,12 +135,7 @@ namespace {
 
 [[nodiscard]] std::string destination_extensive(const destination_snapshot& d) {
   std::string out = destination_detail(d);
-  append_counter_table(out, {{"Control Tx", d.control_tx_packets, d.control_tx_bytes},
-                             {"Control Rx", d.control_rx_packets, d.control_rx_bytes},
-                             {"Data Tx", d.data_tx_packets, d.data_tx_bytes},
-                             {"Data Rx", d.data_rx_packets, d.data_rx_bytes},
-                             {"Errors Tx", d.tx_errors, std::nullopt},
-                             {"Errors Rx", d.rx_errors, std::nullopt}});
+  append_traffic_table(out, d);
   return out;
 }
 

@@ -200,6 +200,18 @@ inline void append_counter_table(std::string& out, std::initializer_list<counter
   }
 }
 
+/// The Control / Data / Errors table of any snapshot that carries the shared
+/// traffic counters (session, destination, summary).
+template <class Snapshot>
+inline void append_traffic_table(std::string& out, const Snapshot& x) {
+  append_counter_table(out, {{"Control Tx", x.control_tx_packets, x.control_tx_bytes},
+                             {"Control Rx", x.control_rx_packets, x.control_rx_bytes},
+                             {"Data Tx", x.data_tx_packets, x.data_tx_bytes},
+                             {"Data Rx", x.data_rx_packets, x.data_rx_bytes},
+                             {"Errors Tx", x.tx_errors, std::nullopt},
+                             {"Errors Rx", x.rx_errors, std::nullopt}});
+}
+
 /// The tab-separated table of the MX `statistics` sample (tabs and the
 /// trailing spaces after "Packets" and "Bytes" as on the page).
 inline void append_tab_table(std::string& out, std::initializer_list<counter_row> rows) {
