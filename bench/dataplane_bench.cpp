@@ -31,10 +31,10 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "configs/config.hpp"
 #include "io/daemon.hpp"
 #include "protocol/ip/packet.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace {
 

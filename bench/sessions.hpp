@@ -11,9 +11,9 @@
 #include <string>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "configs/config.hpp"
 #include "io/daemon.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras::bench {
 

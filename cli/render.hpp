@@ -24,7 +24,7 @@ struct render_options {
   std::string junos_release = "bras";  ///< the release string in the XML namespaces (xmlns attributes)
 };
 
-// ---- text (cli/text_session.cpp, cli/text_other.cpp) ----
+// ---- text (cli/text_session.cpp, cli/text_tunnel.cpp, cli/text_summary.cpp) ----
 
 /// The text of a show command (no pipes applied).
 [[nodiscard]] std::string render_text(const command& c, const model::query_snapshot& s, const render_options& o = {});

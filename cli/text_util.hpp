@@ -1,5 +1,5 @@
 // Formatting shared by the Junos-style text renderers (cli/text_session.cpp,
-// cli/text_other.cpp): dates, durations, counters, addresses, state names and
+// cli/text_tunnel.cpp, cli/text_summary.cpp): dates, durations, counters, addresses, state names and
 // column padding. Header-only so bras_cli_render needs no extra source; pure
 // functions of their arguments (the date uses the process's TZ through
 // localtime_r, as Junos prints local time). docs/cli.md documents every rule.
@@ -200,6 +200,18 @@ inline void append_counter_table(std::string& out, std::initializer_list<counter
   }
 }
 
+/// The Control / Data / Errors table of any snapshot that carries the shared
+/// traffic counters (session, destination, summary).
+template <class Snapshot>
+inline void append_traffic_table(std::string& out, const Snapshot& x) {
+  append_counter_table(out, {{"Control Tx", x.control_tx_packets, x.control_tx_bytes},
+                             {"Control Rx", x.control_rx_packets, x.control_rx_bytes},
+                             {"Data Tx", x.data_tx_packets, x.data_tx_bytes},
+                             {"Data Rx", x.data_rx_packets, x.data_rx_bytes},
+                             {"Errors Tx", x.tx_errors, std::nullopt},
+                             {"Errors Rx", x.rx_errors, std::nullopt}});
+}
+
 /// The tab-separated table of the MX `statistics` sample (tabs and the
 /// trailing spaces after "Packets" and "Bytes" as on the page).
 inline void append_tab_table(std::string& out, std::initializer_list<counter_row> rows) {
@@ -229,6 +241,10 @@ inline void append_block(std::string& out, const std::string& block) {
 
 /// `show services l2tp session ...` in text (cli/text_session.cpp); render_text dispatches here.
 [[nodiscard]] std::string render_sessions(const command& c, const model::query_snapshot& s, const render_options& o);
+/// `show services l2tp tunnel ...` in text (cli/text_tunnel.cpp).
+[[nodiscard]] std::string render_tunnels(const command& c, const model::query_snapshot& q);
+/// `show services l2tp destination ...` in text (cli/text_tunnel.cpp).
+[[nodiscard]] std::string render_destinations(const command& c, const model::query_snapshot& q);
 
 }  // namespace text_detail
 }  // namespace bras::cli

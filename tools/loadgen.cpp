@@ -1,6 +1,6 @@
 // bras-loadgen: emulated LACs with PPP subscribers against an LNS. It runs
 // a brasd LAC instance in-process (the same tunnel and session actors as the
-// daemon) and one emulated subscriber per session (actors/subscriber.hpp:
+// daemon) and one emulated subscriber per session (tools/emulator/subscriber_emulator.hpp:
 // LCP, PAP/CHAP, IPCP, optionally IPv6CP and proxy LCP/authentication), paced
 // by --rate and --max-outstanding, and reports set-up rate and latency.
 //
@@ -26,9 +26,9 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "configs/config.hpp"
 #include "io/daemon.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace {
 

@@ -1,7 +1,9 @@
 // The subscriber's PPP engine. Each layer (LCP, IPCP, IPv6CP) is one RFC 1661
-// automaton (automaton.hpp); this file decides which event a received packet
-// is, performs the actions the automaton returns, and holds the client's
-// option policy, the inverse of the LNS's in negotiate.cpp.
+// automaton (automaton.hpp). This file is the engine's API; client_receive.cpp
+// decides which event a received packet is, client_automaton.cpp performs the
+// actions the automaton returns, client_phases.cpp runs the phases and timers,
+// and client_policy.cpp holds the option policy (the inverse of the LNS's in
+// negotiate.cpp).
 //
 // Terminations we start (close(), an authentication failure or timeout, no
 // network layer left) go through LCP's Closing state: Terminate-Request, and

@@ -23,13 +23,13 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/ppp/frame.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/udp_proxy.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras {
 namespace {

@@ -16,12 +16,12 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/udp_proxy.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras {
 

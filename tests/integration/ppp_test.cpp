@@ -1,4 +1,4 @@
-// PPP end to end: emulated subscribers (actors/subscriber.hpp, running the
+// PPP end to end: emulated subscribers (tools/emulator/subscriber_emulator.hpp, running the
 // subscriber's PPP engine) behind a brasd LAC, against a brasd LNS that
 // terminates PPP, over real UDP on loopback. Control plane only (no tun):
 // authentication, address assignment, keepalive, teardown causes, and every
@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "actors/subscriber.hpp"
 #include "io/daemon.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/ppp_harness.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras {
 namespace {

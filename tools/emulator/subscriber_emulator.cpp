@@ -1,4 +1,4 @@
-#include "actors/subscriber.hpp"
+#include "tools/emulator/subscriber_emulator.hpp"
 
 #include <array>
 #include <optional>

@@ -1,20 +1,18 @@
-// The text of every show command but the session views (cli/text_session.cpp):
-// tunnel, summary, destination, subscribers summary, and the feedback lines
-// of the clear commands. Junos published no sample output for these, so the
-// layouts follow the field lists and Junos' habits (docs/cli.md, marked [R]).
+// The text of `show services l2tp tunnel` and `show services l2tp destination`
+// (render_text in text_summary.cpp dispatches here). Junos published no sample
+// output for these, so the layouts follow the field lists and Junos' habits
+// (docs/cli.md, marked [R]).
 #include <string>
 
 #include "cli/render.hpp"
 #include "cli/text_util.hpp"
 
-namespace bras::cli {
+namespace bras::cli::text_detail {
 namespace {
 
 using model::destination_snapshot;
 using model::query_snapshot;
-using model::summary_snapshot;
 using model::tunnel_snapshot;
-using namespace text_detail;
 
 // ---- show services l2tp tunnel ----
 
@@ -78,6 +76,8 @@ using namespace text_detail;
   return out;
 }
 
+}  // namespace
+
 [[nodiscard]] std::string render_tunnels(const command& c, const query_snapshot& q) {
   std::string out;
   if (q.tunnels.empty()) return out;
@@ -97,32 +97,7 @@ using namespace text_detail;
   return out;
 }
 
-// ---- show services l2tp summary ----
-
-[[nodiscard]] std::string render_summary(const command& c, const summary_snapshot& m) {
-  // Settings as "X is Y" lines (the Junos summary's habit), brasd's own knobs after Junos' four.
-  std::string out = std::string("Administrative state is ") + (m.admin_enabled ? "enabled" : "drain") + '\n' +
-                    "Failover within a preference level is " + enabled(m.failover_within_preference) + '\n' +
-                    "Weighted load balancing is " + enabled(m.weighted_load_balancing) + '\n' +
-                    "Destination equal load balancing is Disabled\n" + "Tunnel authentication challenge is " +
-                    enabled(m.tunnel_authentication_challenge) + '\n' + "Control message retransmission count is " +
-                    std::to_string(m.retransmit_count) + '\n' + "Control message retransmission timeout is " +
-                    std::to_string(m.retransmit_initial.count()) + " ms initial, " +
-                    std::to_string(m.retransmit_max.count()) + " ms maximum\n" + "Destination lockout timeout is " +
-                    std::to_string(m.destination_lockout.count()) + " seconds\n" + "Receive window size is " +
-                    std::to_string(m.receive_window) + '\n' + "Destinations: " + std::to_string(m.destinations) +
-                    ", Tunnels: " + std::to_string(m.tunnels) + ", Sessions: " + std::to_string(m.sessions) +
-                    ", Switched sessions: " + std::to_string(m.switched_sessions) + '\n';
-  if (c.statistics) {
-    append_counter_table(out, {{"Control Tx", m.control_tx_packets, m.control_tx_bytes},
-                               {"Control Rx", m.control_rx_packets, m.control_rx_bytes},
-                               {"Data Tx", m.data_tx_packets, m.data_tx_bytes},
-                               {"Data Rx", m.data_rx_packets, m.data_rx_bytes},
-                               {"Errors Tx", m.tx_errors, std::nullopt},
-                               {"Errors Rx", m.rx_errors, std::nullopt}});
-  }
-  return out;
-}
+namespace {
 
 // ---- show services l2tp destination ----
 
@@ -160,12 +135,7 @@ using namespace text_detail;
 
 [[nodiscard]] std::string destination_extensive(const destination_snapshot& d) {
   std::string out = destination_detail(d);
-  append_counter_table(out, {{"Control Tx", d.control_tx_packets, d.control_tx_bytes},
-                             {"Control Rx", d.control_rx_packets, d.control_rx_bytes},
-                             {"Data Tx", d.data_tx_packets, d.data_tx_bytes},
-                             {"Data Rx", d.data_rx_packets, d.data_rx_bytes},
-                             {"Errors Tx", d.tx_errors, std::nullopt},
-                             {"Errors Rx", d.rx_errors, std::nullopt}});
+  append_traffic_table(out, d);
   return out;
 }
 
@@ -178,6 +148,8 @@ using namespace text_detail;
                          {"Data Rx", d.data_rx_packets, d.data_rx_bytes}});
   return out;
 }
+
+}  // namespace
 
 [[nodiscard]] std::string render_destinations(const command& c, const query_snapshot& q) {
   std::string out;
@@ -197,60 +169,4 @@ using namespace text_detail;
   return out;
 }
 
-// ---- show subscribers summary ----
-
-[[nodiscard]] std::string render_subscribers(const model::subscribers_snapshot& b) {
-  // Junos lists only the states and client types that have subscribers, then the total.
-  const auto line = [](std::string_view label, std::size_t n) {
-    return n == 0 ? std::string() : "   " + std::string(label) + ": " + std::to_string(n) + '\n';
-  };
-  const std::size_t by_state = b.init + b.configured + b.active + b.terminating;
-  const std::size_t by_type = b.l2tp_lns + b.l2tp_lac;
-  return "Subscribers by State\n" + line("Init", b.init) + line("Configured", b.configured) + line("Active", b.active) +
-         line("Terminating", b.terminating) + "   Total: " + std::to_string(by_state) +
-         "\n\nSubscribers by Client Type\n" + line("L2TP", b.l2tp_lns) + line("PPPoE", b.l2tp_lac) +
-         "   Total: " + std::to_string(by_type) + '\n';
-}
-
-}  // namespace
-
-std::string render_text(const command& c, const query_snapshot& s, const render_options& o) {
-  std::string out;
-  switch (c.target) {
-    case object::session: out = text_detail::render_sessions(c, s, o); break;
-    case object::tunnel: out = render_tunnels(c, s); break;
-    case object::summary: out = render_summary(c, s.summary); break;
-    case object::destination: out = render_destinations(c, s); break;
-    case object::subscribers_summary: out = render_subscribers(s.subscribers); break;
-    case object::log_level: break;  // not a snapshot view (render_log_levels)
-  }
-  return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete") +
-         text_detail::shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");
-}
-
-std::string render_log_levels(const std::vector<std::pair<std::string, std::string>>& levels) {
-  std::string out = "Logger  Level\n";
-  for (const auto& [logger, level] : levels) {
-    out += logger + std::string(logger.size() < 8 ? 8 - logger.size() : 1, ' ') + level + "\n";
-  }
-  return out;
-}
-
-std::string render_clear(const command& /*c*/, const model::clear_report& r) {
-  // Junos' feedback (docs/cli.md): closing is indented by two, clearing statistics is not.
-  std::string out;
-  for (const auto& session : r.sessions) {
-    // Junos names a session by its local session ID alone (the pair's second member).
-    const std::string id = std::to_string(session.second);
-    out += r.statistics ? "Session " + id + " statistics cleared\n" : "  Session " + id + " closed\n";
-  }
-  for (const auto tunnel : r.tunnels) {
-    out += r.statistics ? "Tunnel " + std::to_string(tunnel) + " statistics cleared\n"
-                        : "  Tunnel " + std::to_string(tunnel) + " closed\n";
-  }
-  return out + text_detail::shards_warning(r.shards_missing, "some objects may not have been cleared") +
-         text_detail::shards_warning(r.tunnels_missing, "some objects may not have been cleared", "tunnel") +
-         text_detail::shards_warning(r.sessions_missing, "they were not cleared", "session");
-}
-
-}  // namespace bras::cli
+}  // namespace bras::cli::text_detail

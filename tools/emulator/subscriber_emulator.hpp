@@ -1,7 +1,9 @@
 // An emulated PPP subscriber behind this instance's LAC: it places a call
 // through the LAC controller and runs the subscriber's PPP engine
 // (protocol/ppp/client.hpp) over it. bras-loadgen runs thousands of them;
-// the integration tests use them to drive brasd's LNS end to end.
+// the integration tests use them to drive brasd's LNS end to end. Library
+// bras_emulator: linked by tools, benches and tests, never by brasd
+// (tests/check_brasd_contents.sh checks the binary).
 #pragma once
 
 #include <caf/all.hpp>
