@@ -31,11 +31,12 @@ void apply_choice(const YAML::Node& n, const std::string& path, const yaml_walke
                   std::string_view choices, std::string_view reason) {
   std::string value;
   if constexpr (std::is_enum_v<T>) {
-    value = choice_at(choices, static_cast<std::size_t>(out));
+    // An enum's key, when present, must not be empty (the walker's "must not be empty").
+    value = n[key] ? w.required_text(n, path, key) : std::string{choice_at(choices, static_cast<std::size_t>(out))};
   } else {
     value = out;
+    w.text(n, path, key, value);
   }
-  w.text(n, path, key, value);
   const int index = choice_index(choices, value);
   if (index < 0) {
     std::string why{reason};

@@ -150,7 +150,7 @@ void encode_control(bytes& out, const control_message& m, const encode_options& 
   std::optional<std::uint16_t> type{static_cast<std::uint16_t>(m.type)};
   detail::encode_value(codec::u16{}, type, ietf_sink(avp_type::message_type));
 #define BRAS_L2TP_ENCODE(enumerator, number, name, mandatory, hideable, member, codec_tag) \
-  detail::encode_value(codec_tag{}, m.member, ietf_sink(avp_type::enumerator));
+  detail::encode_value(codec_tag{}, m.member, {e, mandatory, ietf_vendor, number, e.wants_hidden(number)});
 #define BRAS_L2TP_FRAMING(...)
   BRAS_L2TP_IETF_AVPS(BRAS_L2TP_ENCODE, BRAS_L2TP_FRAMING)
 #undef BRAS_L2TP_ENCODE

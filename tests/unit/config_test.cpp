@@ -115,6 +115,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "aaa:\n  subscribers:\n    - {user: a, password: x}\n    - {user: a, password: y}\n", 4,
                    "aaa.subscribers[1].user", "duplicate user a"},
         bad_config{"data_plane_mode", "data-plane:\n  mode: turbo\n", 2, "data-plane.mode", "unknown mode turbo"},
+        bad_config{"data_plane_mode_empty", "data-plane:\n  mode: \"\"\n", 2, "data-plane.mode", "must not be empty"},
         bad_config{"tun_name_long", "data-plane:\n  tun: abcdefghijklmnop\n", 2, "data-plane.tun", "interface names"},
         bad_config{"log_component", "log:\n  components: {ppp: debug, radius: info}\n", 2, "log.components.radius",
                    "unknown component radius"},
