@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "configs/default_config.hpp"
+#include "configs/settings_table.hpp"
 #include "configs/yaml_walker.hpp"
 
 namespace bras::config {
@@ -78,12 +79,28 @@ namespace {
 
 using walker = yaml_walker;
 
-void parse_ppp(const YAML::Node& n, const walker& w, ppp_settings& ppp) {
+/// Reads the table's settings of `section` (settings_table.hpp) from its mapping `n`.
+void apply_table(std::string_view section, const YAML::Node& n, const walker& w, settings& s) {
+  const std::string path{section};
+  for (const auto& row : setting_rows()) {
+    if (row.section == section) row.apply(n, path, w, s);
+  }
+}
+
+/// Rejects keys of `section` other than its table settings and `others` (lists, nested entries).
+void only_table(std::string_view section, const YAML::Node& n, const walker& w,
+                std::initializer_list<std::string_view> others = {}) {
+  std::vector<std::string_view> keys{others};
+  for (const auto& row : setting_rows()) {
+    if (row.section == section) keys.push_back(row.key);
+  }
+  w.only(n, std::string{section}, keys);
+}
+
+void parse_ppp(const YAML::Node& n, const walker& w, settings& s) {
   const std::string p = "ppp";
-  w.only(n, p,
-         {"authentication", "mru", "min-mru", "restart-timer-ms", "max-configure", "max-terminate", "max-failure",
-          "auth-timeout", "aaa-timeout", "echo-interval", "echo-failures", "lcp-renegotiation", "ipv6", "idle-timeout",
-          "session-timeout", "local-address", "dns", "address-pool"});
+  auto& ppp = s.ppp;
+  only_table(p, n, w, {"authentication", "local-address", "dns"});
   if (n["authentication"]) {
     ppp.authentication.clear();
     w.list(n, p, "authentication", [&](const YAML::Node& x, const std::string& xp) {
@@ -95,21 +112,8 @@ void parse_ppp(const YAML::Node& n, const walker& w, ppp_settings& ppp) {
       ppp.authentication.push_back(m);
     });
   }
-  w.number(n, p, "mru", ppp.mru, 576, 65535);
-  w.number(n, p, "min-mru", ppp.min_mru, 128, 65535);
+  apply_table(p, n, w, s);
   if (ppp.min_mru > ppp.mru) w.fail(n["min-mru"] ? n["min-mru"] : n, "ppp.min-mru", "must not exceed mru");
-  w.span(n, p, "restart-timer-ms", ppp.restart_timer, 100, 60000);
-  w.number(n, p, "max-configure", ppp.max_configure, 1, 255);
-  w.number(n, p, "max-terminate", ppp.max_terminate, 1, 255);
-  w.number(n, p, "max-failure", ppp.max_failure, 1, 255);
-  w.span(n, p, "auth-timeout", ppp.auth_timeout, 1, 3600);
-  w.span(n, p, "aaa-timeout", ppp.aaa_timeout, 1, 600);
-  w.span(n, p, "echo-interval", ppp.echo_interval, 0, 3600);
-  w.number(n, p, "echo-failures", ppp.echo_failures, 1, 255);
-  w.flag(n, p, "lcp-renegotiation", ppp.lcp_renegotiation);
-  w.flag(n, p, "ipv6", ppp.ipv6);
-  w.span(n, p, "idle-timeout", ppp.idle_timeout, 0, max_timeout);
-  w.span(n, p, "session-timeout", ppp.session_timeout, 0, max_timeout);
   if (n["local-address"]) {
     auto text = w.required_text(n, p, "local-address");
     auto a = parse_ipv4(text);
@@ -122,7 +126,6 @@ void parse_ppp(const YAML::Node& n, const walker& w, ppp_settings& ppp) {
     if (ppp.dns.size() == 2) w.fail(x, xp, "at most two DNS servers (RFC 1877 primary and secondary)");
     ppp.dns.push_back(*a);
   });
-  w.text(n, p, "address-pool", ppp.address_pool);
 }
 
 void parse_pools(const YAML::Node& n, const walker& w, std::vector<address_pool_settings>& pools) {
@@ -159,25 +162,12 @@ void parse_aaa(const YAML::Node& n, const walker& w, aaa_settings& aaa) {
   });
 }
 
-void parse_data_plane(const YAML::Node& n, const walker& w, data_plane_settings& dp) {
+void parse_data_plane(const YAML::Node& n, const walker& w, settings& s) {
   const std::string p = "data-plane";
-  w.only(n, p, {"tun", "mode", "tcp-mss-clamp", "tcp-mss"});
-  w.text(n, p, "tun", dp.tun);
+  const auto& dp = s.data_plane;
+  only_table(p, n, w);
+  apply_table(p, n, w, s);
   if (dp.tun.size() > 15) w.fail(n["tun"], "data-plane.tun", "interface names have at most 15 characters");
-  if (n["mode"]) {
-    auto m = w.required_text(n, p, "mode");
-    if (m == "fast-path") {
-      dp.mode = data_path_mode::fast_path;
-    } else if (m == "actors") {
-      dp.mode = data_path_mode::actors;
-    } else if (m == "split") {
-      dp.mode = data_path_mode::split;
-    } else {
-      w.fail(n["mode"], "data-plane.mode", "unknown mode " + m + " (fast-path, actors, split)");
-    }
-  }
-  w.flag(n, p, "tcp-mss-clamp", dp.tcp_mss_clamp);
-  w.number(n, p, "tcp-mss", dp.tcp_mss, 0, 65495);
   if (dp.tcp_mss != 0 && dp.tcp_mss < 256) w.fail(n["tcp-mss"], "data-plane.tcp-mss", "below 256");
 }
 
@@ -186,23 +176,16 @@ settings parse(const YAML::Node& root, const walker& w) {
   if (!root || root.IsNull()) return s;
   w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics", "cli"});
   if (auto n = root["cli"]) {
-    w.only(n, "cli", {"socket", "operator-group", "session-layout"});
-    w.text(n, "cli", "socket", s.cli.socket);
-    w.text(n, "cli", "operator-group", s.cli.operator_group);
-    w.text(n, "cli", "session-layout", s.cli.session_layout);
+    only_table("cli", n, w);
+    apply_table("cli", n, w, s);
     if (!s.cli.socket.empty() && s.cli.socket.front() != '/') {
       w.fail(n["socket"], "cli.socket", "expected an absolute path, e.g. /run/brasd/cli.sock");
     }
     if (s.cli.socket.size() >= 108) w.fail(n["socket"], "cli.socket", "longer than a Unix socket path may be (107)");
-    if (s.cli.session_layout != "mx" && s.cli.session_layout != "m-series") {
-      w.fail(n["session-layout"], "cli.session-layout", "expected mx or m-series");
-    }
   }
   if (auto n = root["metrics"]) {
-    w.only(n, "metrics", {"listen", "per-session", "per-session-limit"});
-    w.text(n, "metrics", "listen", s.metrics.listen);
-    w.flag(n, "metrics", "per-session", s.metrics.per_session);
-    w.number(n, "metrics", "per-session-limit", s.metrics.per_session_limit, 1, 1000000);
+    only_table("metrics", n, w);
+    apply_table("metrics", n, w, s);
     const auto& l = s.metrics.listen;
     const auto colon = l.rfind(':');
     if (!l.empty() && (colon == std::string::npos || !parse_ipv4(l.substr(0, colon)) ||
@@ -210,25 +193,23 @@ settings parse(const YAML::Node& root, const walker& w) {
       w.fail(n["listen"], "metrics.listen", "expected IPv4-ADDRESS:PORT, e.g. 127.0.0.1:9101");
     }
   }
-  if (auto n = root["ppp"]) parse_ppp(n, w, s.ppp);
+  if (auto n = root["ppp"]) parse_ppp(n, w, s);
   parse_pools(root, w, s.address_pools);
   if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);
-  if (auto n = root["data-plane"]) parse_data_plane(n, w, s.data_plane);
+  if (auto n = root["data-plane"]) parse_data_plane(n, w, s);
   if (!s.ppp.address_pool.empty()) {
     bool found = false;
     for (const auto& pool : s.address_pools) found = found || pool.name == s.ppp.address_pool;
     if (!found) w.fail(root["ppp"]["address-pool"], "ppp.address-pool", "no address pool named " + s.ppp.address_pool);
   }
   if (auto rt = root["runtime"]) {
-    w.only(rt, "runtime", {"threads", "shards"});
-    w.number(rt, "runtime", "threads", s.threads, 1, 256);
-    w.number(rt, "runtime", "shards", s.shards, 1, 64);
+    only_table("runtime", rt, w);
+    apply_table("runtime", rt, w, s);
   }
   if (auto log = root["log"]) {
-    w.only(log, "log", {"level", "components"});
-    w.text(log, "log", "level", s.log_level);
+    only_table("log", log, w, {"components"});
+    apply_table("log", log, w, s);
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
-    if (!levels.count(s.log_level)) w.fail(log["level"], "log.level", "unknown level " + s.log_level);
     if (auto comps = log["components"]) {
       if (!comps.IsMap()) w.fail(comps, "log.components", "expected a map of component: level");
       for (const auto& kv : comps) {
@@ -246,24 +227,12 @@ settings parse(const YAML::Node& root, const walker& w) {
   auto& l = s.l2tp;
   if (auto n = root["l2tp"]) {
     const std::string p = "l2tp";
-    w.only(n, p,
-           {"host-name", "retransmit-initial-ms", "retransmit-max-ms", "retransmit-count", "ack-delay-ms",
-            "max-tunnels", "max-sessions", "shutdown-timeout", "destination-lockout", "autodial-calls",
-            "local-gateways", "tunnel-groups", "destinations"});
-    w.text(n, p, "host-name", l.host_name);
+    only_table(p, n, w, {"local-gateways", "tunnel-groups", "destinations"});
+    apply_table(p, n, w, s);
     if (l.host_name.empty()) w.fail(n["host-name"], "l2tp.host-name", "must not be empty");
-    w.span(n, p, "retransmit-initial-ms", l.retransmit_initial, 50, 60000);
-    w.span(n, p, "retransmit-max-ms", l.retransmit_max, 50, 600000);
     if (l.retransmit_max < l.retransmit_initial) {
       w.fail(n["retransmit-max-ms"], "l2tp.retransmit-max-ms", "must not be below retransmit-initial-ms");
     }
-    w.number(n, p, "retransmit-count", l.retransmit_count, 1, 100);
-    w.span(n, p, "ack-delay-ms", l.ack_delay, 0, 10000);
-    w.number(n, p, "max-tunnels", l.max_tunnels, 0, 65535);
-    w.number(n, p, "max-sessions", l.max_sessions, 0, 65535);
-    w.span(n, p, "shutdown-timeout", l.shutdown_timeout, 0, 600);
-    w.span(n, p, "destination-lockout", l.destination_lockout, 0, 3600);
-    w.number(n, p, "autodial-calls", l.autodial_calls, 0, 65535);
 
     std::set<std::string> gateway_names;
     w.list(n, p, "local-gateways", [&](const YAML::Node& g, const std::string& gp) {

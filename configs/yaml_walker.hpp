@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "configs/config.hpp"
 
@@ -35,6 +36,9 @@ class yaml_walker {
   /// Rejects keys other than `allowed`, so typos fail instead of being
   /// ignored, and repeated keys (yaml-cpp would keep both).
   void only(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
+    only(map, path, std::vector<std::string_view>{allowed});
+  }
+  void only(const YAML::Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
     if (!map.IsMap()) fail(map, path, "expected a mapping");
     std::set<std::string> seen;
     for (const auto& kv : map) {

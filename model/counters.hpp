@@ -1,59 +1,142 @@
 // The instance-wide counters: relaxed atomics the hot paths increment in
 // place, read by the Prometheus export and the tests. Plain data, no CAF.
+//
+// BRAS_MODEL_COUNTERS is the one list of them: each line is one member of
+// `counters` and one series of the Prometheus family it names
+// (metrics/families.cpp renders the list in order; consecutive lines with the
+// same family are the series of one family, told apart by their label).
+//   COUNTER(member, "family", "help", "label", "label value"): std::uint64_t, only grows
+//   GAUGE(member, "family", "help", "label", "label value"): std::int64_t, up and down
+//   FAMILIES(slot): where metrics/families.cpp renders families from other
+//     inputs (build info, the disconnect causes array, pools, sessions, shards).
+// An empty label means a series without labels.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 namespace bras::model {
 
-/// Instance-wide counters, read by metrics and tests.
+// clang-format off
+#define BRAS_MODEL_COUNTERS(COUNTER, GAUGE, FAMILIES) \
+  FAMILIES(build_info) \
+  /* L2TP control plane (RFC 3371 vocabulary: control connections are tunnels, calls are sessions) */ \
+  GAUGE(tunnels_active, "brasd_l2tp_tunnels", "L2TP tunnels that exist now (being set up, established or closing)", "", "") \
+  COUNTER(tunnels_established, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "established") \
+  COUNTER(tunnels_refused, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "refused") \
+  COUNTER(tunnel_auth_failures, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "auth-failed") \
+  COUNTER(tunnels_created, "brasd_l2tp_tunnels_created_total", "L2TP tunnel actors created (either direction)", "", "") \
+  COUNTER(tunnels_destroyed, "brasd_l2tp_tunnels_destroyed_total", "L2TP tunnels ended, for any reason", "", "") \
+  COUNTER(tunnels_failed, "brasd_l2tp_tunnel_failures_total", "L2TP tunnels lost to the transport (retransmissions exhausted, HELLO unanswered)", "", "") \
+  GAUGE(sessions_active, "brasd_l2tp_sessions", "L2TP sessions that exist now", "", "") \
+  COUNTER(sessions_established, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "established") \
+  COUNTER(sessions_refused, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "refused") \
+  COUNTER(sessions_created, "brasd_l2tp_sessions_created_total", "L2TP session actors created", "", "") \
+  COUNTER(sessions_destroyed, "brasd_l2tp_sessions_destroyed_total", "L2TP sessions ended, for any reason", "", "") \
+  COUNTER(rx_datagrams, "brasd_l2tp_received_datagrams_total", "UDP datagrams received on the local gateways", "", "") \
+  COUNTER(rx_malformed, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "malformed") \
+  COUNTER(rx_unknown_tunnel, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-tunnel") \
+  COUNTER(rx_unknown_session, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-session") \
+  COUNTER(rx_wrong_peer, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "wrong-peer") \
+  COUNTER(tx_failures, "brasd_l2tp_send_failures_total", "datagrams the kernel did not take", "", "") \
+  COUNTER(fsm_protocol_errors, "brasd_l2tp_fsm_errors_total", "events the RFC 2661 state tables do not allow in the current state", "", "") \
+  /* PPP and AAA */ \
+  GAUGE(ppp_active, "brasd_ppp_sessions", "sessions with a network protocol (IPCP or IPv6CP) open now", "", "") \
+  COUNTER(ppp_up, "brasd_ppp_sessions_up_total", "sessions whose first network protocol opened", "", "") \
+  FAMILIES(disconnect_causes) \
+  COUNTER(ppp_malformed, "brasd_ppp_malformed_frames_total", "undecodable PPP control frames (dropped)", "", "") \
+  COUNTER(auth_accepts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "accept") \
+  COUNTER(auth_rejects, "brasd_aaa_authentications_total", "authentication verdicts", "result", "reject") \
+  COUNTER(aaa_timeouts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "timeout") \
+  FAMILIES(address_pools) \
+  COUNTER(pool_exhausted, "brasd_address_pool_exhausted_total", "address requests a pool could not serve", "", "") \
+  /* Data plane (aggregates; the per-session counters live in data_session) */ \
+  COUNTER(data_rx_packets, "brasd_data_packets_total", "subscriber IP packets forwarded, by direction", "direction", "from-subscriber") \
+  COUNTER(data_tx_packets, "brasd_data_packets_total", "subscriber IP packets forwarded, by direction", "direction", "to-subscriber") \
+  COUNTER(data_rx_bytes, "brasd_data_bytes_total", "subscriber IP bytes forwarded, by direction", "direction", "from-subscriber") \
+  COUNTER(data_tx_bytes, "brasd_data_bytes_total", "subscriber IP bytes forwarded, by direction", "direction", "to-subscriber") \
+  COUNTER(data_rx_unknown_session, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "unknown-session") \
+  COUNTER(data_rx_spoofed, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "spoofed-source") \
+  COUNTER(data_rx_not_up, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "ncp-not-open") \
+  COUNTER(data_rx_malformed, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "malformed") \
+  COUNTER(data_tun_no_route, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "no-session-for-destination") \
+  COUNTER(data_tun_write_errors, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "tun-write") \
+  COUNTER(data_tx_errors, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "send") \
+  COUNTER(data_mss_clamped, "brasd_data_mss_clamped_total", "TCP SYNs whose MSS was lowered", "", "") \
+  COUNTER(data_fragmented, "brasd_data_fragmented_total", "IPv4 packets fragmented to the subscriber's MTU", "", "") \
+  COUNTER(data_icmp_sent, "brasd_data_icmp_too_big_total", "ICMP fragmentation-needed / ICMPv6 packet-too-big sent", "", "") \
+  FAMILIES(sessions_shards_process)
+// clang-format on
+
+/// Instance-wide counters, read by metrics and tests: one member per line of BRAS_MODEL_COUNTERS.
 struct counters {
-  std::atomic<std::uint64_t> rx_datagrams{0};
-  std::atomic<std::uint64_t> rx_malformed{0};        ///< undecodable datagrams, dropped
-  std::atomic<std::uint64_t> rx_unknown_tunnel{0};   ///< for no tunnel we know
-  std::atomic<std::uint64_t> rx_unknown_session{0};  ///< session message for no session of the tunnel
-  std::atomic<std::uint64_t> rx_wrong_peer{0};       ///< from an address other than the tunnel's peer
-  std::atomic<std::uint64_t> tx_failures{0};
-  std::atomic<std::uint64_t> tunnels_created{0};
-  std::atomic<std::uint64_t> tunnels_established{0};
-  std::atomic<std::uint64_t> tunnels_refused{0};
-  std::atomic<std::uint64_t> tunnel_auth_failures{0};
-  std::atomic<std::uint64_t> tunnels_failed{0};  ///< transport failure (retransmissions exhausted)
-  std::atomic<std::uint64_t> tunnels_destroyed{0};
-  std::atomic<std::uint64_t> sessions_created{0};
-  std::atomic<std::uint64_t> sessions_established{0};
-  std::atomic<std::uint64_t> sessions_refused{0};
-  std::atomic<std::uint64_t> sessions_destroyed{0};
-  std::atomic<std::uint64_t> fsm_protocol_errors{0};
-  std::atomic<std::int64_t> tunnels_active{0};  ///< created, not yet destroyed
-  std::atomic<std::int64_t> sessions_active{0};
-  // PPP and AAA
-  std::atomic<std::uint64_t> auth_accepts{0};
-  std::atomic<std::uint64_t> auth_rejects{0};
-  std::atomic<std::uint64_t> aaa_timeouts{0};
-  std::atomic<std::uint64_t> pool_exhausted{0};
-  std::atomic<std::uint64_t> ppp_up{0};         ///< sessions whose first NCP opened
-  std::atomic<std::int64_t> ppp_active{0};      ///< sessions with an NCP open now
-  std::atomic<std::uint64_t> ppp_malformed{0};  ///< undecodable PPP control frames
+#define BRAS_MODEL_COUNTER_MEMBER(member, ...) std::atomic<std::uint64_t> member{0};
+#define BRAS_MODEL_GAUGE_MEMBER(member, ...) std::atomic<std::int64_t> member{0};
+#define BRAS_MODEL_NO_MEMBER(slot)
+  BRAS_MODEL_COUNTERS(BRAS_MODEL_COUNTER_MEMBER, BRAS_MODEL_GAUGE_MEMBER, BRAS_MODEL_NO_MEMBER)
+#undef BRAS_MODEL_COUNTER_MEMBER
+#undef BRAS_MODEL_GAUGE_MEMBER
+#undef BRAS_MODEL_NO_MEMBER
   /// Sessions ended, by RFC 3145 cause (index = code, 0-20; the last slot counts anything larger).
+  /// Rendered at FAMILIES(disconnect_causes) as brasd_ppp_disconnects_total{cause,reason}.
   std::array<std::atomic<std::uint64_t>, 22> disconnect_causes{};
-  // Data plane (aggregates; the per-session counters live in data_session)
-  std::atomic<std::uint64_t> data_rx_packets{0};
-  std::atomic<std::uint64_t> data_rx_bytes{0};
-  std::atomic<std::uint64_t> data_tx_packets{0};
-  std::atomic<std::uint64_t> data_tx_bytes{0};
-  std::atomic<std::uint64_t> data_rx_unknown_session{0};  ///< data message for no session we know
-  std::atomic<std::uint64_t> data_rx_spoofed{0};          ///< source address not the session's
-  std::atomic<std::uint64_t> data_rx_not_up{0};           ///< IP before its NCP opened
-  std::atomic<std::uint64_t> data_rx_malformed{0};
-  std::atomic<std::uint64_t> data_tun_no_route{0};  ///< packet from tun for no session
-  std::atomic<std::uint64_t> data_tun_write_errors{0};
-  std::atomic<std::uint64_t> data_mss_clamped{0};
-  std::atomic<std::uint64_t> data_fragmented{0};
-  std::atomic<std::uint64_t> data_icmp_sent{0};
-  std::atomic<std::uint64_t> data_tx_errors{0};
 };
+
+/// The FAMILIES(...) slots of BRAS_MODEL_COUNTERS (metrics/families.cpp fills each).
+enum class counter_slot { none, build_info, disconnect_causes, address_pools, sessions_shards_process };
+
+/// One line of BRAS_MODEL_COUNTERS as data, for the exporters.
+struct counter_row {
+  enum class kind { counter, gauge, families };
+  kind row_kind;
+  std::string_view member;  ///< for a `families` row, the slot name
+  std::string_view family;
+  std::string_view help;
+  std::string_view label;
+  std::string_view label_value;
+  double (*read)(const counters&);  ///< nullptr for a `families` row
+  counter_slot slot = counter_slot::none;
+};
+
+// clang-format off
+/// BRAS_MODEL_COUNTERS in order.
+inline constexpr counter_row counter_rows[] = {
+#define BRAS_MODEL_COUNTER_ROW(member, family, help, label, value) \
+  {counter_row::kind::counter, #member, family, help, label, value, \
+   [](const counters& c) { return static_cast<double>(c.member.load(std::memory_order_relaxed)); }, \
+   counter_slot::none},
+#define BRAS_MODEL_GAUGE_ROW(member, family, help, label, value) \
+  {counter_row::kind::gauge, #member, family, help, label, value, \
+   [](const counters& c) { return static_cast<double>(c.member.load(std::memory_order_relaxed)); }, \
+   counter_slot::none},
+#define BRAS_MODEL_FAMILIES_ROW(slot) {counter_row::kind::families, #slot, {}, {}, {}, {}, nullptr, counter_slot::slot},
+    BRAS_MODEL_COUNTERS(BRAS_MODEL_COUNTER_ROW, BRAS_MODEL_GAUGE_ROW, BRAS_MODEL_FAMILIES_ROW)
+#undef BRAS_MODEL_COUNTER_ROW
+#undef BRAS_MODEL_GAUGE_ROW
+#undef BRAS_MODEL_FAMILIES_ROW
+};
+// clang-format on
+
+/// A family's lines are adjacent and agree on kind and help (one family is one
+/// type and one help text).
+constexpr bool counter_families_agree() {
+  for (std::size_t i = 1; i < std::size(counter_rows); ++i) {
+    const auto& row = counter_rows[i];
+    if (row.row_kind == counter_row::kind::families) continue;
+    const auto& previous = counter_rows[i - 1];
+    if (previous.family == row.family) {
+      if (previous.row_kind != row.row_kind || previous.help != row.help) return false;
+      continue;
+    }
+    for (std::size_t j = 0; j + 1 < i; ++j) {
+      if (counter_rows[j].family == row.family) return false;
+    }
+  }
+  return true;
+}
+static_assert(counter_families_agree(), "BRAS_MODEL_COUNTERS: a family's lines are apart or differ in kind or help");
 
 }  // namespace bras::model

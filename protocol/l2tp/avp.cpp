@@ -18,48 +18,10 @@ struct avp_traits {
 
 constexpr avp_traits traits_of(std::uint16_t type) noexcept {
   switch (static_cast<avp_type>(type)) {
-    case avp_type::message_type: return {"Message Type", true, false};
-    case avp_type::result_code: return {"Result Code", true, false};
-    case avp_type::protocol_version: return {"Protocol Version", true, false};
-    case avp_type::framing_capabilities: return {"Framing Capabilities", true, true};
-    case avp_type::bearer_capabilities: return {"Bearer Capabilities", true, true};
-    case avp_type::tie_breaker: return {"Tie Breaker", false, false};
-    case avp_type::firmware_revision: return {"Firmware Revision", false, true};
-    case avp_type::host_name: return {"Host Name", true, false};
-    case avp_type::vendor_name: return {"Vendor Name", false, true};
-    case avp_type::assigned_tunnel_id: return {"Assigned Tunnel ID", true, true};
-    case avp_type::receive_window_size: return {"Receive Window Size", true, false};
-    case avp_type::challenge: return {"Challenge", true, true};
-    case avp_type::q931_cause_code: return {"Q.931 Cause Code", true, false};
-    case avp_type::challenge_response: return {"Challenge Response", true, true};
-    case avp_type::assigned_session_id: return {"Assigned Session ID", true, true};
-    case avp_type::call_serial_number: return {"Call Serial Number", true, true};
-    case avp_type::minimum_bps: return {"Minimum BPS", true, true};
-    case avp_type::maximum_bps: return {"Maximum BPS", true, true};
-    case avp_type::bearer_type: return {"Bearer Type", true, true};
-    case avp_type::framing_type: return {"Framing Type", true, true};
-    case avp_type::called_number: return {"Called Number", true, true};
-    case avp_type::calling_number: return {"Calling Number", true, true};
-    case avp_type::sub_address: return {"Sub-Address", true, true};
-    case avp_type::tx_connect_speed: return {"Tx Connect Speed", true, true};
-    case avp_type::physical_channel_id: return {"Physical Channel ID", false, true};
-    case avp_type::initial_received_lcp_confreq: return {"Initial Received LCP CONFREQ", false, true};
-    case avp_type::last_sent_lcp_confreq: return {"Last Sent LCP CONFREQ", false, true};
-    case avp_type::last_received_lcp_confreq: return {"Last Received LCP CONFREQ", false, true};
-    case avp_type::proxy_authen_type: return {"Proxy Authen Type", false, true};
-    case avp_type::proxy_authen_name: return {"Proxy Authen Name", false, true};
-    case avp_type::proxy_authen_challenge: return {"Proxy Authen Challenge", false, true};
-    case avp_type::proxy_authen_id: return {"Proxy Authen ID", false, true};
-    case avp_type::proxy_authen_response: return {"Proxy Authen Response", false, true};
-    case avp_type::call_errors: return {"Call Errors", true, true};
-    case avp_type::accm: return {"ACCM", true, true};
-    case avp_type::random_vector: return {"Random Vector", true, false};
-    case avp_type::private_group_id: return {"Private Group ID", false, true};
-    case avp_type::rx_connect_speed: return {"Rx Connect Speed", false, true};
-    case avp_type::sequencing_required: return {"Sequencing Required", true, false};
-    case avp_type::ppp_disconnect_cause_code: return {"PPP Disconnect Cause Code", false, true};
-    case avp_type::connect_speed_update: return {"Connect Speed Update", false, true};
-    case avp_type::connect_speed_update_enable: return {"Connect Speed Update Enable", false, true};
+#define BRAS_L2TP_AVP_TRAITS(enumerator, number, name, mandatory, hideable, ...) \
+  case avp_type::enumerator: return {name, mandatory, hideable};
+    BRAS_L2TP_IETF_AVPS(BRAS_L2TP_AVP_TRAITS, BRAS_L2TP_AVP_TRAITS)
+#undef BRAS_L2TP_AVP_TRAITS
   }
   return {"unknown", false, true};
 }

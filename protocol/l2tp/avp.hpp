@@ -12,6 +12,7 @@
 
 #include "protocol/common/bytes.hpp"
 #include "protocol/common/crypto.hpp"
+#include "protocol/l2tp/avp_table.hpp"
 
 namespace bras::l2tp {
 
@@ -24,71 +25,20 @@ inline constexpr std::uint16_t broadband_forum_vendor = 3561;
 inline constexpr std::size_t avp_header_size = 6;
 inline constexpr std::size_t avp_max_size = 1023;  // 10-bit Length field
 
-/// IETF AVP types (Vendor ID 0).
+/// IETF AVP types (Vendor ID 0), from the table in avp_table.hpp.
 enum class avp_type : std::uint16_t {
-  message_type = 0,
-  result_code = 1,
-  protocol_version = 2,
-  framing_capabilities = 3,
-  bearer_capabilities = 4,
-  tie_breaker = 5,
-  firmware_revision = 6,
-  host_name = 7,
-  vendor_name = 8,
-  assigned_tunnel_id = 9,
-  receive_window_size = 10,
-  challenge = 11,
-  q931_cause_code = 12,
-  challenge_response = 13,
-  assigned_session_id = 14,
-  call_serial_number = 15,
-  minimum_bps = 16,
-  maximum_bps = 17,
-  bearer_type = 18,
-  framing_type = 19,
-  called_number = 21,
-  calling_number = 22,
-  sub_address = 23,
-  tx_connect_speed = 24,
-  physical_channel_id = 25,
-  initial_received_lcp_confreq = 26,
-  last_sent_lcp_confreq = 27,
-  last_received_lcp_confreq = 28,
-  proxy_authen_type = 29,
-  proxy_authen_name = 30,
-  proxy_authen_challenge = 31,
-  proxy_authen_id = 32,
-  proxy_authen_response = 33,
-  call_errors = 34,
-  accm = 35,
-  random_vector = 36,
-  private_group_id = 37,
-  rx_connect_speed = 38,
-  sequencing_required = 39,
-  ppp_disconnect_cause_code = 46,    ///< RFC 3145
-  connect_speed_update = 97,         ///< RFC 5515
-  connect_speed_update_enable = 98,  ///< RFC 5515
+#define BRAS_L2TP_AVP_ENUMERATOR(enumerator, type, ...) enumerator = type,
+#define BRAS_L2TP_FRAMING_ENUMERATOR(enumerator, type, ...) enumerator = type,
+  BRAS_L2TP_IETF_AVPS(BRAS_L2TP_AVP_ENUMERATOR, BRAS_L2TP_FRAMING_ENUMERATOR)
+#undef BRAS_L2TP_AVP_ENUMERATOR
+#undef BRAS_L2TP_FRAMING_ENUMERATOR
 };
 
 /// Broadband Forum (vendor 3561) access-line AVP types (RFC 5515 §4).
 enum class bbf_avp_type : std::uint16_t {
-  agent_circuit_id = 0x01,
-  agent_remote_id = 0x02,
-  actual_data_rate_upstream = 0x81,
-  actual_data_rate_downstream = 0x82,
-  minimum_data_rate_upstream = 0x83,
-  minimum_data_rate_downstream = 0x84,
-  attainable_data_rate_upstream = 0x85,
-  attainable_data_rate_downstream = 0x86,
-  maximum_data_rate_upstream = 0x87,
-  maximum_data_rate_downstream = 0x88,
-  minimum_data_rate_upstream_low_power = 0x89,
-  minimum_data_rate_downstream_low_power = 0x8a,
-  maximum_interleaving_delay_upstream = 0x8b,
-  actual_interleaving_delay_upstream = 0x8c,
-  maximum_interleaving_delay_downstream = 0x8d,
-  actual_interleaving_delay_downstream = 0x8e,
-  access_loop_encapsulation = 0x90,
+#define BRAS_L2TP_BBF_ENUMERATOR(enumerator, type, ...) enumerator = type,
+  BRAS_L2TP_BBF_AVPS(BRAS_L2TP_BBF_ENUMERATOR)
+#undef BRAS_L2TP_BBF_ENUMERATOR
 };
 
 /// Human name of an IETF AVP type ("Host Name"), "unknown" otherwise.

@@ -1,8 +1,13 @@
 #include "configs/config.hpp"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
+#include <string>
 #include <variant>
+
+#include "configs/default_config.hpp"
+#include "configs/settings_table.hpp"
 
 namespace bras::config {
 namespace {
@@ -110,6 +115,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "aaa:\n  subscribers:\n    - {user: a, password: x}\n    - {user: a, password: y}\n", 4,
                    "aaa.subscribers[1].user", "duplicate user a"},
         bad_config{"data_plane_mode", "data-plane:\n  mode: turbo\n", 2, "data-plane.mode", "unknown mode turbo"},
+        bad_config{"data_plane_mode_empty", "data-plane:\n  mode: \"\"\n", 2, "data-plane.mode", "must not be empty"},
         bad_config{"tun_name_long", "data-plane:\n  tun: abcdefghijklmnop\n", 2, "data-plane.tun", "interface names"},
         bad_config{"log_component", "log:\n  components: {ppp: debug, radius: info}\n", 2, "log.components.radius",
                    "unknown component radius"},
@@ -159,6 +165,62 @@ TEST(Config, ParsesPrefixes) {
   EXPECT_FALSE(parse_prefix("10.1.2.3/"));
   EXPECT_FALSE(parse_ipv4("1.2.3.4 "));
   EXPECT_TRUE(parse_prefix("0.0.0.0/0")->contains(0xffffffff));
+}
+
+// The settings table and the embedded default (what --print-default-config
+// prints) cannot drift: every table setting is written there, with the value
+// an absent key leaves, or the value the shipped file turns on.
+TEST(ConfigTable, EverySettingIsInTheEmbeddedDefaultWithItsDefault) {
+  const YAML::Node root = YAML::Load(std::string{default_yaml()});
+  for (const auto& row : setting_rows()) {
+    const std::string path = std::string{row.section} + "." + std::string{row.key};
+    const YAML::Node section = root[std::string{row.section}];
+    ASSERT_TRUE(section && section[std::string{row.key}]) << path << " is not in configs/brasd.yaml";
+    std::string expected{row.default_value};
+    for (const auto& [shipped_path, value] : shipped_defaults) {
+      if (shipped_path == path) expected = value;
+    }
+    EXPECT_EQ(section[std::string{row.key}].as<std::string>(), expected) << path;
+  }
+}
+
+// The struct initializers in config.hpp are the table's defaults.
+TEST(ConfigTable, StructDefaultsAreTheTableDefaults) {
+  const settings defaults;
+  for (const auto& row : setting_rows()) {
+    EXPECT_EQ(row.show(defaults), row.default_value) << row.section << "." << row.key;
+  }
+  auto empty = load("", "empty.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(empty));
+  for (const auto& row : setting_rows()) {
+    EXPECT_EQ(row.show(std::get<settings>(empty)), row.default_value) << row.section << "." << row.key;
+  }
+}
+
+// Each integer and duration setting refuses one past its range, with the
+// walker's wording and the key's line; each choice refuses another word.
+TEST(ConfigTable, EveryRangeAndChoiceIsEnforced) {
+  for (const auto& row : setting_rows()) {
+    const std::string path = std::string{row.section} + "." + std::string{row.key};
+    std::string value;
+    std::string reason;
+    if (row.kind == setting_kind::integer || row.kind == setting_kind::duration) {
+      value = std::to_string(row.max + 1);
+      reason = "must be between " + std::to_string(row.min) + " and " + std::to_string(row.max);
+    } else if (row.kind == setting_kind::choice) {
+      value = "no-such-choice";
+    } else {
+      continue;
+    }
+    const std::string yaml = std::string{row.section} + ":\n  " + std::string{row.key} + ": " + value + "\n";
+    auto r = load(yaml, "t.yaml");
+    ASSERT_TRUE(std::holds_alternative<load_error>(r)) << path;
+    EXPECT_EQ(error_of(r).line, 2) << path;
+    EXPECT_EQ(error_of(r).path, path);
+    if (!reason.empty()) {
+      EXPECT_EQ(error_of(r).reason, reason) << path;
+    }
+  }
 }
 
 }  // namespace

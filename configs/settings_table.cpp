@@ -1,0 +1,108 @@
+#include "configs/settings_table.hpp"
+
+#include <type_traits>
+
+#include "configs/yaml_walker.hpp"
+
+namespace bras::config {
+
+namespace {
+
+/// The choice at `index` of "a|b|c".
+std::string_view choice_at(std::string_view choices, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i) choices.remove_prefix(std::min(choices.size(), choices.find('|') + 1));
+  return choices.substr(0, choices.find('|'));
+}
+
+/// The index of `value` in "a|b|c", or -1.
+int choice_index(std::string_view choices, std::string_view value) {
+  for (int i = 0;; ++i) {
+    auto bar = choices.find('|');
+    if (choices.substr(0, bar) == value) return i;
+    if (bar == std::string_view::npos) return -1;
+    choices.remove_prefix(bar + 1);
+  }
+}
+
+/// A choice key: the text must be one of `choices`; a string member keeps the
+/// text, an enum member the index. An absent key is checked too (its default).
+template <class T>
+void apply_choice(const YAML::Node& n, const std::string& path, const yaml_walker& w, const char* key, T& out,
+                  std::string_view choices, std::string_view reason) {
+  std::string value;
+  if constexpr (std::is_enum_v<T>) {
+    // An enum's key, when present, must not be empty (the walker's "must not be empty").
+    value = n[key] ? w.required_text(n, path, key) : std::string{choice_at(choices, static_cast<std::size_t>(out))};
+  } else {
+    value = out;
+    w.text(n, path, key, value);
+  }
+  const int index = choice_index(choices, value);
+  if (index < 0) {
+    std::string why{reason};
+    if (auto at = why.find("{}"); at != std::string::npos) why.replace(at, 2, value);
+    w.fail(n[key], yaml_walker::join(path, key), why);
+  }
+  if constexpr (std::is_enum_v<T>) {
+    out = static_cast<T>(index);
+  } else {
+    out = value;
+  }
+}
+
+template <class T>
+std::string show_number(const T& v) {
+  if constexpr (requires { v.count(); }) {
+    return std::to_string(v.count());
+  } else {
+    return std::to_string(v);
+  }
+}
+
+template <class T>
+std::string show_choice(const T& v, std::string_view choices) {
+  if constexpr (std::is_enum_v<T>) {
+    return std::string{choice_at(choices, static_cast<std::size_t>(v))};
+  } else {
+    return v;
+  }
+}
+
+// clang-format off
+constexpr setting_row rows[] = {
+#define BRAS_CONFIG_INTEGER(section, key, member, value, min, max, help) \
+  {section, key, setting_kind::integer, value, min, max, {}, help, \
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.number(n, p, key, s.member, min, max); }, \
+   [](const settings& s) { return show_number(s.member); }},
+#define BRAS_CONFIG_DURATION(section, key, member, value, min, max, help) \
+  {section, key, setting_kind::duration, value, min, max, {}, help, \
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.span(n, p, key, s.member, min, max); }, \
+   [](const settings& s) { return show_number(s.member); }},
+#define BRAS_CONFIG_FLAG(section, key, member, value, help) \
+  {section, key, setting_kind::flag, value, 0, 0, {}, help, \
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.flag(n, p, key, s.member); }, \
+   [](const settings& s) { return std::string{s.member ? "true" : "false"}; }},
+#define BRAS_CONFIG_TEXT(section, key, member, value, help) \
+  {section, key, setting_kind::text, value, 0, 0, {}, help, \
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.text(n, p, key, s.member); }, \
+   [](const settings& s) { return std::string{s.member}; }},
+#define BRAS_CONFIG_CHOICE(section, key, member, value, choices, reason, help) \
+  {section, key, setting_kind::choice, value, 0, 0, choices, help, \
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { apply_choice(n, p, w, key, s.member, choices, reason); }, \
+   [](const settings& s) { return show_choice(s.member, choices); }},
+    BRAS_CONFIG_SETTINGS(BRAS_CONFIG_INTEGER, BRAS_CONFIG_DURATION, BRAS_CONFIG_FLAG, BRAS_CONFIG_TEXT, BRAS_CONFIG_CHOICE)
+#undef BRAS_CONFIG_INTEGER
+#undef BRAS_CONFIG_DURATION
+#undef BRAS_CONFIG_FLAG
+#undef BRAS_CONFIG_TEXT
+#undef BRAS_CONFIG_CHOICE
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const setting_row> setting_rows() noexcept {
+  return rows;
+}
+
+}  // namespace bras::config

@@ -1,0 +1,107 @@
+// The one list of scalar configuration settings: key path, type, default,
+// range or allowed values, help. It drives the parsing and range checks
+// (config.cpp), the --check-config reasons (yaml_walker's wording), the keys
+// each section accepts, and a unit test that holds configs/brasd.yaml (what
+// --print-default-config prints) to the table, so the two cannot drift.
+// Lists and nested entries (gateways, tunnel groups, destinations, pools,
+// subscribers, log components) and cross-key checks stay in config.cpp.
+//
+//   INTEGER(section, key, member, default, min, max, help)
+//   DURATION(section, key, member, default, min, max, help): the key's unit (-ms or seconds)
+//   FLAG(section, key, member, default, help)
+//   TEXT(section, key, member, default, help)
+//   CHOICE(section, key, member, default, "a|b|c", reason, help): `reason` refuses
+//     another value, "{}" in it stands for the value; an enum member takes the
+//     index of the choice (its enumerators in the same order).
+// `member` is the path in `settings`; `default` is the value an absent key
+// leaves (the struct's initializer, as YAML text).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "configs/config.hpp"
+
+namespace YAML {
+class Node;
+}
+
+namespace bras::config {
+
+class yaml_walker;
+
+// clang-format off
+#define BRAS_CONFIG_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  INTEGER("runtime", "threads", threads, "2", 1, 256, "CAF scheduler worker threads") \
+  INTEGER("runtime", "shards", shards, "2", 1, 64, "tunnels and sessions are spread over shards; IDs embed their shard") \
+  CHOICE("log", "level", log_level, "info", "trace|debug|info|warn|error|critical|off", "unknown level {}", "every component's log level") \
+  TEXT("l2tp", "host-name", l2tp.host_name, "brasd", "our Host Name AVP") \
+  DURATION("l2tp", "retransmit-initial-ms", l2tp.retransmit_initial, "1000", 50, 60000, "first retransmission timeout") \
+  DURATION("l2tp", "retransmit-max-ms", l2tp.retransmit_max, "8000", 50, 600000, "retransmission timeout cap") \
+  INTEGER("l2tp", "retransmit-count", l2tp.retransmit_count, "5", 1, 100, "retransmissions before the tunnel is lost") \
+  DURATION("l2tp", "ack-delay-ms", l2tp.ack_delay, "50", 0, 10000, "wait this long for a message to carry an ack before sending a ZLB") \
+  INTEGER("l2tp", "max-tunnels", l2tp.max_tunnels, "0", 0, 65535, "0: unlimited") \
+  INTEGER("l2tp", "max-sessions", l2tp.max_sessions, "0", 0, 65535, "0: unlimited") \
+  DURATION("l2tp", "shutdown-timeout", l2tp.shutdown_timeout, "5", 0, 600, "seconds to wait for StopCCN acks on SIGTERM") \
+  DURATION("l2tp", "destination-lockout", l2tp.destination_lockout, "300", 0, 3600, "LAC: seconds a failed destination is skipped") \
+  INTEGER("l2tp", "autodial-calls", l2tp.autodial_calls, "0", 0, 65535, "LAC: calls to place at start") \
+  INTEGER("ppp", "mru", ppp.mru, "1500", 576, 65535, "our MRU (requested when not 1500)") \
+  INTEGER("ppp", "min-mru", ppp.min_mru, "576", 128, 65535, "a lower peer MRU is Nak'd") \
+  DURATION("ppp", "restart-timer-ms", ppp.restart_timer, "3000", 100, 60000, "RFC 1661 restart timer") \
+  INTEGER("ppp", "max-configure", ppp.max_configure, "10", 1, 255, "RFC 1661 Max-Configure") \
+  INTEGER("ppp", "max-terminate", ppp.max_terminate, "2", 1, 255, "RFC 1661 Max-Terminate") \
+  INTEGER("ppp", "max-failure", ppp.max_failure, "5", 1, 255, "RFC 1661 Max-Failure") \
+  DURATION("ppp", "auth-timeout", ppp.auth_timeout, "30", 1, 3600, "seconds to wait for the subscriber's PAP request / CHAP response") \
+  DURATION("ppp", "aaa-timeout", ppp.aaa_timeout, "10", 1, 600, "seconds to wait for the AAA verdict") \
+  DURATION("ppp", "echo-interval", ppp.echo_interval, "30", 0, 3600, "LCP keepalive; 0: off") \
+  INTEGER("ppp", "echo-failures", ppp.echo_failures, "4", 1, 255, "unanswered Echo-Requests that end the session") \
+  FLAG("ppp", "lcp-renegotiation", ppp.lcp_renegotiation, "true", "false: require the LAC's proxy LCP") \
+  FLAG("ppp", "ipv6", ppp.ipv6, "true", "IPv6CP") \
+  DURATION("ppp", "idle-timeout", ppp.idle_timeout, "0", 0, 4294967295LL, "0: off") \
+  DURATION("ppp", "session-timeout", ppp.session_timeout, "0", 0, 4294967295LL, "0: off") \
+  TEXT("ppp", "address-pool", ppp.address_pool, "", "pool for IPCP; empty: the first") \
+  TEXT("data-plane", "tun", data_plane.tun, "", "one tun device for every session; empty: control plane only") \
+  CHOICE("data-plane", "mode", data_plane.mode, "split", "fast-path|actors|split", "unknown mode {} (fast-path, actors, split)", "which packets go through the session actors") \
+  FLAG("data-plane", "tcp-mss-clamp", data_plane.tcp_mss_clamp, "true", "clamp the MSS of TCP SYNs to fit the session's MTU") \
+  INTEGER("data-plane", "tcp-mss", data_plane.tcp_mss, "0", 0, 65495, "0: MTU - 40 (IPv4) / - 60 (IPv6)") \
+  TEXT("cli", "socket", cli.socket, "", "bras-cli connects here; empty: none") \
+  TEXT("cli", "operator-group", cli.operator_group, "bras", "members may run bras-cli (root always may)") \
+  CHOICE("cli", "session-layout", cli.session_layout, "mx", "mx|m-series", "expected mx or m-series", "which Junos layout \"show services l2tp session\" follows") \
+  TEXT("metrics", "listen", metrics.listen, "", "Prometheus /metrics address:port; empty: none") \
+  FLAG("metrics", "per-session", metrics.per_session, "false", "per-session series: costly at scale") \
+  INTEGER("metrics", "per-session-limit", metrics.per_session_limit, "10000", 1, 1000000, "at most this many sessions' series per scrape")
+// clang-format on
+
+enum class setting_kind { integer, duration, flag, text, choice };
+
+/// One line of BRAS_CONFIG_SETTINGS as data.
+struct setting_row {
+  std::string_view section;
+  std::string_view key;
+  setting_kind kind;
+  std::string_view default_value;  ///< as YAML text: what an absent key leaves
+  long long min = 0;               ///< integer, duration
+  long long max = 0;
+  std::string_view choices;  ///< choice: "a|b|c"
+  std::string_view help;
+  /// Reads the key from its section's mapping into `s` (range and choice checks included).
+  void (*apply)(const YAML::Node& section, const std::string& path, const yaml_walker& w, settings& s);
+  /// The value `s` holds, as YAML text.
+  std::string (*show)(const settings& s);
+};
+
+/// BRAS_CONFIG_SETTINGS in order.
+[[nodiscard]] std::span<const setting_row> setting_rows() noexcept;
+
+/// Settings whose value in the embedded default (configs/brasd.yaml) is not the
+/// value an absent key leaves: the shipped file turns these on.
+inline constexpr std::pair<std::string_view, std::string_view> shipped_defaults[] = {
+    {"data-plane.tun", "bras0"},
+    {"cli.socket", "/run/brasd/cli.sock"},
+    {"metrics.listen", "127.0.0.1:9101"},
+    {"ppp.address-pool", "demo"},
+};
+
+}  // namespace bras::config
