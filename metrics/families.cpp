@@ -201,7 +201,7 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
       double rx_packets, rx_bytes, tx_packets, tx_bytes, dropped;
     };
     std::vector<row> rows;
-    const auto shown = in.sessions->visit_bound(in.per_session_limit, [&](const actors::data_session& s) {
+    const auto shown = in.sessions->visit_bound(in.per_session_limit, [&](const dataplane::data_session& s) {
       rows.push_back({{{"tunnel_id", std::to_string(s.local_tunnel_id)},
                        {"session_id", std::to_string(s.local_session_id)},
                        {"user", s.user}},
