@@ -103,25 +103,25 @@ void tun_device::stop() {
 }
 
 void tun_device::read() {
-  constexpr std::size_t at = dataplane::encap_headroom;
-  std::span<std::byte> buffer{buffer_};
-  auto packet_area = buffer.subspan(at);
+  auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
   stream_.async_read_some(boost::asio::buffer(packet_area.data(), packet_area.size()),
-                          [this, buffer, packet_area](const boost::system::error_code& ec, std::size_t n) {
-                            if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor)
-                              return;
-                            if (!ec && n > 0 && on_packet_) {
-                              on_packet_(dataplane::headroom_packet{buffer, at, n});
-                              // Drain what else is queued before going back to epoll: one wake-up per burst, not per
-                              // packet.
-                              for (int i = 0; i < 256; ++i) {
-                                const auto more = ::read(fd_, packet_area.data(), packet_area.size());
-                                if (more <= 0) break;
-                                on_packet_(dataplane::headroom_packet{buffer, at, static_cast<std::size_t>(more)});
-                              }
-                            }
-                            read();
-                          });
+                          [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+}
+
+void tun_device::on_read(const boost::system::error_code& ec, std::size_t n) {
+  if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
+  if (!ec && n > 0 && on_packet_) {
+    // Read behind the headroom, so the data plane writes its headers in front of the packet.
+    on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, n});
+    // Drain what else is queued before going back to epoll: one wake-up per burst, not per packet.
+    auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
+    for (int i = 0; i < 256; ++i) {
+      const auto more = ::read(fd_, packet_area.data(), packet_area.size());
+      if (more <= 0) break;
+      on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, static_cast<std::size_t>(more)});
+    }
+  }
+  read();
 }
 
 bool tun_device::write(wire::byte_span packet) noexcept {

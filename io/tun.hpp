@@ -40,6 +40,7 @@ class tun_device final : public dataplane::packet_writer {
 
  private:
   void read();
+  void on_read(const boost::system::error_code& ec, std::size_t n);
   std::string name_;
   int fd_ = -1;
   boost::asio::posix::stream_descriptor stream_;
