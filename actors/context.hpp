@@ -1,5 +1,6 @@
 // What every actor of one brasd instance shares: the configuration (read
-// only), the transport, the shard handles, and counters (atomics: no locks).
+// only), the transport, the shard handles, counters (atomics: no locks) and
+// the data plane's session table (dataplane/, behind its own shared lock).
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -13,9 +14,10 @@
 #include <mutex>
 #include <vector>
 
-#include "actors/session_table.hpp"
+#include "actors/session_sink.hpp"
 #include "actors/transport.hpp"
 #include "configs/config.hpp"
+#include "dataplane/session_table.hpp"
 #include "model/counters.hpp"
 #include "protocol/l2tp/reliable.hpp"
 #include "protocol/ppp/server.hpp"
@@ -23,6 +25,11 @@
 namespace bras::actors {
 
 using model::counters;
+// The data plane's names as the session actor has always used them.
+using dataplane::data_plane;
+using dataplane::data_session;
+using dataplane::data_session_ptr;
+using dataplane::session_table;
 
 /// Logs at most `burst` messages, then one per `interval`, per limiter.
 class log_limiter {

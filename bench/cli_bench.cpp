@@ -71,9 +71,9 @@ int main(int argc, char** argv) {
   const unsigned n = argc > 1 ? static_cast<unsigned>(std::atoi(argv[1])) : 10000;
   const unsigned per_tunnel = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 250;
   const std::string sock = "/tmp/bras-cli-bench-" + std::to_string(::getpid()) + ".sock";
-  io::daemon lns{bench::lns_config("cli: {socket: " + sock + "}\n")};
+  app::daemon lns{bench::lns_config("cli: {socket: " + sock + "}\n")};
   lns.start();
-  io::daemon lac{bench::lac_config(lns, per_tunnel)};
+  app::daemon lac{bench::lac_config(lns, per_tunnel)};
   lac.start();
   const auto setup = bench::bring_up(lac, n);
   std::printf("%u sessions up (%u failed) in %.1f s, at most %u per tunnel\n", setup.up, setup.failed, setup.seconds,

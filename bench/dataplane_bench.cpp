@@ -32,7 +32,7 @@
 
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "protocol/ip/packet.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
 
@@ -177,9 +177,9 @@ struct result {
 };
 
 result run_design(const std::string& mode, std::chrono::seconds duration, unsigned sessions) {
-  io::daemon lns{lns_config(mode)};
+  app::daemon lns{lns_config(mode)};
   lns.start();
-  io::daemon lac{lac_config(lns.local(0).port)};
+  app::daemon lac{lac_config(lns.local(0).port)};
   lac.start();
   caf::scoped_actor self{lac.system()};
   std::vector<std::uint32_t> addresses;

@@ -72,10 +72,10 @@ int main(int argc, char** argv) {
   std::printf("%10s %10s %14s %14s %12s\n", "sessions", "per-sess", "median ms", "p99 ms", "bytes");
   for (const unsigned n : counts) {
     for (const bool per_session : {false, true}) {
-      io::daemon lns{bench::lns_config("metrics: {listen: 127.0.0.1:0, per-session-limit: 10000, per-session: " +
-                                       std::string{per_session ? "true" : "false"} + "}\n")};
+      app::daemon lns{bench::lns_config("metrics: {listen: 127.0.0.1:0, per-session-limit: 10000, per-session: " +
+                                        std::string{per_session ? "true" : "false"} + "}\n")};
       lns.start();
-      io::daemon lac{bench::lac_config(lns)};
+      app::daemon lac{bench::lac_config(lns)};
       lac.start();
       const auto setup = bench::bring_up(lac, n);
       auto t = time_scrapes(lns.metrics_port());

@@ -12,7 +12,7 @@
 
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras::bench {
@@ -49,7 +49,7 @@ struct setup_result {
 
 /// Brings `n` subscribers up through `lac` (at most 2,000 set-ups in flight,
 /// as a LAC paces its calls).
-inline setup_result bring_up(io::daemon& lac, unsigned n) {
+inline setup_result bring_up(app::daemon& lac, unsigned n) {
   caf::scoped_actor self{lac.system()};
   setup_result r;
   const auto t0 = std::chrono::steady_clock::now();
@@ -83,7 +83,7 @@ inline setup_result bring_up(io::daemon& lac, unsigned n) {
 }
 
 /// A LAC dialling `lns` as bench-lac, `per_tunnel` sessions per tunnel (0: as many as fit).
-inline config::settings lac_config(io::daemon& lns, unsigned per_tunnel = 250) {
+inline config::settings lac_config(app::daemon& lns, unsigned per_tunnel = 250) {
   return load(
       "runtime: {threads: 2, shards: 2}\nlog: {level: error}\n"
       "l2tp:\n  host-name: bench-lac\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"

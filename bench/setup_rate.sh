@@ -20,7 +20,7 @@ sessions=${1:-10000}
 threads=${2:-2}
 per_tunnel=${3:-250}
 runs=${RUNS:-5}
-brasd=$root/build/release/io/brasd
+brasd=$root/build/release/daemon/brasd
 loadgen=$root/build/release/tools/bras-loadgen
 cli=$root/build/release/cli/bras-cli
 [ -x "$brasd" ] && [ -x "$loadgen" ] && [ -x "$cli" ] || {

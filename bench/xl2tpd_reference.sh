@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sessions=${1:-2000}
 per_tunnel=${2:-100}
-brasd=$root/build/release/io/brasd
+brasd=$root/build/release/daemon/brasd
 loadgen=$root/build/release/tools/bras-loadgen
 [ -x "$brasd" ] && [ -x "$loadgen" ] || {
   echo "build first: cmake --build build/release --target brasd bras-loadgen" >&2

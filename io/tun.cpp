@@ -92,7 +92,7 @@ tun_device::~tun_device() {
   stream_.close(ignored);  // closes fd_: the kernel removes the device and its routes
 }
 
-void tun_device::start(std::function<void(wire::byte_span)> on_packet) {
+void tun_device::start(std::function<void(dataplane::headroom_packet)> on_packet) {
   on_packet_ = std::move(on_packet);
   read();
 }
@@ -103,19 +103,25 @@ void tun_device::stop() {
 }
 
 void tun_device::read() {
-  stream_.async_read_some(boost::asio::buffer(buffer_), [this](const boost::system::error_code& ec, std::size_t n) {
-    if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
-    if (!ec && n > 0 && on_packet_) {
-      on_packet_(wire::byte_span{buffer_.data(), n});
-      // Drain what else is queued before going back to epoll: one wake-up per burst, not per packet.
-      for (int i = 0; i < 256; ++i) {
-        const auto more = ::read(fd_, buffer_.data(), buffer_.size());
-        if (more <= 0) break;
-        on_packet_(wire::byte_span{buffer_.data(), static_cast<std::size_t>(more)});
-      }
+  auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
+  stream_.async_read_some(boost::asio::buffer(packet_area.data(), packet_area.size()),
+                          [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+}
+
+void tun_device::on_read(const boost::system::error_code& ec, std::size_t n) {
+  if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
+  if (!ec && n > 0 && on_packet_) {
+    // Read behind the headroom, so the data plane writes its headers in front of the packet.
+    on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, n});
+    // Drain what else is queued before going back to epoll: one wake-up per burst, not per packet.
+    auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
+    for (int i = 0; i < 256; ++i) {
+      const auto more = ::read(fd_, packet_area.data(), packet_area.size());
+      if (more <= 0) break;
+      on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, static_cast<std::size_t>(more)});
     }
-    read();
-  });
+  }
+  read();
 }
 
 bool tun_device::write(wire::byte_span packet) noexcept {

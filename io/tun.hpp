@@ -2,7 +2,9 @@
 // information header). Created and configured by brasd: MTU, the LNS's own
 // address and a route per address pool, so the kernel sends packets for
 // subscribers into it. Reading runs on the I/O thread (Asio); writing is a
-// plain write() on a non-blocking descriptor, safe from any thread.
+// plain write() on a non-blocking descriptor, safe from any thread. Each
+// packet is read behind dataplane::encap_headroom free bytes, so the data
+// plane prepends the L2TP and PPP headers without copying it.
 #pragma once
 
 #include <array>
@@ -13,34 +15,37 @@
 #include <vector>
 
 #include "configs/config.hpp"
+#include "dataplane/encap.hpp"
+#include "dataplane/transport.hpp"
 #include "io/asio.hpp"
 #include "protocol/common/bytes.hpp"
 
 namespace bras::io {
 
-class tun_device {
+class tun_device final : public dataplane::packet_writer {
  public:
   /// Creates (or attaches to) `name`, sets it up; throws std::system_error naming the step that failed.
   tun_device(boost::asio::io_context& io, const std::string& name, std::uint32_t local_address,
              const std::vector<config::ipv4_prefix>& routes, std::uint16_t mtu = 1500);
-  ~tun_device();
+  ~tun_device() override;
   tun_device(const tun_device&) = delete;
   tun_device& operator=(const tun_device&) = delete;
 
-  /// Starts reading; every packet goes to `on_packet` on the I/O thread.
-  void start(std::function<void(wire::byte_span)> on_packet);
+  /// Starts reading; every packet goes to `on_packet` on the I/O thread, with headroom.
+  void start(std::function<void(dataplane::headroom_packet)> on_packet);
   void stop();
   /// Writes one IP packet; false when the kernel did not take it (queue full, down).
-  bool write(wire::byte_span packet) noexcept;
+  bool write(wire::byte_span packet) noexcept override;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
  private:
   void read();
+  void on_read(const boost::system::error_code& ec, std::size_t n);
   std::string name_;
   int fd_ = -1;
   boost::asio::posix::stream_descriptor stream_;
-  std::array<std::byte, 65536> buffer_{};
-  std::function<void(wire::byte_span)> on_packet_;
+  std::array<std::byte, dataplane::encap_headroom + 65536> buffer_{};
+  std::function<void(dataplane::headroom_packet)> on_packet_;
 };
 
 }  // namespace bras::io

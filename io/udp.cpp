@@ -9,7 +9,6 @@
 
 #include "actors/id_pool.hpp"
 #include "actors/messages.hpp"
-#include "io/data_path.hpp"
 
 namespace bras::io {
 
@@ -101,7 +100,7 @@ void udp_service::route(std::size_t index, std::size_t n) {
   const model::udp_peer peer{ep.sender.address().to_v4().to_uint(), ep.sender.port()};
   // Data messages of known sessions never leave the I/O thread on the fast path.
   if (!control && data_path_ != nullptr &&
-      data_path_->from_l2tp(static_cast<std::uint16_t>(index), peer, wire::byte_span{ep.buffer.data(), n})) {
+      data_path_->from_l2tp(static_cast<std::uint16_t>(index), peer, std::span<std::byte>{ep.buffer.data(), n})) {
     return;
   }
   actors::datagram d;

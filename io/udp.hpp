@@ -15,6 +15,7 @@
 
 #include "actors/context.hpp"
 #include "actors/transport.hpp"
+#include "dataplane/data_path.hpp"
 #include "io/asio.hpp"
 
 namespace bras::io {
@@ -31,7 +32,7 @@ class udp_service final : public actors::transport {
   void stop();
 
   /// Data messages of known sessions go here first (set before start()).
-  void set_data_path(class data_path* dp) noexcept { data_path_ = dp; }
+  void set_data_path(dataplane::data_path* dp) noexcept { data_path_ = dp; }
 
   bool send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept override;
   [[nodiscard]] model::udp_peer local(std::uint16_t gateway) const noexcept override;
@@ -48,7 +49,7 @@ class udp_service final : public actors::transport {
   actors::context_ptr ctx_;
   caf::actor acceptor_;
   std::vector<caf::actor> shards_;
-  class data_path* data_path_ = nullptr;
+  dataplane::data_path* data_path_ = nullptr;
 };
 
 }  // namespace bras::io

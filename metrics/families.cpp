@@ -84,7 +84,7 @@ void render_sessions_shards_process(builder& b, const scrape_inputs& in) {
       double rx_packets, rx_bytes, tx_packets, tx_bytes, dropped;
     };
     std::vector<row> rows;
-    const auto shown = in.sessions->visit_bound(in.per_session_limit, [&](const actors::data_session& s) {
+    const auto shown = in.sessions->visit_bound(in.per_session_limit, [&](const dataplane::data_session& s) {
       rows.push_back({{{"tunnel_id", std::to_string(s.local_tunnel_id)},
                        {"session_id", std::to_string(s.local_session_id)},
                        {"user", s.user}},

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/session_table.hpp"
+#include "dataplane/session_table.hpp"
 #include "model/counters.hpp"
 #include "model/query.hpp"
 
@@ -37,7 +37,7 @@ struct scrape_inputs {
   std::vector<model::pool_usage> pools;
   std::vector<model::shard_counts> shards;  ///< index = shard number
   std::string_view version;
-  const actors::session_table* sessions = nullptr;  ///< set to export the per-session families
+  const dataplane::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
 };
 

@@ -12,12 +12,14 @@ declare -A allowed=(
   [protocol]=""
   [model]=""
   [configs]=""
-  [actors]="protocol model configs"
-  [metrics]="model actors"  # actors/session_table.hpp only, until the data plane is its own layer
+  [dataplane]="protocol model configs"
+  [actors]="protocol model configs dataplane"
+  [metrics]="model dataplane"
   [cli]="model"
-  [io]="protocol model configs actors metrics cli"
+  [io]="protocol model configs dataplane actors metrics cli"
+  [daemon]="protocol model configs dataplane actors metrics cli io"
 )
-project_folders="protocol model configs actors metrics cli io tools bench tests"
+project_folders="protocol model configs dataplane actors metrics cli io daemon tools bench tests"
 
 check() {
   local root=$1 bad=0 folder inc target
@@ -39,6 +41,10 @@ check() {
     echo "forbidden include in protocol/ (see above)" >&2
     bad=1
   fi
+  if [ -d "$root/dataplane" ] && grep -rnE '#\s*include\s*[<"](caf/|boost/|asio)' "$root/dataplane"; then
+    echo "forbidden include in dataplane/ (see above): no CAF, no Asio" >&2
+    bad=1
+  fi
   return $bad
 }
 
@@ -46,7 +52,7 @@ self_test() {
   local t
   t=$(mktemp -d)
   trap 'rm -rf "$t"' RETURN
-  mkdir -p "$t/cli" "$t/actors" "$t/protocol" "$t/io"
+  mkdir -p "$t/cli" "$t/actors" "$t/protocol" "$t/io" "$t/dataplane"
   echo '#include "model/query.hpp"' >"$t/cli/ok.cpp"
   check "$t" >/dev/null 2>&1 || { echo "self-test: a clean tree was refused" >&2; return 1; }
   echo '#include "actors/query.hpp"' >"$t/cli/bad.cpp"
@@ -55,6 +61,11 @@ self_test() {
   echo '#include "io/udp.hpp"' >"$t/actors/bad.cpp"
   if check "$t" >/dev/null 2>&1; then echo "self-test: actors/ including io/ passed" >&2; return 1; fi
   rm "$t/actors/bad.cpp"
+  echo '#include "actors/context.hpp"' >"$t/dataplane/bad.cpp"
+  if check "$t" >/dev/null 2>&1; then echo "self-test: dataplane/ including actors/ passed" >&2; return 1; fi
+  echo '#include <caf/all.hpp>' >"$t/dataplane/bad.cpp"
+  if check "$t" >/dev/null 2>&1; then echo "self-test: dataplane/ including CAF passed" >&2; return 1; fi
+  rm "$t/dataplane/bad.cpp"
   echo '#include <caf/all.hpp>' >"$t/protocol/bad.cpp"
   if check "$t" >/dev/null 2>&1; then echo "self-test: protocol/ including CAF passed" >&2; return 1; fi
   echo "self-test: every violation was caught"

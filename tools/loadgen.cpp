@@ -27,7 +27,7 @@
 
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
 
 namespace {
@@ -191,9 +191,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bras-loadgen: %s\n", e->c_str());
     return 2;
   }
-  std::unique_ptr<io::daemon> lac;
+  std::unique_ptr<app::daemon> lac;
   try {
-    lac = std::make_unique<io::daemon>(std::get<config::settings>(cfg));
+    lac = std::make_unique<app::daemon>(std::get<config::settings>(cfg));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bras-loadgen: %s\n", e.what());
     return 2;

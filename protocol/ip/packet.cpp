@@ -1,6 +1,7 @@
 #include "protocol/ip/packet.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace bras::ip {
 
@@ -156,8 +157,9 @@ std::optional<upper_layer> find_upper_layer(wire::byte_span packet, std::uint8_t
 }
 
 /// Clamps the MSS option of a SYN segment (header and whatever follows).
-bool clamp_segment(std::span<std::byte> segment, std::uint16_t max_mss) noexcept {
-  const wire::byte_span s{segment.data(), segment.size()};
+/// Lowers the MSS option of a SYN segment `s`, writing through `writable` (the
+/// same bytes, mutable); with `writable` null only says whether it would.
+bool clamp_segment(wire::byte_span s, std::byte* writable, std::uint16_t max_mss) noexcept {
   if (s.size() < tcp_min_header) return false;
   const std::size_t data_offset = (std::size_t{byte_at(s, 12)} >> 4) * 4;
   if (data_offset < tcp_min_header || data_offset > s.size()) return false;
@@ -180,18 +182,39 @@ bool clamp_segment(std::span<std::byte> segment, std::uint16_t max_mss) noexcept
       const std::size_t at = i + 2;
       const std::uint16_t mss = wire::load_u16(s.data() + at);
       if (mss > max_mss) {
+        if (writable == nullptr) return true;
         // At an odd offset the value straddles two checksummed words, so its
         // bytes enter the sum swapped.
         const bool odd = (at % 2) != 0;
         checksum = checksum_update(checksum, odd ? byte_swap(mss) : mss, odd ? byte_swap(max_mss) : max_mss);
-        store_u16(segment.data() + at, max_mss);
+        store_u16(writable + at, max_mss);
         changed = true;
       }
     }
     i += length;
   }
-  if (changed) store_u16(segment.data() + tcp_checksum_at, checksum);
+  if (changed) store_u16(writable + tcp_checksum_at, checksum);
   return changed;
+}
+
+/// Where the TCP segment of a first fragment is: {offset, length}; nullopt for anything else.
+std::optional<std::pair<std::size_t, std::size_t>> tcp_segment(wire::byte_span view) noexcept {
+  switch (ip_version(view)) {
+    case 4: {
+      auto h = parse_ipv4(view);
+      if (!h || h->protocol != proto::tcp || h->fragment_offset != 0) return std::nullopt;
+      return std::pair<std::size_t, std::size_t>{h->header_length, h->total_length - h->header_length};
+    }
+    case 6: {
+      auto h = parse_ipv6(view);
+      if (!h) return std::nullopt;
+      const std::size_t end = ipv6_header_size + h->payload_length;
+      auto l4 = find_upper_layer(view.first(end), h->next_header);
+      if (!l4 || l4->later_fragment || l4->protocol != proto::tcp) return std::nullopt;
+      return std::pair<std::size_t, std::size_t>{l4->offset, end - l4->offset};
+    }
+    default: return std::nullopt;
+  }
 }
 
 /// The later fragments' header (RFC 791 §3.2): the fixed part and the options
@@ -303,22 +326,15 @@ std::uint16_t mss_for_mtu(std::uint16_t mtu, bool ipv6) noexcept {
 
 bool clamp_tcp_mss(std::span<std::byte> packet, std::uint16_t max_mss) noexcept {
   const wire::byte_span view{packet.data(), packet.size()};
-  switch (ip_version(view)) {
-    case 4: {
-      auto h = parse_ipv4(view);
-      if (!h || h->protocol != proto::tcp || h->fragment_offset != 0) return false;
-      return clamp_segment(packet.subspan(h->header_length, h->total_length - h->header_length), max_mss);
-    }
-    case 6: {
-      auto h = parse_ipv6(view);
-      if (!h) return false;
-      const std::size_t end = ipv6_header_size + h->payload_length;
-      auto l4 = find_upper_layer(view.first(end), h->next_header);
-      if (!l4 || l4->later_fragment || l4->protocol != proto::tcp) return false;
-      return clamp_segment(packet.subspan(l4->offset, end - l4->offset), max_mss);
-    }
-    default: return false;
-  }
+  auto segment = tcp_segment(view);
+  if (!segment) return false;
+  return clamp_segment(view.subspan(segment->first, segment->second), packet.data() + segment->first, max_mss);
+}
+
+bool tcp_mss_above(wire::byte_span packet, std::uint16_t max_mss) noexcept {
+  auto segment = tcp_segment(packet);
+  if (!segment) return false;
+  return clamp_segment(packet.subspan(segment->first, segment->second), nullptr, max_mss);
 }
 
 wire::bytes make_icmp_frag_needed(wire::byte_span original, std::uint16_t next_hop_mtu, std::uint32_t our_address,

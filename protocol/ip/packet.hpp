@@ -132,6 +132,10 @@ struct ipv6_header {
 /// still clamped, as receivers such as Linux honour them; nothing after it is
 /// read.
 bool clamp_tcp_mss(std::span<std::byte> packet, std::uint16_t max_mss) noexcept;
+/// Whether clamp_tcp_mss(packet, max_mss) would change the packet (a SYN whose
+/// MSS option is above `max_mss`), without touching it: read-only input is
+/// copied only when it has to be rewritten.
+[[nodiscard]] bool tcp_mss_above(wire::byte_span packet, std::uint16_t max_mss) noexcept;
 
 // --- ICMP errors ------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "protocol/l2tp/header.hpp"
 
+#include <algorithm>
+
 namespace bras::l2tp {
 
 namespace {
@@ -82,6 +84,35 @@ void encode_header(bytes& out, const header& h, std::size_t payload_size) {
     w.u16(h.offset_size);
     w.zeros(h.offset_size);
   }
+}
+
+bool encode_data_header(std::span<std::byte> out, const header& h, std::size_t payload_size) noexcept {
+  const std::size_t size = header_size(h);
+  if (h.control || out.size() != size) return false;
+  if (h.length_present && size + payload_size > 0xffff) return false;
+  std::size_t at = 0;
+  auto put16 = [&](std::uint16_t v) {
+    out[at++] = static_cast<std::byte>(v >> 8);
+    out[at++] = static_cast<std::byte>(v & 0xff);
+  };
+  std::uint16_t flags = l2tp_version;
+  if (h.length_present) flags |= bit_l;
+  if (h.sequence_present) flags |= bit_s;
+  if (h.offset_present) flags |= bit_o;
+  if (h.priority) flags |= bit_p;
+  put16(flags);
+  if (h.length_present) put16(static_cast<std::uint16_t>(size + payload_size));
+  put16(h.tunnel_id);
+  put16(h.session_id);
+  if (h.sequence_present) {
+    put16(h.ns);
+    put16(h.nr);
+  }
+  if (h.offset_present) {
+    put16(h.offset_size);
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), std::byte{0});
+  }
+  return true;
 }
 
 bytes encode_packet(const header& h, byte_span payload) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "protocol/common/bytes.hpp"
 
@@ -57,6 +58,13 @@ struct packet {
 /// `payload_size` bytes (the caller appends the payload next). Offset pad
 /// bytes are written as zeros. Control headers always get T, L and S.
 void encode_header(bytes& out, const header& h, std::size_t payload_size);
+
+/// Writes the header of a data message (T clear; L, S with Ns/Nr, O with zeroed
+/// padding and P as `h` says) into `out`, the header_size(h) bytes of headroom
+/// in front of a payload of `payload_size` bytes, so the payload is never
+/// copied. False, and nothing written, for a control header, an `out` of
+/// another size, or a Length that would not fit 16 bits.
+[[nodiscard]] bool encode_data_header(std::span<std::byte> out, const header& h, std::size_t payload_size) noexcept;
 
 /// Header + payload in one buffer.
 [[nodiscard]] bytes encode_packet(const header& h, byte_span payload);

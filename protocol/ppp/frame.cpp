@@ -7,6 +7,16 @@ namespace bras::ppp {
 namespace {
 constexpr std::uint8_t address_all_stations = 0xff;
 constexpr std::uint8_t control_ui = 0x03;
+
+/// LCP is never compressed (RFC 1661 §6.5, §6.6).
+bool with_address_control(std::uint16_t protocol, frame_flags flags) noexcept {
+  return !flags.acfc || protocol == proto::lcp;
+}
+
+/// 0x00FF stays two bytes: in one it would read as an address field.
+bool one_byte_protocol(std::uint16_t protocol, frame_flags flags) noexcept {
+  return flags.pfc && protocol != proto::lcp && protocol <= 0xff && protocol != 0x00ff && is_valid_protocol(protocol);
+}
 }  // namespace
 
 bool operator==(const frame& a, const frame& b) noexcept {
@@ -45,16 +55,31 @@ wire::result<frame> decode_frame(wire::byte_span data, std::size_t base) {
 }
 
 void encode_frame_header(wire::writer& w, std::uint16_t protocol, frame_flags flags) {
-  const bool lcp = protocol == proto::lcp;
-  if (!flags.acfc || lcp) {
+  if (with_address_control(protocol, flags)) {
     w.u8(address_all_stations);
     w.u8(control_ui);
   }
-  if (flags.pfc && !lcp && protocol <= 0xff && protocol != 0x00ff && is_valid_protocol(protocol)) {
+  if (one_byte_protocol(protocol, flags)) {
     w.u8(static_cast<std::uint8_t>(protocol));
   } else {
     w.u16(protocol);
   }
+}
+
+std::size_t frame_header_size(std::uint16_t protocol, frame_flags flags) noexcept {
+  return (with_address_control(protocol, flags) ? 2 : 0) + (one_byte_protocol(protocol, flags) ? 1 : 2);
+}
+
+bool encode_frame_header(std::span<std::byte> out, std::uint16_t protocol, frame_flags flags) noexcept {
+  if (out.size() != frame_header_size(protocol, flags)) return false;
+  std::size_t at = 0;
+  if (with_address_control(protocol, flags)) {
+    out[at++] = std::byte{address_all_stations};
+    out[at++] = std::byte{control_ui};
+  }
+  if (!one_byte_protocol(protocol, flags)) out[at++] = static_cast<std::byte>(protocol >> 8);
+  out[at] = static_cast<std::byte>(protocol & 0xff);
+  return true;
 }
 
 void encode_frame(wire::writer& w, std::uint16_t protocol, wire::byte_span payload, frame_flags flags) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "protocol/common/bytes.hpp"
 #include "protocol/common/result.hpp"
@@ -65,6 +66,13 @@ struct frame_flags {
 /// Appends the address/control and protocol fields. LCP is never compressed
 /// (RFC 1661 §6.5, §6.6), nor is protocol 0x00FF (it would read as an address field).
 void encode_frame_header(wire::writer& w, std::uint16_t protocol, frame_flags flags = {});
+/// Length of the header encode_frame_header() writes for `protocol` with `flags`: 1 to 4 bytes.
+[[nodiscard]] std::size_t frame_header_size(std::uint16_t protocol, frame_flags flags = {}) noexcept;
+/// Writes the same header into `out`, the frame_header_size() bytes of headroom
+/// in front of the payload (no copy of the payload). False, and nothing
+/// written, when `out` has another size.
+[[nodiscard]] bool encode_frame_header(std::span<std::byte> out, std::uint16_t protocol,
+                                       frame_flags flags = {}) noexcept;
 /// Appends a whole frame: header then payload.
 void encode_frame(wire::writer& w, std::uint16_t protocol, wire::byte_span payload, frame_flags flags = {});
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -137,14 +137,14 @@ std::optional<std::uint16_t> mss_of(const wire::bytes& p) {
 class DataPlane : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    lns = std::make_unique<io::daemon>(lns_config(GetParam()));
+    lns = std::make_unique<app::daemon>(lns_config(GetParam()));
     lns->start();
     bring_up(lns->local(0).port);
   }
 
   /// An LAC sending to `lns_port` (the LNS, or a proxy in front of it), and a subscriber with IPCP open.
   void bring_up(std::uint16_t lns_port, const std::string& destination_extra = "") {
-    lac = std::make_unique<io::daemon>(lac_settings(lns_port, "s3cret", 0, 2, 2, "", destination_extra));
+    lac = std::make_unique<app::daemon>(lac_settings(lns_port, "s3cret", 0, 2, 2, "", destination_extra));
     lac->start();
     self = std::make_unique<caf::scoped_actor>(lac->system());
     actors::subscriber_args a;
@@ -192,9 +192,9 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
     return got;
   }
 
-  std::unique_ptr<io::daemon> lns;
+  std::unique_ptr<app::daemon> lns;
   std::unique_ptr<test::udp_proxy> proxy;  ///< between LAC and LNS, when a test watches the wire
-  std::unique_ptr<io::daemon> lac;
+  std::unique_ptr<app::daemon> lac;
   std::unique_ptr<caf::scoped_actor> self;
   caf::actor sub;
   std::uint32_t address = 0;
@@ -219,7 +219,7 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   // The session's own view, as the show commands will read it.
   caf::scoped_actor q{lns->system()};
   model::session_snapshot snap;
-  q->request(s->actor, 5s, actors::snapshot_atom::value)
+  q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
       .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.user, "alice");
   EXPECT_EQ(snap.address, address);
@@ -254,8 +254,8 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   EXPECT_EQ(tun.data_tx_bytes, snap.data_tx_bytes);
   EXPECT_GE(tun.control_rx_packets, snap.control_rx_packets);
   // Clearing the statistics restarts the counters, not the session.
-  caf::anon_send(s->actor, actors::clear_stats_atom::value);
-  q->request(s->actor, 5s, actors::snapshot_atom::value)
+  caf::anon_send(actors::session_actor(*s), actors::clear_stats_atom::value);
+  q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
       .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.data_rx_packets, 0u);
   EXPECT_EQ(snap.control_rx_packets, 0u);
@@ -412,7 +412,7 @@ TEST_P(DataPlane, DataMessagesWithLengthSequenceAndOffsetFieldsAreAccepted) {
 class SequencedDataPlane : public DataPlane {
  protected:
   void SetUp() override {
-    lns = std::make_unique<io::daemon>(lns_config(GetParam()));
+    lns = std::make_unique<app::daemon>(lns_config(GetParam()));
     lns->start();
     test::impairment record;
     record.record = true;

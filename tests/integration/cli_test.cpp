@@ -107,7 +107,7 @@ struct operated_pair {
     lns.start();
     auto c = lac_settings(lns.local(0).port, "s3cret", 0);
     c.cli.socket = dir + "/lac.sock";
-    lac = std::make_unique<io::daemon>(std::move(c));
+    lac = std::make_unique<app::daemon>(std::move(c));
     lac->start();
     obs = std::make_unique<observer>(lac->system());
     subs.push_back(dial(*lac, *obs, 1, client("alice", "wonderland", 0x501)));
@@ -150,8 +150,8 @@ struct operated_pair {
   }
 
   std::string dir;
-  io::daemon lns;
-  std::unique_ptr<io::daemon> lac;
+  app::daemon lns;
+  std::unique_ptr<app::daemon> lac;
   std::unique_ptr<observer> obs;
   std::vector<caf::actor> subs;
   bool up = false;
@@ -164,7 +164,7 @@ struct served_lns {
     cfg = ppp_lns("  ipv6: false\n");
     cfg.cli.socket = dir + "/cli.sock";
     cfg.cli.operator_group = operator_group;
-    lns = std::make_unique<io::daemon>(cfg);
+    lns = std::make_unique<app::daemon>(cfg);
     lns->start();
   }
   ~served_lns() {
@@ -177,7 +177,7 @@ struct served_lns {
 
   std::string dir;
   config::settings cfg;
-  std::unique_ptr<io::daemon> lns;
+  std::unique_ptr<app::daemon> lns;
 };
 
 TEST(CliSocket, IsOwnerAndGroupOnly) {
@@ -444,7 +444,7 @@ TEST(CliSocket, AStaleSocketFileIsReplacedAndAMissingDirectoryCreated) {
   auto cfg = ppp_lns("  ipv6: false\n");
   cfg.cli.socket = path;
   {
-    io::daemon lns{cfg};
+    app::daemon lns{cfg};
     lns.start();
     EXPECT_TRUE(ask(path, "show services l2tp summary").ok);
     lns.shutdown();
@@ -453,7 +453,7 @@ TEST(CliSocket, AStaleSocketFileIsReplacedAndAMissingDirectoryCreated) {
   std::filesystem::remove_all(dir);
   // A directory that does not exist yet is created.
   {
-    io::daemon lns{cfg};
+    app::daemon lns{cfg};
     lns.start();
     EXPECT_TRUE(std::filesystem::is_directory(dir));
     EXPECT_TRUE(ask(path, "show services l2tp summary").ok);
@@ -465,7 +465,7 @@ TEST(CliSocket, AStaleSocketFileIsReplacedAndAMissingDirectoryCreated) {
 
 TEST(CliSocket, ASecondDaemonOnTheSameSocketFailsAndLeavesTheFirstServing) {
   served_lns first;
-  EXPECT_THROW(io::daemon second{first.cfg}, std::system_error);
+  EXPECT_THROW(app::daemon second{first.cfg}, std::system_error);
   EXPECT_TRUE(ask(first.sock(), "show services l2tp summary").ok);
 }
 

@@ -17,7 +17,7 @@
 
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/udp_proxy.hpp"
@@ -33,7 +33,7 @@ struct placed {
   std::string last_failure;
 };
 
-placed place_calls(io::daemon& lac, std::size_t n) {
+placed place_calls(app::daemon& lac, std::size_t n) {
   caf::scoped_actor self{lac.system()};
   for (std::size_t i = 0; i < n; ++i) {
     actors::call_request c;
@@ -62,9 +62,9 @@ placed place_calls(io::daemon& lac, std::size_t n) {
 }
 
 TEST(LacLns, OneSessionWithTunnelAuthentication) {
-  io::daemon lns{lns_settings("s3cret")};
+  app::daemon lns{lns_settings("s3cret")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
+  app::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
   lac.start();
   auto p = place_calls(lac, 1);
   EXPECT_EQ(p.established, 1u) << p.last_failure;
@@ -80,9 +80,9 @@ TEST(LacLns, OneSessionWithTunnelAuthentication) {
 }
 
 TEST(LacLns, WrongSecretIsRefused) {
-  io::daemon lns{lns_settings("right")};
+  app::daemon lns{lns_settings("right")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "wrong", 0)};
+  app::daemon lac{lac_settings(lns.local(0).port, "wrong", 0)};
   lac.start();
   auto p = place_calls(lac, 1);
   EXPECT_EQ(p.established, 0u);
@@ -99,12 +99,12 @@ TEST(LacLns, WrongSecretIsRefused) {
 int tshark_frames_without_malformed(const std::string& pcap);
 
 TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
-  io::daemon lns{lns_settings("s3cret")};
+  app::daemon lns{lns_settings("s3cret")};
   lns.start();
   // A transparent proxy records the run for tshark.
   std::string pcap = "/tmp/bras-1000-" + std::to_string(::getpid()) + ".pcap";
   auto proxy = std::make_unique<test::udp_proxy>(lns.local(0).port, test::impairment{}, pcap);
-  io::daemon lac{lac_settings(proxy->port(), "s3cret", 100)};
+  app::daemon lac{lac_settings(proxy->port(), "s3cret", 100)};
   lac.start();
   auto t0 = std::chrono::steady_clock::now();
   auto p = place_calls(lac, 1000);
@@ -130,9 +130,9 @@ TEST(LacLns, ThousandSessionsOverTenTunnelsAndEveryIdFreed) {
 }
 
 TEST(LacLns, SessionLimitPerTunnelRefusesTheRest) {
-  io::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-sessions-per-tunnel: 5")};
+  app::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-sessions-per-tunnel: 5")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
+  app::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
   lac.start();
   auto p = place_calls(lac, 10);
   EXPECT_EQ(p.established, 5u);
@@ -145,11 +145,11 @@ TEST(LacLns, SessionLimitPerTunnelRefusesTheRest) {
 }
 
 TEST(LacLns, HiddenAvpsBothWays) {
-  io::daemon lns{lns_settings("s3cret", 2, 2, "      hide-avps: true\n")};
+  app::daemon lns{lns_settings("s3cret", 2, 2, "      hide-avps: true\n")};
   lns.start();
   std::string pcap = "/tmp/bras-hidden-" + std::to_string(::getpid()) + ".pcap";
   auto proxy = std::make_unique<test::udp_proxy>(lns.local(0).port, test::impairment{}, pcap);
-  io::daemon lac{lac_settings(proxy->port(), "s3cret", 0, 2, 2, "", ", hide-avps: true")};
+  app::daemon lac{lac_settings(proxy->port(), "s3cret", 0, 2, 2, "", ", hide-avps: true")};
   lac.start();
   auto p = place_calls(lac, 20);
   EXPECT_EQ(p.established, 20u) << p.last_failure;
@@ -171,9 +171,9 @@ TEST(LacLns, HiddenAvpsBothWays) {
 }
 
 TEST(LacLns, DatagramsFromAnotherAddressOrPortAreDroppedAndCounted) {
-  io::daemon lns{lns_settings("s3cret")};
+  app::daemon lns{lns_settings("s3cret")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
+  app::daemon lac{lac_settings(lns.local(0).port, "s3cret", 0)};
   lac.start();
   auto p = place_calls(lac, 1);
   ASSERT_EQ(p.established, 1u);
@@ -199,8 +199,8 @@ TEST(LacLns, DatagramsFromAnotherAddressOrPortAreDroppedAndCounted) {
   lns.shutdown();
 }
 
-std::string counters(const io::daemon& d) {
-  const auto& s = const_cast<io::daemon&>(d).ctx().stats;
+std::string counters(const app::daemon& d) {
+  const auto& s = const_cast<app::daemon&>(d).ctx().stats;
   std::string out;
   auto add = [&](const char* n, const auto& v) { out += std::string{" "} + n + "=" + std::to_string(v.load()); };
   add("rx", s.rx_datagrams);
@@ -256,9 +256,9 @@ int tshark_frames_without_malformed(const std::string& pcap) {
 TEST(LacLns, GlobalSessionLimit) {
   auto cfg = lns_settings("s3cret");
   cfg.l2tp.max_sessions = 3;
-  io::daemon lns{cfg};
+  app::daemon lns{cfg};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 2)};  // two per tunnel: several tunnels
+  app::daemon lac{lac_settings(lns.local(0).port, "s3cret", 2)};  // two per tunnel: several tunnels
   lac.start();
   auto p = place_calls(lac, 5);
   EXPECT_EQ(p.established, 3u);
@@ -269,10 +269,10 @@ TEST(LacLns, GlobalSessionLimit) {
 }
 
 TEST(LacLns, TunnelLimitPerLacClient) {
-  io::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-tunnels: 1")};
+  app::daemon lns{lns_settings("s3cret", 2, 2, "", ", max-tunnels: 1")};
   lns.start();
   // One session per tunnel: the second call needs a second tunnel.
-  io::daemon lac{lac_settings(lns.local(0).port, "s3cret", 1)};
+  app::daemon lac{lac_settings(lns.local(0).port, "s3cret", 1)};
   lac.start();
   auto p = place_calls(lac, 2);
   EXPECT_EQ(p.established, 1u);
@@ -288,11 +288,11 @@ TEST(LacLns, TunnelLimitPerLacClient) {
 TEST(LacLns, RepliesLeaveFromTheGatewayThePeerTalksTo) {
   auto lns_cfg = lns_settings("s3cret");
   lns_cfg.l2tp.local_gateways.push_back({"second", "127.0.0.2", 0});
-  io::daemon lns{lns_cfg};
+  app::daemon lns{lns_cfg};
   lns.start();
   auto lac_cfg = lac_settings(lns.local(1).port, "s3cret", 0);
   lac_cfg.l2tp.destinations[0].address = "127.0.0.2";
-  io::daemon lac{lac_cfg};
+  app::daemon lac{lac_cfg};
   lac.start();
   auto p = place_calls(lac, 3);
   EXPECT_EQ(p.established, 3u) << p.last_failure;
@@ -346,7 +346,7 @@ l2tp::control_message scripted_sccrq() {
 // RFC 2661 §4.1 and §6: an unknown AVP with the M bit, or a missing
 // mandatory AVP, gets StopCCN with the matching result and error codes.
 TEST(LacLns, UnknownMandatoryAvpAndMissingAvpAreRefused) {
-  io::daemon lns{lns_settings("")};
+  app::daemon lns{lns_settings("")};
   lns.start();
   {
     scripted_peer peer{lns.local(0).port};
@@ -390,9 +390,9 @@ TEST(LacLns, UnknownMandatoryAvpAndMissingAvpAreRefused) {
 // LNS port, from a stranger's socket. The daemon drops and counts them, and
 // the subscribers already up (and new ones) are not affected.
 TEST(LacLns, GarbageFromTheNetworkIsDroppedAndCountedWhileServiceContinues) {
-  io::daemon lns{lns_settings("")};
+  app::daemon lns{lns_settings("")};
   lns.start();
-  io::daemon lac{lac_settings(lns.local(0).port, "", 0)};
+  app::daemon lac{lac_settings(lns.local(0).port, "", 0)};
   lac.start();
   ASSERT_EQ(place_calls(lac, 5).established, 5u);
   scripted_peer stranger{lns.local(0).port};
@@ -447,8 +447,8 @@ TEST(LacLns, CrossingSccrqsAreResolvedByTheTieBreaker) {
   slow.min_delay_ms = 50;
   slow.max_delay_ms = 50;
   test::udp_proxy to_a{port_a, slow}, to_b{port_b, slow};
-  io::daemon a{dual_role("box-a", "box-b", to_b.port(), port_a)};
-  io::daemon b{dual_role("box-b", "box-a", to_a.port(), port_b)};
+  app::daemon a{dual_role("box-a", "box-b", to_b.port(), port_a)};
+  app::daemon b{dual_role("box-b", "box-a", to_a.port(), port_b)};
   a.start();
   b.start();
   caf::scoped_actor self_a{a.system()}, self_b{b.system()};
@@ -490,7 +490,7 @@ TEST(LacLns, LossyReorderingDuplicatingControlPath) {
   auto lns_cfg = lns_settings("s3cret");
   lns_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
   lns_cfg.l2tp.retransmit_count = lossy_retransmits;
-  io::daemon lns{lns_cfg};
+  app::daemon lns{lns_cfg};
   lns.start();
   std::string pcap = "/tmp/bras-impaired-" + std::to_string(::getpid()) + ".pcap";
   test::impairment imp;
@@ -504,7 +504,7 @@ TEST(LacLns, LossyReorderingDuplicatingControlPath) {
     auto lac_cfg = lac_settings(proxy.port(), "s3cret", 100);
     lac_cfg.l2tp.retransmit_max = std::chrono::milliseconds{2000};
     lac_cfg.l2tp.retransmit_count = lossy_retransmits;
-    io::daemon lac{lac_cfg};
+    app::daemon lac{lac_cfg};
     lac.start();
     auto p = place_calls(lac, 1000);
     EXPECT_EQ(p.established, 1000u) << p.last_failure;

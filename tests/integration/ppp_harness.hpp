@@ -16,7 +16,7 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "actors/messages.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
@@ -99,7 +99,7 @@ inline ppp::client_config client(const std::string& user, const std::string& pas
   return c;
 }
 
-inline caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c, bool proxy = false,
+inline caf::actor dial(app::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c, bool proxy = false,
                        ppp::lcp::auth_method proxy_auth = ppp::lcp::auth_method::pap) {
   actors::subscriber_args a;
   a.proxy = proxy;
@@ -112,7 +112,7 @@ inline caf::actor dial(io::daemon& lac, observer& obs, std::uint64_t id, ppp::cl
   return actors::spawn_subscriber(lac.system(), std::move(a));
 }
 
-inline std::size_t pool_in_use(io::daemon& lns) {
+inline std::size_t pool_in_use(app::daemon& lns) {
   caf::scoped_actor self{lns.system()};
   std::size_t used = 0;
   self->request(lns.aaa(), 5s, actors::pool_atom::value)
@@ -124,7 +124,7 @@ inline std::size_t pool_in_use(io::daemon& lns) {
   return used;
 }
 
-inline std::uint64_t causes(io::daemon& d, std::uint16_t cause) {
+inline std::uint64_t causes(app::daemon& d, std::uint16_t cause) {
   return d.ctx().stats.disconnect_causes[cause].load();
 }
 
@@ -171,15 +171,15 @@ struct pair_of_daemons {
       proxy = std::make_unique<test::udp_proxy>(port, record);
       port = proxy->port();
     }
-    lac = std::make_unique<io::daemon>(lac_settings(port, "s3cret", 0, 2, 2, "", destination_extra));
+    lac = std::make_unique<app::daemon>(lac_settings(port, "s3cret", 0, 2, 2, "", destination_extra));
     lac->start();
   }
   /// What the LNS sent the LAC so far (needs `observed`).
   [[nodiscard]] std::vector<std::vector<std::byte>> lns_sent() const { return proxy->from_backend(); }
 
-  io::daemon lns;
+  app::daemon lns;
   std::unique_ptr<test::udp_proxy> proxy;
-  std::unique_ptr<io::daemon> lac;
+  std::unique_ptr<app::daemon> lac;
 };
 
 /// The headers of the L2TP data messages among `datagrams`.

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/ppp_harness.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
@@ -117,7 +117,7 @@ TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
   model::session_snapshot snap;
   EXPECT_TRUE(eventually(
       [&] {
-        q->request(s->actor, 5s, actors::snapshot_atom::value)
+        q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
             .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
         return snap.echo_replies_received >= 2;
       },
@@ -194,7 +194,7 @@ TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
   actors::data_session_ptr s;
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
-  caf::anon_send(s->actor, actors::close_atom::value);
+  caf::anon_send(actors::session_actor(*s), actors::close_atom::value);
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
   EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));

@@ -1,6 +1,9 @@
 // L2TPv2 header (RFC 2661 §3.1): annotated vectors, round trips, malformed.
 #include "protocol/l2tp/header.hpp"
 
+#include <algorithm>
+#include <span>
+
 #include "tests/unit/test_util.hpp"
 
 namespace bras::l2tp {
@@ -139,6 +142,78 @@ TEST(L2tpHeader, EncodeForcesControlBits) {
   EXPECT_EQ(wire::to_hex(out),
             "c802000c000700000000"
             "0000");
+}
+
+// --- Data header into headroom (no copy of the payload) ----------------------
+
+TEST(L2tpHeader, EncodesDataHeaderWithoutSequencing) {
+  header h;
+  h.tunnel_id = 0x1234;
+  h.session_id = 0x0005;
+  ASSERT_EQ(header_size(h), 6u);
+  bytes out(6 + 4);
+  const auto payload = hex("21 45 00 00");
+  std::copy(payload.begin(), payload.end(), out.begin() + 6);
+  ASSERT_TRUE(encode_data_header(std::span<std::byte>{out}.first(6), h, payload.size()));
+  EXPECT_EQ(out, hex("00 02      # T=0 L=0 S=0 O=0 P=0, version 2\n"
+                     "12 34      # Tunnel ID\n"
+                     "00 05      # Session ID\n"
+                     "21 45 00 00 # payload, untouched\n"));
+  auto p = decode_packet(out);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->hdr, h);
+  EXPECT_EQ(p->payload_offset, 6u);
+}
+
+TEST(L2tpHeader, EncodesDataHeaderWithSequencing) {
+  header h;
+  h.tunnel_id = 0x1234;
+  h.session_id = 0x0005;
+  h.sequence_present = true;
+  h.ns = 0x0102;
+  bytes out(10);
+  ASSERT_TRUE(encode_data_header(out, h, 100));
+  EXPECT_EQ(out, hex("08 02      # S=1, version 2\n"
+                     "12 34      # Tunnel ID\n"
+                     "00 05      # Session ID\n"
+                     "01 02      # Ns\n"
+                     "00 00      # Nr (data messages are not acknowledged)\n"));
+}
+
+TEST(L2tpHeader, EncodesDataHeaderWithLengthAndOffset) {
+  header h;
+  h.length_present = true;
+  h.sequence_present = true;
+  h.offset_present = true;
+  h.offset_size = 2;
+  h.tunnel_id = 1;
+  h.session_id = 2;
+  h.ns = 3;
+  h.nr = 4;
+  bytes out(header_size(h), std::byte{0xee});
+  ASSERT_EQ(out.size(), 16u);
+  ASSERT_TRUE(encode_data_header(out, h, 4));
+  EXPECT_EQ(out, hex("4a 02      # L=1 S=1 O=1, version 2\n"
+                     "00 14      # Length: 16 + 4 payload bytes\n"
+                     "00 01      # Tunnel ID\n"
+                     "00 02      # Session ID\n"
+                     "00 03      # Ns\n"
+                     "00 04      # Nr\n"
+                     "00 02      # Offset Size\n"
+                     "00 00      # Offset pad, zeroed\n"));
+}
+
+TEST(L2tpHeader, DataHeaderEncoderRefusesWhatItCannotWrite) {
+  header h;
+  bytes out(8, std::byte{0xee});
+  EXPECT_FALSE(encode_data_header(std::span<std::byte>{out}.first(5), h, 0)) << "headroom too small";
+  EXPECT_FALSE(encode_data_header(out, h, 0)) << "headroom of another size";
+  h.control = true;
+  EXPECT_FALSE(encode_data_header(std::span<std::byte>{out}.first(header_size(h)), h, 0)) << "control header";
+  header with_length;
+  with_length.length_present = true;
+  EXPECT_FALSE(encode_data_header(out, with_length, 0xffff)) << "Length past 16 bits";
+  EXPECT_EQ(out, bytes(8, std::byte{0xee})) << "nothing written";
 }
 
 }  // namespace

@@ -190,5 +190,34 @@ TEST(PppFrame, RoundTripsEveryProtocolAndFlags) {
   }
 }
 
+// --- Header into headroom (no copy of the payload) ---------------------------
+
+/// The in-place encoder writes exactly what the appending one does.
+wire::bytes headroom_header(std::uint16_t protocol, frame_flags flags) {
+  wire::bytes out(frame_header_size(protocol, flags), std::byte{0xee});
+  EXPECT_TRUE(encode_frame_header(out, protocol, flags));
+  wire::bytes appended;
+  wire::writer w{appended};
+  encode_frame_header(w, protocol, flags);
+  EXPECT_EQ(out, appended) << protocol;
+  return out;
+}
+
+TEST(PppFrame, HeaderIntoHeadroom) {
+  EXPECT_EQ(headroom_header(proto::ipv4, {}), hex("ff 03 # address, control\n 00 21 # IPv4"));
+  EXPECT_EQ(headroom_header(proto::ipv4, {.acfc = true}), hex("00 21 # IPv4, no address/control"));
+  EXPECT_EQ(headroom_header(proto::ipv4, {.acfc = true, .pfc = true}), hex("21 # IPv4 in one byte"));
+  EXPECT_EQ(headroom_header(proto::ipv6, {.acfc = false, .pfc = true}), hex("ff 03 | 57 # IPv6 in one byte"));
+  EXPECT_EQ(headroom_header(proto::lcp, {.acfc = true, .pfc = true}), hex("ff 03 | c0 21 # LCP never compressed"));
+  EXPECT_EQ(headroom_header(proto::ipcp, {.acfc = true, .pfc = true}), hex("80 21 # above 0xff: two bytes"));
+}
+
+TEST(PppFrame, HeaderIntoHeadroomOfWrongSizeWritesNothing) {
+  wire::bytes out(3, std::byte{0xee});
+  EXPECT_FALSE(encode_frame_header(out, proto::ipv4, {}));
+  EXPECT_FALSE(encode_frame_header(out, proto::ipv4, {.acfc = true, .pfc = true}));
+  EXPECT_EQ(out, wire::bytes(3, std::byte{0xee}));
+}
+
 }  // namespace
 }  // namespace bras::ppp

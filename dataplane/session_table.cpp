@@ -1,8 +1,8 @@
-#include "actors/session_table.hpp"
+#include "dataplane/session_table.hpp"
 
 #include <mutex>
 
-namespace bras::actors {
+namespace bras::dataplane {
 
 void session_table::add(const data_session_ptr& s) {
   std::unique_lock lock{mutex_};
@@ -72,4 +72,4 @@ std::size_t session_table::ipv4_bindings() const {
   return by_ipv4_.size();
 }
 
-}  // namespace bras::actors
+}  // namespace bras::dataplane

@@ -1,5 +1,6 @@
 // One brasd instance: the actor system, the shards, the acceptor, the LAC
-// controller and the UDP endpoints, wired together. brasd's main() runs one;
+// controller, the data plane and the UDP endpoints, wired together (the
+// composition root: io/ only adapts sockets, tun and the control socket). brasd's main() runs one;
 // integration tests run several in one process (an LAC and an LNS).
 #pragma once
 
@@ -18,13 +19,22 @@ namespace prometheus {
 class Exposer;
 }
 
-namespace bras::io {
-
-class udp_service;
-class scrape_collector;
-class tun_device;
+namespace bras::dataplane {
 class data_path;
+}
+
+namespace bras::io {
+class udp_service;
+class tun_device;
 class control_server;
+}  // namespace bras::io
+
+namespace bras::app {
+
+class scrape_collector;
+using io::control_server;
+using io::tun_device;
+using io::udp_service;
 
 class daemon {
  public:
@@ -76,7 +86,7 @@ class daemon {
   boost::asio::io_context io_;
   std::shared_ptr<udp_service> udp_;
   std::unique_ptr<tun_device> tun_;
-  std::unique_ptr<data_path> data_;
+  std::unique_ptr<dataplane::data_path> data_;
   std::shared_ptr<scrape_collector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   caf::actor aaa_;
@@ -96,4 +106,4 @@ class daemon {
   void stop_everything() noexcept;
 };
 
-}  // namespace bras::io
+}  // namespace bras::app

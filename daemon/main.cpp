@@ -18,8 +18,8 @@
 #include "actors/messages.hpp"
 #include "configs/config.hpp"
 #include "configs/default_config.hpp"
+#include "daemon/daemon.hpp"
 #include "io/asio.hpp"
-#include "io/daemon.hpp"
 
 namespace {
 
@@ -72,9 +72,9 @@ int main(int argc, char** argv) {
   log->set_level(spdlog::level::from_str(settings.log_level));
   std::string name = config_file.empty() ? "<embedded default>" : config_file;
 
-  std::unique_ptr<bras::io::daemon> d;
+  std::unique_ptr<bras::app::daemon> d;
   try {
-    d = std::make_unique<bras::io::daemon>(settings);
+    d = std::make_unique<bras::app::daemon>(settings);
   } catch (const std::system_error& e) {
     log->critical("brasd-start-failed reason=\"{}\"", e.what());
     return 2;

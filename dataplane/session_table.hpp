@@ -1,23 +1,70 @@
 // The sessions the data plane forwards for: by (tunnel ID, session ID) for
 // packets from the LAC, by IPv4 address and by IPv6 interface identifier for
 // packets from tun. Session actors add and remove their entry (rare); the
-// I/O thread looks entries up per packet under a shared lock and updates the
-// entry's counters in place (relaxed atomics, no lock).
+// I/O thread looks entries up per packet under a shared lock (readers never
+// wait for each other, only for the rare add/bind/remove) and updates the
+// entry's counters in place (relaxed atomics, no lock). This table is the one
+// structure of brasd shared behind a lock (docs/architecture.md).
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <atomic>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 
-#include "actors/transport.hpp"
+#include "model/endpoint.hpp"
+#include "protocol/common/bytes.hpp"
 
-namespace bras::actors {
+namespace bras::dataplane {
+
+/// Where the data plane hands what it does not forward itself: PPP control
+/// frames, and every packet on the actor path. The layer above implements it
+/// (actors/session_sink.hpp: the session actor's mailbox), so this one needs
+/// no actor framework. Called from the I/O thread.
+class session_sink {
+ public:
+  virtual ~session_sink() = default;
+  /// A PPP frame from the subscriber (the L2TP payload, PPP header included).
+  virtual void ppp_frame(wire::byte_span frame) noexcept = 0;
+  /// An IP packet from tun for the subscriber.
+  virtual void tun_packet(wire::byte_span packet) noexcept = 0;
+};
+
+/// Makes a session_sink from a handle of the layer above, which specialises it
+/// (`static std::shared_ptr<session_sink> make(Handle)`); this layer never
+/// names the handle's type.
+template <class Handle>
+struct sink_for;
+
+/// A session's sink, assignable from any handle that has a sink_for (so
+/// `entry.actor = some_actor_handle` reads as it always did).
+class sink_ref {
+ public:
+  sink_ref() = default;
+  sink_ref& operator=(std::shared_ptr<session_sink> sink) noexcept {
+    sink_ = std::move(sink);
+    return *this;
+  }
+  template <class Handle>
+  requires(!std::same_as<std::remove_cvref_t<Handle>, sink_ref> &&
+           requires(Handle && h) { sink_for<std::remove_cvref_t<Handle>>::make(std::forward<Handle>(h)); }) sink_ref&
+  operator=(Handle&& handle) {
+    sink_ = sink_for<std::remove_cvref_t<Handle>>::make(std::forward<Handle>(handle));
+    return *this;
+  }
+  [[nodiscard]] session_sink* get() const noexcept { return sink_.get(); }
+  session_sink* operator->() const noexcept { return sink_.get(); }
+  explicit operator bool() const noexcept { return sink_ != nullptr; }
+
+ private:
+  std::shared_ptr<session_sink> sink_;
+};
 
 /// One session as the data plane sees it.
 struct data_session {
@@ -27,8 +74,8 @@ struct data_session {
   std::uint16_t peer_tunnel_id = 0;
   std::uint16_t peer_session_id = 0;
   std::uint16_t gateway = 0;
-  udp_peer peer;
-  caf::actor actor;  ///< the session actor: PPP control frames, and every packet in actor mode
+  model::udp_peer peer;
+  sink_ref actor;    ///< the session actor: PPP control frames, and every packet in actor mode
   bool lac = false;  ///< an LAC session: frames are relayed to the subscriber, not terminated
   /// The authenticated user; written before the first address binding, read by scrapes
   /// under the table's lock (for the per-session metric families).
@@ -102,7 +149,8 @@ class session_table {
   std::unordered_map<std::uint64_t, data_session_ptr> by_ipv6_;
 };
 
-/// The forwarding functions the session actors use in actor mode (io/ implements them).
+/// The forwarding functions the session actors use in actor mode
+/// (dataplane/data_path.hpp implements them).
 class data_plane {
  public:
   virtual ~data_plane() = default;
@@ -114,4 +162,4 @@ class data_plane {
   virtual void send_frame(data_session& s, wire::byte_span frame) noexcept = 0;
 };
 
-}  // namespace bras::actors
+}  // namespace bras::dataplane

@@ -1,4 +1,4 @@
-#include "io/daemon.hpp"
+#include "daemon/daemon.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
@@ -12,14 +12,13 @@
 #include "actors/lac.hpp"
 #include "actors/query.hpp"
 #include "actors/shard.hpp"
+#include "dataplane/data_path.hpp"
 #include "io/control.hpp"
-
-#include "io/data_path.hpp"
 #include "io/tun.hpp"
 #include "io/udp.hpp"
 #include "metrics/families.hpp"
 
-namespace bras::io {
+namespace bras::app {
 
 namespace {
 
@@ -108,11 +107,15 @@ void daemon::build(config::settings cfg) {
     for (const auto& p : ctx_->cfg.address_pools) routes.insert(routes.end(), p.prefixes.begin(), p.prefixes.end());
     tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes);
   }
-  data_ = std::make_unique<data_path>(*ctx_, *udp_, tun_.get());
+  data_ = std::make_unique<dataplane::data_path>(ctx_->cfg.data_plane.mode, ctx_->sessions, ctx_->stats, *udp_,
+                                                 tun_.get(), [ctx = ctx_.get()](int error) {
+                                                   if (ctx->io_log && ctx->io_error_log.allow())
+                                                     ctx->io_log->warn("tun-write-error errno={}", error);
+                                                 });
   ctx_->forwarder = data_.get();
   udp_->set_data_path(data_.get());
   if (tun_) {
-    tun_->start([this](wire::byte_span packet) { data_->from_tun(packet); });
+    tun_->start([this](dataplane::headroom_packet packet) { data_->from_tun(packet); });
     ctx_->io_log->info("tun-up device={} pools={}", ctx_->cfg.data_plane.tun, ctx_->cfg.address_pools.size());
   }
   for (std::size_t i = 0; i < ctx_->cfg.l2tp.local_gateways.size(); ++i) {
@@ -252,4 +255,4 @@ std::size_t daemon::tunnel_ids_in_use() {
   return total;
 }
 
-}  // namespace bras::io
+}  // namespace bras::app
