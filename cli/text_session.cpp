@@ -120,12 +120,7 @@ enum class style : std::uint8_t {
 
 [[nodiscard]] std::string statistics_lines(const session_snapshot& s) {
   std::string out = "    Statistics since: " + junos_date(s.statistics_since) + '\n';
-  append_counter_table(out, {{"Control Tx", s.control_tx_packets, s.control_tx_bytes},
-                             {"Control Rx", s.control_rx_packets, s.control_rx_bytes},
-                             {"Data Tx", s.data_tx_packets, s.data_tx_bytes},
-                             {"Data Rx", s.data_rx_packets, s.data_rx_bytes},
-                             {"Errors Tx", s.tx_errors, std::nullopt},
-                             {"Errors Rx", s.rx_errors, std::nullopt}});
+  append_traffic_table(out, s);
   return out;
 }
 

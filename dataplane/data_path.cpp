@@ -69,24 +69,19 @@ bool data_path::from_l2tp(std::uint16_t gateway, model::udp_peer peer, std::span
 }
 
 bool data_path::admit(data_session& s, bool ipv6, wire::byte_span packet) noexcept {
-  // Anti-spoofing: only the session's own address may be the source.
+  // Anti-spoofing: only the session's own address may be the source. Until
+  // its NCP is up the session has none (IPv4 address / IPv6 identifier 0).
+  const std::uint64_t bound = ipv6 ? s.ipv6_iid.load(relaxed) : s.ipv4.load(relaxed);
+  if (bound == 0) {
+    stats_.data_rx_not_up.fetch_add(1, relaxed);
+    s.rx_errors.fetch_add(1, relaxed);
+    return false;
+  }
   bool allowed = false;
   if (!ipv6) {
-    const auto bound = s.ipv4.load(relaxed);
-    if (bound == 0) {
-      stats_.data_rx_not_up.fetch_add(1, relaxed);
-      s.rx_errors.fetch_add(1, relaxed);
-      return false;
-    }
     auto src = ip::ipv4_source(packet);
     allowed = src && *src == bound;
   } else {
-    const auto iid = s.ipv6_iid.load(relaxed);
-    if (iid == 0) {
-      stats_.data_rx_not_up.fetch_add(1, relaxed);
-      s.rx_errors.fetch_add(1, relaxed);
-      return false;
-    }
     // Without prefix delegation the session owns its interface identifier:
     // link-local and SLAAC addresses both end in it (RFC 5072 §5).
     auto src = ip::ipv6_source(packet);
@@ -94,7 +89,7 @@ bool data_path::admit(data_session& s, bool ipv6, wire::byte_span packet) noexce
     if (src) {
       for (std::size_t i = 8; i < 16; ++i) low = (low << 8) | std::to_integer<std::uint64_t>((*src)[i]);
     }
-    allowed = src && low == iid;
+    allowed = src && low == bound;
   }
   if (!allowed) {
     s.spoofed.fetch_add(1, relaxed);

@@ -1,9 +1,12 @@
 // Building the answer to a peer's Configure-Request (RFC 1661 §5.2-5.4),
-// shared by the LNS (negotiate.cpp) and the subscriber (client_impl.hpp)
-// engines: the peer's options are sorted into Rejects and Naks while its
-// request is walked in order, and the answer is built once at the end.
+// and reading the peer's Configure-Reject of ours, shared by the LNS
+// (negotiate.cpp) and the subscriber (client engine) engines: the peer's
+// options are sorted into Rejects and Naks while its request is walked in
+// order, and the answer is built once at the end.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -17,6 +20,26 @@ inline T distinct_nonzero(T candidate, T avoid) noexcept {
   if (candidate != 0 && candidate != avoid) return candidate;
   const T next = static_cast<T>(avoid + 1);
   return next == 0 ? T{1} : next;
+}
+
+/// Our options without the rejected ones; nothing when the Reject does not answer our request
+/// (identifier differs, or its options are not ours unmodified and in order, RFC 1661 §5.4).
+template <class Option>
+std::optional<std::vector<Option>> without_rejected(
+    const configure_packet<control_code::configure_request, Option>& ours,
+    const configure_packet<control_code::configure_reject, Option>& reject) {
+  if (reject.identifier != ours.identifier) return std::nullopt;
+  std::vector<Option> kept;
+  std::size_t next_rejected = 0;
+  for (const Option& o : ours.options) {
+    if (next_rejected < reject.options.size() && reject.options[next_rejected] == o) {
+      ++next_rejected;
+    } else {
+      kept.push_back(o);
+    }
+  }
+  if (next_rejected != reject.options.size()) return std::nullopt;
+  return kept;
 }
 
 /// Sorts the peer's options into Rejects and Naks while walking its request in order,

@@ -89,18 +89,8 @@ template <class Option>
 std::optional<std::vector<Option>> without_rejected(
     const std::optional<configure_packet<control_code::configure_request, Option>>& ours,
     const configure_packet<control_code::configure_reject, Option>& reject) {
-  if (!ours || reject.identifier != ours->identifier) return std::nullopt;
-  std::vector<Option> kept;
-  std::size_t next_rejected = 0;
-  for (const Option& o : ours->options) {
-    if (next_rejected < reject.options.size() && reject.options[next_rejected] == o) {
-      ++next_rejected;
-    } else {
-      kept.push_back(o);
-    }
-  }
-  if (next_rejected != reject.options.size()) return std::nullopt;
-  return kept;
+  if (!ours) return std::nullopt;
+  return ppp::without_rejected(*ours, reject);
 }
 
 /// A Configure-Ack answers our latest request only with its identifier and exactly its options (RFC 1661 §5.2).

@@ -15,26 +15,6 @@ revision<Option> discard() {
   return {revision_kind::discard, {}, {}};
 }
 
-/// Our options without the rejected ones, or nothing when the Reject is not an answer to our
-/// request: the identifier differs, or its options are not ours unmodified and in order (RFC 1661 §5.4).
-template <class Option>
-std::optional<std::vector<Option>> without_rejected(
-    const configure_packet<control_code::configure_request, Option>& ours,
-    const configure_packet<control_code::configure_reject, Option>& reject) {
-  if (reject.identifier != ours.identifier) return std::nullopt;
-  std::vector<Option> kept;
-  std::size_t next_rejected = 0;
-  for (const Option& o : ours.options) {
-    if (next_rejected < reject.options.size() && reject.options[next_rejected] == o) {
-      ++next_rejected;
-    } else {
-      kept.push_back(o);
-    }
-  }
-  if (next_rejected != reject.options.size()) return std::nullopt;
-  return kept;
-}
-
 /// The NCP answer to a Nak: our request again, unchanged (our address or identifier is fixed).
 template <class Option>
 revision<Option> keep_request(const configure_packet<control_code::configure_request, Option>& ours,
