@@ -18,9 +18,9 @@ struct grant {
 
 struct aaa_state {
   static constexpr const char* name = "aaa";
-  explicit aaa_state(caf::stateful_actor<aaa_state>* s) : self(s) {}
+  explicit aaa_state(aaa_actor::stateful_pointer<aaa_state> s) : self(s) {}
 
-  caf::stateful_actor<aaa_state>* self;
+  aaa_actor::stateful_pointer<aaa_state> self;
   context* ctx = nullptr;
   subscriber_db db;
   std::vector<address_pool> pools;
@@ -151,8 +151,8 @@ struct aaa_state {
   }
 };
 
-caf::behavior aaa_behavior(caf::stateful_actor<aaa_state>* self, context_ptr ctx, subscriber_db db,
-                           std::vector<address_pool> pools, std::size_t pool) {
+aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, context_ptr ctx, subscriber_db db,
+                                      std::vector<address_pool> pools, std::size_t pool) {
   auto& init = self->state;
   init.ctx = ctx.get();
   init.db = std::move(db);
@@ -186,7 +186,7 @@ std::variant<subscriber_db, std::string> load_subscriber_db(const config::aaa_se
   return db;
 }
 
-std::variant<caf::actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db) {
+std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db) {
   std::vector<address_pool> pools;
   std::size_t pool = 0;
   for (const auto& p : ctx->cfg.address_pools) {

@@ -12,15 +12,14 @@
 
 #include <memory>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
-#include "actors/messages.hpp"
 #include "actors/subscriber_db.hpp"
 
 namespace bras::actors {
 
 /// Spawns the AAA actor over `db`; fails (with the reason) if a configured pool is invalid.
-[[nodiscard]] std::variant<caf::actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx,
-                                                              subscriber_db db);
+[[nodiscard]] std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db);
 
 /// Builds the subscriber database from the configuration: the inline list,
 /// then the subscribers file (a user in both is an error).

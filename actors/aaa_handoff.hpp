@@ -38,7 +38,7 @@ class aaa_handoff {
   using verdict_handler = std::function<void(const aaa_verdict&)>;
 
   /// `args` is the session's own (it outlives this component); read on use, not here.
-  aaa_handoff(caf::event_based_actor* self, const session_args& args) : self_(self), args_(args) {}
+  aaa_handoff(session_actor::pointer self, const session_args& args) : self_(self), args_(args) {}
   aaa_handoff(const aaa_handoff&) = delete;
   aaa_handoff& operator=(const aaa_handoff&) = delete;
 
@@ -60,7 +60,7 @@ class aaa_handoff {
   void release();
   [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
 
-  caf::event_based_actor* self_;
+  session_actor::pointer self_;
   const session_args& args_;
   std::string user_;
   std::uint32_t address_ = 0;

@@ -33,7 +33,8 @@ std::optional<std::uint16_t> assigned_tunnel_id(const context& ctx, const datagr
   return m->assigned_tunnel_id;
 }
 
-caf::behavior acceptor_behavior(caf::stateful_actor<acceptor_state>* self, context_ptr shared) {
+acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer<acceptor_state> self,
+                                                context_ptr shared) {
   self->state.ctx = std::move(shared);
   return {
       [self](datagram& d) {
@@ -58,7 +59,7 @@ caf::behavior acceptor_behavior(caf::stateful_actor<acceptor_state>* self, conte
 
 }  // namespace
 
-caf::actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx) {
+acceptor_actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx) {
   return sys.spawn(acceptor_behavior, std::move(ctx));
 }
 

@@ -6,10 +6,11 @@
 
 #include <caf/all.hpp>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
 
 namespace bras::actors {
 
-caf::actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx);
+acceptor_actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx);
 
 }  // namespace bras::actors

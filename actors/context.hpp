@@ -14,6 +14,7 @@
 #include <mutex>
 #include <vector>
 
+#include "actors/catalogue.hpp"
 #include "actors/session_sink.hpp"
 #include "actors/transport.hpp"
 #include "configs/config.hpp"
@@ -48,9 +49,9 @@ class log_limiter {
 struct context {
   config::settings cfg;
   std::shared_ptr<transport> tx;
-  std::vector<caf::actor> shards;
-  caf::actor lac;                   ///< the LAC controller (tie-breaking asks it)
-  caf::actor aaa;                   ///< authentication and address pools
+  std::vector<shard_actor> shards;
+  lac_actor lac;                    ///< the LAC controller (tie-breaking asks it)
+  aaa_actor aaa;                    ///< authentication and address pools
   session_table sessions;           ///< what the data plane forwards for
   data_plane* forwarder = nullptr;  ///< the data plane's forwarding functions (set before the first session)
   counters stats;

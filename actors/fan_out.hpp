@@ -55,6 +55,22 @@ caf::result<caf::message> fan_out(caf::event_based_actor* self, fan_out_job<Answ
   return self->delegate(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
 }
 
+/// The same for a typed handler, which must return its declared reply:
+/// CAF 0.17's delegate to the untyped gatherer yields delegated<message>,
+/// which converts to no typed result. `job.finish` delivers to a
+/// typed_response_promise<Reply> instead; return it from the handler.
+template <class Reply, class Answer, class Self>
+caf::typed_response_promise<Reply> fan_out_to(Self* self, fan_out_job<Answer> job) {
+  auto promise = self->template make_response_promise<Reply>();
+  job.finish = [finish = std::move(job.finish), promise](caf::event_based_actor* gatherer, std::size_t missing,
+                                                         caf::response_promise&) mutable {
+    finish(gatherer, missing, promise);
+  };
+  // Anonymous: the gatherer's own promise goes nowhere, the typed one answers.
+  caf::anon_send(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
+  return promise;
+}
+
 // The answers the query path gathers (instantiated in fan_out.cpp, so the
 // gatherer's behaviour is compiled once).
 extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>);

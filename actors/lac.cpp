@@ -3,8 +3,8 @@
 #include <random>
 #include <unordered_map>
 
+#include "actors/context.hpp"
 #include "actors/messages.hpp"
-#include "actors/shard.hpp"
 
 namespace bras::actors {
 
@@ -12,7 +12,7 @@ namespace {
 
 struct lac_tunnel {
   std::uint16_t id = 0;
-  caf::actor actor;
+  tunnel_actor actor;
   std::size_t calls = 0;  ///< placed and not yet cleared
   bool established = false;
   std::uint64_t tie_breaker = 0;
@@ -21,21 +21,21 @@ struct lac_tunnel {
 
 struct destination_state {
   std::vector<lac_tunnel> tunnels;
-  std::size_t opening = 0;                                   ///< tunnel requests in flight
-  std::vector<std::pair<call_request, caf::actor>> waiting;  ///< calls for a tunnel being requested
+  std::size_t opening = 0;                                             ///< tunnel requests in flight
+  std::vector<std::pair<call_request, call_requester_actor>> waiting;  ///< calls for a tunnel being requested
   std::optional<l2tp::time_point> locked_until;
 };
 
 struct lac_state {
   static constexpr const char* name = "lac";
 
-  explicit lac_state(caf::stateful_actor<lac_state>* s) : self(s) {}
+  explicit lac_state(lac_actor::stateful_pointer<lac_state> s) : self(s) {}
 
-  caf::stateful_actor<lac_state>* self;
+  lac_actor::stateful_pointer<lac_state> self;
   context_ptr ctx;
   std::vector<destination_state> destinations;
-  std::unordered_map<std::uint64_t, caf::actor> requesters;      ///< call_id -> who asked
-  std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;  ///< call_id -> tunnel
+  std::unordered_map<std::uint64_t, call_requester_actor> requesters;  ///< call_id -> who asked
+  std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;        ///< call_id -> tunnel
   std::size_t next_shard = 0;
   std::mt19937 rng{std::random_device{}()};
 
@@ -65,11 +65,11 @@ struct lac_state {
     return std::nullopt;
   }
 
-  void fail_call(const call_request& c, const caf::actor& requester, std::string why) {
+  void fail_call(const call_request& c, const call_requester_actor& requester, std::string why) {
     self->send(requester, call_result{c.call_id, false, 0, 0, std::move(why), {}});
   }
 
-  void place(call_request c, caf::actor requester) {
+  void place(call_request c, call_requester_actor requester) {
     auto d = pick();
     if (!d) return fail_call(c, requester, "no reachable LNS destination");
     auto& ds = destinations[*d];
@@ -97,7 +97,7 @@ struct lac_state {
     ++ds.opening;
     const auto& shard = ctx->shards[next_shard++ % ctx->shards.size()];
     auto tie_breaker = std::uniform_int_distribution<std::uint64_t>{}(rng);
-    self->send(shard, open_tunnel_atom::value, d, caf::actor{self}, tie_breaker);
+    self->send(shard, open_tunnel_atom::value, d, lac_actor{self}, tie_breaker);
   }
 
   /// The shard's answer to open_tunnel: place the calls that waited for it, or fail them.
@@ -133,13 +133,13 @@ struct lac_state {
   }
 };
 
-caf::behavior lac_behavior(caf::stateful_actor<lac_state>* self, context_ptr ctx) {
+lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> self, context_ptr ctx) {
   auto& init = self->state;
   init.ctx = std::move(ctx);
   init.destinations.resize(init.ctx->cfg.l2tp.destinations.size());
   return {
       [self](call_request& c) {
-        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+        auto requester = caf::actor_cast<call_requester_actor>(self->current_sender());
         self->state.place(std::move(c), std::move(requester));
       },
       [self](const open_tunnel_result& r) { self->state.on_tunnel_opened(r); },
@@ -216,7 +216,7 @@ caf::behavior lac_behavior(caf::stateful_actor<lac_state>* self, context_ptr ctx
 
 }  // namespace
 
-caf::actor spawn_lac(caf::actor_system& sys, context_ptr ctx) {
+lac_actor spawn_lac(caf::actor_system& sys, context_ptr ctx) {
   return sys.spawn(lac_behavior, std::move(ctx));
 }
 

@@ -7,10 +7,11 @@
 
 #include <caf/all.hpp>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
 
 namespace bras::actors {
 
-caf::actor spawn_lac(caf::actor_system& sys, context_ptr ctx);
+lac_actor spawn_lac(caf::actor_system& sys, context_ptr ctx);
 
 }  // namespace bras::actors

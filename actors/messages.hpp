@@ -1,7 +1,9 @@
 // Every message the actors exchange, declared once. CAF 0.17: atoms are
 // atom_constant<atom("...")> (at most 10 characters); the structs below are
 // only ever sent between local actors, so they are whitelisted instead of
-// made serializable.
+// made serializable. The actors' interfaces (the typed handles some of these
+// messages carry) are in actors/catalogue.hpp, included after the atoms and
+// the forward declarations it names.
 #pragma once
 
 #include <caf/all.hpp>
@@ -38,12 +40,59 @@ using model::tunnel_snapshot;
 using model::wall_time;
 
 // ---- atoms ----
-using tick_atom = caf::atom_constant<caf::atom("tick")>;          ///< timer wake-up (with a generation)
-using close_atom = caf::atom_constant<caf::atom("close")>;        ///< administrative close (tunnel or session)
-using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  ///< SIGTERM: StopCCN everywhere
-using up_atom = caf::atom_constant<caf::atom("tunnel_up")>;       ///< tunnel -> session: tunnel established
-using down_atom = caf::atom_constant<caf::atom("tunnel_dn")>;     ///< tunnel -> session: tunnel gone
-using count_atom = caf::atom_constant<caf::atom("count")>;        ///< ask a shard for its shard_counts
+using tick_atom = caf::atom_constant<caf::atom("tick")>;             ///< timer wake-up (with a generation)
+using close_atom = caf::atom_constant<caf::atom("close")>;           ///< administrative close (tunnel or session)
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;     ///< SIGTERM: StopCCN everywhere
+using up_atom = caf::atom_constant<caf::atom("tunnel_up")>;          ///< tunnel -> session: tunnel established
+using down_atom = caf::atom_constant<caf::atom("tunnel_dn")>;        ///< tunnel -> session: tunnel gone
+using count_atom = caf::atom_constant<caf::atom("count")>;           ///< ask a shard for its shard_counts
+using open_tunnel_atom = caf::atom_constant<caf::atom("open_tun")>;  ///< lac -> shard: open a LAC tunnel
+/// LNS tunnel -> LAC controller (RFC 2661 §4.4.3): an SCCRQ with this Tie
+/// Breaker arrived from `peer`; do we have a tunnel to it being set up?
+using tie_atom = caf::atom_constant<caf::atom("tie")>;
+/// session -> itself: check the idle and session timeouts.
+using lifetime_atom = caf::atom_constant<caf::atom("lifetime")>;
+/// Ask the AAA actor for pool usage (std::vector<pool_usage>).
+using pool_atom = caf::atom_constant<caf::atom("pool")>;
+/// Ask a session for its session_snapshot.
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+/// Reset a session's statistics ("clear services l2tp session statistics"): counters restart from 0.
+using clear_stats_atom = caf::atom_constant<caf::atom("clr_stats")>;
+/// (query_atom, query_request): query actor -> shard -> tunnel, answered
+/// with std::vector<tunnel_report> (a tunnel: none or itself); to the query
+/// actor itself, answered with a query_snapshot.
+using query_atom = caf::atom_constant<caf::atom("query")>;
+/// (clear_atom, clear_request): the same path, answered with a clear_report.
+using clear_atom = caf::atom_constant<caf::atom("clear")>;
+
+// The messages the interfaces name (defined below), so the catalogue can
+// come before the messages that carry its handles.
+struct datagram;
+struct incoming_sccrq;
+struct session_control;
+struct session_send;
+struct session_gone;
+struct tunnel_gone;
+struct call_request;
+struct open_call;
+struct call_result;
+struct call_cleared;
+struct open_tunnel_result;
+struct ppp_frame;
+struct subscriber_frame;
+struct tun_packet;
+struct ppp_timer;
+struct aaa_request;
+struct aaa_verdict;
+struct aaa_release;
+struct shard_answer;
+enum class tie_verdict : std::uint8_t;
+
+}  // namespace bras::actors
+
+#include "actors/catalogue.hpp"
+
+namespace bras::actors {
 
 /// A received UDP datagram (io -> acceptor / shard -> tunnel).
 struct datagram {
@@ -102,14 +151,14 @@ struct call_request {
   std::uint32_t rx_connect_speed = 0;
   ppp::proxy_info proxy;  ///< proxy LCP / authentication AVPs for the ICCN (RFC 2661 §4.4.5)
   /// Receives the PPP frames the LNS sends on this call (as ppp_frame) and
-  /// sends the subscriber's frames to the session actor (as ppp_frame).
-  caf::actor subscriber;
+  /// sends the subscriber's frames to the session actor (as subscriber_frame).
+  call_subscriber_actor subscriber;
 };
 
 /// lac -> tunnel: place this call on the tunnel (now, or once it is up).
 struct open_call {
   call_request call;
-  caf::actor requester;  ///< receives call_result and call_cleared
+  call_requester_actor requester;  ///< receives call_result and call_cleared
 };
 
 /// Where a placed call ended up.
@@ -118,8 +167,8 @@ struct call_result {
   bool established = false;
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_session_id = 0;
-  std::string reason;  ///< why not, when not established
-  caf::actor session;  ///< the session actor (send it subscriber_frame / close_atom)
+  std::string reason;     ///< why not, when not established
+  session_actor session;  ///< the session actor (send it subscriber_frame / close_atom)
 };
 
 /// tunnel/session -> requester: the call was cleared.
@@ -129,11 +178,7 @@ struct call_cleared {
   std::uint16_t local_session_id = 0;
 };
 
-/// LNS tunnel -> LAC controller (RFC 2661 §4.4.3): an SCCRQ with this Tie
-/// Breaker arrived from `peer`; do we have a tunnel to it being set up?
-using tie_atom = caf::atom_constant<caf::atom("tie")>;
-
-/// The answer: proceed, refuse the peer's SCCRQ (ours wins), or both lost
+/// The answer to tie_atom: proceed, refuse the peer's SCCRQ (ours wins), or both lost
 /// (equal values: both attempts are dropped).
 enum class tie_verdict : std::uint8_t { no_contest, we_win, we_lose, both_lose };
 
@@ -160,9 +205,6 @@ struct ppp_timer {
   std::uint8_t which = 0;
   std::uint32_t generation = 0;
 };
-
-/// session -> itself: check the idle and session timeouts.
-using lifetime_atom = caf::atom_constant<caf::atom("lifetime")>;
 
 // ---- AAA ----
 
@@ -192,24 +234,19 @@ struct aaa_release {
   std::uint32_t address = 0;
 };
 
-/// Ask the AAA actor for pool usage (std::vector<pool_usage>).
-using pool_atom = caf::atom_constant<caf::atom("pool")>;
-
 // ---- per-session state and statistics (the show commands' extensive / statistics views) ----
-
-/// Ask a session for its session_snapshot.
-using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
-/// Reset a session's statistics ("clear services l2tp session statistics"): counters restart from 0.
-using clear_stats_atom = caf::atom_constant<caf::atom("clr_stats")>;
 
 // ---- the query fan-out (query actor -> shards -> tunnels -> sessions) ----
 
-/// (query_atom, query_request): query actor -> shard -> tunnel, answered
-/// with std::vector<tunnel_report> (a tunnel: none or itself); to the query
-/// actor itself, answered with a query_snapshot.
-using query_atom = caf::atom_constant<caf::atom("query")>;
-/// (clear_atom, clear_request): the same path, answered with a clear_report.
-using clear_atom = caf::atom_constant<caf::atom("clear")>;
+/// shard -> lac: the tunnel opened for (open_tunnel_atom, destination, lac,
+/// tie_breaker), which it echoes, or why none was.
+struct open_tunnel_result {
+  std::size_t destination = 0;
+  std::uint64_t tie_breaker = 0;
+  std::uint16_t local_tunnel_id = 0;
+  tunnel_actor tunnel;  ///< none when refused
+  caf::error error;     ///< why it was refused
+};
 
 /// A shard's answer to a query: its matching tunnels, and how many of its
 /// tunnels did not answer in time.
@@ -230,6 +267,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_tunnel_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::shard_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tie_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::session_snapshot)

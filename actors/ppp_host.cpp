@@ -18,7 +18,7 @@ void ppp_host::bind_data(std::uint16_t peer_session_id, bool sequencing) {
   data_->peer_session_id = peer_session_id;
   data_->gateway = args_.gateway;
   data_->peer = args_.peer;
-  data_->actor = caf::actor_cast<caf::actor>(self_);
+  data_->actor = session_actor{self_};
   data_->lac = args_.role == session_role::lac;
   data_->sequencing.store(sequencing);
   ctx().sessions.add(data_);

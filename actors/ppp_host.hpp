@@ -30,7 +30,7 @@ class ppp_host {
   using finished_handler = std::function<void(const ppp::finished&)>;
 
   /// `args` and `aaa` are the session's own (they outlive this component); `args` is read on use.
-  ppp_host(caf::event_based_actor* self, const session_args& args, aaa_handoff& aaa, finished_handler on_finished)
+  ppp_host(session_actor::pointer self, const session_args& args, aaa_handoff& aaa, finished_handler on_finished)
       : self_(self), args_(args), aaa_(aaa), on_finished_(std::move(on_finished)) {}
   ppp_host(const ppp_host&) = delete;
   ppp_host& operator=(const ppp_host&) = delete;
@@ -73,7 +73,7 @@ class ppp_host {
   [[nodiscard]] session_snapshot raw_counters() const;
   [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
 
-  caf::event_based_actor* self_;
+  session_actor::pointer self_;
   const session_args& args_;
   aaa_handoff& aaa_;
   finished_handler on_finished_;

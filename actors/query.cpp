@@ -24,7 +24,7 @@ template <class Answer, class Atom, class Request>
 fan_out_job<Answer> ask_shards(const context& ctx, Atom atom, const Request& request) {
   fan_out_job<Answer> job;
   job.request = caf::make_message(atom, request);
-  job.targets = ctx.shards;
+  for (const auto& s : ctx.shards) job.targets.push_back(caf::actor_cast<caf::actor>(s));
   job.deadline = shard_answer_deadline;
   return job;
 }
@@ -35,7 +35,7 @@ void summarize_with_lockouts(caf::event_based_actor* self, context_ptr ctx, quer
                              caf::response_promise reply) {
   fan_out_job<std::vector<std::int64_t>> job;
   job.request = caf::make_message(query_atom::value);
-  job.targets = {ctx->lac};
+  job.targets = {caf::actor_cast<caf::actor>(ctx->lac)};
   job.deadline = lac_answer_deadline;
   auto snapshot = std::make_shared<query_snapshot>(std::move(q));
   auto lockouts = std::make_shared<std::vector<std::int64_t>>();
@@ -64,7 +64,7 @@ void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
   d.tx_errors += t.tx_errors;
 }
 
-caf::behavior query_behavior(caf::stateful_actor<query_state>* self, context_ptr ctx) {
+query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_state> self, context_ptr ctx) {
   self->state.ctx = std::move(ctx);
   return {
       [self](query_atom, const query_request& req) {
@@ -91,7 +91,7 @@ caf::behavior query_behavior(caf::stateful_actor<query_state>* self, context_ptr
           }
           summarize_with_lockouts(gatherer, ctx, std::move(q), reply);
         };
-        return fan_out(self, std::move(job));
+        return fan_out_to<query_snapshot>(self, std::move(job));
       },
       [self](clear_atom, const clear_request& req) {
         auto job = ask_shards<clear_report>(*self->state.ctx, clear_atom::value, req);
@@ -110,7 +110,7 @@ caf::behavior query_behavior(caf::stateful_actor<query_state>* self, context_ptr
           std::sort(all->tunnels.begin(), all->tunnels.end());
           reply.deliver(std::move(*all));
         };
-        return fan_out(self, std::move(job));
+        return fan_out_to<clear_report>(self, std::move(job));
       },
   };
 }
@@ -226,7 +226,7 @@ void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int
   }
 }
 
-caf::actor spawn_query(caf::actor_system& sys, context_ptr ctx) {
+query_actor spawn_query(caf::actor_system& sys, context_ptr ctx) {
   return sys.spawn(query_behavior, std::move(ctx));
 }
 

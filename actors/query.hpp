@@ -10,15 +10,15 @@
 
 #include <caf/all.hpp>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
-#include "actors/messages.hpp"
 
 namespace bras::actors {
 
 /// How long shards may take to answer before the query goes on without them.
 inline constexpr std::chrono::seconds shard_answer_deadline{5};
 
-caf::actor spawn_query(caf::actor_system& sys, context_ptr ctx);
+query_actor spawn_query(caf::actor_system& sys, context_ptr ctx);
 
 /// Fills `q.summary`, `q.destinations` and `q.subscribers` from the tunnel
 /// reports already in `q`, the configuration and the daemon's counters

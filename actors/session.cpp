@@ -52,10 +52,10 @@ std::pair<l2tp::result_code, l2tp::ppp_disconnect_cause> cdn_for(const ppp::fini
 struct session_actor_state {
   static constexpr const char* name = "session";
 
-  explicit session_actor_state(caf::stateful_actor<session_actor_state>* s)
+  explicit session_actor_state(session_actor::stateful_pointer<session_actor_state> s)
       : self(s), aaa(s, args), host(s, args, aaa, [this](const ppp::finished& end) { ppp_finished(end); }) {}
 
-  caf::stateful_actor<session_actor_state>* self;
+  session_actor::stateful_pointer<session_actor_state> self;
   session_args args;
   context* ctx = nullptr;
   std::optional<l2tp::call_engine> call;
@@ -98,8 +98,8 @@ struct session_actor_state {
                     up.peer_session_id);
     host.call_up(up.peer_session_id, up.sequencing);
     if (args.requester) {
-      self->send(args.requester, call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, "",
-                                             caf::actor_cast<caf::actor>(self)});
+      self->send(args.requester,
+                 call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, "", session_actor{self}});
     }
   }
 
@@ -160,7 +160,8 @@ struct session_actor_state {
   }
 };
 
-caf::behavior session_behavior(caf::stateful_actor<session_actor_state>* self, session_args args) {
+session_actor::behavior_type session_behavior(session_actor::stateful_pointer<session_actor_state> self,
+                                              session_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ctx = init.args.ctx.get();
@@ -194,7 +195,7 @@ caf::behavior session_behavior(caf::stateful_actor<session_actor_state>* self, s
 }  // namespace
 
 caf::actor spawn_session(caf::actor_system& sys, session_args args) {
-  return sys.spawn(session_behavior, std::move(args));
+  return caf::actor_cast<caf::actor>(sys.spawn(session_behavior, std::move(args)));
 }
 
 }  // namespace bras::actors

@@ -10,16 +10,24 @@
 
 #include <cstdint>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
-#include "actors/messages.hpp"
 
 namespace bras::actors {
 
 enum class session_role : std::uint8_t { lns, lac };
 
+/// The session's tunnel, typed. Bridge until the engine-tunnel rewrite: the
+/// tunnel is still untyped and passes its own self, cast here.
+struct session_tunnel : tunnel_actor {
+  session_tunnel() = default;
+  session_tunnel(caf::event_based_actor* untyped_tunnel)  // NOLINT(google-explicit-constructor): `sa.tunnel = self`
+      : tunnel_actor(caf::actor_cast<tunnel_actor>(untyped_tunnel)) {}
+};
+
 struct session_args {
   context_ptr ctx;
-  caf::actor tunnel;
+  session_tunnel tunnel;
   session_role role = session_role::lns;
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_id = 0;
@@ -28,12 +36,13 @@ struct session_args {
   std::uint16_t gateway = 0;         ///< local gateway of the tunnel
   udp_peer peer;                     ///< the tunnel's peer
   std::uint32_t call_serial = 0;
-  call_request call;        ///< LAC: what to put in ICRQ/ICCN
-  bool sequencing = false;  ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data
-  caf::actor requester;     ///< LAC: receives call_result / call_cleared
+  call_request call;               ///< LAC: what to put in ICRQ/ICCN
+  bool sequencing = false;         ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data
+  call_requester_actor requester;  ///< LAC: receives call_result / call_cleared
 };
 
-/// Spawns a session actor.
+/// Spawns a session actor. The handle is untyped for the tunnel, which holds
+/// untyped handles until the engine-tunnel rewrite: cast it to session_actor.
 caf::actor spawn_session(caf::actor_system& sys, session_args args);
 
 }  // namespace bras::actors

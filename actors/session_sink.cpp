@@ -12,9 +12,9 @@ void actor_sink::tun_packet(wire::byte_span packet) noexcept {
   caf::anon_send(session_, actors::tun_packet{wire::bytes{packet.begin(), packet.end()}});
 }
 
-caf::actor session_actor(const dataplane::data_session& s) {
+session_actor session_of(const dataplane::data_session& s) {
   const auto* sink = dynamic_cast<const actor_sink*>(s.actor.get());
-  return sink != nullptr ? sink->session() : caf::actor{};
+  return sink != nullptr ? sink->session() : session_actor{};
 }
 
 }  // namespace bras::actors

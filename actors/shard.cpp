@@ -23,13 +23,13 @@ namespace {
 struct shard_state {
   static constexpr const char* name = "shard";
 
-  explicit shard_state(caf::stateful_actor<shard_state>* s) : self(s) {}
+  explicit shard_state(shard_actor::stateful_pointer<shard_state> s) : self(s) {}
 
-  caf::stateful_actor<shard_state>* self;
+  shard_actor::stateful_pointer<shard_state> self;
   context_ptr ctx;
   std::uint16_t index = 0;
   id_pool tunnel_ids;
-  std::unordered_map<std::uint16_t, caf::actor> tunnels;
+  std::unordered_map<std::uint16_t, tunnel_actor> tunnels;
   std::map<tunnel_key, std::uint16_t> by_key;
   bool shutting_down = false;
 
@@ -50,11 +50,11 @@ std::vector<caf::actor> tunnels_to_ask(const shard_state& st, const query_filter
   std::vector<caf::actor> targets;
   if (f.local_tunnel_id) {
     auto it = st.tunnels.find(*f.local_tunnel_id);
-    if (it != st.tunnels.end()) targets.push_back(it->second);
+    if (it != st.tunnels.end()) targets.push_back(caf::actor_cast<caf::actor>(it->second));
     return targets;
   }
   targets.reserve(st.tunnels.size());
-  for (const auto& [id, t] : st.tunnels) targets.push_back(t);
+  for (const auto& [id, t] : st.tunnels) targets.push_back(caf::actor_cast<caf::actor>(t));
   return targets;
 }
 
@@ -69,7 +69,8 @@ fan_out_job<Answer> ask_tunnels(const shard_state& st, Atom atom, const Request&
   return job;
 }
 
-caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr ctx, std::uint16_t index) {
+shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_state> self, context_ptr ctx,
+                                          std::uint16_t index) {
   auto& init = self->state;
   init.ctx = std::move(ctx);
   init.index = index;
@@ -105,20 +106,20 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
         }
         tunnel_args a;
         a.ctx = st.ctx;
-        a.shard = self;
+        a.shard = caf::actor_cast<caf::actor>(self);  // the tunnel holds untyped handles until its rewrite
         a.role = tunnel_role::lns;
         a.local_id = *id;
         a.gateway = in.dgram.gateway;
         a.peer = in.dgram.peer;
         a.key = in.key;
-        auto t = spawn_tunnel(self->system(), std::move(a));
+        auto t = caf::actor_cast<tunnel_actor>(spawn_tunnel(self->system(), std::move(a)));
         self->link_to(t);  // the shard's end (shutdown) takes its tunnels with it
         st.tunnels[*id] = t;
         st.by_key[in.key] = *id;
         self->send(t, std::move(in));
       },
       // The LAC controller asks for a new tunnel to a destination.
-      [self](open_tunnel_atom, std::size_t destination, const caf::actor& lac, std::uint64_t tie_breaker) {
+      [self](open_tunnel_atom, std::size_t destination, const lac_actor& lac, std::uint64_t tie_breaker) {
         auto& st = self->state;
         open_tunnel_result result{destination, tie_breaker, 0, {}, {}};
         auto id = st.shutting_down ? std::nullopt : st.allocate();
@@ -134,15 +135,15 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
         }
         tunnel_args a;
         a.ctx = st.ctx;
-        a.shard = self;
+        a.shard = caf::actor_cast<caf::actor>(self);
         a.role = tunnel_role::lac;
         a.local_id = *id;
         a.gateway = gateway;
         a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
         a.destination = destination;
-        a.lac = lac;
+        a.lac = caf::actor_cast<caf::actor>(lac);
         a.tie_breaker = tie_breaker;
-        auto t = spawn_tunnel(self->system(), std::move(a));
+        auto t = caf::actor_cast<tunnel_actor>(spawn_tunnel(self->system(), std::move(a)));
         self->link_to(t);
         st.tunnels[*id] = t;
         result.local_tunnel_id = *id;
@@ -167,7 +168,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
           all->tunnels_missing += missing;
           reply.deliver(std::move(*all));
         };
-        return fan_out(self, std::move(job));
+        return fan_out_to<shard_answer>(self, std::move(job));
       },
       [self](clear_atom, const clear_request& c) {
         auto job = ask_tunnels<clear_report>(self->state, clear_atom::value, c);
@@ -182,7 +183,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
           all->tunnels_missing += missing;
           reply.deliver(std::move(*all));
         };
-        return fan_out(self, std::move(job));
+        return fan_out_to<clear_report>(self, std::move(job));
       },
       [self](count_atom) {
         auto& st = self->state;
@@ -203,7 +204,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
 
 }  // namespace
 
-caf::actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index) {
+shard_actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index) {
   return sys.spawn(shard_behavior, std::move(ctx), index);
 }
 

@@ -97,7 +97,7 @@ void daemon::build(config::settings cfg) {
   if (auto* e = std::get_if<std::string>(&db)) throw std::runtime_error(*e);
   auto aaa = actors::spawn_aaa(*system_, ctx_, std::move(std::get<actors::subscriber_db>(db)));
   if (auto* e = std::get_if<std::string>(&aaa)) throw std::runtime_error(*e);
-  aaa_ = std::get<caf::actor>(aaa);
+  aaa_ = std::get<actors::aaa_actor>(aaa);
   ctx_->aaa = aaa_;
 
   udp_ = std::make_shared<udp_service>(io_, ctx_->cfg.l2tp);

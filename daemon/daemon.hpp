@@ -10,8 +10,8 @@
 #include <memory>
 #include <thread>
 
+#include "actors/catalogue.hpp"
 #include "actors/context.hpp"
-#include "actors/messages.hpp"
 #include "configs/config.hpp"
 #include "io/asio.hpp"
 
@@ -65,15 +65,15 @@ class daemon {
 
   [[nodiscard]] actors::context& ctx() noexcept { return *ctx_; }
   [[nodiscard]] caf::actor_system& system() noexcept { return *system_; }
-  [[nodiscard]] const caf::actor& lac() const noexcept { return lac_; }
-  [[nodiscard]] const caf::actor& aaa() const noexcept { return aaa_; }
+  [[nodiscard]] const actors::lac_actor& lac() const noexcept { return lac_; }
+  [[nodiscard]] const actors::aaa_actor& aaa() const noexcept { return aaa_; }
   /// The query actor: (query_atom, query_request) -> query_snapshot, (clear_atom, clear_request) -> clear_report.
-  [[nodiscard]] const caf::actor& query() const noexcept { return query_; }
+  [[nodiscard]] const actors::query_actor& query() const noexcept { return query_; }
   /// The port /metrics listens on (0 without an exporter).
   [[nodiscard]] std::uint16_t metrics_port() const;
   /// The tun device, or null without a data plane.
   [[nodiscard]] tun_device* tun() noexcept { return tun_.get(); }
-  [[nodiscard]] const std::vector<caf::actor>& shards() const noexcept { return ctx_->shards; }
+  [[nodiscard]] const std::vector<actors::shard_actor>& shards() const noexcept { return ctx_->shards; }
   [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
   /// The bound address of local gateway `i` (port 0 in the config binds an ephemeral one).
   [[nodiscard]] model::udp_peer local(std::uint16_t i) const noexcept;
@@ -89,11 +89,11 @@ class daemon {
   std::unique_ptr<dataplane::data_path> data_;
   std::shared_ptr<scrape_collector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
-  caf::actor aaa_;
+  actors::aaa_actor aaa_;
   actors::context_ptr ctx_;
-  caf::actor acceptor_;
-  caf::actor lac_;
-  caf::actor query_;
+  actors::acceptor_actor acceptor_;
+  actors::lac_actor lac_;
+  actors::query_actor query_;
   std::unique_ptr<control_server> control_;
   std::thread io_thread_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -293,7 +293,7 @@ class control_server::connection : public std::enable_shared_from_this<connectio
 
   /// The asking actor ends with the query actor (daemon shutdown) instead
   /// of waiting out its timeout: CAF 0.17 does not fail pending requests.
-  static void give_up_with(caf::event_based_actor* self, const caf::actor& query) {
+  static void give_up_with(caf::event_based_actor* self, const actors::query_actor& query) {
     self->monitor(query);
     self->set_down_handler([](caf::scheduled_actor* s, caf::down_msg&) { s->quit(); });
   }
@@ -345,7 +345,7 @@ stream::acceptor bind_socket(asio::io_context& io, const std::string& path) {
 
 }  // namespace
 
-control_server::control_server(caf::actor_system& sys, caf::actor query, const config::settings& cfg,
+control_server::control_server(caf::actor_system& sys, actors::query_actor query, const config::settings& cfg,
                                std::shared_ptr<spdlog::logger> log)
     : system_(sys),
       query_(std::move(query)),

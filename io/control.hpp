@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "actors/catalogue.hpp"
 #include "configs/config.hpp"
 #include "io/asio.hpp"
 
@@ -37,7 +38,7 @@ class control_server {
   /// Creates the socket (its directory too, if missing). Throws
   /// std::system_error when the path cannot be bound (or another daemon is
   /// serving it). Serving starts with start(), once the daemon is complete.
-  control_server(caf::actor_system& sys, caf::actor query, const config::settings& cfg,
+  control_server(caf::actor_system& sys, actors::query_actor query, const config::settings& cfg,
                  std::shared_ptr<spdlog::logger> log);
   ~control_server();
   control_server(const control_server&) = delete;
@@ -55,7 +56,7 @@ class control_server {
   void accept();
 
   caf::actor_system& system_;
-  caf::actor query_;
+  actors::query_actor query_;
   const config::settings& cfg_;
   std::shared_ptr<spdlog::logger> log_;
   std::string path_;

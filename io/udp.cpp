@@ -43,7 +43,8 @@ udp_service::udp_service(asio::io_context& io, const config::l2tp_settings& cfg)
 
 udp_service::~udp_service() = default;
 
-void udp_service::start(actors::context_ptr ctx, caf::actor acceptor, std::vector<caf::actor> shards) {
+void udp_service::start(actors::context_ptr ctx, actors::acceptor_actor acceptor,
+                        std::vector<actors::shard_actor> shards) {
   ctx_ = std::move(ctx);
   acceptor_ = std::move(acceptor);
   shards_ = std::move(shards);

@@ -28,7 +28,7 @@ class udp_service final : public actors::transport {
   ~udp_service() override;
 
   /// Starts receiving; datagrams go to `acceptor` or `shards[tid % n]`.
-  void start(actors::context_ptr ctx, caf::actor acceptor, std::vector<caf::actor> shards);
+  void start(actors::context_ptr ctx, actors::acceptor_actor acceptor, std::vector<actors::shard_actor> shards);
   void stop();
 
   /// Data messages of known sessions go here first (set before start()).
@@ -47,8 +47,8 @@ class udp_service final : public actors::transport {
 
   std::vector<std::unique_ptr<endpoint>> endpoints_;
   actors::context_ptr ctx_;
-  caf::actor acceptor_;
-  std::vector<caf::actor> shards_;
+  actors::acceptor_actor acceptor_;
+  std::vector<actors::shard_actor> shards_;
   dataplane::data_path* data_path_ = nullptr;
 };
 

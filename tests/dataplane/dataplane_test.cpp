@@ -219,7 +219,7 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   // The session's own view, as the show commands will read it.
   caf::scoped_actor q{lns->system()};
   model::session_snapshot snap;
-  q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
+  q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
       .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.user, "alice");
   EXPECT_EQ(snap.address, address);
@@ -254,8 +254,8 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   EXPECT_EQ(tun.data_tx_bytes, snap.data_tx_bytes);
   EXPECT_GE(tun.control_rx_packets, snap.control_rx_packets);
   // Clearing the statistics restarts the counters, not the session.
-  caf::anon_send(actors::session_actor(*s), actors::clear_stats_atom::value);
-  q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
+  caf::anon_send(actors::session_of(*s), actors::clear_stats_atom::value);
+  q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
       .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.data_rx_packets, 0u);
   EXPECT_EQ(snap.control_rx_packets, 0u);

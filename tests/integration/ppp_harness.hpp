@@ -134,27 +134,34 @@ inline std::uint64_t causes(app::daemon& d, std::uint16_t cause) {
 /// sender, so the verdict goes to the session as if AAA had been slow.
 using pass_atom = caf::atom_constant<caf::atom("pass")>;
 
+/// The AAA interface, plus pass_atom to let the held requests through.
+using aaa_gate_actor = actors::aaa_actor::extend<caf::reacts_to<pass_atom>>;
+
 struct aaa_gate_state {
-  std::vector<std::pair<caf::response_promise, actors::aaa_request>> held;
+  std::vector<std::pair<caf::typed_response_promise<actors::aaa_verdict>, actors::aaa_request>> held;
   bool open = false;
 };
 
-inline caf::behavior aaa_gate(caf::stateful_actor<aaa_gate_state>* self, caf::actor aaa,
-                              std::shared_ptr<std::atomic<int>> held_count) {
+/// Delegates (the session stays the sender the AAA actor tracks grants by).
+inline aaa_gate_actor::behavior_type aaa_gate(aaa_gate_actor::stateful_pointer<aaa_gate_state> self,
+                                              actors::aaa_actor aaa, std::shared_ptr<std::atomic<int>> held_count) {
   return {
       [=](actors::aaa_request& r) {
+        auto promise = self->make_response_promise<actors::aaa_verdict>();
         if (self->state.open) {
-          self->delegate(aaa, std::move(r));
-          return;
+          promise.delegate(aaa, std::move(r));
+          return promise;
         }
-        self->state.held.emplace_back(self->make_response_promise(), std::move(r));
+        self->state.held.emplace_back(promise, std::move(r));
         held_count->fetch_add(1);
+        return promise;
       },
       [=](pass_atom) {
         self->state.open = true;
         for (auto& [promise, r] : std::exchange(self->state.held, {})) promise.delegate(aaa, std::move(r));
       },
-      [=](actors::aaa_release& r) { self->delegate(aaa, std::move(r)); },
+      [=](actors::aaa_release& r) { return self->delegate(aaa, std::move(r)); },
+      [=](actors::pool_atom p) { return self->delegate(aaa, p); },
   };
 }
 

@@ -117,7 +117,7 @@ TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
   model::session_snapshot snap;
   EXPECT_TRUE(eventually(
       [&] {
-        q->request(actors::session_actor(*s), 5s, actors::snapshot_atom::value)
+        q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
             .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
         return snap.echo_replies_received >= 2;
       },
@@ -194,7 +194,7 @@ TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
   actors::data_session_ptr s;
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
-  caf::anon_send(actors::session_actor(*s), actors::close_atom::value);
+  caf::anon_send(actors::session_of(*s), actors::close_atom::value);
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
   EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));
@@ -411,7 +411,7 @@ struct slow_aaa {
   }
   pair_of_daemons d;
   std::shared_ptr<std::atomic<int>> held = std::make_shared<std::atomic<int>>(0);
-  caf::actor gate;
+  aaa_gate_actor gate;
 };
 
 TEST(Ppp, AGrantForASessionThatEndedWhileAaaWasAnsweringGoesBack) {

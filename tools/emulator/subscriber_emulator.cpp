@@ -36,7 +36,7 @@ struct subscriber_state {
   caf::stateful_actor<subscriber_state>* self;
   subscriber_args args;
   std::optional<ppp::client_engine> ppp;
-  caf::actor session;
+  session_actor session;
   std::array<std::uint32_t, ppp::timer_count> generation{};
   bool muted = false;
   bool ended = false;
@@ -215,7 +215,7 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_state>* self, s
   call_request c;
   c.call_id = init.args.id;
   c.calling_number = init.args.calling_number;
-  c.subscriber = caf::actor_cast<caf::actor>(self);
+  c.subscriber = caf::actor_cast<call_subscriber_actor>(self);
   if (init.args.proxy) {
     auto p = negotiate_locally(*init.ppp, init.args.proxy_auth);
     if (!p) {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "actors/messages.hpp"
+#include "actors/catalogue.hpp"
 #include "protocol/ppp/client.hpp"
 
 namespace bras::actors {
@@ -68,7 +68,7 @@ struct subscriber_traffic {
 };
 
 struct subscriber_args {
-  caf::actor lac;       ///< the LAC controller of this instance
+  lac_actor lac;        ///< the LAC controller of this instance
   caf::actor observer;  ///< receives subscriber_event and subscriber_ip
   std::uint64_t id = 0;
   std::string calling_number;
