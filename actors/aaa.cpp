@@ -21,7 +21,8 @@ struct aaa_state {
   explicit aaa_state(aaa_actor::stateful_pointer<aaa_state> s) : self(s) {}
 
   aaa_actor::stateful_pointer<aaa_state> self;
-  context* ctx = nullptr;
+  counters* stats = nullptr;
+  std::shared_ptr<spdlog::logger> log;
   subscriber_db db;
   std::vector<address_pool> pools;
   std::size_t pool = 0;                              ///< the pool IPCP assigns from
@@ -47,7 +48,7 @@ struct aaa_state {
       result = db.check_pap(r.user, r.password);
     }
     if (result != verdict::accept) {
-      ctx->stats.auth_rejects.fetch_add(1);
+      stats->auth_rejects.fetch_add(1);
       v.reason = result == verdict::reject_unknown_user ? "unknown-user" : "bad-password";
       v.message = "authentication failed";
       return v;
@@ -55,14 +56,14 @@ struct aaa_state {
     const subscriber* s = db.find(r.user);
     auto& count = active[r.user];
     if (s->max_sessions != 0 && count >= s->max_sessions) {
-      ctx->stats.auth_rejects.fetch_add(1);
+      stats->auth_rejects.fetch_add(1);
       v.reason = "max-sessions";
       v.message = "too many sessions";
       if (count == 0) active.erase(r.user);
       return v;
     }
     ++count;
-    ctx->stats.auth_accepts.fetch_add(1);
+    stats->auth_accepts.fetch_add(1);
     v.accepted = true;
     v.message = "welcome";
     v.session_timeout = s->session_timeout;
@@ -87,7 +88,7 @@ struct aaa_state {
     if (pools.empty()) return 0;
     auto a = pools[pool].allocate();
     if (!a) {
-      ctx->stats.pool_exhausted.fetch_add(1);
+      stats->pool_exhausted.fetch_add(1);
       return 0;
     }
     return *a;
@@ -107,14 +108,14 @@ struct aaa_state {
     auto it = grants.find(addr);
     if (it == grants.end()) {
       // Already taken back (the session's end overtook its release), or never granted.
-      ctx->aaa_log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
+      log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
       return;
     }
     auto& held = it->second;
     auto g = std::find_if(held.begin(), held.end(),
                           [&](const grant& x) { return x.user == r.user && x.address == r.address; });
     if (g == held.end()) {
-      ctx->aaa_log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
+      log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
       return;
     }
     give_back(*g);
@@ -130,7 +131,7 @@ struct aaa_state {
     auto it = grants.find(d.source);
     if (it == grants.end()) return;
     for (const auto& g : it->second) {
-      ctx->aaa_log->debug("aaa-grant-reclaimed user={} address={}", g.user, g.address);
+      log->debug("aaa-grant-reclaimed user={} address={}", g.user, g.address);
       give_back(g);
     }
     grants.erase(it);
@@ -142,7 +143,7 @@ struct aaa_state {
       for (auto& p : pools) {
         if (p.contains(r.address)) {
           found = true;
-          if (!p.release(r.address)) ctx->aaa_log->warn("aaa-release-unknown address={}", r.address);
+          if (!p.release(r.address)) log->warn("aaa-release-unknown address={}", r.address);
         }
       }
       if (!found) static_outside.erase(r.address);
@@ -151,16 +152,18 @@ struct aaa_state {
   }
 };
 
-aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, context_ptr ctx, subscriber_db db,
+aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, counters* stats,
+                                      std::shared_ptr<spdlog::logger> log, subscriber_db db,
                                       std::vector<address_pool> pools, std::size_t pool) {
   auto& init = self->state;
-  init.ctx = ctx.get();
+  init.stats = stats;
+  init.log = std::move(log);
   init.db = std::move(db);
   init.pools = std::move(pools);
   init.pool = pool;
   self->set_down_handler([self](caf::down_msg& d) { self->state.on_down(d); });
   return {
-      [self, ctx](aaa_request& r) -> aaa_verdict { return self->state.check(r); },
+      [self](aaa_request& r) -> aaa_verdict { return self->state.check(r); },
       [self](aaa_release& r) { self->state.release(self->current_sender(), r); },
       [self](pool_atom) -> std::vector<pool_usage> {
         std::vector<pool_usage> out;
@@ -186,21 +189,22 @@ std::variant<subscriber_db, std::string> load_subscriber_db(const config::aaa_se
   return db;
 }
 
-std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db) {
+std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa_config& cfg, subscriber_db db) {
+  const auto& settings = *cfg.settings;
   std::vector<address_pool> pools;
   std::size_t pool = 0;
-  for (const auto& p : ctx->cfg.address_pools) {
+  for (const auto& p : settings.address_pools) {
     address_pool_config pc;
     pc.name = p.name;
     pc.prefixes = p.prefixes;
     pc.exclude = p.exclude;
-    if (ctx->cfg.ppp.local_address != 0) pc.exclude.push_back(ctx->cfg.ppp.local_address);
+    if (settings.ppp.local_address != 0) pc.exclude.push_back(settings.ppp.local_address);
     auto made = address_pool::make(pc);
     if (auto* e = std::get_if<address_pool_error>(&made)) return "address pool " + p.name + ": " + e->reason;
-    if (p.name == ctx->cfg.ppp.address_pool) pool = pools.size();
+    if (p.name == settings.ppp.address_pool) pool = pools.size();
     pools.push_back(std::move(std::get<address_pool>(made)));
   }
-  return sys.spawn(aaa_behavior, std::move(ctx), std::move(db), std::move(pools), pool);
+  return sys.spawn(aaa_behavior, cfg.stats, cfg.log, std::move(db), std::move(pools), pool);
 }
 
 }  // namespace bras::actors

@@ -18,8 +18,17 @@
 
 namespace bras::actors {
 
+/// What the AAA actor uses. `settings` is read at spawn only; `stats` is not
+/// null and outlives the actor (the daemon owns it and awaits every actor).
+struct aaa_config {
+  const config::settings* settings = nullptr;  ///< address-pools, ppp.address-pool and ppp.local-address
+  counters* stats = nullptr;                   ///< auth_accepts, auth_rejects, pool_exhausted
+  std::shared_ptr<spdlog::logger> log;         ///< "aaa"
+};
+
 /// Spawns the AAA actor over `db`; fails (with the reason) if a configured pool is invalid.
-[[nodiscard]] std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, context_ptr ctx, subscriber_db db);
+[[nodiscard]] std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa_config& cfg,
+                                                             subscriber_db db);
 
 /// Builds the subscriber database from the configuration: the inline list,
 /// then the subscribers file (a user in both is an error).

@@ -36,27 +36,27 @@ void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
   r.chap_id = a.chap_id;
   r.challenge = a.challenge;
   r.response = a.response;
-  self_->request(ctx().aaa, ctx().cfg.ppp.aaa_timeout, std::move(r))
+  self_->request(*env().aaa, env().ppp->aaa_timeout, std::move(r))
       .then(
           [this, on_verdict](aaa_verdict& v) {
             if (ended_) {
               // Too late: give the grant back now (the AAA actor would take it once we are gone).
-              if (v.accepted) self_->send(ctx().aaa, aaa_release{user_, v.address});
+              if (v.accepted) self_->send(*env().aaa, aaa_release{user_, v.address});
               return;
             }
             if (v.accepted) {
               granted_ = true;
               address_ = v.address;
-            } else if (ctx().peer_log.allow()) {
+            } else if (env().peer_log->allow()) {
               // At info, and the user name is the subscriber's: quoted like session-ended's.
-              ctx().ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
+              env().ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
                                   args_.local_id, log_quoted(user_), v.reason);
             }
             on_verdict(v);
           },
           [this, on_verdict](caf::error&) {
             // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
-            ctx().stats.aaa_timeouts.fetch_add(1);
+            env().stats->aaa_timeouts.fetch_add(1);
             if (ended_) return;
             aaa_verdict unavailable;
             unavailable.message = "authentication unavailable";
@@ -72,12 +72,12 @@ void aaa_handoff::end() {
 void aaa_handoff::release() {
   if (!granted_) return;
   granted_ = false;
-  self_->send(ctx().aaa, aaa_release{user_, address_});
+  self_->send(*env().aaa, aaa_release{user_, address_});
 }
 
 void aaa_handoff::log_session_ended(const session_end_record& r) const {
   const auto addr = address_ != 0 ? address_ : r.bound_address;
-  ctx().ppp_log->info(
+  env().ppp_log->info(
       "session-ended tunnel={} session={} user={} address={} cause={} direction={} protocol={:#06x} "
       "reason={} duration={} rx-bytes={} tx-bytes={} rx-packets={} tx-packets={}",
       args_.local_tunnel_id, args_.local_id, log_quoted(user_), dotted(addr), r.end.cause,

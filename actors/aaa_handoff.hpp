@@ -58,7 +58,7 @@ class aaa_handoff {
 
  private:
   void release();
-  [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
+  [[nodiscard]] const session_env& env() const noexcept { return *args_.env; }
 
   session_actor::pointer self_;
   const session_args& args_;

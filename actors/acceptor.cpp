@@ -12,19 +12,19 @@ namespace {
 
 struct acceptor_state {
   static constexpr const char* name = "acceptor";
-  context_ptr ctx;
+  acceptor_config cfg;
 };
 
 /// The Assigned Tunnel ID of a tunnel-0 control message, deciphering with the
 /// client's secret when the peer hid it.
-std::optional<std::uint16_t> assigned_tunnel_id(const context& ctx, const datagram& d, wire::byte_span avps,
-                                                std::size_t base) {
+std::optional<std::uint16_t> assigned_tunnel_id(const config::l2tp_settings& l2tp, const datagram& d,
+                                                wire::byte_span avps, std::size_t base) {
   auto m = l2tp::decode_control(avps, base);
   if (!m) {
     auto host = peek_host_name(avps);
     if (!host) return std::nullopt;
-    const auto& gw = ctx.cfg.l2tp.local_gateways[d.gateway];
-    auto match = match_client(ctx.cfg.l2tp, gw.name, d.peer.address, *host);
+    const auto& gw = l2tp.local_gateways[d.gateway];
+    auto match = match_client(l2tp, gw.name, d.peer.address, *host);
     if (!match || match->client->secret.empty()) return std::nullopt;
     m = l2tp::decode_control(avps, base, l2tp::decode_options{match->client->secret});
     if (!m) return std::nullopt;
@@ -34,24 +34,24 @@ std::optional<std::uint16_t> assigned_tunnel_id(const context& ctx, const datagr
 }
 
 acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer<acceptor_state> self,
-                                                context_ptr shared) {
-  self->state.ctx = std::move(shared);
+                                                acceptor_config config) {
+  self->state.cfg = std::move(config);
   return {
       [self](datagram& d) {
-        auto& ctx = *self->state.ctx;
+        const auto& cfg = self->state.cfg;
         auto p = l2tp::decode_packet(d.data);
         std::optional<std::uint16_t> peer_tid;
-        if (p && p->hdr.control) peer_tid = assigned_tunnel_id(ctx, d, p->payload, p->payload_offset);
+        if (p && p->hdr.control) peer_tid = assigned_tunnel_id(*cfg.l2tp, d, p->payload, p->payload_offset);
         if (!peer_tid || *peer_tid == 0) {
-          ctx.stats.rx_malformed.fetch_add(1);
-          if (ctx.malformed_log.allow()) {
-            ctx.log->warn("l2tp-tunnel-zero-dropped peer={} reason={}", d.peer.to_string(),
+          cfg.stats->rx_malformed.fetch_add(1);
+          if (cfg.malformed_log->allow()) {
+            cfg.log->warn("l2tp-tunnel-zero-dropped peer={} reason={}", d.peer.to_string(),
                           p ? "not an SCCRQ or StopCCN with an Assigned Tunnel ID" : std::string{p.err().reason});
           }
           return;
         }
         tunnel_key key{d.peer, *peer_tid};
-        const auto& shard = ctx.shards[shard_of(key, ctx.shards.size())];
+        const auto& shard = cfg.shards[shard_of(key, cfg.shards.size())];
         self->send(shard, incoming_sccrq{key, std::move(d)});
       },
   };
@@ -59,8 +59,8 @@ acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer
 
 }  // namespace
 
-acceptor_actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx) {
-  return sys.spawn(acceptor_behavior, std::move(ctx));
+acceptor_actor spawn_acceptor(caf::actor_system& sys, acceptor_config cfg) {
+  return sys.spawn(acceptor_behavior, std::move(cfg));
 }
 
 }  // namespace bras::actors

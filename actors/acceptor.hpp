@@ -11,6 +11,16 @@
 
 namespace bras::actors {
 
-acceptor_actor spawn_acceptor(caf::actor_system& sys, context_ptr ctx);
+/// What the acceptor uses. The pointers are not null and outlive the actor
+/// (the daemon owns them and awaits every actor before it goes).
+struct acceptor_config {
+  const config::l2tp_settings* l2tp = nullptr;  ///< gateways and clients (a hidden AVP needs the client's secret)
+  std::vector<shard_actor> shards;              ///< where each tunnel key goes (shard_of)
+  counters* stats = nullptr;                    ///< rx_malformed
+  std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
+  log_limiter* malformed_log = nullptr;
+};
+
+acceptor_actor spawn_acceptor(caf::actor_system& sys, acceptor_config cfg);
 
 }  // namespace bras::actors

@@ -28,4 +28,24 @@ const ppp::server_config& context::ppp_base() const {
   return ppp_base_;
 }
 
+const session_env& context::session_handles() {
+  std::call_once(session_env_once_, [this] {
+    session_env e;
+    e.ppp = &cfg.ppp;
+    e.data_plane = &cfg.data_plane;
+    e.ppp_base = &ppp_base();
+    e.aaa = &aaa;
+    e.sessions = &sessions;
+    e.forwarder = &forwarder;
+    e.stats = &stats;
+    e.log = log.get();
+    e.ppp_log = ppp_log.get();
+    e.malformed_log = &malformed_log;
+    e.peer_log = &peer_log;
+    e.interface_units = &interface_units;
+    session_env_ = e;
+  });
+  return session_env_;
+}
+
 }  // namespace bras::actors

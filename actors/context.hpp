@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "actors/catalogue.hpp"
+#include "actors/session_env.hpp"
 #include "actors/session_sink.hpp"
 #include "actors/transport.hpp"
 #include "configs/config.hpp"
@@ -71,10 +72,14 @@ struct context {
   /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,
   /// on first use: `cfg` is set before the first session and not changed after.
   [[nodiscard]] const ppp::server_config& ppp_base() const;
+  /// The parts the sessions use (session_env.hpp), built on first use like ppp_base().
+  [[nodiscard]] const session_env& session_handles();
 
  private:
   mutable std::once_flag ppp_base_once_;
   mutable ppp::server_config ppp_base_;
+  std::once_flag session_env_once_;
+  session_env session_env_;
 };
 
 using context_ptr = std::shared_ptr<context>;

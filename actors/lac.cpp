@@ -32,7 +32,7 @@ struct lac_state {
   explicit lac_state(lac_actor::stateful_pointer<lac_state> s) : self(s) {}
 
   lac_actor::stateful_pointer<lac_state> self;
-  context_ptr ctx;
+  lac_config cfg;
   std::vector<destination_state> destinations;
   std::unordered_map<std::uint64_t, call_requester_actor> requesters;  ///< call_id -> who asked
   std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;        ///< call_id -> tunnel
@@ -41,7 +41,7 @@ struct lac_state {
 
   /// Lowest preference among reachable destinations; weighted choice among equals.
   std::optional<std::size_t> pick() {
-    const auto& dests = ctx->cfg.l2tp.destinations;
+    const auto& dests = cfg.l2tp->destinations;
     auto t = now();
     std::optional<unsigned> best;
     for (std::size_t i = 0; i < dests.size(); ++i) {
@@ -73,7 +73,7 @@ struct lac_state {
     auto d = pick();
     if (!d) return fail_call(c, requester, "no reachable LNS destination");
     auto& ds = destinations[*d];
-    auto max = ctx->cfg.l2tp.destinations[*d].max_sessions;
+    auto max = cfg.l2tp->destinations[*d].max_sessions;
     for (auto& t : ds.tunnels) {
       if (max == 0 || t.calls < max) {
         ++t.calls;
@@ -95,7 +95,7 @@ struct lac_state {
   void open_tunnel(std::size_t d) {
     auto& ds = destinations[d];
     ++ds.opening;
-    const auto& shard = ctx->shards[next_shard++ % ctx->shards.size()];
+    const auto& shard = cfg.shards[next_shard++ % cfg.shards.size()];
     auto tie_breaker = std::uniform_int_distribution<std::uint64_t>{}(rng);
     self->send(shard, open_tunnel_atom::value, d, lac_actor{self}, tie_breaker);
   }
@@ -133,10 +133,10 @@ struct lac_state {
   }
 };
 
-lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> self, context_ptr ctx) {
+lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> self, lac_config cfg) {
   auto& init = self->state;
-  init.ctx = std::move(ctx);
-  init.destinations.resize(init.ctx->cfg.l2tp.destinations.size());
+  init.cfg = std::move(cfg);
+  init.destinations.resize(init.cfg.l2tp->destinations.size());
   return {
       [self](call_request& c) {
         auto requester = caf::actor_cast<call_requester_actor>(self->current_sender());
@@ -168,13 +168,13 @@ lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> sel
       [self](tie_atom, std::uint32_t peer_address, std::uint64_t theirs) -> tie_verdict {
         auto& st = self->state;
         for (std::size_t d = 0; d < st.destinations.size(); ++d) {
-          const auto& dest = st.ctx->cfg.l2tp.destinations[d];
+          const auto& dest = st.cfg.l2tp->destinations[d];
           auto address = config::parse_ipv4(dest.address);
           if (!address || *address != peer_address) continue;
           for (auto& t : st.destinations[d].tunnels) {
             if (t.established) continue;
             if (t.tie_breaker < theirs) return tie_verdict::we_win;
-            st.ctx->log->info("lac-tie-lost tunnel={} ours={} theirs={}", t.id, t.tie_breaker, theirs);
+            st.cfg.log->info("lac-tie-lost tunnel={} ours={} theirs={}", t.id, t.tie_breaker, theirs);
             t.tie_lost = true;
             self->send(t.actor, close_atom::value);
             return t.tie_breaker == theirs ? tie_verdict::both_lose : tie_verdict::we_lose;
@@ -202,9 +202,9 @@ lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> sel
             if (it->id != g.local_tunnel_id) continue;
             if (!it->established && !it->tie_lost) {
               // It never came up: skip this destination for a while.
-              st.destinations[d].locked_until = now() + st.ctx->cfg.l2tp.destination_lockout;
-              st.ctx->log->warn("lac-destination-locked-out destination={} seconds={}",
-                                st.ctx->cfg.l2tp.destinations[d].name, st.ctx->cfg.l2tp.destination_lockout.count());
+              st.destinations[d].locked_until = now() + st.cfg.l2tp->destination_lockout;
+              st.cfg.log->warn("lac-destination-locked-out destination={} seconds={}",
+                               st.cfg.l2tp->destinations[d].name, st.cfg.l2tp->destination_lockout.count());
             }
             ts.erase(it);
             return;
@@ -216,8 +216,8 @@ lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> sel
 
 }  // namespace
 
-lac_actor spawn_lac(caf::actor_system& sys, context_ptr ctx) {
-  return sys.spawn(lac_behavior, std::move(ctx));
+lac_actor spawn_lac(caf::actor_system& sys, lac_config cfg) {
+  return sys.spawn(lac_behavior, std::move(cfg));
 }
 
 }  // namespace bras::actors

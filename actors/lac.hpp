@@ -12,6 +12,14 @@
 
 namespace bras::actors {
 
-lac_actor spawn_lac(caf::actor_system& sys, context_ptr ctx);
+/// What the LAC controller uses. The pointer is not null and outlives the
+/// actor (the daemon owns it and awaits every actor before it goes).
+struct lac_config {
+  const config::l2tp_settings* l2tp = nullptr;  ///< the destinations and their lockout
+  std::vector<shard_actor> shards;              ///< asked in turn to open tunnels
+  std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
+};
+
+lac_actor spawn_lac(caf::actor_system& sys, lac_config cfg);
 
 }  // namespace bras::actors

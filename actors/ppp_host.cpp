@@ -21,7 +21,7 @@ void ppp_host::bind_data(std::uint16_t peer_session_id, bool sequencing) {
   data_->actor = session_actor{self_};
   data_->lac = args_.role == session_role::lac;
   data_->sequencing.store(sequencing);
-  ctx().sessions.add(data_);
+  env().sessions->add(data_);
 }
 
 void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
@@ -32,30 +32,30 @@ void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
 
 void ppp_host::unbind_data() {
   if (!data_) return;
-  ctx().sessions.remove(*data_);
+  env().sessions->remove(*data_);
 }
 
 void ppp_host::send_frame(wire::byte_span frame) {
-  if (!data_ || ctx().forwarder == nullptr) return;
+  if (!data_ || forwarder() == nullptr) return;
   ++control_tx_packets_;
   control_tx_bytes_ += frame.size();
-  ctx().forwarder->send_frame(*data_, frame);
+  forwarder()->send_frame(*data_, frame);
 }
 
 void ppp_host::from_tun(const tun_packet& p) {
-  if (data_ && ctx().forwarder != nullptr && !finished_) ctx().forwarder->to_subscriber(*data_, p.packet);
+  if (data_ && forwarder() != nullptr && !finished_) forwarder()->to_subscriber(*data_, p.packet);
 }
 
 // ------------------------------------------------------------ PPP (LNS)
 
 void ppp_host::start(const ppp::proxy_info& proxy) {
-  auto c = ctx().ppp_base();
+  auto c = *env().ppp_base;
   if (!draw_session_secrets(c)) {
     // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
     return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
   }
   // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.
-  c.interface_id_in_use = [table = &ctx().sessions, mine = data_.get()](std::uint64_t id) {
+  c.interface_id_in_use = [table = env().sessions, mine = data_.get()](std::uint64_t id) {
     auto holder = table->find_ipv6(id);
     return holder && holder.get() != mine;
   };
@@ -87,9 +87,9 @@ void ppp_host::perform(ppp::effects fx) {
     } else if (auto* dn = std::get_if<ppp::network_down>(&e)) {
       if (!data_) continue;
       if (dn->which == ppp::network::ipv4) {
-        ctx().sessions.unbind_ipv4(*data_);
+        env().sessions->unbind_ipv4(*data_);
       } else {
-        ctx().sessions.unbind_ipv6(*data_);
+        env().sessions->unbind_ipv6(*data_);
       }
     } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
       end_session(std::move(*fin));
@@ -99,7 +99,7 @@ void ppp_host::perform(ppp::effects fx) {
 
 void ppp_host::network_up(const ppp::network_up& up) {
   if (!data_) return;
-  const auto& dp = ctx().cfg.data_plane;
+  const auto& dp = *env().data_plane;
   const std::uint16_t mtu = ppp_->peer_mru();
   data_->mtu.store(mtu);
   data_->acfc.store(ppp_->tx_flags().acfc);
@@ -108,15 +108,15 @@ void ppp_host::network_up(const ppp::network_up& up) {
   const auto fits = static_cast<std::uint16_t>(mtu - 40);
   data_->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? std::min(dp.tcp_mss, fits) : fits) : 0);
   if (up.which == ppp::network::ipv4) {
-    if (!ctx().sessions.bind_ipv4(data_, up.peer_address, aaa_.user())) {
-      ctx().ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args_.local_tunnel_id, args_.local_id,
+    if (!env().sessions->bind_ipv4(data_, up.peer_address, aaa_.user())) {
+      env().ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args_.local_tunnel_id, args_.local_id,
                           up.peer_address);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "address-conflict"));
     }
   } else {
-    if (!ctx().sessions.bind_ipv6(data_, up.peer_interface_id)) {
+    if (!env().sessions->bind_ipv6(data_, up.peer_interface_id)) {
       // Taken between our Ack and now by a session negotiating at the same time.
-      ctx().ppp_log->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}", args_.local_tunnel_id,
+      env().ppp_log->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}", args_.local_tunnel_id,
                           args_.local_id, up.peer_interface_id);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
     }
@@ -125,11 +125,11 @@ void ppp_host::network_up(const ppp::network_up& up) {
   up_since_ = std::chrono::steady_clock::now();
   up_wall_ = std::chrono::system_clock::now();
   data_->last_rx_ns.store(up_since_->time_since_epoch().count());
-  ctx().stats.ppp_up.fetch_add(1);
-  ctx().stats.ppp_active.fetch_add(1);
-  ctx().ppp_log->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
+  env().stats->ppp_up.fetch_add(1);
+  env().stats->ppp_active.fetch_add(1);
+  env().ppp_log->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
                        aaa_.user(), up.peer_address);
-  const auto& pc = ctx().cfg.ppp;
+  const auto& pc = *env().ppp;
   if (!session_timeout_ && pc.session_timeout.count() > 0) session_timeout_ = pc.session_timeout;
   if (!idle_timeout_ && pc.idle_timeout.count() > 0) idle_timeout_ = pc.idle_timeout;
   arm_lifetime();
@@ -149,10 +149,10 @@ void ppp_host::receive(ppp_frame& f) {
   }
   if (finished_) return;
   auto fr = ppp::decode_frame(f.frame);
-  if (fr && data_ && ctx().forwarder != nullptr &&
+  if (fr && data_ && forwarder() != nullptr &&
       (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
     // Actor data path: the I/O thread handed us the packet.
-    ctx().forwarder->from_subscriber(*data_, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
+    forwarder()->from_subscriber(*data_, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
     return;
   }
   ++control_rx_packets_;
@@ -160,9 +160,9 @@ void ppp_host::receive(ppp_frame& f) {
   const auto malformed_before = ppp_->counters().malformed;
   perform(ppp_->receive(f.frame));
   if (ppp_ && ppp_->counters().malformed != malformed_before) {
-    ctx().stats.ppp_malformed.fetch_add(1);
-    if (ctx().malformed_log.allow()) {
-      ctx().ppp_log->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
+    env().stats->ppp_malformed.fetch_add(1);
+    if (env().malformed_log->allow()) {
+      env().ppp_log->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
     }
   }
 }
@@ -217,12 +217,12 @@ void ppp_host::end_session(ppp::finished fin) {
   finished_ = true;
   end_ = std::move(fin);
   ended_wall_ = std::chrono::system_clock::now();
-  const auto slot = std::min<std::size_t>(end_.cause, ctx().stats.disconnect_causes.size() - 1);
-  ctx().stats.disconnect_causes[slot].fetch_add(1);
-  if (up_since_) ctx().stats.ppp_active.fetch_sub(1);
+  const auto slot = std::min<std::size_t>(end_.cause, env().stats->disconnect_causes.size() - 1);
+  env().stats->disconnect_causes[slot].fetch_add(1);
+  if (up_since_) env().stats->ppp_active.fetch_sub(1);
   unbind_data();
   aaa_.end();
-  ctx().ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
+  env().ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
                        args_.local_id, aaa_.user(), end_.cause, end_.message);
   if (lower_gone_) return;
   on_finished_(end_);

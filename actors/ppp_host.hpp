@@ -71,7 +71,8 @@ class ppp_host {
   void end_session(ppp::finished fin);
   void unbind_data();
   [[nodiscard]] session_snapshot raw_counters() const;
-  [[nodiscard]] context& ctx() const noexcept { return *args_.ctx; }
+  [[nodiscard]] const session_env& env() const noexcept { return *args_.env; }
+  [[nodiscard]] data_plane* forwarder() const noexcept { return *env().forwarder; }
 
   session_actor::pointer self_;
   const session_args& args_;

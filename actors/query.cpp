@@ -12,7 +12,7 @@ namespace {
 
 struct query_state {
   static constexpr const char* name = "query";
-  context_ptr ctx;
+  std::shared_ptr<const query_config> cfg;  ///< shared with the gatherers that summarize
 };
 
 /// How long the LAC controller may take to tell its destinations' lockouts.
@@ -21,27 +21,27 @@ constexpr std::chrono::seconds lac_answer_deadline{1};
 /// Asks every shard (atom, request), within the shards' deadline; `Answer`
 /// is their reply.
 template <class Answer, class Atom, class Request>
-fan_out_job<Answer> ask_shards(const context& ctx, Atom atom, const Request& request) {
+fan_out_job<Answer> ask_shards(const query_config& cfg, Atom atom, const Request& request) {
   fan_out_job<Answer> job;
   job.request = caf::make_message(atom, request);
-  for (const auto& s : ctx.shards) job.targets.push_back(caf::actor_cast<caf::actor>(s));
+  for (const auto& s : cfg.shards) job.targets.push_back(caf::actor_cast<caf::actor>(s));
   job.deadline = shard_answer_deadline;
   return job;
 }
 
 /// Summarizes `q` with the LAC controller's lockouts (none if it does not
 /// answer in time) and delivers it to `reply`: a fan-out to one actor.
-void summarize_with_lockouts(caf::event_based_actor* self, context_ptr ctx, query_snapshot q,
+void summarize_with_lockouts(caf::event_based_actor* self, std::shared_ptr<const query_config> cfg, query_snapshot q,
                              caf::response_promise reply) {
   fan_out_job<std::vector<std::int64_t>> job;
   job.request = caf::make_message(query_atom::value);
-  job.targets = {caf::actor_cast<caf::actor>(ctx->lac)};
+  job.targets = {caf::actor_cast<caf::actor>(cfg->lac)};
   job.deadline = lac_answer_deadline;
   auto snapshot = std::make_shared<query_snapshot>(std::move(q));
   auto lockouts = std::make_shared<std::vector<std::int64_t>>();
   job.merge = [lockouts](caf::event_based_actor*, std::vector<std::int64_t>& left) { *lockouts = std::move(left); };
-  job.finish = [ctx, snapshot, lockouts, reply](caf::event_based_actor*, std::size_t, caf::response_promise&) mutable {
-    summarize(*snapshot, *ctx, *lockouts);
+  job.finish = [cfg, snapshot, lockouts, reply](caf::event_based_actor*, std::size_t, caf::response_promise&) mutable {
+    summarize(*snapshot, *cfg->l2tp, *cfg->stats, *lockouts);
     reply.deliver(std::move(*snapshot));
   };
   self->send(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
@@ -64,19 +64,18 @@ void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
   d.tx_errors += t.tx_errors;
 }
 
-query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_state> self, context_ptr ctx) {
-  self->state.ctx = std::move(ctx);
+query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_state> self, query_config config) {
+  self->state.cfg = std::make_shared<const query_config>(std::move(config));
   return {
       [self](query_atom, const query_request& req) {
-        const auto& shared_ctx = self->state.ctx;
-        auto job = ask_shards<shard_answer>(*shared_ctx, query_atom::value, req);
+        const auto& cfg = self->state.cfg;
+        auto job = ask_shards<shard_answer>(*cfg, query_atom::value, req);
         auto all = std::make_shared<shard_answer>();
         job.merge = [all](caf::event_based_actor*, shard_answer& one) {
           for (auto& r : one.tunnels) all->tunnels.push_back(std::move(r));
           all->tunnels_missing += one.tunnels_missing;
         };
-        job.finish = [all, ctx = shared_ctx](caf::event_based_actor* gatherer, std::size_t missing,
-                                             caf::response_promise& reply) {
+        job.finish = [all, cfg](caf::event_based_actor* gatherer, std::size_t missing, caf::response_promise& reply) {
           query_snapshot q;
           q.taken_at = std::chrono::system_clock::now();
           q.tunnels = std::move(all->tunnels);
@@ -84,17 +83,17 @@ query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_st
           q.shards_missing = missing;
           std::sort(q.tunnels.begin(), q.tunnels.end(),
                     [](const auto& x, const auto& y) { return x.tunnel.local_tunnel_id < y.tunnel.local_tunnel_id; });
-          if (!ctx->lac || ctx->cfg.l2tp.destinations.empty()) {
-            summarize(q, *ctx, {});
+          if (!cfg->lac || cfg->l2tp->destinations.empty()) {
+            summarize(q, *cfg->l2tp, *cfg->stats, {});
             reply.deliver(std::move(q));
             return;
           }
-          summarize_with_lockouts(gatherer, ctx, std::move(q), reply);
+          summarize_with_lockouts(gatherer, cfg, std::move(q), reply);
         };
         return fan_out_to<query_snapshot>(self, std::move(job));
       },
       [self](clear_atom, const clear_request& req) {
-        auto job = ask_shards<clear_report>(*self->state.ctx, clear_atom::value, req);
+        auto job = ask_shards<clear_report>(*self->state.cfg, clear_atom::value, req);
         auto all = std::make_shared<clear_report>();
         job.merge = [all](caf::event_based_actor*, clear_report& one) {
           all->sessions.insert(all->sessions.end(), one.sessions.begin(), one.sessions.end());
@@ -117,8 +116,8 @@ query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_st
 
 }  // namespace
 
-void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int64_t>& lockouts) {
-  const auto& l2 = ctx.cfg.l2tp;
+void summarize(query_snapshot& q, const config::l2tp_settings& l2, const counters& stats,
+               const std::vector<std::int64_t>& lockouts) {
   auto& s = q.summary;
   // admin_enabled, failover_within_preference and weighted_load_balancing keep
   // their defaults: brasd has no drain state or failover knob, and its LAC
@@ -144,8 +143,8 @@ void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int
   }
   for (const auto& d : l2.destinations) window(d.receive_window);
   if (s.receive_window == 0) s.receive_window = 4;
-  s.tunnels = static_cast<std::size_t>(std::max<std::int64_t>(0, ctx.stats.tunnels_active.load()));
-  s.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, ctx.stats.sessions_active.load()));
+  s.tunnels = static_cast<std::size_t>(std::max<std::int64_t>(0, stats.tunnels_active.load()));
+  s.sessions = static_cast<std::size_t>(std::max<std::int64_t>(0, stats.sessions_active.load()));
 
   // Destinations: the configured LNSs (LAC role), then the LACs that have
   // tunnels to us (LNS role), by address.
@@ -226,8 +225,8 @@ void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int
   }
 }
 
-query_actor spawn_query(caf::actor_system& sys, context_ptr ctx) {
-  return sys.spawn(query_behavior, std::move(ctx));
+query_actor spawn_query(caf::actor_system& sys, query_config cfg) {
+  return sys.spawn(query_behavior, std::move(cfg));
 }
 
 }  // namespace bras::actors

@@ -18,11 +18,21 @@ namespace bras::actors {
 /// How long shards may take to answer before the query goes on without them.
 inline constexpr std::chrono::seconds shard_answer_deadline{5};
 
-query_actor spawn_query(caf::actor_system& sys, context_ptr ctx);
+/// What the query actor uses. The pointers are not null and outlive the
+/// actor (the daemon owns them and awaits every actor before it goes).
+struct query_config {
+  std::vector<shard_actor> shards;              ///< asked for their tunnels
+  lac_actor lac;                                ///< asked for its destinations' lockouts (none: no LAC)
+  const config::l2tp_settings* l2tp = nullptr;  ///< the summary's settings and the configured destinations
+  const counters* stats = nullptr;              ///< tunnels_active, sessions_active
+};
+
+query_actor spawn_query(caf::actor_system& sys, query_config cfg);
 
 /// Fills `q.summary`, `q.destinations` and `q.subscribers` from the tunnel
 /// reports already in `q`, the configuration and the daemon's counters
 /// (`lockouts`: seconds of lockout left per configured destination).
-void summarize(query_snapshot& q, const context& ctx, const std::vector<std::int64_t>& lockouts);
+void summarize(query_snapshot& q, const config::l2tp_settings& l2, const counters& stats,
+               const std::vector<std::int64_t>& lockouts);
 
 }  // namespace bras::actors

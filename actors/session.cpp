@@ -57,7 +57,7 @@ struct session_actor_state {
 
   session_actor::stateful_pointer<session_actor_state> self;
   session_args args;
-  context* ctx = nullptr;
+  const session_env* env = nullptr;
   std::optional<l2tp::call_engine> call;
   aaa_handoff aaa;
   ppp_host host;
@@ -68,18 +68,18 @@ struct session_actor_state {
       if (auto* s = std::get_if<l2tp::call_send>(&e)) {
         self->send(args.tunnel, session_send{args.local_id, s->peer_session_id, std::move(s->message)});
       } else if (auto* t = std::get_if<l2tp::call_transition>(&e)) {
-        ctx->log->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
+        env->log->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
                         l2tp::to_string(t->from), l2tp::to_string(t->event), l2tp::to_string(t->to));
       } else if (auto* pe = std::get_if<l2tp::call_protocol_error>(&e)) {
-        ctx->stats.fsm_protocol_errors.fetch_add(1);
-        if (ctx->malformed_log.allow()) {
-          ctx->log->warn("session-unexpected-event tunnel={} session={} state={} event={}", args.local_tunnel_id,
+        env->stats->fsm_protocol_errors.fetch_add(1);
+        if (env->malformed_log->allow()) {
+          env->log->warn("session-unexpected-event tunnel={} session={} state={} event={}", args.local_tunnel_id,
                          args.local_id, l2tp::to_string(pe->state), l2tp::to_string(pe->event));
         }
       } else if (std::holds_alternative<l2tp::call_refused>(e)) {
-        ctx->stats.sessions_refused.fetch_add(1);
+        env->stats->sessions_refused.fetch_add(1);
       } else if (auto* pc = std::get_if<l2tp::call_peer_cleared>(&e)) {
-        ctx->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
+        env->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
                         pc->result);
         host.lower_layer_gone(pc->cause, "cdn-received");
       } else if (auto* up = std::get_if<l2tp::call_established>(&e)) {
@@ -93,8 +93,8 @@ struct session_actor_state {
   }
 
   void established(const l2tp::call_established& up) {
-    ctx->stats.sessions_established.fetch_add(1);
-    ctx->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
+    env->stats->sessions_established.fetch_add(1);
+    env->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
                     up.peer_session_id);
     host.call_up(up.peer_session_id, up.sequencing);
     if (args.requester) {
@@ -111,8 +111,8 @@ struct session_actor_state {
 
   void destroy(bool was_established) {
     host.destroyed();
-    ctx->stats.sessions_destroyed.fetch_add(1);
-    ctx->stats.sessions_active.fetch_sub(1);
+    env->stats->sessions_destroyed.fetch_add(1);
+    env->stats->sessions_active.fetch_sub(1);
     self->send(args.tunnel, session_gone{args.local_id, was_established});
     if (args.requester) {
       if (was_established) {
@@ -151,10 +151,10 @@ struct session_actor_state {
     s.tx_speed = facts.tx_speed;
     s.rx_speed = facts.rx_speed;
     s.interface_unit = interface_unit;
-    s.interface_name = args.role == session_role::lac ? "pp0" : ctx->cfg.data_plane.tun;
+    s.interface_name = args.role == session_role::lac ? "pp0" : env->data_plane->tun;
     if (args.role == session_role::lns) {
-      s.lcp_renegotiation = ctx->cfg.ppp.lcp_renegotiation;
-      s.local_address = ctx->cfg.ppp.local_address;
+      s.lcp_renegotiation = env->ppp->lcp_renegotiation;
+      s.local_address = env->ppp->local_address;
     }
     return s;
   }
@@ -164,10 +164,10 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
                                               session_args args) {
   auto& init = self->state;
   init.args = std::move(args);
-  init.ctx = init.args.ctx.get();
+  init.env = init.args.env;
   init.call.emplace(call_config_of(init.args));
-  init.ctx->stats.sessions_created.fetch_add(1);
-  init.interface_unit = interface_unit_base + init.ctx->interface_units.fetch_add(1);
+  init.env->stats->sessions_created.fetch_add(1);
+  init.interface_unit = interface_unit_base + init.env->interface_units->fetch_add(1);
   // sessions_active was reserved by the tunnel under the global limit.
   if (init.args.role == session_role::lac) init.perform(init.call->open());
   // LNS: reachable by the data plane from the ICRQ on, so PPP frames that
@@ -195,6 +195,10 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
 }  // namespace
 
 caf::actor spawn_session(caf::actor_system& sys, session_args args) {
+  if (args.ctx) {
+    args.env = &args.ctx->session_handles();
+    args.ctx.reset();  // the session reaches only what env names
+  }
   return caf::actor_cast<caf::actor>(sys.spawn(session_behavior, std::move(args)));
 }
 

@@ -26,6 +26,9 @@ struct session_tunnel : tunnel_actor {
 };
 
 struct session_args {
+  const session_env* env = nullptr;  ///< what the session uses of the instance (not null once spawned)
+  /// Bridge until the engine-tunnel rewrite: the tunnel passes its whole
+  /// context, and spawn_session keeps only `env` from it.
   context_ptr ctx;
   session_tunnel tunnel;
   session_role role = session_role::lns;

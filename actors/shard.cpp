@@ -26,8 +26,7 @@ struct shard_state {
   explicit shard_state(shard_actor::stateful_pointer<shard_state> s) : self(s) {}
 
   shard_actor::stateful_pointer<shard_state> self;
-  context_ptr ctx;
-  std::uint16_t index = 0;
+  shard_config cfg;
   id_pool tunnel_ids;
   std::unordered_map<std::uint16_t, tunnel_actor> tunnels;
   std::map<tunnel_key, std::uint16_t> by_key;
@@ -35,9 +34,9 @@ struct shard_state {
 
   /// An ID and a place under the global tunnel limit (the tunnel gives both back).
   std::optional<std::uint16_t> allocate() {
-    if (!try_reserve(ctx->stats.tunnels_active, ctx->cfg.l2tp.max_tunnels)) return std::nullopt;
+    if (!try_reserve(cfg.stats->tunnels_active, cfg.l2tp->max_tunnels)) return std::nullopt;
     auto id = tunnel_ids.allocate();
-    if (!id) ctx->stats.tunnels_active.fetch_sub(1);
+    if (!id) cfg.stats->tunnels_active.fetch_sub(1);
     return id;
   }
 };
@@ -69,19 +68,17 @@ fan_out_job<Answer> ask_tunnels(const shard_state& st, Atom atom, const Request&
   return job;
 }
 
-shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_state> self, context_ptr ctx,
-                                          std::uint16_t index) {
+shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_state> self, shard_config cfg) {
   auto& init = self->state;
-  init.ctx = std::move(ctx);
-  init.index = index;
-  init.tunnel_ids = id_pool{static_cast<std::uint16_t>(init.ctx->cfg.shards), index};
+  init.cfg = std::move(cfg);
+  init.tunnel_ids = id_pool{init.cfg.shards, init.cfg.index};
   return {
       // A datagram for one of our tunnel IDs.
       [self](datagram& d) {
         auto& st = self->state;
         auto it = st.tunnels.find(d.tunnel_id);  // the tunnel decodes (and validates) the rest
         if (it == st.tunnels.end()) {
-          st.ctx->stats.rx_unknown_tunnel.fetch_add(1);
+          st.cfg.stats->rx_unknown_tunnel.fetch_add(1);
           return;
         }
         self->send(it->second, std::move(d));
@@ -98,14 +95,14 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
         if (st.shutting_down) return;
         auto id = st.allocate();
         if (!id) {
-          st.ctx->stats.tunnels_refused.fetch_add(1);
-          if (st.ctx->malformed_log.allow()) {
-            st.ctx->log->warn("tunnel-refused reason=no-tunnel-id peer={}", in.key.peer.to_string());
+          st.cfg.stats->tunnels_refused.fetch_add(1);
+          if (st.cfg.malformed_log->allow()) {
+            st.cfg.log->warn("tunnel-refused reason=no-tunnel-id peer={}", in.key.peer.to_string());
           }
           return;
         }
         tunnel_args a;
-        a.ctx = st.ctx;
+        a.ctx = st.cfg.tunnel_context;
         a.shard = caf::actor_cast<caf::actor>(self);  // the tunnel holds untyped handles until its rewrite
         a.role = tunnel_role::lns;
         a.local_id = *id;
@@ -128,13 +125,13 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
           self->send(lac, std::move(result));
           return;
         }
-        const auto& dest = st.ctx->cfg.l2tp.destinations[destination];
+        const auto& dest = st.cfg.l2tp->destinations[destination];
         std::uint16_t gateway = 0;
-        for (std::size_t i = 0; i < st.ctx->cfg.l2tp.local_gateways.size(); ++i) {
-          if (st.ctx->cfg.l2tp.local_gateways[i].name == dest.local_gateway) gateway = static_cast<std::uint16_t>(i);
+        for (std::size_t i = 0; i < st.cfg.l2tp->local_gateways.size(); ++i) {
+          if (st.cfg.l2tp->local_gateways[i].name == dest.local_gateway) gateway = static_cast<std::uint16_t>(i);
         }
         tunnel_args a;
-        a.ctx = st.ctx;
+        a.ctx = st.cfg.tunnel_context;
         a.shard = caf::actor_cast<caf::actor>(self);
         a.role = tunnel_role::lac;
         a.local_id = *id;
@@ -204,8 +201,8 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
 
 }  // namespace
 
-shard_actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index) {
-  return sys.spawn(shard_behavior, std::move(ctx), index);
+shard_actor spawn_shard(caf::actor_system& sys, shard_config cfg) {
+  return sys.spawn(shard_behavior, std::move(cfg));
 }
 
 }  // namespace bras::actors

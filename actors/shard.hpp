@@ -11,8 +11,22 @@
 
 namespace bras::actors {
 
-/// Spawns shard `index` of `ctx->cfg.shards`. `lac` receives LAC tunnels' ends.
-shard_actor spawn_shard(caf::actor_system& sys, context_ptr ctx, std::uint16_t index);
+/// What a shard uses. The pointers are not null and outlive the actor (the
+/// daemon owns them and awaits every actor before it goes).
+struct shard_config {
+  std::uint16_t index = 0;                      ///< this shard: it allocates the IDs with id % shards == index
+  std::uint16_t shards = 1;                     ///< how many there are
+  const config::l2tp_settings* l2tp = nullptr;  ///< max-tunnels, destinations and gateways (LAC tunnels)
+  counters* stats = nullptr;                    ///< tunnels_active (under max-tunnels) and what it drops
+  std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
+  log_limiter* malformed_log = nullptr;
+  /// Handed to the tunnels it spawns: the tunnel still takes the whole
+  /// context until the engine-tunnel rewrite gives it narrow handles too.
+  context_ptr tunnel_context;
+};
+
+/// Spawns shard `cfg.index` of `cfg.shards`.
+shard_actor spawn_shard(caf::actor_system& sys, shard_config cfg);
 
 /// The shard for a tunnel being set up (no tunnel ID of ours yet).
 [[nodiscard]] std::size_t shard_of(const tunnel_key& key, std::size_t shards) noexcept;

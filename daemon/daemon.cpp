@@ -95,7 +95,8 @@ void daemon::build(config::settings cfg) {
 
   auto db = actors::load_subscriber_db(ctx_->cfg.aaa);
   if (auto* e = std::get_if<std::string>(&db)) throw std::runtime_error(*e);
-  auto aaa = actors::spawn_aaa(*system_, ctx_, std::move(std::get<actors::subscriber_db>(db)));
+  auto aaa = actors::spawn_aaa(*system_, {&ctx_->cfg, &ctx_->stats, ctx_->aaa_log},
+                               std::move(std::get<actors::subscriber_db>(db)));
   if (auto* e = std::get_if<std::string>(&aaa)) throw std::runtime_error(*e);
   aaa_ = std::get<actors::aaa_actor>(aaa);
   ctx_->aaa = aaa_;
@@ -131,18 +132,29 @@ void daemon::build(config::settings cfg) {
     collector_ = std::make_shared<scrape_collector>(*this);
     exposer_->RegisterCollectable(collector_);
   }
-  // Before the shards: a socket that cannot be bound must fail the start
-  // while nothing holds the context in a cycle (shard <-> context).
-  query_ = actors::spawn_query(*system_, ctx_);
+  // Each actor gets the parts of the instance it uses; only the tunnels take
+  // the whole context (through their shard) until the engine-tunnel rewrite.
+  // A control socket that cannot be bound fails the start after this:
+  // stop_everything ends these actors again.
+  for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
+    actors::shard_config sc;
+    sc.index = static_cast<std::uint16_t>(i);
+    sc.shards = static_cast<std::uint16_t>(ctx_->cfg.shards);
+    sc.l2tp = &ctx_->cfg.l2tp;
+    sc.stats = &ctx_->stats;
+    sc.log = ctx_->log;
+    sc.malformed_log = &ctx_->malformed_log;
+    sc.tunnel_context = ctx_;
+    ctx_->shards.push_back(actors::spawn_shard(*system_, std::move(sc)));
+  }
+  acceptor_ =
+      actors::spawn_acceptor(*system_, {&ctx_->cfg.l2tp, ctx_->shards, &ctx_->stats, ctx_->log, &ctx_->malformed_log});
+  lac_ = actors::spawn_lac(*system_, {&ctx_->cfg.l2tp, ctx_->shards, ctx_->log});
+  ctx_->lac = lac_;  // the tunnels ask it to break ties
+  query_ = actors::spawn_query(*system_, {ctx_->shards, lac_, &ctx_->cfg.l2tp, &ctx_->stats});
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
   }
-  for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
-    ctx_->shards.push_back(actors::spawn_shard(*system_, ctx_, static_cast<std::uint16_t>(i)));
-  }
-  acceptor_ = actors::spawn_acceptor(*system_, ctx_);
-  lac_ = actors::spawn_lac(*system_, ctx_);
-  ctx_->lac = lac_;
   udp_->start(ctx_, acceptor_, ctx_->shards);
   if (control_) control_->start();  // now that the shards and the LAC controller exist
 }

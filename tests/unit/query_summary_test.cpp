@@ -24,10 +24,10 @@ TEST(QuerySummary, ReceiveWindowIsTheSmallestConfigured) {
       "    - {name: a, receive-window: 32, clients: [{host-name: x, receive-window: 12}]}\n"
       "    - {name: b, receive-window: 20, clients: [{host-name: y}]}\n");
   query_snapshot q;
-  summarize(q, ctx, {});
+  summarize(q, ctx.cfg.l2tp, ctx.stats, {});
   EXPECT_EQ(q.summary.receive_window, 12);
   ctx.cfg = load("l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1}]\n");
-  summarize(q, ctx, {});
+  summarize(q, ctx.cfg.l2tp, ctx.stats, {});
   EXPECT_EQ(q.summary.receive_window, 4);  // nothing configured: RFC 2661's default
 }
 
@@ -51,7 +51,7 @@ TEST(QuerySummary, DestinationsAreTheConfiguredLnsThenThePeersWithTunnels) {
   lns.tunnel.state = "wait-ctl-conn";
   lns.tunnel.sessions = 1;
   q.tunnels = {lac, lns};
-  summarize(q, ctx, {0, 42});
+  summarize(q, ctx.cfg.l2tp, ctx.stats, {0, 42});
   ASSERT_EQ(q.destinations.size(), 3u);
   EXPECT_EQ(q.destinations[0].name, "lns-a");
   EXPECT_EQ(q.destinations[0].state, "Enabled");

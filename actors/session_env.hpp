@@ -1,0 +1,37 @@
+// What the session actors of one instance use of it: built once per
+// instance and shared (sessions are many, so each holds one pointer rather
+// than its own copy of every handle). Everything it points to is owned by
+// the daemon, which awaits every actor before it goes.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "actors/catalogue.hpp"
+#include "configs/config.hpp"
+#include "dataplane/session_table.hpp"
+#include "model/counters.hpp"
+#include "protocol/ppp/server.hpp"
+
+namespace bras::actors {
+
+class log_limiter;
+
+struct session_env {
+  const config::ppp_settings* ppp = nullptr;                ///< aaa-timeout, lcp-renegotiation, local-address, ...
+  const config::data_plane_settings* data_plane = nullptr;  ///< the tun device and the MTU / MSS settings
+  const ppp::server_config* ppp_base = nullptr;             ///< what every LNS session's PPP starts from
+  const aaa_actor* aaa = nullptr;                           ///< read on use: a test may swap in a stand-in
+  dataplane::session_table* sessions = nullptr;             ///< the data plane's table (add, bind, remove)
+  dataplane::data_plane* const* forwarder = nullptr;        ///< read on use: set once the data path exists
+  model::counters* stats = nullptr;
+  spdlog::logger* log = nullptr;      ///< "l2tp"
+  spdlog::logger* ppp_log = nullptr;  ///< "ppp"
+  log_limiter* malformed_log = nullptr;
+  log_limiter* peer_log = nullptr;
+  std::atomic<std::uint32_t>* interface_units = nullptr;  ///< sessions created so far (unit numbers)
+};
+
+}  // namespace bras::actors
