@@ -186,7 +186,7 @@ result run_design(const std::string& mode, std::chrono::seconds duration, unsign
   for (unsigned i = 0; i < sessions; ++i) {
     actors::subscriber_args a;
     a.lac = lac.lac();
-    a.observer = caf::actor_cast<caf::actor>(self);
+    a.observer = caf::actor_cast<actors::subscriber_observer_actor>(self);
     a.id = i + 1;
     a.ppp.user = "bench";
     a.ppp.password = "bench";

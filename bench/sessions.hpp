@@ -58,7 +58,7 @@ inline setup_result bring_up(app::daemon& lac, unsigned n) {
     while (next < n && next - r.up - r.failed < 2000) {
       actors::subscriber_args a;
       a.lac = lac.lac();
-      a.observer = caf::actor_cast<caf::actor>(self);
+      a.observer = caf::actor_cast<actors::subscriber_observer_actor>(self);
       a.id = ++next;
       a.ppp.user = "bench";
       a.ppp.password = "bench";

@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
 
   caf::scoped_actor self{lac->system()};
   std::unordered_map<std::uint64_t, clock_type::time_point> started;
-  std::vector<caf::actor> subscribers;
+  std::vector<actors::subscriber_actor> subscribers;
   std::vector<double> latency_ms;
   std::map<std::string, unsigned> failures;
   std::map<long, unsigned> per_second;  ///< sessions established in each second since the start
@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
     while (next < o.sessions && next < allowed && next - up - failed < o.max_outstanding) {
       actors::subscriber_args a;
       a.lac = lac->lac();
-      a.observer = caf::actor_cast<caf::actor>(self);
+      a.observer = caf::actor_cast<actors::subscriber_observer_actor>(self);
       a.id = ++next;
       a.calling_number = "loadgen-" + std::to_string(next);
       a.ppp.user = expand(o.user, next);

@@ -149,7 +149,7 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
     self = std::make_unique<caf::scoped_actor>(lac->system());
     actors::subscriber_args a;
     a.lac = lac->lac();
-    a.observer = caf::actor_cast<caf::actor>(*self);
+    a.observer = caf::actor_cast<actors::subscriber_observer_actor>(*self);
     a.id = 1;
     a.ppp.user = "alice";
     a.ppp.password = "wonderland";
@@ -196,7 +196,7 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<test::udp_proxy> proxy;  ///< between LAC and LNS, when a test watches the wire
   std::unique_ptr<app::daemon> lac;
   std::unique_ptr<caf::scoped_actor> self;
-  caf::actor sub;
+  actors::subscriber_actor sub;
   std::uint32_t address = 0;
 };
 

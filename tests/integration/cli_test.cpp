@@ -153,7 +153,7 @@ struct operated_pair {
   app::daemon lns;
   std::unique_ptr<app::daemon> lac;
   std::unique_ptr<observer> obs;
-  std::vector<caf::actor> subs;
+  std::vector<actors::subscriber_actor> subs;
   bool up = false;
 };
 

@@ -99,13 +99,14 @@ inline ppp::client_config client(const std::string& user, const std::string& pas
   return c;
 }
 
-inline caf::actor dial(app::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c, bool proxy = false,
-                       ppp::lcp::auth_method proxy_auth = ppp::lcp::auth_method::pap) {
+inline actors::subscriber_actor dial(app::daemon& lac, observer& obs, std::uint64_t id, ppp::client_config c,
+                                     bool proxy = false,
+                                     ppp::lcp::auth_method proxy_auth = ppp::lcp::auth_method::pap) {
   actors::subscriber_args a;
   a.proxy = proxy;
   a.proxy_auth = {proxy_auth};
   a.lac = lac.lac();
-  a.observer = caf::actor_cast<caf::actor>(obs.self);
+  a.observer = caf::actor_cast<actors::subscriber_observer_actor>(obs.self);
   a.id = id;
   a.calling_number = "sub-" + std::to_string(id);
   a.ppp = std::move(c);

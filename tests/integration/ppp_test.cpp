@@ -167,7 +167,7 @@ TEST(Ppp, Ipv6cpOpensAlongsideIpcp) {
 TEST(Ppp, HundredSubscribersGetDistinctAddressesAndAllReturn) {
   pair_of_daemons d{ppp_lns("  ipv6: false\n")};
   observer obs{d.lac->system()};
-  std::vector<caf::actor> subs;
+  std::vector<actors::subscriber_actor> subs;
   for (std::uint64_t i = 1; i <= 100; ++i)
     subs.push_back(dial(*d.lac, obs, i, client("alice", "wonderland", 0x100u + static_cast<std::uint32_t>(i))));
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 100; }, 60s))
@@ -537,7 +537,7 @@ TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
   pair_of_daemons d{std::move(cfg)};
   ASSERT_NE(d.lns.metrics_port(), 0);
   observer obs{d.lac->system()};
-  std::vector<caf::actor> subs;
+  std::vector<actors::subscriber_actor> subs;
   for (std::uint64_t i = 1; i <= 10; ++i) {
     subs.push_back(dial(*d.lac, obs, i, client("alice", "wonderland", 0x300u + static_cast<std::uint32_t>(i))));
   }

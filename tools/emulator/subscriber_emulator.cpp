@@ -11,29 +11,11 @@ namespace bras::actors {
 
 namespace {
 
-/// subscriber -> itself: client engine timer.
-struct client_timer {
-  std::uint8_t which = 0;
-  std::uint32_t generation = 0;
-};
-
-/// subscriber -> itself: time to send the next burst of load traffic.
-using traffic_atom = caf::atom_constant<caf::atom("traffic")>;
-
-}  // namespace
-}  // namespace bras::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::client_timer)
-
-namespace bras::actors {
-
-namespace {
-
 struct subscriber_state {
   static constexpr const char* name = "subscriber";
-  explicit subscriber_state(caf::stateful_actor<subscriber_state>* s) : self(s) {}
+  explicit subscriber_state(subscriber_actor::stateful_pointer<subscriber_state> s) : self(s) {}
 
-  caf::stateful_actor<subscriber_state>* self;
+  subscriber_actor::stateful_pointer<subscriber_state> self;
   subscriber_args args;
   std::optional<ppp::client_engine> ppp;
   session_actor session;
@@ -208,14 +190,15 @@ std::optional<ppp::proxy_info> negotiate_locally(ppp::client_engine& client,
   return p;
 }
 
-caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_state>* self, subscriber_args args) {
+subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_pointer<subscriber_state> self,
+                                                    subscriber_args args) {
   auto& init = self->state;
   init.args = std::move(args);
   init.ppp.emplace(init.args.ppp);
   call_request c;
   c.call_id = init.args.id;
   c.calling_number = init.args.calling_number;
-  c.subscriber = caf::actor_cast<call_subscriber_actor>(self);
+  c.subscriber = self;
   if (init.args.proxy) {
     auto p = negotiate_locally(*init.ppp, init.args.proxy_auth);
     if (!p) {
@@ -224,7 +207,8 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_state>* self, s
       ev.message = "proxy negotiation failed";
       init.event(std::move(ev));
       init.ended = true;
-      return {};
+      // An empty behavior, as an untyped actor's `return {}`: it ends at once.
+      return {subscriber_actor::behavior_type::unsafe_init{}, caf::behavior{}};
     }
     c.proxy = std::move(*p);
   }
@@ -293,7 +277,7 @@ caf::behavior subscriber_behavior(caf::stateful_actor<subscriber_state>* self, s
 
 }  // namespace
 
-caf::actor spawn_subscriber(caf::actor_system& sys, subscriber_args args) {
+subscriber_actor spawn_subscriber(caf::actor_system& sys, subscriber_args args) {
   return sys.spawn(subscriber_behavior, std::move(args));
 }
 

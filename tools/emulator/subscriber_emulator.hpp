@@ -48,6 +48,29 @@ struct subscriber_ip {
 /// Stop answering the LNS (frames from it are dropped): for keepalive tests.
 using mute_atom = caf::atom_constant<caf::atom("mute")>;
 
+/// subscriber -> itself: client engine timer `which` expired; stale unless `generation` is current.
+struct client_timer {
+  std::uint8_t which = 0;
+  std::uint32_t generation = 0;
+};
+
+/// subscriber -> itself: time to send the next burst of load traffic.
+using traffic_atom = caf::atom_constant<caf::atom("traffic")>;
+
+/// Whoever watches emulated subscribers (subscriber_args::observer).
+using subscriber_observer_actor =
+    caf::typed_actor<caf::reacts_to<subscriber_event>,  ///< a subscriber's call or PPP changed
+                     caf::reacts_to<subscriber_ip>>;    ///< an IP packet a subscriber received
+
+/// An emulated subscriber: the subscriber side of its call, the call's
+/// requester (the LAC controller answers it), and its own controls.
+using subscriber_actor = call_subscriber_actor::extend_with<call_requester_actor>::extend<
+    caf::reacts_to<client_timer>,   ///< itself: a client engine timer
+    caf::reacts_to<subscriber_ip>,  ///< observer: send this IP packet
+    caf::reacts_to<traffic_atom>,   ///< itself: the next burst of load traffic
+    caf::reacts_to<mute_atom>,      ///< test: stop answering the LNS
+    caf::reacts_to<close_atom>>;    ///< hang up
+
 /// Load traffic of all subscribers of a run, counted in place (bras-loadgen
 /// reads them while the subscribers run on the workers).
 struct traffic_counters {
@@ -68,8 +91,8 @@ struct subscriber_traffic {
 };
 
 struct subscriber_args {
-  lac_actor lac;        ///< the LAC controller of this instance
-  caf::actor observer;  ///< receives subscriber_event and subscriber_ip
+  lac_actor lac;                       ///< the LAC controller of this instance
+  subscriber_observer_actor observer;  ///< receives subscriber_event and subscriber_ip
   std::uint64_t id = 0;
   std::string calling_number;
   ppp::client_config ppp;
@@ -88,9 +111,10 @@ struct subscriber_args {
 
 /// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,
 /// then the call is cleared); it quits once the call is gone.
-caf::actor spawn_subscriber(caf::actor_system& sys, subscriber_args args);
+subscriber_actor spawn_subscriber(caf::actor_system& sys, subscriber_args args);
 
 }  // namespace bras::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_ip)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::client_timer)
