@@ -1,6 +1,6 @@
-#include "actors/id_pool.hpp"
+#include "protocol/common/id_pool.hpp"
 
-namespace bras::actors {
+namespace bras::common {
 
 id_pool::id_pool(std::uint16_t stride, std::uint16_t offset) noexcept
     : next_fresh_(offset == 0 ? stride : offset), stride_(stride == 0 ? 1 : stride), used_(65536, false) {
@@ -33,4 +33,4 @@ bool id_pool::release(std::uint16_t id) {
   return true;
 }
 
-}  // namespace bras::actors
+}  // namespace bras::common
