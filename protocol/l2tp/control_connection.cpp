@@ -24,7 +24,7 @@ control_traffic control_connection::traffic() const noexcept {
 
 connection_effects control_connection::open(time_point now) {
   begin(now);
-  if (cfg_.role == connection_role::lac) apply(tunnel_event::local_open);
+  if (cfg_.role == connection_role::lac && state_ != tunnel_state::destroyed) apply(tunnel_event::local_open);
   return finish();
 }
 
@@ -82,6 +82,7 @@ connection_effects control_connection::timer(time_point now) {
 
 connection_effects control_connection::close(time_point now) {
   begin(now);
+  if (state_ == tunnel_state::destroyed) return finish();
   stop_ = {stopccn_result::general_clear, std::nullopt, ""};
   apply(tunnel_event::local_close);
   after_event();
@@ -90,6 +91,7 @@ connection_effects control_connection::close(time_point now) {
 
 connection_effects control_connection::shutdown(time_point now) {
   begin(now);
+  if (state_ == tunnel_state::destroyed) return finish();
   shutting_down_ = true;
   if (state_ != tunnel_state::closing) {
     stop_ = {stopccn_result::shutting_down, std::nullopt, ""};

@@ -122,7 +122,7 @@ struct wake_at {
 struct peer_moved {};
 /// The handshake completed.
 struct tunnel_established {};
-/// The tunnel is gone: free its ID. Nothing follows.
+/// The tunnel is gone: free its ID. Nothing follows but call_failed for a call placed afterwards.
 struct tunnel_destroyed {};
 
 /// Instance-wide counters the engine asks the caller to increment.

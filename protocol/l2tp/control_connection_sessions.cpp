@@ -21,6 +21,7 @@ connection_effects control_connection::session_send(std::uint16_t local_session_
 
 connection_effects control_connection::session_gone(std::uint16_t local_session_id, time_point now) {
   begin(now);
+  if (state_ == tunnel_state::destroyed) return finish();  // every ID was freed with the tunnel
   auto it = sessions_.find(local_session_id);
   if (it != sessions_.end()) {
     if (it->second != 0) by_peer_id_.erase(it->second);
