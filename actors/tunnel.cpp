@@ -5,10 +5,9 @@
 
 #include <unordered_map>
 
-#include "actors/client_match.hpp"
 #include "actors/session.hpp"
 #include "actors/tunnel_query.hpp"
-#include "protocol/l2tp/control_connection.hpp"
+#include "actors/tunnel_setup.hpp"
 
 namespace bras::actors {
 
@@ -101,7 +100,7 @@ struct tunnel_actor_state {
     if (args.lac) self->send(args.lac, g);
     self->quit();
   }
-  void perform(l2tp::count& c) { counter(c.which).fetch_add(1); }
+  void perform(l2tp::count& c) { counter_for(ctx->stats, c.which).fetch_add(1); }
   void perform(l2tp::log_line& l) {
     using limit = l2tp::log_limit;
     if (l.limit == limit::malformed && !ctx->malformed_log.allow()) return;
@@ -110,25 +109,6 @@ struct tunnel_actor_state {
                  : l.level == l2tp::log_level::info ? spdlog::level::info
                                                     : spdlog::level::debug;
     ctx->log->log(level, "{} {}", l.event, l.fields);
-  }
-
-  std::atomic<std::uint64_t>& counter(l2tp::connection_counter c) {
-    using cc = l2tp::connection_counter;
-    auto& s = ctx->stats;
-    switch (c) {
-      case cc::rx_malformed: return s.rx_malformed;
-      case cc::rx_wrong_peer: return s.rx_wrong_peer;
-      case cc::rx_unknown_session: return s.rx_unknown_session;
-      case cc::data_rx_unknown_session: return s.data_rx_unknown_session;
-      case cc::fsm_protocol_errors: return s.fsm_protocol_errors;
-      case cc::tunnels_refused: return s.tunnels_refused;
-      case cc::tunnel_auth_failures: return s.tunnel_auth_failures;
-      case cc::tunnels_established: return s.tunnels_established;
-      case cc::tunnels_failed: return s.tunnels_failed;
-      case cc::tunnels_destroyed: return s.tunnels_destroyed;
-      case cc::sessions_refused: return s.sessions_refused;
-    }
-    return s.fsm_protocol_errors;  // unreachable: every counter is listed
   }
 
   /// A session actor linked to us: a tunnel killed (not closed) takes its sessions with it.
@@ -158,29 +138,6 @@ struct tunnel_actor_state {
                                                       : src::stranger;
     source = d.peer;
     run(engine->receive(d.data, from, d.peer.to_string(), now()));
-  }
-
-  /// LNS: the client entry (secret, limits) the SCCRQ's Host Name and source fall under.
-  std::optional<l2tp::client_selection> select_client(wire::byte_span avps) {
-    auto host = peek_host_name(avps).value_or("");
-    const auto& gw = ctx->cfg.l2tp.local_gateways[args.gateway];
-    auto match = match_client(ctx->cfg.l2tp, gw.name, args.peer.address, host);
-    if (!match) return std::nullopt;
-    const auto& client = *match->client;
-    l2tp::client_selection s;
-    s.profile.secret = client.secret;
-    s.profile.hide_avps = match->group->hide_avps;
-    s.profile.group_name = match->group->name;
-    s.profile.hello_interval = client.hello_interval.value_or(match->group->hello_interval);
-    s.profile.max_sessions = client.max_sessions_per_tunnel;
-    s.profile.reliable = ctx->reliable(client.receive_window.value_or(match->group->receive_window));
-    if (client.retransmit_initial) s.profile.reliable.initial_timeout = *client.retransmit_initial;
-    if (client.retransmit_max) s.profile.reliable.max_timeout = *client.retransmit_max;
-    if (client.retransmit_count) s.profile.reliable.max_retransmits = *client.retransmit_count;
-    client_index = match->client_index;
-    s.over_limit = ctx->client_tunnels[*client_index].fetch_add(1) >= static_cast<int>(client.max_tunnels) &&
-                   client.max_tunnels != 0;
-    return s;
   }
 
   /// The tunnel's own view (no session sums yet).
@@ -235,30 +192,11 @@ l2tp::tie_outcome outcome(tie_verdict v) {
 }
 
 l2tp::connection_config engine_config(tunnel_actor_state& st) {
-  const auto& args = st.args;
   auto* ctx = st.ctx;
-  l2tp::connection_config cc;
-  cc.role = args.role == tunnel_role::lac ? l2tp::connection_role::lac : l2tp::connection_role::lns;
-  cc.local_tunnel_id = args.local_id;
-  cc.host_name = ctx->cfg.l2tp.host_name;
-  cc.peer_name = args.peer.to_string();
-  cc.tie_breaker = args.tie_breaker;
-  std::uint16_t window = cc.profile.reliable.receive_window;
-  if (args.role == tunnel_role::lac) {
-    const auto& dest = ctx->cfg.l2tp.destinations[args.destination];
-    cc.profile.secret = dest.secret;
-    cc.profile.hide_avps = dest.hide_avps;
-    cc.profile.hello_interval = dest.hello_interval;
-    cc.profile.max_sessions = dest.max_sessions;
-    cc.profile.group_name = dest.name;
-    cc.expected_peer_host_name = dest.peer_host_name;
-    window = dest.receive_window;
-  }
-  // LNS tunnels refine the settings once the SCCRQ names the LAC (select_client).
-  cc.profile.reliable = ctx->reliable(window);
-  cc.ask_tie_break = static_cast<bool>(ctx->lac);
-  cc.log_transitions = ctx->log->should_log(spdlog::level::debug);
-  cc.select_client = [&st](wire::byte_span avps) { return st.select_client(avps); };
+  auto cc = tunnel_engine_config(*ctx, st.args);
+  cc.select_client = [&st](wire::byte_span avps) {
+    return select_tunnel_client(*st.ctx, st.args.gateway, st.args.peer.address, avps, st.client_index);
+  };
   cc.reserve_session = [ctx] { return try_reserve(ctx->stats.sessions_active, ctx->cfg.l2tp.max_sessions); };
   cc.release_session = [ctx] { ctx->stats.sessions_active.fetch_sub(1); };
   return cc;

@@ -9,7 +9,9 @@ namespace bras::l2tp {
 connection_effects control_connection::session_send(std::uint16_t local_session_id, std::uint16_t peer_session_id,
                                                     const control_message& msg, time_point now) {
   begin(now);
-  if (state_ == tunnel_state::destroyed) return finish();
+  // Sessions exist only once the tunnel is up; before, the peer's window is
+  // not known yet, and what went out in it could exceed the window it names.
+  if (state_ != tunnel_state::established && state_ != tunnel_state::closing) return finish();
   // A call's opening message from a session already gone would open a call nobody serves.
   if ((msg.type == message_type::icrp || msg.type == message_type::icrq) && !has_session(local_session_id)) {
     return finish();
