@@ -24,7 +24,7 @@ l2tp::connection_config tunnel_engine_config(const context& ctx, const tunnel_ar
   }
   cc.profile.reliable = ctx.reliable(window);
   cc.ask_tie_break = static_cast<bool>(ctx.lac);
-  cc.log_transitions = ctx.log->should_log(spdlog::level::debug);
+  cc.log_transitions = [log = ctx.log] { return log->should_log(spdlog::level::debug); };
   return cc;
 }
 

@@ -149,7 +149,7 @@ void control_connection::log(log_level level, log_limit limit, std::string event
 void control_connection::apply(tunnel_event e) {
   auto from = state_;
   auto tr = tunnel_step(state_, e);
-  if (cfg_.log_transitions) {
+  if (!cfg_.log_transitions || cfg_.log_transitions()) {
     log(log_level::debug, log_limit::none, "tunnel-fsm",
         tunnel_field() + " " + std::string{to_string(from)} + " + " + std::string{to_string(e)} + " -> " +
             std::string{to_string(tr.next)});

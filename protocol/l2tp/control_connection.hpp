@@ -68,7 +68,8 @@ struct connection_config {
   /// LNS: ask the caller (ask_tie_break effect) when an SCCRQ carries a Tie Breaker.
   bool ask_tie_break = false;
   std::chrono::seconds tie_break_timeout{5};  ///< no answer by then: proceed as if uncontested
-  bool log_transitions = true;                ///< emit the debug-level tunnel-fsm lines
+  /// Whether the debug-level tunnel-fsm lines are wanted now (the level can change at run time); empty: always.
+  std::function<bool()> log_transitions;
   /// LNS: the client entry for a message's AVPs (its Host Name, the source);
   /// nullopt when no tunnel group accepts the peer. Asked until one matches.
   std::function<std::optional<client_selection>(wire::byte_span avps)> select_client;

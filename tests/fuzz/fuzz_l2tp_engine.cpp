@@ -130,7 +130,7 @@ connection_config make_config(connection_role role, std::uint8_t setup, side& me
   cfg.peer_name = "peer";
   cfg.tie_breaker = role == connection_role::lac ? 7 : 0;
   cfg.ask_tie_break = (setup & 0x01) != 0;
-  cfg.log_transitions = (setup & 0x02) != 0;
+  cfg.log_transitions = [setup] { return (setup & 0x02) != 0; };
   peer_profile p;
   p.secret = (setup & 0x04) != 0 ? "s" : "";
   if (role == connection_role::lac && (setup & 0x08) != 0) p.secret = "mismatch";

@@ -271,5 +271,20 @@ TEST(L2tpControlConnection, MalformedDatagramsAreCountedAndLogged) {
   EXPECT_EQ(h.e().state(), tunnel_state::idle);
 }
 
+TEST(L2tpControlConnection, TransitionsAreLoggedOnlyWhileWanted) {
+  harness h{connection_role::lac};
+  bool wanted = false;
+  h.cfg.log_transitions = [&wanted] { return wanted; };
+  EXPECT_FALSE(logged(h.e().open(h.now), "tunnel-fsm"));
+  wanted = true;  // the level changed at run time
+  auto fx = h.e().close(h.now);
+  ASSERT_TRUE(logged(fx, "tunnel-fsm"));
+  for (const auto& l : all_of<log_line>(fx)) {
+    if (l.event == "tunnel-fsm") {
+      EXPECT_EQ(l.fields, "tunnel=11 wait-ctl-reply + local-close -> closing");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bras::l2tp::test
