@@ -5,8 +5,8 @@
 #include <unordered_map>
 
 #include "actors/fan_out.hpp"
-#include "actors/id_pool.hpp"
 #include "actors/tunnel.hpp"
+#include "protocol/common/id_pool.hpp"
 
 namespace bras::actors {
 
@@ -28,7 +28,7 @@ struct shard_state {
   caf::stateful_actor<shard_state>* self;
   context_ptr ctx;
   std::uint16_t index = 0;
-  id_pool tunnel_ids;
+  common::id_pool tunnel_ids;
   std::unordered_map<std::uint16_t, caf::actor> tunnels;
   std::map<tunnel_key, std::uint16_t> by_key;
   bool shutting_down = false;
@@ -73,7 +73,7 @@ caf::behavior shard_behavior(caf::stateful_actor<shard_state>* self, context_ptr
   auto& init = self->state;
   init.ctx = std::move(ctx);
   init.index = index;
-  init.tunnel_ids = id_pool{static_cast<std::uint16_t>(init.ctx->cfg.shards), index};
+  init.tunnel_ids = common::id_pool{static_cast<std::uint16_t>(init.ctx->cfg.shards), index};
   return {
       // A datagram for one of our tunnel IDs.
       [self](datagram& d) {
