@@ -49,8 +49,8 @@ void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
               address_ = v.address;
             } else if (env().peer_log->allow()) {
               // At info, and the user name is the subscriber's: quoted like session-ended's.
-              env().ppp_log->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
-                                  args_.local_id, log_quoted(user_), v.reason);
+              env().ppp_log()->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
+                                    args_.local_id, log_quoted(user_), v.reason);
             }
             on_verdict(v);
           },
@@ -77,7 +77,7 @@ void aaa_handoff::release() {
 
 void aaa_handoff::log_session_ended(const session_end_record& r) const {
   const auto addr = address_ != 0 ? address_ : r.bound_address;
-  env().ppp_log->info(
+  env().ppp_log()->info(
       "session-ended tunnel={} session={} user={} address={} cause={} direction={} protocol={:#06x} "
       "reason={} duration={} rx-bytes={} tx-bytes={} rx-packets={} tx-packets={}",
       args_.local_tunnel_id, args_.local_id, log_quoted(user_), dotted(addr), r.end.cause,

@@ -41,14 +41,14 @@ using session_actor =
                                                                               ///< statistics
                      caf::reacts_to<clear_stats_atom>>;                       ///< clear fan-out: restart its statistics
 
-/// One L2TP control connection, either role (actors/tunnel.cpp; spawned
-/// untyped until the engine-tunnel rewrite: the shard casts its handle).
+/// One L2TP control connection, either role.
 using tunnel_actor =
     caf::typed_actor<caf::reacts_to<datagram>,                  ///< shard: a datagram for it
                      caf::reacts_to<incoming_sccrq>,            ///< shard: an SCCRQ for its key
                      caf::reacts_to<session_send>,              ///< session: send this message
                      caf::reacts_to<session_gone>,              ///< session: its ID is free
                      caf::reacts_to<open_call>,                 ///< LAC controller: place a call
+                     caf::reacts_to<tie_verdict>,               ///< LAC controller: the tie-break's answer
                      caf::reacts_to<tick_atom, std::uint64_t>,  ///< itself: a timer (generation)
                      caf::reacts_to<close_atom>,                ///< operator or LAC: StopCCN
                      caf::reacts_to<shutdown_atom>,             ///< shard: SIGTERM

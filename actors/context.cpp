@@ -13,12 +13,12 @@ bool log_limiter::allow() noexcept {
   return tokens_.fetch_sub(1, std::memory_order_relaxed) > 0;
 }
 
-l2tp::reliable_config context::reliable(std::uint16_t receive_window) const {
+l2tp::reliable_config reliable_config_of(const config::l2tp_settings& l2tp, std::uint16_t receive_window) {
   l2tp::reliable_config rc;
-  rc.initial_timeout = cfg.l2tp.retransmit_initial;
-  rc.max_timeout = cfg.l2tp.retransmit_max;
-  rc.max_retransmits = cfg.l2tp.retransmit_count;
-  rc.ack_delay = cfg.l2tp.ack_delay;
+  rc.initial_timeout = l2tp.retransmit_initial;
+  rc.max_timeout = l2tp.retransmit_max;
+  rc.max_retransmits = l2tp.retransmit_count;
+  rc.ack_delay = l2tp.ack_delay;
   rc.receive_window = receive_window;
   return rc;
 }
@@ -38,14 +38,33 @@ const session_env& context::session_handles() {
     e.sessions = &sessions;
     e.forwarder = &forwarder;
     e.stats = &stats;
-    e.log = log.get();
-    e.ppp_log = ppp_log.get();
+    e.log_slot = &log;
+    e.ppp_log_slot = &ppp_log;
     e.malformed_log = &malformed_log;
     e.peer_log = &peer_log;
     e.interface_units = &interface_units;
     session_env_ = e;
   });
   return session_env_;
+}
+
+const tunnel_env& context::tunnel_handles() {
+  const auto& for_sessions = session_handles();
+  std::call_once(tunnel_env_once_, [this, &for_sessions] {
+    tunnel_env e;
+    e.l2tp = &cfg.l2tp;
+    e.data_plane = &cfg.data_plane;
+    e.tx = tx.get();
+    e.stats = &stats;
+    e.client_tunnels = client_tunnels.get();
+    e.lac = &lac;
+    e.log_slot = &log;
+    e.malformed_log = &malformed_log;
+    e.peer_log = &peer_log;
+    e.sessions = &for_sessions;
+    tunnel_env_ = e;
+  });
+  return tunnel_env_;
 }
 
 }  // namespace bras::actors

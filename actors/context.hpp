@@ -1,6 +1,9 @@
-// What every actor of one brasd instance shares: the configuration (read
-// only), the transport, the shard handles, counters (atomics: no locks) and
-// the data plane's session table (dataplane/, behind its own shared lock).
+// One brasd instance's shared parts, owned by the daemon: the configuration
+// (read only), the transport, the shard handles, counters (atomics: no
+// locks), loggers and their limiters, and the data plane's session table
+// (dataplane/, behind its own shared lock). No actor takes the whole of it:
+// each gets a config struct, or a session_env / tunnel_env view, naming the
+// parts it uses (see docs/architecture.md, "Actor interfaces").
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -18,6 +21,7 @@
 #include "actors/session_env.hpp"
 #include "actors/session_sink.hpp"
 #include "actors/transport.hpp"
+#include "actors/tunnel_env.hpp"
 #include "configs/config.hpp"
 #include "dataplane/session_table.hpp"
 #include "model/counters.hpp"
@@ -47,6 +51,7 @@ class log_limiter {
   std::atomic<std::int64_t> last_refill_{0};
 };
 
+/// The instance (see the file comment); the daemon awaits every actor before it goes.
 struct context {
   config::settings cfg;
   std::shared_ptr<transport> tx;
@@ -67,22 +72,27 @@ struct context {
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
   /// Sessions created so far: each session's interface unit is a base plus this.
   std::atomic<std::uint32_t> interface_units{0};
-  /// Reliable-delivery settings from the configuration.
-  [[nodiscard]] l2tp::reliable_config reliable(std::uint16_t receive_window) const;
   /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,
   /// on first use: `cfg` is set before the first session and not changed after.
   [[nodiscard]] const ppp::server_config& ppp_base() const;
   /// The parts the sessions use (session_env.hpp), built on first use like ppp_base().
   [[nodiscard]] const session_env& session_handles();
+  /// The parts the tunnels use (tunnel_env.hpp), built on first use (`tx` must be set by then).
+  [[nodiscard]] const tunnel_env& tunnel_handles();
 
  private:
   mutable std::once_flag ppp_base_once_;
   mutable ppp::server_config ppp_base_;
   std::once_flag session_env_once_;
   session_env session_env_;
+  std::once_flag tunnel_env_once_;
+  tunnel_env tunnel_env_;
 };
 
 using context_ptr = std::shared_ptr<context>;
+
+/// Reliable-delivery settings from the configuration, with this receive window.
+[[nodiscard]] l2tp::reliable_config reliable_config_of(const config::l2tp_settings& l2tp, std::uint16_t receive_window);
 
 /// Takes one unit of `counter` unless that would pass `limit` (0: no limit).
 /// Check and increment are one atomic step, so concurrent callers on other

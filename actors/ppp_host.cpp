@@ -109,15 +109,15 @@ void ppp_host::network_up(const ppp::network_up& up) {
   data_->tcp_mss.store(dp.tcp_mss_clamp ? (dp.tcp_mss != 0 ? std::min(dp.tcp_mss, fits) : fits) : 0);
   if (up.which == ppp::network::ipv4) {
     if (!env().sessions->bind_ipv4(data_, up.peer_address, aaa_.user())) {
-      env().ppp_log->warn("ppp-address-conflict tunnel={} session={} address={}", args_.local_tunnel_id, args_.local_id,
-                          up.peer_address);
+      env().ppp_log()->warn("ppp-address-conflict tunnel={} session={} address={}", args_.local_tunnel_id,
+                            args_.local_id, up.peer_address);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "address-conflict"));
     }
   } else {
     if (!env().sessions->bind_ipv6(data_, up.peer_interface_id)) {
       // Taken between our Ack and now by a session negotiating at the same time.
-      env().ppp_log->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}", args_.local_tunnel_id,
-                          args_.local_id, up.peer_interface_id);
+      env().ppp_log()->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}",
+                            args_.local_tunnel_id, args_.local_id, up.peer_interface_id);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
     }
   }
@@ -127,8 +127,8 @@ void ppp_host::network_up(const ppp::network_up& up) {
   data_->last_rx_ns.store(up_since_->time_since_epoch().count());
   env().stats->ppp_up.fetch_add(1);
   env().stats->ppp_active.fetch_add(1);
-  env().ppp_log->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
-                       aaa_.user(), up.peer_address);
+  env().ppp_log()->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
+                         aaa_.user(), up.peer_address);
   const auto& pc = *env().ppp;
   if (!session_timeout_ && pc.session_timeout.count() > 0) session_timeout_ = pc.session_timeout;
   if (!idle_timeout_ && pc.idle_timeout.count() > 0) idle_timeout_ = pc.idle_timeout;
@@ -162,7 +162,7 @@ void ppp_host::receive(ppp_frame& f) {
   if (ppp_ && ppp_->counters().malformed != malformed_before) {
     env().stats->ppp_malformed.fetch_add(1);
     if (env().malformed_log->allow()) {
-      env().ppp_log->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
+      env().ppp_log()->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
     }
   }
 }
@@ -222,8 +222,8 @@ void ppp_host::end_session(ppp::finished fin) {
   if (up_since_) env().stats->ppp_active.fetch_sub(1);
   unbind_data();
   aaa_.end();
-  env().ppp_log->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
-                       args_.local_id, aaa_.user(), end_.cause, end_.message);
+  env().ppp_log()->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
+                         args_.local_id, aaa_.user(), end_.cause, end_.message);
   if (lower_gone_) return;
   on_finished_(end_);
 }

@@ -68,19 +68,19 @@ struct session_actor_state {
       if (auto* s = std::get_if<l2tp::call_send>(&e)) {
         self->send(args.tunnel, session_send{args.local_id, s->peer_session_id, std::move(s->message)});
       } else if (auto* t = std::get_if<l2tp::call_transition>(&e)) {
-        env->log->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
-                        l2tp::to_string(t->from), l2tp::to_string(t->event), l2tp::to_string(t->to));
+        env->log()->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
+                          l2tp::to_string(t->from), l2tp::to_string(t->event), l2tp::to_string(t->to));
       } else if (auto* pe = std::get_if<l2tp::call_protocol_error>(&e)) {
         env->stats->fsm_protocol_errors.fetch_add(1);
         if (env->malformed_log->allow()) {
-          env->log->warn("session-unexpected-event tunnel={} session={} state={} event={}", args.local_tunnel_id,
-                         args.local_id, l2tp::to_string(pe->state), l2tp::to_string(pe->event));
+          env->log()->warn("session-unexpected-event tunnel={} session={} state={} event={}", args.local_tunnel_id,
+                           args.local_id, l2tp::to_string(pe->state), l2tp::to_string(pe->event));
         }
       } else if (std::holds_alternative<l2tp::call_refused>(e)) {
         env->stats->sessions_refused.fetch_add(1);
       } else if (auto* pc = std::get_if<l2tp::call_peer_cleared>(&e)) {
-        env->log->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
-                        pc->result);
+        env->log()->debug("session-cdn-received tunnel={} session={} result={}", args.local_tunnel_id, args.local_id,
+                          pc->result);
         host.lower_layer_gone(pc->cause, "cdn-received");
       } else if (auto* up = std::get_if<l2tp::call_established>(&e)) {
         established(*up);
@@ -94,8 +94,8 @@ struct session_actor_state {
 
   void established(const l2tp::call_established& up) {
     env->stats->sessions_established.fetch_add(1);
-    env->log->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
-                    up.peer_session_id);
+    env->log()->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
+                      up.peer_session_id);
     host.call_up(up.peer_session_id, up.sequencing);
     if (args.requester) {
       self->send(args.requester,
@@ -194,12 +194,8 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
 
 }  // namespace
 
-caf::actor spawn_session(caf::actor_system& sys, session_args args) {
-  if (args.ctx) {
-    args.env = &args.ctx->session_handles();
-    args.ctx.reset();  // the session reaches only what env names
-  }
-  return caf::actor_cast<caf::actor>(sys.spawn(session_behavior, std::move(args)));
+session_actor spawn_session(caf::actor_system& sys, session_args args) {
+  return sys.spawn(session_behavior, std::move(args));
 }
 
 }  // namespace bras::actors

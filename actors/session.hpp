@@ -17,20 +17,9 @@ namespace bras::actors {
 
 enum class session_role : std::uint8_t { lns, lac };
 
-/// The session's tunnel, typed. Bridge until the engine-tunnel rewrite: the
-/// tunnel is still untyped and passes its own self, cast here.
-struct session_tunnel : tunnel_actor {
-  session_tunnel() = default;
-  session_tunnel(caf::event_based_actor* untyped_tunnel)  // NOLINT(google-explicit-constructor): `sa.tunnel = self`
-      : tunnel_actor(caf::actor_cast<tunnel_actor>(untyped_tunnel)) {}
-};
-
 struct session_args {
-  const session_env* env = nullptr;  ///< what the session uses of the instance (not null once spawned)
-  /// Bridge until the engine-tunnel rewrite: the tunnel passes its whole
-  /// context, and spawn_session keeps only `env` from it.
-  context_ptr ctx;
-  session_tunnel tunnel;
+  const session_env* env = nullptr;  ///< what the session uses of the instance (not null)
+  tunnel_actor tunnel;
   session_role role = session_role::lns;
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_id = 0;
@@ -44,8 +33,7 @@ struct session_args {
   call_requester_actor requester;  ///< LAC: receives call_result / call_cleared
 };
 
-/// Spawns a session actor. The handle is untyped for the tunnel, which holds
-/// untyped handles until the engine-tunnel rewrite: cast it to session_actor.
-caf::actor spawn_session(caf::actor_system& sys, session_args args);
+/// Spawns a session actor.
+session_actor spawn_session(caf::actor_system& sys, session_args args);
 
 }  // namespace bras::actors

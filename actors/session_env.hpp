@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "actors/catalogue.hpp"
 #include "configs/config.hpp"
@@ -27,11 +28,15 @@ struct session_env {
   dataplane::session_table* sessions = nullptr;             ///< the data plane's table (add, bind, remove)
   dataplane::data_plane* const* forwarder = nullptr;        ///< read on use: set once the data path exists
   model::counters* stats = nullptr;
-  spdlog::logger* log = nullptr;      ///< "l2tp"
-  spdlog::logger* ppp_log = nullptr;  ///< "ppp"
+  /// The loggers' slots, read on use like `aaa` (a test may swap a logger in).
+  const std::shared_ptr<spdlog::logger>* log_slot = nullptr;      ///< "l2tp"
+  const std::shared_ptr<spdlog::logger>* ppp_log_slot = nullptr;  ///< "ppp"
   log_limiter* malformed_log = nullptr;
   log_limiter* peer_log = nullptr;
   std::atomic<std::uint32_t>* interface_units = nullptr;  ///< sessions created so far (unit numbers)
+
+  [[nodiscard]] spdlog::logger* log() const noexcept { return log_slot->get(); }
+  [[nodiscard]] spdlog::logger* ppp_log() const noexcept { return ppp_log_slot->get(); }
 };
 
 }  // namespace bras::actors

@@ -5,8 +5,8 @@
 #include <unordered_map>
 
 #include "actors/fan_out.hpp"
-#include "actors/id_pool.hpp"
 #include "actors/tunnel.hpp"
+#include "protocol/common/id_pool.hpp"
 
 namespace bras::actors {
 
@@ -27,7 +27,7 @@ struct shard_state {
 
   shard_actor::stateful_pointer<shard_state> self;
   shard_config cfg;
-  id_pool tunnel_ids;
+  common::id_pool tunnel_ids;
   std::unordered_map<std::uint16_t, tunnel_actor> tunnels;
   std::map<tunnel_key, std::uint16_t> by_key;
   bool shutting_down = false;
@@ -71,7 +71,7 @@ fan_out_job<Answer> ask_tunnels(const shard_state& st, Atom atom, const Request&
 shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_state> self, shard_config cfg) {
   auto& init = self->state;
   init.cfg = std::move(cfg);
-  init.tunnel_ids = id_pool{init.cfg.shards, init.cfg.index};
+  init.tunnel_ids = common::id_pool{init.cfg.shards, init.cfg.index};
   return {
       // A datagram for one of our tunnel IDs.
       [self](datagram& d) {
@@ -102,14 +102,14 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
           return;
         }
         tunnel_args a;
-        a.ctx = st.cfg.tunnel_context;
-        a.shard = caf::actor_cast<caf::actor>(self);  // the tunnel holds untyped handles until its rewrite
+        a.env = st.cfg.tunnels;
+        a.shard = self;
         a.role = tunnel_role::lns;
         a.local_id = *id;
         a.gateway = in.dgram.gateway;
         a.peer = in.dgram.peer;
         a.key = in.key;
-        auto t = caf::actor_cast<tunnel_actor>(spawn_tunnel(self->system(), std::move(a)));
+        auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);  // the shard's end (shutdown) takes its tunnels with it
         st.tunnels[*id] = t;
         st.by_key[in.key] = *id;
@@ -131,16 +131,16 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
           if (st.cfg.l2tp->local_gateways[i].name == dest.local_gateway) gateway = static_cast<std::uint16_t>(i);
         }
         tunnel_args a;
-        a.ctx = st.cfg.tunnel_context;
-        a.shard = caf::actor_cast<caf::actor>(self);
+        a.env = st.cfg.tunnels;
+        a.shard = self;
         a.role = tunnel_role::lac;
         a.local_id = *id;
         a.gateway = gateway;
         a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
         a.destination = destination;
-        a.lac = caf::actor_cast<caf::actor>(lac);
+        a.lac = lac;
         a.tie_breaker = tie_breaker;
-        auto t = caf::actor_cast<tunnel_actor>(spawn_tunnel(self->system(), std::move(a)));
+        auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);
         st.tunnels[*id] = t;
         result.local_tunnel_id = *id;

@@ -8,6 +8,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/context.hpp"
+#include "actors/tunnel_env.hpp"
 
 namespace bras::actors {
 
@@ -20,9 +21,7 @@ struct shard_config {
   counters* stats = nullptr;                    ///< tunnels_active (under max-tunnels) and what it drops
   std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
   log_limiter* malformed_log = nullptr;
-  /// Handed to the tunnels it spawns: the tunnel still takes the whole
-  /// context until the engine-tunnel rewrite gives it narrow handles too.
-  context_ptr tunnel_context;
+  const tunnel_env* tunnels = nullptr;  ///< what the tunnels it spawns use
 };
 
 /// Spawns shard `cfg.index` of `cfg.shards`.

@@ -9,27 +9,27 @@
 #include <cstdint>
 #include <optional>
 
-#include "actors/context.hpp"
-#include "actors/messages.hpp"
+#include "actors/catalogue.hpp"
+#include "actors/tunnel_env.hpp"
 
 namespace bras::actors {
 
 enum class tunnel_role : std::uint8_t { lns, lac };
 
 struct tunnel_args {
-  context_ptr ctx;
-  caf::actor shard;
+  const tunnel_env* env = nullptr;  ///< what it uses of the instance (not null)
+  shard_actor shard;
   tunnel_role role = tunnel_role::lns;
   std::uint16_t local_id = 0;
   std::uint16_t gateway = 0;
   udp_peer peer;
   std::optional<tunnel_key> key;  ///< LNS: the key the shard registered the tunnel under
   std::size_t destination = 0;    ///< LAC: index into l2tp.destinations
-  caf::actor lac;                 ///< LAC: the controller to tell about sessions and the tunnel's end
+  lac_actor lac;                  ///< LAC: the controller to tell about sessions and the tunnel's end
   std::uint64_t tie_breaker = 0;  ///< LAC: our Tie Breaker AVP value (RFC 2661 §4.4.3)
 };
 
 /// Spawns a tunnel actor. LAC tunnels start dialling at once.
-caf::actor spawn_tunnel(caf::actor_system& sys, tunnel_args args);
+tunnel_actor spawn_tunnel(caf::actor_system& sys, tunnel_args args);
 
 }  // namespace bras::actors

@@ -37,24 +37,33 @@ std::vector<caf::actor> targets(const session_actor_map& sessions, const query_f
   std::vector<caf::actor> v;
   if (f.local_session_id) {
     for (const auto& [id, a] : sessions) {
-      if (id == *f.local_session_id) v.push_back(a);
+      if (id == *f.local_session_id) v.push_back(caf::actor_cast<caf::actor>(a));
     }
     return v;
   }
   v.reserve(sessions.size());
-  for (const auto& [id, a] : sessions) v.push_back(a);
+  for (const auto& [id, a] : sessions) v.push_back(caf::actor_cast<caf::actor>(a));
   return v;
+}
+
+/// An answer known at once, as the typed promise the handler returns.
+template <class Reply>
+caf::typed_response_promise<Reply> reply_now(tunnel_actor::pointer self, Reply reply) {
+  auto promise = self->make_response_promise<Reply>();
+  promise.deliver(std::move(reply));
+  return promise;
 }
 
 }  // namespace
 
-caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snapshot tunnel,
-                                       const session_actor_map& sessions, const query_request& q) {
-  if (!q.filter.matches_tunnel(tunnel)) return caf::make_message(std::vector<tunnel_report>{});
+caf::typed_response_promise<std::vector<tunnel_report>> answer_query(tunnel_actor::pointer self, tunnel_snapshot tunnel,
+                                                                     const session_actor_map& sessions,
+                                                                     const query_request& q) {
+  if (!q.filter.matches_tunnel(tunnel)) return reply_now(self, std::vector<tunnel_report>{});
   auto report = std::make_shared<tunnel_report>();
   report->tunnel = std::move(tunnel);
   if (q.depth == query_depth::tunnels || sessions.empty()) {
-    return caf::make_message(std::vector<tunnel_report>{std::move(*report)});
+    return reply_now(self, std::vector<tunnel_report>{std::move(*report)});
   }
   const bool keep = q.depth == query_depth::sessions;
   auto job = ask_sessions(targets(sessions, q.filter));
@@ -69,17 +78,17 @@ caf::result<caf::message> answer_query(caf::event_based_actor* self, tunnel_snap
               [](const auto& x, const auto& y) { return x.local_session_id < y.local_session_id; });
     reply.deliver(std::vector<tunnel_report>{std::move(*report)});
   };
-  return fan_out(self, std::move(job));
+  return fan_out_to<std::vector<tunnel_report>>(self, std::move(job));
 }
 
-caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunnel_snapshot& tunnel,
-                                       const session_actor_map& sessions, const clear_request& c,
-                                       const std::function<void()>& reset_tunnel_stats) {
+caf::typed_response_promise<clear_report> answer_clear(tunnel_actor::pointer self, const tunnel_snapshot& tunnel,
+                                                       const session_actor_map& sessions, const clear_request& c,
+                                                       const std::function<void()>& reset_tunnel_stats) {
   clear_report r;
   r.statistics = c.statistics;
-  if (!c.filter.matches_tunnel(tunnel)) return caf::make_message(std::move(r));
+  if (!c.filter.matches_tunnel(tunnel)) return reply_now(self, std::move(r));
   if (c.tunnels) {
-    if (c.filter.local_session_id || c.filter.user) return caf::make_message(std::move(r));  // select no tunnel
+    if (c.filter.local_session_id || c.filter.user) return reply_now(self, std::move(r));  // select no tunnel
     r.tunnels.push_back(tunnel.local_tunnel_id);
     if (c.statistics) {
       reset_tunnel_stats();
@@ -87,7 +96,7 @@ caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunne
     } else {
       self->send(self, close_atom::value);  // StopCCN, then the sessions go with the tunnel
     }
-    return caf::make_message(std::move(r));
+    return reply_now(self, std::move(r));
   }
   if (!c.filter.session_filters()) {
     // Every session of the tunnel matches: no need to ask them first.
@@ -96,10 +105,10 @@ caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunne
       r.sessions.emplace_back(tunnel.local_tunnel_id, id);
     }
     std::sort(r.sessions.begin(), r.sessions.end());
-    return caf::make_message(std::move(r));
+    return reply_now(self, std::move(r));
   }
   auto result = std::make_shared<clear_report>(std::move(r));
-  auto by_id = std::make_shared<std::unordered_map<std::uint16_t, caf::actor>>(sessions.begin(), sessions.end());
+  auto by_id = std::make_shared<std::unordered_map<std::uint16_t, session_actor>>(sessions.begin(), sessions.end());
   auto job = ask_sessions(targets(sessions, c.filter));
   job.merge = [result, by_id, f = c.filter, stats = c.statistics](caf::event_based_actor* g, session_snapshot& s) {
     if (!f.matches_session(s)) return;
@@ -113,7 +122,7 @@ caf::result<caf::message> answer_clear(caf::event_based_actor* self, const tunne
     std::sort(result->sessions.begin(), result->sessions.end());
     reply.deliver(std::move(*result));
   };
-  return fan_out(self, std::move(job));
+  return fan_out_to<clear_report>(self, std::move(job));
 }
 
 }  // namespace bras::actors

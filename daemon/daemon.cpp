@@ -132,8 +132,7 @@ void daemon::build(config::settings cfg) {
     collector_ = std::make_shared<scrape_collector>(*this);
     exposer_->RegisterCollectable(collector_);
   }
-  // Each actor gets the parts of the instance it uses; only the tunnels take
-  // the whole context (through their shard) until the engine-tunnel rewrite.
+  // Each actor gets the parts of the instance it uses, not the context.
   // A control socket that cannot be bound fails the start after this:
   // stop_everything ends these actors again.
   for (unsigned i = 0; i < ctx_->cfg.shards; ++i) {
@@ -144,7 +143,7 @@ void daemon::build(config::settings cfg) {
     sc.stats = &ctx_->stats;
     sc.log = ctx_->log;
     sc.malformed_log = &ctx_->malformed_log;
-    sc.tunnel_context = ctx_;
+    sc.tunnels = &ctx_->tunnel_handles();
     ctx_->shards.push_back(actors::spawn_shard(*system_, std::move(sc)));
   }
   acceptor_ =

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <system_error>
 
-#include "actors/id_pool.hpp"
 #include "actors/messages.hpp"
+#include "protocol/common/id_pool.hpp"
 
 namespace bras::io {
 
@@ -110,7 +110,7 @@ void udp_service::route(std::size_t index, std::size_t n) {
   d.peer = peer;
   d.data.assign(ep.buffer.begin(), ep.buffer.begin() + static_cast<std::ptrdiff_t>(n));
   if (d.tunnel_id != 0) {
-    caf::anon_send(shards_[actors::shard_of(d.tunnel_id, shards_.size())], std::move(d));
+    caf::anon_send(shards_[common::shard_of(d.tunnel_id, shards_.size())], std::move(d));
   } else if (control) {
     caf::anon_send(acceptor_, std::move(d));
   } else {

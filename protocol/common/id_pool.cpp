@@ -1,10 +1,11 @@
-#include "actors/id_pool.hpp"
+#include "protocol/common/id_pool.hpp"
 
-namespace bras::actors {
+namespace bras::common {
 
 id_pool::id_pool(std::uint16_t stride, std::uint16_t offset) noexcept
     : next_fresh_(offset == 0 ? stride : offset), stride_(stride == 0 ? 1 : stride), used_(65536, false) {
-  for (std::uint32_t id = next_fresh_; id <= 65535; id += stride_) ++capacity_;
+  // Counted, not looped: a pool per tunnel is built for every tunnel.
+  if (next_fresh_ <= 65535) capacity_ = (65535 - next_fresh_) / stride_ + 1;
 }
 
 std::optional<std::uint16_t> id_pool::allocate() {
@@ -33,4 +34,4 @@ bool id_pool::release(std::uint16_t id) {
   return true;
 }
 
-}  // namespace bras::actors
+}  // namespace bras::common

@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-namespace bras::actors {
+namespace bras::common {
 
 class id_pool {
  public:
@@ -37,4 +37,4 @@ class id_pool {
   return tunnel_id % shards;
 }
 
-}  // namespace bras::actors
+}  // namespace bras::common
