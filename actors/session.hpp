@@ -19,7 +19,7 @@ enum class session_role : std::uint8_t { lns, lac };
 
 struct session_args {
   const session_env* env = nullptr;  ///< what the session uses of the instance (not null)
-  tunnel_actor tunnel;
+  tunnel_actor tunnel;               ///< its tunnel: session_send, session_gone
   session_role role = session_role::lns;
   std::uint16_t local_tunnel_id = 0;
   std::uint16_t local_id = 0;
