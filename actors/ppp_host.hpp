@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -93,7 +94,9 @@ class ppp_host {
   std::optional<std::chrono::system_clock::time_point> up_wall_;
   std::optional<std::chrono::system_clock::time_point> ended_wall_;
   std::chrono::system_clock::time_point stats_since_ = created_wall_;
-  session_snapshot baseline_;  ///< counter values at the last statistics clear
+  /// Counter values at the last statistics clear; none until the first (most sessions never see one,
+  /// and a snapshot is some 700 bytes).
+  std::unique_ptr<const session_snapshot> baseline_;
   // Control traffic of this session (PPP control frames in data messages).
   std::uint64_t control_rx_packets_ = 0, control_rx_bytes_ = 0, control_tx_packets_ = 0, control_tx_bytes_ = 0;
 };

@@ -2,6 +2,8 @@
 // (ppp_host.hpp), apart from the protocol handling.
 #include "actors/ppp_host.hpp"
 
+#include <memory>
+
 namespace bras::actors {
 
 session_snapshot ppp_host::raw_counters() const {
@@ -34,13 +36,14 @@ session_snapshot ppp_host::raw_counters() const {
 }
 
 void ppp_host::clear_statistics() {
-  baseline_ = raw_counters();
+  baseline_ = std::make_unique<session_snapshot>(raw_counters());
   stats_since_ = std::chrono::system_clock::now();
 }
 
 void ppp_host::fill(session_snapshot& s) const {
   const auto c = raw_counters();
-  const auto& b = baseline_;
+  static const session_snapshot never_cleared{};
+  const auto& b = baseline_ ? *baseline_ : never_cleared;
   s.control_rx_packets = c.control_rx_packets - b.control_rx_packets;
   s.control_rx_bytes = c.control_rx_bytes - b.control_rx_bytes;
   s.control_tx_packets = c.control_tx_packets - b.control_tx_packets;

@@ -6,17 +6,20 @@ namespace bras::l2tp {
 
 namespace act = session_action;
 
-call_engine::call_engine(call_config config) : config_(std::move(config)) {
-  if (config_.role == call_role::lac) {
-    sequencing_ = config_.sequencing;
-    facts_ = {config_.call_serial,
+call_engine::call_engine(call_config config)
+    : local_session_id_{config.local_session_id}, peer_session_id_{config.peer_session_id} {
+  // The LAC's call parameters live on only as the facts and the proxy the ICRQ and ICCN are built from:
+  // one engine per session, so nothing is kept twice.
+  if (config.role == call_role::lac) {
+    sequencing_ = config.sequencing;
+    facts_ = {config.call_serial,
               bearer_bits::digital,
               framing_bits::synchronous,
-              config_.tx_connect_speed,
-              config_.rx_connect_speed != 0 ? config_.rx_connect_speed : config_.tx_connect_speed,
-              config_.calling_number,
-              config_.called_number};
-    proxy_ = config_.proxy;
+              config.tx_connect_speed,
+              config.rx_connect_speed != 0 ? config.rx_connect_speed : config.tx_connect_speed,
+              std::move(config.calling_number),
+              std::move(config.called_number)};
+    proxy_ = std::move(config.proxy);
   }
 }
 
@@ -66,7 +69,7 @@ call_effects call_engine::receive(const control_message& m) {
       return apply(session_event::recv_icrq_ok);
     case message_type::icrp:
       if (!st) return refuse(session_event::recv_icrp_bad, error_code::vendor_error, std::string{st.err().reason});
-      if (m.assigned_session_id) config_.peer_session_id = *m.assigned_session_id;
+      if (m.assigned_session_id) peer_session_id_ = *m.assigned_session_id;
       return apply(session_event::recv_icrp_ok);
     case message_type::iccn:
       if (!st) return refuse(session_event::recv_iccn_bad, error_code::vendor_error, std::string{st.err().reason});
@@ -100,22 +103,20 @@ call_effects call_engine::receive(const control_message& m) {
 
 control_message call_engine::make_icrq() const {
   auto m = make_message(message_type::icrq);
-  m.assigned_session_id = config_.local_session_id;
-  m.call_serial_number = config_.call_serial;
+  m.assigned_session_id = local_session_id_;
+  m.call_serial_number = facts_.serial;
   m.bearer_type = bearer_bits::digital;
-  if (!config_.calling_number.empty()) m.calling_number = config_.calling_number;
-  if (!config_.called_number.empty()) m.called_number = config_.called_number;
+  if (!facts_.calling.empty()) m.calling_number = facts_.calling;
+  if (!facts_.called.empty()) m.called_number = facts_.called;
   return m;
 }
 
 control_message call_engine::make_iccn() const {
   auto m = make_message(message_type::iccn);
   m.framing_type = framing_bits::synchronous;
-  m.tx_connect_speed = config_.tx_connect_speed;
-  if (config_.rx_connect_speed != 0 && config_.rx_connect_speed != config_.tx_connect_speed) {
-    m.rx_connect_speed = config_.rx_connect_speed;
-  }
-  const auto& px = config_.proxy;
+  m.tx_connect_speed = facts_.tx_speed;
+  if (facts_.rx_speed != facts_.tx_speed) m.rx_connect_speed = facts_.rx_speed;  // absent means equal
+  const auto& px = proxy_;
   m.initial_received_lcp_confreq = px.initial_received_confreq;
   m.last_sent_lcp_confreq = px.last_sent_confreq;
   m.last_received_lcp_confreq = px.last_received_confreq;
@@ -124,7 +125,7 @@ control_message call_engine::make_iccn() const {
   m.proxy_authen_challenge = px.authen_challenge;
   m.proxy_authen_id = px.authen_id;
   m.proxy_authen_response = px.authen_response;
-  m.sequencing_required = config_.sequencing;
+  m.sequencing_required = sequencing_;
   return m;
 }
 
@@ -138,18 +139,18 @@ call_effects call_engine::apply(session_event e) {
     fx.emplace_back(call_protocol_error{from, e});
     if (a & act::send_cdn) cdn_result_ = {cdn_result::general_error, error_code::vendor_error, "unexpected message"};
   }
-  const auto peer = config_.peer_session_id;
+  const auto peer = peer_session_id_;
   if (a & act::send_icrq) fx.emplace_back(call_send{peer, make_icrq()});
   if (a & act::send_icrp) {
     auto m = make_message(message_type::icrp);
-    m.assigned_session_id = config_.local_session_id;
+    m.assigned_session_id = local_session_id_;
     fx.emplace_back(call_send{peer, std::move(m)});
   }
   if (a & act::send_iccn) fx.emplace_back(call_send{peer, make_iccn()});
   if (a & act::send_cdn) {
     auto m = make_message(message_type::cdn);
     m.result = cdn_result_;
-    m.assigned_session_id = config_.local_session_id;
+    m.assigned_session_id = local_session_id_;
     m.disconnect_cause = cdn_cause_;
     fx.emplace_back(call_send{peer, std::move(m)});
   }

@@ -119,7 +119,7 @@ class call_engine {
 
   [[nodiscard]] session_state state() const noexcept { return state_; }
   [[nodiscard]] bool established() const noexcept { return was_established_; }
-  [[nodiscard]] std::uint16_t peer_session_id() const noexcept { return config_.peer_session_id; }
+  [[nodiscard]] std::uint16_t peer_session_id() const noexcept { return peer_session_id_; }
   /// What is known about the call so far (LNS: from the ICRQ on).
   [[nodiscard]] const call_facts& facts() const noexcept { return facts_; }
   [[nodiscard]] bool sequencing() const noexcept { return sequencing_; }
@@ -130,10 +130,11 @@ class call_engine {
   [[nodiscard]] control_message make_icrq() const;
   [[nodiscard]] control_message make_iccn() const;
 
-  call_config config_;
+  std::uint16_t local_session_id_;
+  std::uint16_t peer_session_id_;  ///< LNS: from the ICRQ; LAC: learnt from the ICRP
   session_state state_ = session_state::idle;
-  call_facts facts_;
-  ppp::proxy_info proxy_;  ///< LNS: from the ICCN
+  call_facts facts_;       ///< LAC: what the ICRQ/ICCN carry; LNS: what the LAC told us
+  ppp::proxy_info proxy_;  ///< LAC: sent in the ICCN; LNS: from the ICCN
   bool sequencing_ = false;
   bool was_established_ = false;
   result_code cdn_result_{cdn_result::admin, std::nullopt, ""};
