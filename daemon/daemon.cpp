@@ -154,7 +154,7 @@ void daemon::build(config::settings cfg) {
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
   }
-  udp_->start(ctx_, acceptor_, ctx_->shards);
+  udp_->start({&ctx_->stats, &ctx_->io_log, &ctx_->io_error_log}, acceptor_, ctx_->shards);
   if (control_) control_->start();  // now that the shards and the LAC controller exist
 }
 

@@ -43,9 +43,9 @@ udp_service::udp_service(asio::io_context& io, const config::l2tp_settings& cfg)
 
 udp_service::~udp_service() = default;
 
-void udp_service::start(actors::context_ptr ctx, actors::acceptor_actor acceptor,
+void udp_service::start(instance_hooks hooks, actors::acceptor_actor acceptor,
                         std::vector<actors::shard_actor> shards) {
-  ctx_ = std::move(ctx);
+  hooks_ = hooks;
   acceptor_ = std::move(acceptor);
   shards_ = std::move(shards);
   for (std::size_t i = 0; i < endpoints_.size(); ++i) receive(i);
@@ -60,18 +60,18 @@ void udp_service::stop() {
 
 void udp_service::receive(std::size_t index) {
   auto& e = *endpoints_[index];
-  e.socket.async_receive_from(asio::buffer(e.buffer), e.sender,
-                              [this, index](const boost::system::error_code& ec, std::size_t n) {
-                                if (ec == asio::error::operation_aborted) return;
-                                if (!ec) {
-                                  route(index, n);
-                                  drain(index);
-                                } else if (ctx_ && ctx_->io_log && ctx_->io_error_log.allow()) {
-                                  // e.g. ICMP port unreachable from a peer that went away: keep reading.
-                                  ctx_->io_log->warn("udp-receive-error gateway={} error=\"{}\"", index, ec.message());
-                                }
-                                receive(index);
-                              });
+  e.socket.async_receive_from(
+      asio::buffer(e.buffer), e.sender, [this, index](const boost::system::error_code& ec, std::size_t n) {
+        if (ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          route(index, n);
+          drain(index);
+        } else if (hooks_.io_log && *hooks_.io_log && hooks_.error_log->allow()) {
+          // e.g. ICMP port unreachable from a peer that went away: keep reading.
+          (*hooks_.io_log)->warn("udp-receive-error gateway={} error=\"{}\"", index, ec.message());
+        }
+        receive(index);
+      });
 }
 
 void udp_service::drain(std::size_t index) {
@@ -90,11 +90,11 @@ void udp_service::drain(std::size_t index) {
 void udp_service::route(std::size_t index, std::size_t n) {
   auto& ep = *endpoints_[index];
   if (!ep.sender.address().is_v4()) return;
-  ctx_->stats.rx_datagrams.fetch_add(1, std::memory_order_relaxed);
+  hooks_.stats->rx_datagrams.fetch_add(1, std::memory_order_relaxed);
   // Route on the header only: the T and L bits and the Tunnel ID.
   std::size_t at = (n > 0 && (std::to_integer<unsigned>(ep.buffer[0]) & 0x40) != 0) ? 4 : 2;
   if (n < 6 || n < at + 2) {
-    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);
+    hooks_.stats->rx_malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   const bool control = (std::to_integer<unsigned>(ep.buffer[0]) & 0x80) != 0;
@@ -114,7 +114,7 @@ void udp_service::route(std::size_t index, std::size_t n) {
   } else if (control) {
     caf::anon_send(acceptor_, std::move(d));
   } else {
-    ctx_->stats.rx_malformed.fetch_add(1, std::memory_order_relaxed);  // data for tunnel 0
+    hooks_.stats->rx_malformed.fetch_add(1, std::memory_order_relaxed);  // data for tunnel 0
   }
 }
 

@@ -27,8 +27,16 @@ class udp_service final : public actors::transport {
   udp_service(boost::asio::io_context& io, const config::l2tp_settings& cfg);
   ~udp_service() override;
 
+  /// What the receive path needs of the instance: the counters it increments, and the io logger (read
+  /// on use: it may be replaced while running) with the limiter its errors go through.
+  struct instance_hooks {
+    model::counters* stats = nullptr;
+    const std::shared_ptr<spdlog::logger>* io_log = nullptr;
+    actors::log_limiter* error_log = nullptr;
+  };
+
   /// Starts receiving; datagrams go to `acceptor` or `shards[tid % n]`.
-  void start(actors::context_ptr ctx, actors::acceptor_actor acceptor, std::vector<actors::shard_actor> shards);
+  void start(instance_hooks hooks, actors::acceptor_actor acceptor, std::vector<actors::shard_actor> shards);
   void stop();
 
   /// Data messages of known sessions go here first (set before start()).
@@ -46,7 +54,7 @@ class udp_service final : public actors::transport {
   void route(std::size_t index, std::size_t n);
 
   std::vector<std::unique_ptr<endpoint>> endpoints_;
-  actors::context_ptr ctx_;
+  instance_hooks hooks_;
   actors::acceptor_actor acceptor_;
   std::vector<actors::shard_actor> shards_;
   dataplane::data_path* data_path_ = nullptr;
