@@ -28,13 +28,18 @@ caf::behavior answering(caf::event_based_actor*, std::int64_t value) {
   return {[value](query_atom) { return answer{value}; }};
 }
 
+// CAF 0.17 binds a reference to a null argument tuple when a function actor
+// is spawned with no arguments, which UBSan stops on: the targets below take
+// an unused tag, as brasd's own function actors take their request.
+struct no_args {};
+
 /// Takes (query_atom) and never answers: a busy or ending target.
-caf::behavior silent(caf::event_based_actor* self) {
+caf::behavior silent(caf::event_based_actor* self, no_args) {
   return {[self](query_atom) { return self->make_response_promise<answer>(); }};
 }
 
 /// Fails (query_atom) through a response promise, as a delegated reply can.
-caf::behavior failing(caf::event_based_actor* self) {
+caf::behavior failing(caf::event_based_actor* self, no_args) {
   return {[self](query_atom) {
     auto rp = self->make_response_promise<answer>();
     rp.deliver(caf::make_error(caf::sec::runtime_error, "no"));
@@ -44,7 +49,7 @@ caf::behavior failing(caf::event_based_actor* self) {
 
 /// Returns an error for (query_atom): CAF 0.17 sends it back to the sender
 /// of a plain message too.
-caf::behavior returning_error(caf::event_based_actor*) {
+caf::behavior returning_error(caf::event_based_actor*, no_args) {
   return {[](query_atom) -> caf::result<answer> { return caf::make_error(caf::sec::runtime_error, "no"); }};
 }
 
@@ -92,22 +97,22 @@ TEST_F(FanOut, AllAnswerBeforeTheDeadline) {
 }
 
 TEST_F(FanOut, TargetsThatNeverAnswerAreCountedMissingAtTheDeadline) {
-  std::vector<caf::actor> targets{sys.spawn(answering, 1), sys.spawn(silent), sys.spawn(answering, 2),
-                                  sys.spawn(silent)};
+  std::vector<caf::actor> targets{sys.spawn(answering, 1), sys.spawn(silent, no_args{}), sys.spawn(answering, 2),
+                                  sys.spawn(silent, no_args{})};
   EXPECT_EQ(run(sum_job(targets, 300ms)), (answer{3, 2}));
   EXPECT_GE(elapsed, 300ms);
   for (const auto& t : targets) caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(FanOut, AnErrorAnswerCountsMissingWithoutWaiting) {
-  std::vector<caf::actor> targets{sys.spawn(answering, 5), sys.spawn(failing)};
+  std::vector<caf::actor> targets{sys.spawn(answering, 5), sys.spawn(failing, no_args{})};
   EXPECT_EQ(run(sum_job(targets, 30s)), (answer{5, 1}));
   EXPECT_LT(elapsed, 10s);
   for (const auto& t : targets) caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(FanOut, AnErrorResultCountsMissingWithoutWaiting) {
-  std::vector<caf::actor> targets{sys.spawn(answering, 5), sys.spawn(returning_error)};
+  std::vector<caf::actor> targets{sys.spawn(answering, 5), sys.spawn(returning_error, no_args{})};
   EXPECT_EQ(run(sum_job(targets, 30s)), (answer{5, 1}));
   EXPECT_LT(elapsed, 10s);
   for (const auto& t : targets) caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
@@ -126,9 +131,9 @@ caf::behavior middle(caf::event_based_actor* self, std::vector<caf::actor> leave
 
 TEST_F(FanOut, LevelsNestThroughDelegation) {
   std::vector<caf::actor> first{sys.spawn(answering, 1), sys.spawn(answering, 2)};
-  std::vector<caf::actor> second{sys.spawn(answering, 3), sys.spawn(silent)};
+  std::vector<caf::actor> second{sys.spawn(answering, 3), sys.spawn(silent, no_args{})};
   std::vector<caf::actor> middles{sys.spawn(middle, first), sys.spawn(middle, second),
-                                  sys.spawn(middle, std::vector<caf::actor>{}), sys.spawn(silent)};
+                                  sys.spawn(middle, std::vector<caf::actor>{}), sys.spawn(silent, no_args{})};
   // Each middle replies {its sum, its missing}; the top sums both columns.
   fan_out_job<answer> job;
   job.request = caf::make_message(query_atom::value);
