@@ -56,11 +56,45 @@ std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
   return ipv4_prefix{*addr & mask, static_cast<std::uint8_t>(len)};
 }
 
-/// RADIUS carries timeouts as 32-bit seconds.
-constexpr long long max_timeout = 4294967295LL;
+namespace {
+
+/// Reads the table's settings of `section` (settings_table.hpp) from its mapping `n`.
+void apply_table(std::string_view section, const YAML::Node& n, const yaml_walker& w, settings& s) {
+  const std::string path{section};
+  for (const auto& row : setting_rows()) {
+    if (row.section == section) row.apply(n, path, w, s);
+  }
+}
+
+/// Reads a list entry's table settings from its mapping `n` at `path` (e.g. l2tp.destinations[1]).
+template <class Entry>
+void apply_entry_table(const YAML::Node& n, const std::string& path, const yaml_walker& w, Entry& entry) {
+  for (const auto& row : entry_rows<Entry>()) row.apply(n, path, w, entry);
+}
+
+/// Rejects keys of `section` other than its table settings and `others` (lists, nested entries).
+void only_table(std::string_view section, const YAML::Node& n, const yaml_walker& w,
+                std::initializer_list<std::string_view> others = {}) {
+  std::vector<std::string_view> keys{others};
+  for (const auto& row : setting_rows()) {
+    if (row.section == section) keys.push_back(row.key);
+  }
+  w.only(n, std::string{section}, keys);
+}
+
+/// Rejects keys of a list entry other than its table settings and `others` (addresses, lists, names).
+template <class Entry>
+void only_entry_table(const YAML::Node& n, const std::string& path, const yaml_walker& w,
+                      std::initializer_list<std::string_view> others) {
+  std::vector<std::string_view> keys{others};
+  for (const auto& row : entry_rows<Entry>()) keys.push_back(row.key);
+  w.only(n, path, keys);
+}
+
+}  // namespace
 
 subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yaml_walker& w) {
-  w.only(n, p, {"user", "password", "address", "session-timeout", "idle-timeout", "max-sessions"});
+  only_entry_table<subscriber>(n, p, w, {"user", "password", "address"});
   subscriber s;
   s.user = w.required_text(n, p, "user");
   s.password = w.required_text(n, p, "password");
@@ -69,33 +103,13 @@ subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yam
     s.address = parse_ipv4(text);
     if (!s.address) w.fail(n["address"], p + ".address", "not an IPv4 address: " + text);
   }
-  w.optional_span(n, p, "session-timeout", s.session_timeout, 1, max_timeout);
-  w.optional_span(n, p, "idle-timeout", s.idle_timeout, 1, max_timeout);
-  w.number(n, p, "max-sessions", s.max_sessions, 0, 65535);
+  apply_entry_table(n, p, w, s);
   return s;
 }
 
 namespace {
 
 using walker = yaml_walker;
-
-/// Reads the table's settings of `section` (settings_table.hpp) from its mapping `n`.
-void apply_table(std::string_view section, const YAML::Node& n, const walker& w, settings& s) {
-  const std::string path{section};
-  for (const auto& row : setting_rows()) {
-    if (row.section == section) row.apply(n, path, w, s);
-  }
-}
-
-/// Rejects keys of `section` other than its table settings and `others` (lists, nested entries).
-void only_table(std::string_view section, const YAML::Node& n, const walker& w,
-                std::initializer_list<std::string_view> others = {}) {
-  std::vector<std::string_view> keys{others};
-  for (const auto& row : setting_rows()) {
-    if (row.section == section) keys.push_back(row.key);
-  }
-  w.only(n, std::string{section}, keys);
-}
 
 void parse_ppp(const YAML::Node& n, const walker& w, settings& s) {
   const std::string p = "ppp";
@@ -237,10 +251,10 @@ settings parse(const YAML::Node& root, const walker& w) {
     std::set<std::string> gateway_names;
     w.list(n, p, "local-gateways", [&](const YAML::Node& g, const std::string& gp) {
       local_gateway gw;
-      w.only(g, gp, {"name", "address", "port"});
+      only_entry_table<local_gateway>(g, gp, w, {"name", "address"});
       w.text(g, gp, "name", gw.name);
       w.ipv4(g, gp, "address", gw.address);
-      w.number(g, gp, "port", gw.port, 0, 65535);  // 0: an ephemeral port (tests, LAC-only)
+      apply_entry_table(g, gp, w, gw);
       if (gw.address.empty()) w.fail(g, gp + ".address", "required");
       if (gw.name.empty()) gw.name = gw.address + ":" + std::to_string(gw.port);
       if (!gateway_names.insert(gw.name).second) w.fail(g["name"], gp + ".name", "duplicate gateway " + gw.name);
@@ -252,7 +266,7 @@ settings parse(const YAML::Node& root, const walker& w) {
 
     w.list(n, p, "tunnel-groups", [&](const YAML::Node& g, const std::string& gp) {
       tunnel_group tg;
-      w.only(g, gp, {"name", "local-gateways", "hide-avps", "hello-interval", "receive-window", "clients"});
+      only_entry_table<tunnel_group>(g, gp, w, {"name", "local-gateways", "clients"});
       w.text(g, gp, "name", tg.name);
       if (tg.name.empty()) w.fail(g, gp + ".name", "required");
       w.list(g, gp, "local-gateways", [&](const YAML::Node& x, const std::string& xp) {
@@ -260,28 +274,16 @@ settings parse(const YAML::Node& root, const walker& w) {
         known_gateway(x, xp, name);
         tg.local_gateways.push_back(name);
       });
-      w.flag(g, gp, "hide-avps", tg.hide_avps);
-      w.span(g, gp, "hello-interval", tg.hello_interval, 0, 3600);
-      w.number(g, gp, "receive-window", tg.receive_window, 1, 1024);
+      apply_entry_table(g, gp, w, tg);
       w.list(g, gp, "clients", [&](const YAML::Node& c, const std::string& cp) {
         lac_client lc;
-        w.only(c, cp,
-               {"host-name", "allowed-sources", "secret", "max-tunnels", "max-sessions-per-tunnel", "hello-interval",
-                "receive-window", "retransmit-initial-ms", "retransmit-max-ms", "retransmit-count"});
-        w.text(c, cp, "host-name", lc.host_name);
+        only_entry_table<lac_client>(c, cp, w, {"allowed-sources"});
         w.list(c, cp, "allowed-sources", [&](const YAML::Node& x, const std::string& xp) {
           auto pfx = parse_prefix(x.as<std::string>());
           if (!pfx) w.fail(x, xp, "not an IPv4 prefix: " + x.as<std::string>());
           lc.allowed_sources.push_back(*pfx);
         });
-        w.text(c, cp, "secret", lc.secret);
-        w.number(c, cp, "max-tunnels", lc.max_tunnels, 0, 65535);
-        w.number(c, cp, "max-sessions-per-tunnel", lc.max_sessions_per_tunnel, 0, 65535);
-        w.optional_span(c, cp, "hello-interval", lc.hello_interval, 0, 3600);
-        w.optional_number(c, cp, "receive-window", lc.receive_window, 1, 1024);
-        w.optional_span(c, cp, "retransmit-initial-ms", lc.retransmit_initial, 50, 60000);
-        w.optional_span(c, cp, "retransmit-max-ms", lc.retransmit_max, 50, 600000);
-        w.optional_number(c, cp, "retransmit-count", lc.retransmit_count, 1, 100);
+        apply_entry_table(c, cp, w, lc);
         tg.clients.push_back(std::move(lc));
       });
       l.tunnel_groups.push_back(std::move(tg));
@@ -289,25 +291,14 @@ settings parse(const YAML::Node& root, const walker& w) {
 
     w.list(n, p, "destinations", [&](const YAML::Node& d, const std::string& dp) {
       lns_destination ld;
-      w.only(d, dp,
-             {"name", "address", "port", "local-gateway", "secret", "peer-host-name", "preference", "weight",
-              "max-sessions", "hide-avps", "sequencing-required", "hello-interval", "receive-window"});
+      only_entry_table<lns_destination>(d, dp, w, {"name", "address", "local-gateway"});
       w.text(d, dp, "name", ld.name);
       w.ipv4(d, dp, "address", ld.address);
       if (ld.address.empty()) w.fail(d, dp + ".address", "required");
       if (ld.name.empty()) ld.name = ld.address;
-      w.number(d, dp, "port", ld.port, 1, 65535);
+      apply_entry_table(d, dp, w, ld);
       w.text(d, dp, "local-gateway", ld.local_gateway);
       if (!ld.local_gateway.empty()) known_gateway(d["local-gateway"], dp + ".local-gateway", ld.local_gateway);
-      w.text(d, dp, "secret", ld.secret);
-      w.text(d, dp, "peer-host-name", ld.peer_host_name);
-      w.number(d, dp, "preference", ld.preference, 0, 2000);
-      w.number(d, dp, "weight", ld.weight, 1, 1000);
-      w.number(d, dp, "max-sessions", ld.max_sessions, 0, 65535);
-      w.flag(d, dp, "hide-avps", ld.hide_avps);
-      w.flag(d, dp, "sequencing-required", ld.sequencing_required);
-      w.span(d, dp, "hello-interval", ld.hello_interval, 0, 3600);
-      w.number(d, dp, "receive-window", ld.receive_window, 1, 1024);
       l.destinations.push_back(std::move(ld));
     });
     if (!l.destinations.empty() && l.local_gateways.empty()) {

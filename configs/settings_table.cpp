@@ -1,5 +1,6 @@
 #include "configs/settings_table.hpp"
 
+#include <optional>
 #include <type_traits>
 
 #include "configs/yaml_walker.hpp"
@@ -51,8 +52,37 @@ void apply_choice(const YAML::Node& n, const std::string& path, const yaml_walke
 }
 
 template <class T>
+constexpr bool is_optional = false;
+template <class T>
+constexpr bool is_optional<std::optional<T>> = true;
+
+/// An integer key; an optional member is set only when the key is present.
+template <class T>
+void read_integer(const YAML::Node& n, const std::string& path, const yaml_walker& w, const char* key, T& out,
+                  long long min, long long max) {
+  if constexpr (is_optional<T>) {
+    w.optional_number(n, path, key, out, min, max);
+  } else {
+    w.number(n, path, key, out, min, max);
+  }
+}
+
+/// A duration key in the member's unit; an optional member is set only when the key is present.
+template <class T>
+void read_duration(const YAML::Node& n, const std::string& path, const yaml_walker& w, const char* key, T& out,
+                   long long min, long long max) {
+  if constexpr (is_optional<T>) {
+    w.optional_span(n, path, key, out, min, max);
+  } else {
+    w.span(n, path, key, out, min, max);
+  }
+}
+
+template <class T>
 std::string show_number(const T& v) {
-  if constexpr (requires { v.count(); }) {
+  if constexpr (is_optional<T>) {
+    return v ? show_number(*v) : std::string{};
+  } else if constexpr (requires { v.count(); }) {
     return std::to_string(v.count());
   } else {
     return std::to_string(v);
@@ -68,41 +98,82 @@ std::string show_choice(const T& v, std::string_view choices) {
   }
 }
 
+// Each table's rows fill BRAS_CONFIG_TARGET.
 // clang-format off
-constexpr setting_row rows[] = {
 #define BRAS_CONFIG_INTEGER(section, key, member, value, min, max, help) \
   {section, key, setting_kind::integer, value, min, max, {}, help, \
-   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.number(n, p, key, s.member, min, max); }, \
-   [](const settings& s) { return show_number(s.member); }},
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, BRAS_CONFIG_TARGET& s) { read_integer(n, p, w, key, s.member, min, max); }, \
+   [](const BRAS_CONFIG_TARGET& s) { return show_number(s.member); }},
 #define BRAS_CONFIG_DURATION(section, key, member, value, min, max, help) \
   {section, key, setting_kind::duration, value, min, max, {}, help, \
-   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.span(n, p, key, s.member, min, max); }, \
-   [](const settings& s) { return show_number(s.member); }},
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, BRAS_CONFIG_TARGET& s) { read_duration(n, p, w, key, s.member, min, max); }, \
+   [](const BRAS_CONFIG_TARGET& s) { return show_number(s.member); }},
 #define BRAS_CONFIG_FLAG(section, key, member, value, help) \
   {section, key, setting_kind::flag, value, 0, 0, {}, help, \
-   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.flag(n, p, key, s.member); }, \
-   [](const settings& s) { return std::string{s.member ? "true" : "false"}; }},
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, BRAS_CONFIG_TARGET& s) { w.flag(n, p, key, s.member); }, \
+   [](const BRAS_CONFIG_TARGET& s) { return std::string{s.member ? "true" : "false"}; }},
 #define BRAS_CONFIG_TEXT(section, key, member, value, help) \
   {section, key, setting_kind::text, value, 0, 0, {}, help, \
-   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { w.text(n, p, key, s.member); }, \
-   [](const settings& s) { return std::string{s.member}; }},
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, BRAS_CONFIG_TARGET& s) { w.text(n, p, key, s.member); }, \
+   [](const BRAS_CONFIG_TARGET& s) { return std::string{s.member}; }},
 #define BRAS_CONFIG_CHOICE(section, key, member, value, choices, reason, help) \
   {section, key, setting_kind::choice, value, 0, 0, choices, help, \
-   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, settings& s) { apply_choice(n, p, w, key, s.member, choices, reason); }, \
-   [](const settings& s) { return show_choice(s.member, choices); }},
-    BRAS_CONFIG_SETTINGS(BRAS_CONFIG_INTEGER, BRAS_CONFIG_DURATION, BRAS_CONFIG_FLAG, BRAS_CONFIG_TEXT, BRAS_CONFIG_CHOICE)
+   [](const YAML::Node& n, const std::string& p, const yaml_walker& w, BRAS_CONFIG_TARGET& s) { apply_choice(n, p, w, key, s.member, choices, reason); }, \
+   [](const BRAS_CONFIG_TARGET& s) { return show_choice(s.member, choices); }},
+#define BRAS_CONFIG_ROWS(list) list(BRAS_CONFIG_INTEGER, BRAS_CONFIG_DURATION, BRAS_CONFIG_FLAG, BRAS_CONFIG_TEXT, BRAS_CONFIG_CHOICE)
+
+#define BRAS_CONFIG_TARGET settings
+constexpr setting_row rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET local_gateway
+constexpr basic_setting_row<local_gateway> gateway_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_GATEWAY_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET tunnel_group
+constexpr basic_setting_row<tunnel_group> tunnel_group_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_TUNNEL_GROUP_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET lac_client
+constexpr basic_setting_row<lac_client> client_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_CLIENT_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET lns_destination
+constexpr basic_setting_row<lns_destination> destination_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_DESTINATION_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET subscriber
+constexpr basic_setting_row<subscriber> subscriber_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_SUBSCRIBER_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+
+#undef BRAS_CONFIG_ROWS
 #undef BRAS_CONFIG_INTEGER
 #undef BRAS_CONFIG_DURATION
 #undef BRAS_CONFIG_FLAG
 #undef BRAS_CONFIG_TEXT
 #undef BRAS_CONFIG_CHOICE
-};
 // clang-format on
 
 }  // namespace
 
 std::span<const setting_row> setting_rows() noexcept {
   return rows;
+}
+
+template <>
+std::span<const basic_setting_row<local_gateway>> entry_rows() noexcept {
+  return gateway_rows;
+}
+template <>
+std::span<const basic_setting_row<tunnel_group>> entry_rows() noexcept {
+  return tunnel_group_rows;
+}
+template <>
+std::span<const basic_setting_row<lac_client>> entry_rows() noexcept {
+  return client_rows;
+}
+template <>
+std::span<const basic_setting_row<lns_destination>> entry_rows() noexcept {
+  return destination_rows;
+}
+template <>
+std::span<const basic_setting_row<subscriber>> entry_rows() noexcept {
+  return subscriber_rows;
 }
 
 }  // namespace bras::config

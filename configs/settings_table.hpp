@@ -3,17 +3,20 @@
 // (config.cpp), the --check-config reasons (yaml_walker's wording), the keys
 // each section accepts, and a unit test that holds configs/brasd.yaml (what
 // --print-default-config prints) to the table, so the two cannot drift.
-// Lists and nested entries (gateways, tunnel groups, destinations, pools,
-// subscribers, log components) and cross-key checks stay in config.cpp.
+// The scalar keys of list entries (gateways, tunnel groups, their clients,
+// destinations, subscribers) are tables too, one per entry type, whose
+// section names the list ("l2tp.destinations[]"); the entries' addresses,
+// prefixes, lists, unique names and cross-key checks stay in config.cpp.
 //
 //   INTEGER(section, key, member, default, min, max, help)
 //   DURATION(section, key, member, default, min, max, help): the key's unit (-ms or seconds)
+//     (an std::optional member stays empty when the key is absent: default "")
 //   FLAG(section, key, member, default, help)
 //   TEXT(section, key, member, default, help)
 //   CHOICE(section, key, member, default, "a|b|c", reason, help): `reason` refuses
 //     another value, "{}" in it stands for the value; an enum member takes the
 //     index of the choice (its enumerators in the same order).
-// `member` is the path in `settings`; `default` is the value an absent key
+// `member` is the path in `settings` (or in the entry); `default` is the value an absent key
 // leaves (the struct's initializer, as YAML text).
 #pragma once
 
@@ -74,10 +77,46 @@ class yaml_walker;
   INTEGER("metrics", "per-session-limit", metrics.per_session_limit, "10000", 1, 1000000, "at most this many sessions' series per scrape")
 // clang-format on
 
+// clang-format off
+#define BRAS_CONFIG_GATEWAY_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  INTEGER("l2tp.local-gateways[]", "port", port, "1701", 0, 65535, "UDP port; 0: an ephemeral port (tests, LAC-only)")
+#define BRAS_CONFIG_TUNNEL_GROUP_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  FLAG("l2tp.tunnel-groups[]", "hide-avps", hide_avps, "false", "hide AVPs with the tunnel secret") \
+  DURATION("l2tp.tunnel-groups[]", "hello-interval", hello_interval, "60", 0, 3600, "seconds of silence before a HELLO") \
+  INTEGER("l2tp.tunnel-groups[]", "receive-window", receive_window, "16", 1, 1024, "our Receive Window Size")
+#define BRAS_CONFIG_CLIENT_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  TEXT("l2tp.tunnel-groups[].clients[]", "host-name", host_name, "*", "the LAC's Host Name AVP, or * for any") \
+  TEXT("l2tp.tunnel-groups[].clients[]", "secret", secret, "", "empty: no tunnel authentication") \
+  INTEGER("l2tp.tunnel-groups[].clients[]", "max-tunnels", max_tunnels, "0", 0, 65535, "0: unlimited") \
+  INTEGER("l2tp.tunnel-groups[].clients[]", "max-sessions-per-tunnel", max_sessions_per_tunnel, "0", 0, 65535, "0: unlimited") \
+  DURATION("l2tp.tunnel-groups[].clients[]", "hello-interval", hello_interval, "", 0, 3600, "absent: the group's") \
+  INTEGER("l2tp.tunnel-groups[].clients[]", "receive-window", receive_window, "", 1, 1024, "absent: the group's") \
+  DURATION("l2tp.tunnel-groups[].clients[]", "retransmit-initial-ms", retransmit_initial, "", 50, 60000, "absent: l2tp's") \
+  DURATION("l2tp.tunnel-groups[].clients[]", "retransmit-max-ms", retransmit_max, "", 50, 600000, "absent: l2tp's") \
+  INTEGER("l2tp.tunnel-groups[].clients[]", "retransmit-count", retransmit_count, "", 1, 100, "absent: l2tp's")
+#define BRAS_CONFIG_DESTINATION_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  INTEGER("l2tp.destinations[]", "port", port, "1701", 1, 65535, "the LNS's UDP port") \
+  TEXT("l2tp.destinations[]", "secret", secret, "", "empty: no tunnel authentication") \
+  TEXT("l2tp.destinations[]", "peer-host-name", peer_host_name, "", "expected Host Name of the LNS; empty: any") \
+  INTEGER("l2tp.destinations[]", "preference", preference, "0", 0, 2000, "lower is preferred") \
+  INTEGER("l2tp.destinations[]", "weight", weight, "1", 1, 1000, "share among destinations of one preference") \
+  INTEGER("l2tp.destinations[]", "max-sessions", max_sessions, "0", 0, 65535, "per tunnel; 0: unlimited") \
+  FLAG("l2tp.destinations[]", "hide-avps", hide_avps, "false", "hide AVPs with the tunnel secret") \
+  FLAG("l2tp.destinations[]", "sequencing-required", sequencing_required, "false", "ask the LNS for Ns/Nr on data messages") \
+  DURATION("l2tp.destinations[]", "hello-interval", hello_interval, "60", 0, 3600, "seconds of silence before a HELLO") \
+  INTEGER("l2tp.destinations[]", "receive-window", receive_window, "16", 1, 1024, "our Receive Window Size")
+#define BRAS_CONFIG_SUBSCRIBER_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  DURATION("aaa.subscribers[]", "session-timeout", session_timeout, "", 1, 4294967295LL, "absent: ppp.session-timeout") \
+  DURATION("aaa.subscribers[]", "idle-timeout", idle_timeout, "", 1, 4294967295LL, "absent: ppp.idle-timeout") \
+  INTEGER("aaa.subscribers[]", "max-sessions", max_sessions, "0", 0, 65535, "0: unlimited")
+// clang-format on
+
 enum class setting_kind { integer, duration, flag, text, choice };
 
-/// One line of BRAS_CONFIG_SETTINGS as data.
-struct setting_row {
+/// One line of a settings table as data; `Target` is what its keys fill:
+/// `settings`, or one list entry (local_gateway, tunnel_group, ...).
+template <class Target>
+struct basic_setting_row {
   std::string_view section;
   std::string_view key;
   setting_kind kind;
@@ -87,13 +126,29 @@ struct setting_row {
   std::string_view choices;  ///< choice: "a|b|c"
   std::string_view help;
   /// Reads the key from its section's mapping into `s` (range and choice checks included).
-  void (*apply)(const YAML::Node& section, const std::string& path, const yaml_walker& w, settings& s);
-  /// The value `s` holds, as YAML text.
-  std::string (*show)(const settings& s);
+  void (*apply)(const YAML::Node& section, const std::string& path, const yaml_walker& w, Target& s);
+  /// The value `s` holds, as YAML text ("" for an empty optional).
+  std::string (*show)(const Target& s);
 };
+
+using setting_row = basic_setting_row<settings>;
 
 /// BRAS_CONFIG_SETTINGS in order.
 [[nodiscard]] std::span<const setting_row> setting_rows() noexcept;
+
+/// The table of one list entry type, in order (BRAS_CONFIG_GATEWAY_SETTINGS ...).
+template <class Entry>
+[[nodiscard]] std::span<const basic_setting_row<Entry>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<local_gateway>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<tunnel_group>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<lac_client>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<lns_destination>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<subscriber>> entry_rows() noexcept;
 
 /// Settings whose value in the embedded default (configs/brasd.yaml) is not the
 /// value an absent key leaves: the shipped file turns these on.
