@@ -223,5 +223,89 @@ TEST(ConfigTable, EveryRangeAndChoiceIsEnforced) {
   }
 }
 
+// Each list entry's table: the entry's struct initializers are its defaults.
+template <class Entry>
+void expect_entry_defaults() {
+  const Entry defaults{};
+  for (const auto& row : entry_rows<Entry>()) {
+    EXPECT_EQ(row.show(defaults), row.default_value) << row.section << "." << row.key;
+  }
+}
+
+TEST(ConfigTable, EntryStructDefaultsAreTheTableDefaults) {
+  expect_entry_defaults<local_gateway>();
+  expect_entry_defaults<tunnel_group>();
+  expect_entry_defaults<lac_client>();
+  expect_entry_defaults<lns_destination>();
+  expect_entry_defaults<subscriber>();
+}
+
+// Each integer and duration key of a list entry refuses one past its range in
+// the list's second entry: the error names the file, the key's line and the
+// entry's path. `yaml` ends with the second entry's last line at `indent`.
+template <class Entry>
+void expect_entry_ranges(const std::string& yaml, int line, const std::string& indent, const std::string& entry) {
+  std::size_t checked = 0;
+  for (const auto& row : entry_rows<Entry>()) {
+    if (row.kind != setting_kind::integer && row.kind != setting_kind::duration) continue;
+    const std::string path = entry + "." + std::string{row.key};
+    auto r = load(yaml + indent + std::string{row.key} + ": " + std::to_string(row.max + 1) + "\n", "t.yaml");
+    ASSERT_TRUE(std::holds_alternative<load_error>(r)) << path;
+    EXPECT_EQ(error_of(r).file, "t.yaml") << path;
+    EXPECT_EQ(error_of(r).line, line) << path;
+    EXPECT_EQ(error_of(r).path, path);
+    EXPECT_EQ(error_of(r).reason, "must be between " + std::to_string(row.min) + " and " + std::to_string(row.max))
+        << path;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u) << entry;
+}
+
+TEST(ConfigTable, EveryEntryRangeIsEnforcedWithTheEntrysPath) {
+  const std::string gateways = "l2tp:\n  local-gateways:\n    - address: 127.0.0.1\n    - address: 127.0.0.2\n";
+  expect_entry_ranges<local_gateway>(gateways, 5, "      ", "l2tp.local-gateways[1]");
+  expect_entry_ranges<tunnel_group>("l2tp:\n  tunnel-groups:\n    - name: a\n    - name: b\n", 5, "      ",
+                                    "l2tp.tunnel-groups[1]");
+  expect_entry_ranges<lac_client>(
+      "l2tp:\n  tunnel-groups:\n    - name: a\n      clients:\n        - host-name: x\n        - host-name: y\n", 7,
+      "          ", "l2tp.tunnel-groups[0].clients[1]");
+  expect_entry_ranges<lns_destination>(
+      "l2tp:\n  local-gateways:\n    - address: 127.0.0.1\n  destinations:\n    - address: 10.0.0.1\n"
+      "    - address: 10.0.0.2\n",
+      7, "      ", "l2tp.destinations[1]");
+  expect_entry_ranges<subscriber>(
+      "aaa:\n  subscribers:\n    - {user: a, password: b}\n    - user: c\n      password: d\n", 6, "      ",
+      "aaa.subscribers[1]");
+}
+
+TEST(ConfigTable, DestinationWeightOutOfRangeNamesFileLineAndEntry) {
+  auto r = load(
+      "l2tp:\n  local-gateways:\n    - address: 127.0.0.1\n  destinations:\n    - address: 10.0.0.1\n"
+      "    - address: 10.0.0.2\n      weight: 0\n",
+      "lac.yaml");
+  ASSERT_TRUE(std::holds_alternative<load_error>(r));
+  EXPECT_EQ(error_of(r).to_string(), "lac.yaml:7: l2tp.destinations[1].weight: must be between 1 and 1000");
+}
+
+// An entry accepts its table keys and its hand-parsed ones, nothing else.
+TEST(ConfigTable, EntryKeysOutsideTheTableAreRefused) {
+  auto r = load("l2tp:\n  tunnel-groups:\n    - name: a\n      clients:\n        - max-tunnel: 3\n", "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<load_error>(r));
+  EXPECT_EQ(error_of(r).line, 5);
+  EXPECT_EQ(error_of(r).path, "l2tp.tunnel-groups[0].clients[0].max-tunnel");
+  EXPECT_EQ(error_of(r).reason, "unknown key");
+  auto ok = load(
+      "l2tp:\n  tunnel-groups:\n    - name: a\n      hello-interval: 7\n      clients:\n"
+      "        - {max-tunnels: 3, receive-window: 4, retransmit-count: 2}\n",
+      "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(ok)) << error_of(ok).to_string();
+  const auto& group = std::get<settings>(ok).l2tp.tunnel_groups.at(0);
+  EXPECT_EQ(group.hello_interval, seconds{7});
+  EXPECT_EQ(group.clients.at(0).max_tunnels, 3u);
+  EXPECT_EQ(group.clients.at(0).receive_window, std::uint16_t{4});
+  EXPECT_EQ(group.clients.at(0).retransmit_count, 2u);
+  EXPECT_FALSE(group.clients.at(0).hello_interval);
+}
+
 }  // namespace
 }  // namespace bras::config
