@@ -137,7 +137,8 @@ struct tunnel_actor_state {
                 : d.peer.address == args.peer.address ? src::peer_address
                                                       : src::stranger;
     source = d.peer;
-    run(engine->receive(d.data, from, d.peer.to_string(), now()));
+    // The engine knows its peer's name; only another source is named here (not per datagram).
+    run(engine->receive(d.data, from, from == src::peer ? std::string{} : d.peer.to_string(), now()));
   }
 
   /// The tunnel's own view (no session sums yet).

@@ -36,8 +36,8 @@ connection_effects control_connection::receive(wire::byte_span datagram, datagra
   if (!p) {
     bump(connection_counter::rx_malformed);
     log(log_level::warn, log_limit::malformed, "l2tp-malformed",
-        tunnel_field() + " peer=" + std::string{source_name} + " reason=" + std::string{p.err().reason} +
-            " offset=" + std::to_string(p.err().offset));
+        tunnel_field() + " peer=" + (from == datagram_source::peer ? cfg_.peer_name : std::string{source_name}) +
+            " reason=" + std::string{p.err().reason} + " offset=" + std::to_string(p.err().offset));
     return finish();
   }
   if (from != datagram_source::peer) {

@@ -175,7 +175,8 @@ class control_connection {
 
   /// LAC: dial (SCCRQ).
   [[nodiscard]] connection_effects open(time_point now);
-  /// A datagram for this tunnel (control, or data for no known session).
+  /// A datagram for this tunnel (control, or data for no known session). `source_name` (address:port,
+  /// for logs) is read only when `from` is not the peer, whose name the engine has.
   [[nodiscard]] connection_effects receive(wire::byte_span datagram, datagram_source from, std::string_view source_name,
                                            time_point now);
   /// A wake_at time came (early or late calls are harmless).

@@ -265,9 +265,15 @@ TEST(L2tpControlConnection, TheLacFollowsAnLnsAnsweringFromAnotherPortOnlyDuring
 TEST(L2tpControlConnection, MalformedDatagramsAreCountedAndLogged) {
   harness h{connection_role::lns};
   wire::bytes junk{std::byte{0xc8}, std::byte{0x02}};
-  auto fx = h.e().receive(junk, datagram_source::peer, "192.0.2.1:1701", h.now);
+  // From the peer the caller passes no name (it is not formatted per datagram): the engine names its peer.
+  auto fx = h.e().receive(junk, datagram_source::peer, "", h.now);
   EXPECT_TRUE(counted(fx, connection_counter::rx_malformed));
-  EXPECT_TRUE(logged(fx, "l2tp-malformed"));
+  ASSERT_TRUE(logged(fx, "l2tp-malformed"));
+  EXPECT_NE(all_of<log_line>(fx).front().fields.find("peer=192.0.2.1:1701 "), std::string::npos);
+  // Anyone else is named as the caller says.
+  fx = h.e().receive(junk, datagram_source::stranger, "198.51.100.7:999", h.now);
+  ASSERT_TRUE(logged(fx, "l2tp-malformed"));
+  EXPECT_NE(all_of<log_line>(fx).front().fields.find("peer=198.51.100.7:999 "), std::string::npos);
   EXPECT_EQ(h.e().state(), tunnel_state::idle);
 }
 
