@@ -10,16 +10,18 @@ template <class Answer>
 struct fan_out_state {
   static constexpr const char* name = "fan_out";
   fan_out_job<Answer> job;
-  std::size_t answered = 0;  ///< answers merged
-  std::size_t failed = 0;    ///< error answers (counted missing)
-  caf::response_promise reply;
+  std::size_t answered = 0;     ///< answers merged
+  std::size_t failed = 0;       ///< error answers (counted missing)
+  caf::response_promise reply;  ///< the asker's, handed to job.finish
   bool started = false;
   bool done = false;
 };
 
 template <class Answer>
-caf::behavior fan_out_gatherer(caf::stateful_actor<fan_out_state<Answer>>* self, fan_out_job<Answer> job) {
+caf::behavior fan_out_gatherer(caf::stateful_actor<fan_out_state<Answer>>* self, fan_out_job<Answer> job,
+                               caf::response_promise reply) {
   self->state.job = std::move(job);
+  self->state.reply = std::move(reply);
   auto finish = [self] {
     auto& st = self->state;
     if (st.done) return;
@@ -45,7 +47,6 @@ caf::behavior fan_out_gatherer(caf::stateful_actor<fan_out_state<Answer>>* self,
         auto& st = self->state;
         if (st.started) return;
         st.started = true;
-        st.reply = self->make_response_promise();
         for (const auto& t : st.job.targets) self->send(t, st.job.request);
         if (st.job.targets.empty()) return finish();
         self->delayed_send(self, st.job.deadline, fan_out_deadline_atom::value);
@@ -65,14 +66,14 @@ caf::behavior fan_out_gatherer(caf::stateful_actor<fan_out_state<Answer>>* self,
 }  // namespace
 
 template <class Answer>
-caf::actor spawn_fan_out(caf::actor_system& sys, fan_out_job<Answer> job) {
-  return sys.spawn(fan_out_gatherer<Answer>, std::move(job));
+caf::actor spawn_fan_out(caf::actor_system& sys, fan_out_job<Answer> job, caf::response_promise reply) {
+  return sys.spawn(fan_out_gatherer<Answer>, std::move(job), std::move(reply));
 }
 
-template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>);
-template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<tunnel_report>>);
-template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<shard_answer>);
-template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<clear_report>);
-template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<std::int64_t>>);
+template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>, caf::response_promise);
+template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<tunnel_report>>, caf::response_promise);
+template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<shard_answer>, caf::response_promise);
+template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<clear_report>, caf::response_promise);
+template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<std::int64_t>>, caf::response_promise);
 
 }  // namespace bras::actors

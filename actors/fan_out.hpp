@@ -40,43 +40,34 @@ struct fan_out_job {
   std::function<void(caf::event_based_actor* gatherer, std::size_t missing, caf::response_promise& reply)> finish;
 };
 
-/// Starts a gatherer: send it `fan_out_start_atom` (or delegate a request
-/// to it with `fan_out`); it replies to that message as `job.finish`
-/// decides, then exits. No targets: it finishes at once.
-template <class Answer>
-caf::actor spawn_fan_out(caf::actor_system& sys, fan_out_job<Answer> job);
-
 using fan_out_start_atom = caf::atom_constant<caf::atom("fan_start")>;
 
-/// Hands the request `self` is handling to a new gatherer, which answers
-/// the requester directly: return the result from the handler.
+/// Starts a gatherer that, once sent `fan_out_start_atom`, asks the targets
+/// and hands `reply` to `job.finish`, then exits. No targets: it finishes
+/// at once.
 template <class Answer>
-caf::result<caf::message> fan_out(caf::event_based_actor* self, fan_out_job<Answer> job) {
-  return self->delegate(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
-}
+caf::actor spawn_fan_out(caf::actor_system& sys, fan_out_job<Answer> job, caf::response_promise reply);
 
-/// The same for a typed handler, which must return its declared reply:
-/// CAF 0.17's delegate to the untyped gatherer yields delegated<message>,
-/// which converts to no typed result. `job.finish` delivers to a
-/// typed_response_promise<Reply> instead; return it from the handler.
+/// Fans the request `self` is handling out through a gatherer, which
+/// answers the requester directly: return the promise from the handler.
+/// Typed (the `Reply` the handler declares) because CAF 0.17's delegate to
+/// the untyped gatherer would yield delegated<message>, which converts to no
+/// typed result.
 template <class Reply, class Answer, class Self>
 caf::typed_response_promise<Reply> fan_out_to(Self* self, fan_out_job<Answer> job) {
   auto promise = self->template make_response_promise<Reply>();
-  job.finish = [finish = std::move(job.finish), promise](caf::event_based_actor* gatherer, std::size_t missing,
-                                                         caf::response_promise&) mutable {
-    finish(gatherer, missing, promise);
-  };
-  // Anonymous: the gatherer's own promise goes nowhere, the typed one answers.
-  caf::anon_send(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
+  caf::anon_send(spawn_fan_out(self->system(), std::move(job), promise), fan_out_start_atom::value);
   return promise;
 }
 
 // The answers the query path gathers (instantiated in fan_out.cpp, so the
 // gatherer's behaviour is compiled once).
-extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>);
-extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<tunnel_report>>);
-extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<shard_answer>);
-extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<clear_report>);
-extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<std::int64_t>>);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<session_snapshot>, caf::response_promise);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<tunnel_report>>,
+                                         caf::response_promise);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<shard_answer>, caf::response_promise);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<clear_report>, caf::response_promise);
+extern template caf::actor spawn_fan_out(caf::actor_system&, fan_out_job<std::vector<std::int64_t>>,
+                                         caf::response_promise);
 
 }  // namespace bras::actors

@@ -40,11 +40,11 @@ void summarize_with_lockouts(caf::event_based_actor* self, std::shared_ptr<const
   auto snapshot = std::make_shared<query_snapshot>(std::move(q));
   auto lockouts = std::make_shared<std::vector<std::int64_t>>();
   job.merge = [lockouts](caf::event_based_actor*, std::vector<std::int64_t>& left) { *lockouts = std::move(left); };
-  job.finish = [cfg, snapshot, lockouts, reply](caf::event_based_actor*, std::size_t, caf::response_promise&) mutable {
+  job.finish = [cfg, snapshot, lockouts](caf::event_based_actor*, std::size_t, caf::response_promise& to) {
     summarize(*snapshot, *cfg->l2tp, *cfg->stats, *lockouts);
-    reply.deliver(std::move(*snapshot));
+    to.deliver(std::move(*snapshot));
   };
-  self->send(spawn_fan_out(self->system(), std::move(job)), fan_out_start_atom::value);
+  caf::anon_send(spawn_fan_out(self->system(), std::move(job), std::move(reply)), fan_out_start_atom::value);
 }
 
 void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {

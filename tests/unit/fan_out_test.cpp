@@ -67,6 +67,12 @@ fan_out_job<answer> sum_job(std::vector<caf::actor> targets, caf::timespan deadl
   return job;
 }
 
+/// The asker at the top (the query actor over its shards): answers
+/// (query_atom) with `job`'s fan-out.
+caf::behavior asking(caf::event_based_actor* self, fan_out_job<answer> job) {
+  return {[self, job](query_atom) { return fan_out_to<answer>(self, job); }};
+}
+
 class FanOut : public ::testing::Test {
  protected:
   // A failed expectation must not leave the destructor waiting for targets.
@@ -77,7 +83,7 @@ class FanOut : public ::testing::Test {
     caf::scoped_actor self{sys};
     answer got;
     const auto start = std::chrono::steady_clock::now();
-    self->request(spawn_fan_out(sys, std::move(job)), 30s, fan_out_start_atom::value)
+    self->request(sys.spawn(asking, std::move(job)), 30s, query_atom::value)
         .receive([&](answer& a) { got = std::move(a); }, [&](const caf::error& e) { ADD_FAILURE() << sys.render(e); });
     elapsed = std::chrono::steady_clock::now() - start;
     return got;
@@ -123,10 +129,10 @@ TEST_F(FanOut, NoTargetsRepliesAtOnce) {
   EXPECT_LT(elapsed, 10s);
 }
 
-/// A middle level (a shard, a tunnel): answers (query_atom) by delegating
-/// to its own fan-out over `leaves`, like the tunnel over its sessions.
+/// A middle level (a shard, a tunnel): answers (query_atom) through its own
+/// fan-out over `leaves`, like the tunnel over its sessions.
 caf::behavior middle(caf::event_based_actor* self, std::vector<caf::actor> leaves) {
-  return {[self, leaves](query_atom) { return fan_out(self, sum_job(leaves, 300ms)); }};
+  return {[self, leaves](query_atom) { return fan_out_to<answer>(self, sum_job(leaves, 300ms)); }};
 }
 
 TEST_F(FanOut, LevelsNestThroughDelegation) {
