@@ -17,7 +17,10 @@
 
 #include "actors/transport.hpp"
 #include "model/query.hpp"
+#include "dataplane/session_table.hpp"
 #include "protocol/l2tp/message.hpp"
+#include "protocol/l2tp/tunnel_candidate.hpp"
+#include "protocol/pppoe/access_line.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
@@ -153,6 +156,18 @@ struct call_request {
   /// Receives the PPP frames the LNS sends on this call (as ppp_frame) and
   /// sends the subscriber's frames to the session actor (as subscriber_frame).
   call_subscriber_actor subscriber;
+  /// The subscriber's user name as it authenticated (the realm after the last '@' picks
+  /// the tunnel profile through the domain map); empty: the default profile.
+  std::string user;
+  /// Tunnel candidates from AAA (RFC 2868); empty: the domain map decides.
+  l2tp::tunnel_candidates aaa_tunnels;
+  /// TR-101 access-line information for the ICRQ (RFC 5515 AVPs) and connect speeds.
+  std::optional<pppoe::access_line> line;
+  /// A PPPoE subscriber's data-plane entry (its `pppoe` leg set): the LAC session fills in
+  /// the L2TP fields once the call is up, adds it to the table and sets `relaying`, so frames
+  /// flow between the access port and the LNS without an actor. Null: frames go through
+  /// `subscriber` as ppp_frame / subscriber_frame (the internal API, bras-loadgen's LAC mode).
+  dataplane::data_session_ptr access;
 };
 
 /// lac -> tunnel: place this call on the tunnel (now, or once it is up).

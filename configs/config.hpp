@@ -72,6 +72,24 @@ struct lns_destination {
   bool sequencing_required = false;  ///< ask the LNS for Ns/Nr on data messages (ICCN AVP 39)
   seconds hello_interval{60};
   std::uint16_t receive_window = 16;
+  /// RFC 2868 Tunnel-Assignment-Id: calls with different IDs to the same LNS go in different tunnels.
+  std::string assignment_id;
+};
+
+/// LAC: a tunnel profile (Junos `access tunnel-profile`): the destinations a
+/// call may go to. Selection picks among the reachable destinations of the
+/// lowest preference (each destination's `preference`), by weight or in turn.
+struct tunnel_profile {
+  std::string name;
+  std::vector<std::string> destinations;  ///< names in l2tp.destinations
+  std::string selection = "weighted";     ///< "weighted" (by each destination's weight) or "round-robin"
+};
+
+/// LAC: which tunnel profile a subscriber's realm (the part after the last
+/// '@' of the user name) maps to (Junos `access domain map`).
+struct domain_map_entry {
+  std::string realm;           ///< exact realm (case-insensitive); "*": any realm and none; "": users with no realm
+  std::string tunnel_profile;  ///< name in l2tp.tunnel-profiles
 };
 
 struct l2tp_settings {
@@ -88,6 +106,11 @@ struct l2tp_settings {
   std::vector<local_gateway> local_gateways;
   std::vector<tunnel_group> tunnel_groups;
   std::vector<lns_destination> destinations;
+  /// LAC: tunnel profiles; empty: one implicit profile holding every destination.
+  std::vector<tunnel_profile> tunnel_profiles;
+  /// LAC: realm -> tunnel profile, most specific first (exact realm, then "" / "*"); empty: every
+  /// subscriber uses the first profile (or the implicit one).
+  std::vector<domain_map_entry> domain_map;
 };
 
 /// LNS: PPP termination (RFC 1661 timers and counters, keepalive, authentication, NCPs).
@@ -110,6 +133,53 @@ struct ppp_settings {
   std::uint32_t local_address = 0;  ///< the LNS's IPCP address (host order); 0: not sent
   std::vector<std::uint32_t> dns;   ///< up to two, RFC 1877
   std::string address_pool;         ///< pool for IPCP; empty: the first
+};
+
+/// LAC: one VLAN (or range of VLANs) PPPoE subscribers arrive on.
+struct pppoe_vlan {
+  std::uint16_t outer_first = 0;  ///< the single 802.1Q tag, or the outer (S) tag of QinQ: first..last
+  std::uint16_t outer_last = 0;
+  std::uint16_t inner_first = 0;  ///< QinQ inner (C) tag range; 0..0: single-tagged
+  std::uint16_t inner_last = 0;
+  unsigned max_sessions = 0;                ///< per VLAN (each VID pair in the range); 0: the interface's
+  std::vector<std::string> service_names;   ///< overrides the interface's; empty: the interface's
+};
+
+/// LAC: an Ethernet interface PPPoE subscribers arrive on (AF_PACKET).
+struct access_interface {
+  std::string name;                         ///< e.g. access0
+  bool untagged = true;                     ///< accept untagged frames
+  std::vector<pppoe_vlan> vlans;            ///< tagged VLANs accepted (empty: none)
+  std::vector<std::string> service_names;   ///< empty: the pppoe section's
+  unsigned max_sessions_per_vlan = 0;       ///< 0: unlimited
+};
+
+/// One step of the PADO delay: from `sessions` active sessions on, PADOs wait `delay`.
+struct pado_delay_step {
+  unsigned sessions = 0;
+  milliseconds delay{0};
+};
+
+/// LAC: PPPoE access (RFC 2516) and what the LAC tells the LNS about it.
+struct pppoe_settings {
+  std::vector<access_interface> interfaces;  ///< empty: no PPPoE access
+  std::string ac_name = "brasd";             ///< AC-Name tag
+  std::vector<std::string> service_names;    ///< offered and accepted; empty: any (and the empty name)
+  std::uint16_t max_payload = 1500;          ///< RFC 4638 PPP-Max-Payload we grant at most; 1492: not offered
+  unsigned padi_rate = 1000;                 ///< PADIs per second accepted, all MACs together; 0: unlimited
+  unsigned padi_rate_per_mac = 5;            ///< PADIs per second from one MAC; 0: unlimited
+  unsigned max_sessions = 0;                 ///< PPPoE sessions in all; 0: unlimited (bounded by the IDs)
+  unsigned max_sessions_per_mac = 4;         ///< 0: unlimited
+  unsigned max_starting = 1000;              ///< sessions between PADS and the call being up, at once; 0: unlimited
+  std::vector<pado_delay_step> pado_delay;   ///< ascending by sessions; empty: no delay
+  seconds cookie_lifetime{60};               ///< the AC-Cookie secret rotates at this interval (two are valid)
+  /// Calling Number AVP 22: a pattern of {mac}, {interface}, {vlan}, {svlan}, {cvlan}, {circuit-id},
+  /// {remote-id}, {session}; "" : no Calling Number. Junos default: the agent-circuit-id, else the MAC.
+  std::string calling_number = "{circuit-id|mac}";
+  bool access_line_avps = true;              ///< RFC 5515 access-line AVPs in the ICRQ from the TR-101 tag
+  seconds echo_interval{30};                 ///< LAC's LCP Echo-Request to an idle subscriber; 0: off
+  unsigned echo_failures = 3;                ///< unanswered intervals before the subscriber is declared dead
+  seconds discovery_timeout{60};             ///< PADS to call up (LCP, authentication, tunnel) at most
 };
 
 /// A named IPv4 address pool.
@@ -171,6 +241,7 @@ struct settings {
   std::string log_level = "info";                     ///< every component's level ...
   std::map<std::string, std::string> log_components;  ///< ... unless set here per component
   l2tp_settings l2tp;
+  pppoe_settings pppoe;
   ppp_settings ppp;
   std::vector<address_pool_settings> address_pools;
   aaa_settings aaa;

@@ -72,4 +72,33 @@ std::size_t session_table::ipv4_bindings() const {
   return by_ipv4_.size();
 }
 
+namespace {
+std::uint32_t pppoe_key(std::uint16_t port, std::uint16_t session_id) noexcept {
+  return (std::uint32_t{port} << 16) | session_id;
+}
+}  // namespace
+
+void session_table::add_pppoe(const data_session_ptr& s) {
+  std::unique_lock lock{mutex_};
+  by_pppoe_[pppoe_key(s->pppoe->port, s->pppoe->session_id)] = s;
+}
+
+void session_table::remove_pppoe(const data_session& s) {
+  if (!s.pppoe) return;
+  std::unique_lock lock{mutex_};
+  auto it = by_pppoe_.find(pppoe_key(s.pppoe->port, s.pppoe->session_id));
+  if (it != by_pppoe_.end() && it->second.get() == &s) by_pppoe_.erase(it);
+}
+
+data_session_ptr session_table::find_pppoe(std::uint16_t port, std::uint16_t session_id) const {
+  std::shared_lock lock{mutex_};
+  auto it = by_pppoe_.find(pppoe_key(port, session_id));
+  return it == by_pppoe_.end() ? nullptr : it->second;
+}
+
+std::size_t session_table::pppoe_size() const {
+  std::shared_lock lock{mutex_};
+  return by_pppoe_.size();
+}
+
 }  // namespace bras::dataplane

@@ -20,6 +20,7 @@
 
 #include "model/endpoint.hpp"
 #include "protocol/common/bytes.hpp"
+#include "protocol/pppoe/ethernet.hpp"
 
 namespace bras::dataplane {
 
@@ -66,6 +67,21 @@ class sink_ref {
   std::shared_ptr<session_sink> sink_;
 };
 
+/// The subscriber side of an LAC session that arrived over PPPoE (RFC 2516).
+/// The PPPoE session actor creates it at PADS (with `relaying` false: every
+/// frame goes to its sink, for LCP and authentication at the LAC); the L2TP
+/// session fills the data_session's L2TP fields once its call is up, adds
+/// it to the table by ID and then sets `relaying` (release): from then on the
+/// I/O thread relays frames both ways without an actor.
+struct pppoe_leg {
+  std::uint16_t port = 0;        ///< access interface index (config order)
+  std::uint16_t session_id = 0;  ///< the PPPoE SESSION_ID
+  eth::header to_client;         ///< dst: the subscriber, src: our MAC, its VLAN tags, ethertype 0x8864
+  std::atomic<bool> relaying{false};      ///< the L2TP call is up (acquire before reading the L2TP fields)
+  std::atomic<std::uint32_t> magic{0};    ///< our LCP magic: Echo-Replies the LAC sends itself carry it
+  std::atomic<std::int64_t> last_rx_ns{0};  ///< steady clock of the last frame from the subscriber
+};
+
 /// One session as the data plane sees it.
 struct data_session {
   // Fixed when the entry is added.
@@ -103,6 +119,9 @@ struct data_session {
   std::atomic<std::uint64_t> fragmented{0};
   std::atomic<std::uint64_t> icmp_sent{0};  ///< ICMP fragmentation-needed / ICMPv6 packet-too-big
   std::atomic<std::int64_t> last_rx_ns{0};  ///< steady clock of the last data from the subscriber
+
+  /// LAC sessions reached over PPPoE: the subscriber's side (null otherwise).
+  std::unique_ptr<pppoe_leg> pppoe;
 };
 
 using data_session_ptr = std::shared_ptr<data_session>;
@@ -139,6 +158,12 @@ class session_table {
   }
   [[nodiscard]] std::size_t ipv4_bindings() const;
 
+  /// PPPoE sessions (LAC), by (access port, PPPoE SESSION_ID); `s->pppoe` must be set.
+  void add_pppoe(const data_session_ptr& s);
+  void remove_pppoe(const data_session& s);
+  [[nodiscard]] data_session_ptr find_pppoe(std::uint16_t port, std::uint16_t session_id) const;
+  [[nodiscard]] std::size_t pppoe_size() const;
+
  private:
   static std::uint32_t key(std::uint16_t tunnel_id, std::uint16_t session_id) noexcept {
     return (std::uint32_t{tunnel_id} << 16) | session_id;
@@ -147,6 +172,7 @@ class session_table {
   std::unordered_map<std::uint32_t, data_session_ptr> by_id_;
   std::unordered_map<std::uint32_t, data_session_ptr> by_ipv4_;
   std::unordered_map<std::uint64_t, data_session_ptr> by_ipv6_;
+  std::unordered_map<std::uint32_t, data_session_ptr> by_pppoe_;  ///< (port << 16) | PPPoE SESSION_ID
 };
 
 /// The forwarding functions the session actors use in actor mode

@@ -68,6 +68,35 @@ namespace bras::model {
   COUNTER(data_mss_clamped, "brasd_data_mss_clamped_total", "TCP SYNs whose MSS was lowered", "", "") \
   COUNTER(data_fragmented, "brasd_data_fragmented_total", "IPv4 packets fragmented to the subscriber's MTU", "", "") \
   COUNTER(data_icmp_sent, "brasd_data_icmp_too_big_total", "ICMP fragmentation-needed / ICMPv6 packet-too-big sent", "", "") \
+  /* PPPoE access (LAC) */ \
+  GAUGE(pppoe_sessions, "brasd_pppoe_sessions", "PPPoE sessions that exist now (PADS sent, not yet ended)", "", "") \
+  GAUGE(pppoe_starting, "brasd_pppoe_sessions_starting", "PPPoE sessions between PADS and their call being up", "", "") \
+  COUNTER(pppoe_rx_padi, "brasd_pppoe_discovery_received_total", "PPPoE discovery packets received, by code", "code", "PADI") \
+  COUNTER(pppoe_rx_padr, "brasd_pppoe_discovery_received_total", "PPPoE discovery packets received, by code", "code", "PADR") \
+  COUNTER(pppoe_rx_padt, "brasd_pppoe_discovery_received_total", "PPPoE discovery packets received, by code", "code", "PADT") \
+  COUNTER(pppoe_rx_other, "brasd_pppoe_discovery_received_total", "PPPoE discovery packets received, by code", "code", "other") \
+  COUNTER(pppoe_tx_pado, "brasd_pppoe_discovery_sent_total", "PPPoE discovery packets sent, by code", "code", "PADO") \
+  COUNTER(pppoe_tx_pads, "brasd_pppoe_discovery_sent_total", "PPPoE discovery packets sent, by code", "code", "PADS") \
+  COUNTER(pppoe_tx_padt, "brasd_pppoe_discovery_sent_total", "PPPoE discovery packets sent, by code", "code", "PADT") \
+  COUNTER(pppoe_refused_service, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "service-name") \
+  COUNTER(pppoe_refused_cookie, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "bad-cookie") \
+  COUNTER(pppoe_refused_padi_rate, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "padi-rate") \
+  COUNTER(pppoe_refused_mac_rate, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "padi-rate-per-mac") \
+  COUNTER(pppoe_refused_max_sessions, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-sessions") \
+  COUNTER(pppoe_refused_mac_sessions, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-sessions-per-mac") \
+  COUNTER(pppoe_refused_vlan_sessions, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-sessions-per-vlan") \
+  COUNTER(pppoe_refused_starting, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-starting") \
+  COUNTER(pppoe_refused_no_tunnel, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "no-tunnel") \
+  COUNTER(pppoe_drop_malformed, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "malformed") \
+  COUNTER(pppoe_drop_vlan, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "vlan-not-configured") \
+  COUNTER(pppoe_drop_unknown_session, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "unknown-session") \
+  COUNTER(pppoe_drop_wrong_mac, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "wrong-mac") \
+  COUNTER(pppoe_drop_not_for_us, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "not-for-us") \
+  COUNTER(pppoe_drop_unexpected, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "unexpected-code") \
+  COUNTER(pppoe_drop_overload, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "overload") \
+  COUNTER(pppoe_tx_errors, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "send") \
+  COUNTER(pppoe_echo_answered, "brasd_pppoe_lcp_echo_answered_total", "LCP Echo-Requests from subscribers the LAC answered itself", "", "") \
+  COUNTER(pppoe_dead_subscribers, "brasd_pppoe_dead_subscribers_total", "PPPoE sessions ended because the subscriber stopped answering", "", "") \
   FAMILIES(sessions_shards_process)
 // clang-format on
 
