@@ -39,6 +39,7 @@ TEST(ConfigExamples, LacPppoeRunsBesideTheDefaultLns) {
   EXPECT_EQ(s.pppoe.interfaces[0].name, "access0");
   EXPECT_TRUE(s.pppoe.interfaces[0].untagged);
   EXPECT_TRUE(s.pppoe.interfaces[0].vlans.empty());
+  EXPECT_EQ(s.pppoe.max_payload, 1492) << "RFC 4638 not offered: fits an access interface of MTU 1500";
   ASSERT_EQ(s.l2tp.local_gateways.size(), 1u);
   EXPECT_EQ(s.l2tp.local_gateways[0].address, "127.0.0.2");
   EXPECT_EQ(s.l2tp.local_gateways[0].port, 1701);
