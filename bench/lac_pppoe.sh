@@ -115,7 +115,7 @@ s2 = re.sub(r"(\npppoe:\n)", r"\1  padi-rate: 0\n  padi-rate-per-mac: 0\n  max-s
 assert s2 != s, "no pppoe section in lac-pppoe.yaml"
 open(p, "w").write(s2)
 PY
-"$brasd" --check-config --config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
+"$brasd" --check-config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
 
 in_ns "$brasd" --config "$work/lns.yaml" >"$work/lns.log" 2>&1 &
 lns_pid=$!
