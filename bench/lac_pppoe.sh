@@ -207,12 +207,13 @@ sleep 0.3
 in_ns "$blast" udp "$work/sessions.txt" "$run" >"$work/down.out" &
 blast_pid=$!
 sleep 1
-t0=$(now) d0=$(metric 9101 "$lns_down")
+t0=$(now) d0=$(metric 9101 "$lns_down") e0=$(metric 9102 "$lns_down")
 wait "$rx_pid" || fail "nothing came down to sub0"
-t1=$(now) d1=$(metric 9101 "$lns_down")
+t1=$(now) d1=$(metric 9101 "$lns_down") e1=$(metric 9102 "$lns_down")
 wait "$blast_pid"
 down_lac=$(grep -oE 'frames-per-second=[0-9]+' "$work/down-rx.out" | cut -d= -f2)
 down_lns=$(rate "$d0" "$d1" "$t0" "$t1")
+down_lac_counter=$(rate "$e0" "$e1" "$t0" "$t1")
 down_offered=$(grep -oE 'per-second=[0-9]+' "$work/down.out" | cut -d= -f2)
 
 # Baselines: the LAC stopped, its receive replaced by the counting one, same frames.
@@ -238,6 +239,6 @@ echo "$setup_line"
 echo "$rss_line"
 echo "lac-pppoe forwarding-up subscribers=$learnt lac-pps=$up_lac (LNS from-subscriber; LAC's own counter $up_lac_counter)" \
   "offered-pps=$up_offered baseline-afpacket-pps=$up_base (offered $up_base_offered) ratio=$(percent "$up_lac" "$up_base")%"
-echo "lac-pppoe forwarding-down subscribers=$learnt lac-pps=$down_lac (frames on sub0; LNS to-subscriber $down_lns," \
+echo "lac-pppoe forwarding-down subscribers=$learnt lac-pps=$down_lac (frames on sub0; LAC's own counter $down_lac_counter, LNS to-subscriber $down_lns," \
   "UDP offered $down_offered) baseline-afpacket-pps=$down_base (offered $down_base_offered)" \
   "ratio=$(percent "$down_lac" "$down_base")%"
