@@ -202,12 +202,14 @@ int learn(const std::string& interface, const std::string& path) {
     pollfd readable{fd, POLLIN, 0};
     if (::poll(&readable, 1, 100) <= 0) continue;
     const auto n = ::recv(fd, frame.data(), frame.size(), MSG_DONTWAIT);
-    constexpr std::size_t ipcp_at = ethernet_header + pppoe_header + ppp_protocol;
-    if (n < 0 || static_cast<std::size_t>(n) < ipcp_at + 4) continue;
+    std::size_t protocol_at = ethernet_header + pppoe_header;
+    if (n < 0 || static_cast<std::size_t>(n) < protocol_at + 2 + ppp_protocol + 4) continue;
     const auto size = static_cast<std::size_t>(n);
     if (read16(frame.data() + 12) != ethertype_session || frame[14] != 0x11 || frame[15] != 0) continue;
-    if (read16(frame.data() + ethernet_header + pppoe_header) != ppp_ipcp || frame[ipcp_at] != ipcp_configure_ack)
-      continue;
+    // RFC 2516 forbids the address and control field; tolerate one all the same.
+    if (frame[protocol_at] == 0xff && frame[protocol_at + 1] == 0x03) protocol_at += 2;
+    const std::size_t ipcp_at = protocol_at + ppp_protocol;
+    if (read16(frame.data() + protocol_at) != ppp_ipcp || frame[ipcp_at] != ipcp_configure_ack) continue;
     const std::size_t ipcp_end = std::min(size, ipcp_at + read16(frame.data() + ipcp_at + 2));
     for (std::size_t at = ipcp_at + 4; at + 2 <= ipcp_end && frame[at + 1] >= 2; at += frame[at + 1]) {
       if (frame[at] != ipcp_option_address || frame[at + 1] != 6 || at + 6 > ipcp_end) continue;
