@@ -96,7 +96,31 @@ struct access_ports::access_port {
       messages[i].msg_hdr.msg_iov = &iovecs[i];
       messages[i].msg_hdr.msg_iovlen = 1;
       messages[i].msg_hdr.msg_control = controls[i].data();
+      tx_iovecs[i] = iovec{tx_slots[i].data(), 0};
+      tx_messages[i].msg_hdr.msg_iov = &tx_iovecs[i];
+      tx_messages[i].msg_hdr.msg_iovlen = 1;
     }
+  }
+
+  /// Sends the queued frames and counts those the kernel refused (tx_mutex held).
+  void send_queued() noexcept {
+    std::size_t sent = 0;
+    while (sent < tx_queued) {
+      const int n = ::sendmmsg(descriptor.native_handle(), tx_messages.data() + sent,
+                               static_cast<unsigned>(tx_queued - sent), MSG_DONTWAIT);
+      if (n <= 0) break;  // the socket's buffer is full or the link is down: the rest is dropped
+      sent += static_cast<std::size_t>(n);
+    }
+    if (sent != tx_queued && stats != nullptr)
+      stats->pppoe_tx_errors.fetch_add(tx_queued - sent, std::memory_order_relaxed);
+    tx_queued = 0;
+  }
+
+  /// Sends what is queued (a posted flush, or stop()).
+  void flush() noexcept {
+    std::lock_guard lock{tx_mutex};
+    flush_posted = false;
+    send_queued();
   }
 
   std::string name;
@@ -107,16 +131,25 @@ struct access_ports::access_port {
   std::array<std::array<std::byte, control_size>, batch> controls{};
   std::array<iovec, batch> iovecs{};
   std::array<mmsghdr, batch> messages{};
+  // Frames the I/O thread queued (under tx_mutex: the I/O thread and stop() may both flush).
+  std::mutex tx_mutex;
+  std::array<std::array<std::byte, frame_capacity>, batch> tx_slots{};
+  std::array<iovec, batch> tx_iovecs{};
+  std::array<mmsghdr, batch> tx_messages{};
+  std::size_t tx_queued = 0;
+  bool flush_posted = false;
+  model::counters* stats = nullptr;  ///< set by start(), before any frame is queued
 };
 
-access_ports::access_ports(asio::io_context& io, const std::vector<std::string>& interfaces) {
-  for (const auto& name : interfaces) ports_.push_back(std::make_unique<access_port>(io, name));
+access_ports::access_ports(asio::io_context& io, const std::vector<std::string>& interfaces) : io_{io} {
+  for (const auto& name : interfaces) ports_.push_back(std::make_shared<access_port>(io, name));
 }
 
 access_ports::~access_ports() = default;
 
-void access_ports::start(dataplane::pppoe_path& path) {
+void access_ports::start(dataplane::pppoe_path& path, model::counters* stats) {
   path_ = &path;
+  for (auto& p : ports_) p->stats = stats;
   for (std::size_t i = 0; i < ports_.size(); ++i) wait(i);
 }
 
@@ -125,6 +158,7 @@ void access_ports::stop() {
     boost::system::error_code ignored;
     p->descriptor.cancel(ignored);
   }
+  for (auto& p : ports_) p->flush();
 }
 
 void access_ports::wait(std::size_t index) {
@@ -189,7 +223,24 @@ void access_ports::drain(std::size_t index) noexcept {
 
 bool access_ports::send(std::uint16_t port, wire::byte_span frame) noexcept {
   if (port >= ports_.size()) return false;
-  const auto n = ::send(ports_[port]->descriptor.native_handle(), frame.data(), frame.size(), MSG_DONTWAIT);
+  auto& p = *ports_[port];
+  if (frame.size() <= frame_capacity && io_.get_executor().running_in_this_thread()) {
+    // The I/O thread is in a handler that may send more: queue, and send the
+    // lot in one call once the handler has returned (or the queue is full).
+    std::lock_guard lock{p.tx_mutex};
+    if (p.tx_queued == batch) p.send_queued();
+    std::memcpy(p.tx_slots[p.tx_queued].data(), frame.data(), frame.size());
+    p.tx_iovecs[p.tx_queued].iov_len = frame.size();
+    ++p.tx_queued;
+    if (!p.flush_posted) {
+      p.flush_posted = true;
+      asio::post(io_, [weak = std::weak_ptr<access_port>{ports_[port]}] {
+        if (auto alive = weak.lock()) alive->flush();
+      });
+    }
+    return true;
+  }
+  const auto n = ::send(p.descriptor.native_handle(), frame.data(), frame.size(), MSG_DONTWAIT);
   return n == static_cast<ssize_t>(frame.size());
 }
 

@@ -9,17 +9,22 @@
 // with recvmmsg (one wake-up, up to `batch` frames per call): the frames are
 // small and the per-frame work short, so the syscall count is what matters,
 // and recvmmsg gets that without a TPACKET_V3 ring's block timeout latency
-// or its memory per port. Sends are one send() each, from any thread.
+// or its memory per port. Sends from other threads (the actors) are one
+// send() each; frames the I/O thread sends while it handles a burst (the
+// LNS's frames, echo replies) are queued and leave in one sendmmsg after the
+// burst's handler returns.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "dataplane/access.hpp"
 #include "dataplane/pppoe_path.hpp"
 #include "io/asio.hpp"
+#include "model/counters.hpp"
 
 namespace bras::io {
 
@@ -33,8 +38,10 @@ class access_ports final : public dataplane::frame_sender {
   access_ports(const access_ports&) = delete;
   access_ports& operator=(const access_ports&) = delete;
 
-  /// Every received frame goes to path.from_access(port, frame).
-  void start(dataplane::pppoe_path& path);
+  /// Every received frame goes to path.from_access(port, frame); frames the
+  /// kernel refused after a queued send are counted in `stats` (may be null).
+  void start(dataplane::pppoe_path& path, model::counters* stats = nullptr);
+  /// Stops receiving and sends what is queued.
   void stop();
 
   bool send(std::uint16_t port, wire::byte_span frame) noexcept override;
@@ -46,7 +53,9 @@ class access_ports final : public dataplane::frame_sender {
   /// Reads what is queued on port `index` without blocking, in batches.
   void drain(std::size_t index) noexcept;
 
-  std::vector<std::unique_ptr<access_port>> ports_;
+  boost::asio::io_context& io_;
+  /// Shared: a flush posted to the I/O loop holds a weak reference (it may run after we are gone).
+  std::vector<std::shared_ptr<access_port>> ports_;
   dataplane::pppoe_path* path_ = nullptr;
 };
 

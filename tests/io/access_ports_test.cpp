@@ -65,7 +65,7 @@ struct null_transport final : dataplane::transport {
 struct access_end {
   explicit access_end(boost::asio::io_context& io, const std::string& interface)
       : ports{io, {interface}}, path{sessions, stats, ports, l2tp, discovery} {
-    ports.start(path);
+    ports.start(path, &stats);
   }
   ~access_end() { ports.stop(); }
   dataplane::session_table sessions;
@@ -217,6 +217,39 @@ TEST_F(AccessPorts, SendDeliversByteExactFramesAndDoesNotReadThemBack) {
   EXPECT_EQ(wire::to_hex(client.discovery.frames[0]), wire::to_hex(untagged));
   EXPECT_EQ(wire::to_hex(client.discovery.frames[1]), wire::to_hex(qinq));
   EXPECT_TRUE(lac.discovery.frames.empty()) << "our own frames are not read back";
+}
+
+TEST_F(AccessPorts, FramesTheIoThreadSendsAreBatchedInOrder) {
+  access_end lac{io, "acc0"};
+  access_end client{io, "sub0"};
+  constexpr std::size_t burst = 100;  // more than one sendmmsg batch
+  std::vector<wire::bytes> sent;
+  for (std::size_t i = 0; i < burst; ++i) {
+    auto f = hex("02 00 00 00 0b 02 02 00 00 00 0a 01 81 00 00 64 88 63 11 07 00 00 00 02 00 00");
+    f.back() = static_cast<std::byte>(i);
+    sent.push_back(std::move(f));
+  }
+  std::size_t accepted = 0;
+  boost::asio::post(io, [&] {
+    for (const auto& f : sent) accepted += lac.ports.send(0, f) ? 1 : 0;
+  });
+  run_until([&] { return client.discovery.frames.size() >= burst; });
+  EXPECT_EQ(accepted, burst);
+  ASSERT_EQ(client.discovery.frames.size(), burst);
+  for (std::size_t i = 0; i < burst; ++i) EXPECT_EQ(client.discovery.frames[i], sent[i]) << "frame " << i;
+  EXPECT_EQ(lac.stats.pppoe_tx_errors.load(), 0u);
+}
+
+TEST_F(AccessPorts, FramesTheKernelRefusesAreCounted) {
+  access_end lac{io, "acc0"};
+  ASSERT_EQ(std::system("ip link set acc0 down"), 0);
+  const auto padt = hex("02 00 00 00 0b 02 02 00 00 00 0a 01 88 63 11 a7 00 42 00 00");
+  EXPECT_FALSE(lac.ports.send(0, padt)) << "from another thread: refused at once";
+  boost::asio::post(io, [&] {
+    for (int i = 0; i < 3; ++i) lac.ports.send(0, padt);
+  });
+  run_until([&] { return lac.stats.pppoe_tx_errors.load() >= 3; });
+  EXPECT_EQ(lac.stats.pppoe_tx_errors.load(), 3u) << "queued on the I/O thread: counted when the batch is sent";
 }
 
 TEST_F(AccessPorts, ABurstLargerThanOneBatchArrivesWhole) {
