@@ -3,6 +3,7 @@
 #include "dataplane/pppoe_path.hpp"
 
 #include <memory>
+#include <random>
 #include <vector>
 
 #include "dataplane/data_path.hpp"
@@ -76,7 +77,7 @@ struct PppoePath : ::testing::Test {
 
   /// A session on port 1, PPPoE SESSION_ID 0x0042, tunnelled to peer tunnel 0x1234 session 0x5678.
   data_session_ptr add_session(std::optional<eth::vlan_tag> outer = {}, std::optional<eth::vlan_tag> inner = {},
-                               bool relaying = true) {
+                               bool relaying = true, std::uint16_t session_id = 0x0042) {
     auto s = std::make_shared<data_session>();
     s->local_tunnel_id = 7;
     s->local_session_id = 9;
@@ -88,7 +89,7 @@ struct PppoePath : ::testing::Test {
     s->actor = std::shared_ptr<session_sink>(actor);
     s->pppoe = std::make_unique<pppoe_leg>();
     s->pppoe->port = 1;
-    s->pppoe->session_id = 0x0042;
+    s->pppoe->session_id = session_id;
     s->pppoe->to_client = eth::header{client_mac, our_mac, outer, inner, eth::ethertype_pppoe_session};
     s->pppoe->magic = 0xa1b2c3d4;
     s->pppoe->relaying = relaying;
@@ -310,6 +311,38 @@ TEST_F(PppoePath, DataPathRelaysOnlyOnceTheLegIsRelaying) {
   EXPECT_EQ(ports.frames[0].bytes, hex("02 00 00 00 00 02 | 02 00 00 00 00 01 | 88 64 | 11 00 00 42 00 0a |"
                                        "c0 21 09 04 00 08 01 02 03 04  # relayed, not answered"));
   EXPECT_EQ(stats.pppoe_echo_answered.load(), 0u);
+}
+
+// --- Bad input ------------------------------------------------------------------
+
+TEST_F(PppoePath, EveryMutatedFrameIsDeliveredOnceOrCountedOnce) {
+  add_session(c_tag);  // relaying, SESSION_ID 0x42 on port 1
+  add_session(s_tag, c_tag, false, 0x0043);
+  const std::vector<wire::bytes> seeds{
+      hex("ff ff ff ff ff ff 02 00 00 00 00 02 81 00 00 c8 88 63 11 09 00 00 00 04 01 01 00 00"),
+      hex("02 00 00 00 00 01 02 00 00 00 00 02 81 00 00 c8 88 64 11 00 00 42 00 06 00 21 45 00 00 14"),
+      hex("02 00 00 00 00 01 02 00 00 00 00 02 81 00 00 c8 88 64 11 00 00 42 00 0c c0 21 09 01 00 0a 00 00 00 00 "
+          "aa bb"),
+      hex("02 00 00 00 00 01 02 00 00 00 00 02 88 a8 a0 64 81 00 00 c8 88 64 11 00 00 43 00 06 c0 23 01 01 00 04"),
+  };
+  std::mt19937 random{2516};
+  constexpr int frames = 20000;
+  for (int i = 0; i < frames; ++i) {
+    auto frame = seeds[random() % seeds.size()];
+    for (int flips = static_cast<int>(random() % 4); flips > 0; --flips) {
+      frame[random() % frame.size()] = static_cast<std::byte>(random());
+    }
+    if (random() % 4 == 0) frame.resize(random() % (frame.size() + 1));
+    receive(1, frame);
+  }
+  const auto delivered =
+      discovery.headers.size() + actor->frames.size() + l2tp.datagrams.size() + stats.pppoe_echo_answered.load();
+  const auto dropped = stats.pppoe_drop_malformed.load() + stats.pppoe_drop_not_for_us.load() +
+                       stats.pppoe_drop_unknown_session.load() + stats.pppoe_drop_wrong_mac.load();
+  EXPECT_EQ(delivered + dropped, std::uint64_t{frames});
+  EXPECT_GT(stats.pppoe_drop_malformed.load(), 0u);
+  EXPECT_GT(l2tp.datagrams.size(), 0u);
+  EXPECT_GT(actor->frames.size(), 0u);
 }
 
 }  // namespace
