@@ -27,7 +27,8 @@ class pppoe_path {
   /// Ethernet and PPPoE headers were.
   void from_access(std::uint16_t port, std::span<std::byte> frame) noexcept;
   /// Any thread: a PPP frame (protocol field onwards, no FF03) to the
-  /// subscriber of `s` in a PPPoE session frame. False when it was not sent.
+  /// subscriber of `s` in a PPPoE session frame. False when it was not sent
+  /// (already counted in pppoe_tx_errors: the caller need not count it).
   bool to_client(const data_session& s, wire::byte_span ppp) noexcept;
   /// I/O thread (from data_path::from_l2tp): a PPP frame the LNS sent on a
   /// relaying LAC session (FF03 may lead).
