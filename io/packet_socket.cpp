@@ -202,7 +202,11 @@ void access_ports::drain(std::size_t index) noexcept {
     if (n <= 0) return;
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
       const auto& m = p.messages[i];
-      if ((m.msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;  // longer than any PPPoE frame we carry
+      if ((m.msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+        // Longer than any PPPoE frame (PPP-Max-Payload stops at jumbo frames).
+        if (p.stats != nullptr) p.stats->pppoe_drop_malformed.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
       std::byte* start = p.slots[i].data() + tag_room;
       std::size_t size = m.msg_len;
       if (auto tag = stripped_tag(m.msg_hdr); tag && size >= mac_bytes_size) {

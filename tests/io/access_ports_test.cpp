@@ -252,6 +252,20 @@ TEST_F(AccessPorts, FramesTheKernelRefusesAreCounted) {
   EXPECT_EQ(lac.stats.pppoe_tx_errors.load(), 3u) << "queued on the I/O thread: counted when the batch is sent";
 }
 
+TEST_F(AccessPorts, AFrameLongerThanAJumboFrameIsCountedNotDelivered) {
+  ASSERT_EQ(std::system("ip link set acc0 mtu 12000 && ip link set sub0 mtu 12000"), 0);
+  access_end lac{io, "acc0"};
+  raw_sender client{"sub0"};
+  auto huge = padi("");
+  huge.resize(11000);
+  client.send(huge);
+  client.send(padi(""));
+  run_until([&] { return !lac.discovery.frames.empty(); });
+  run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(lac.discovery.frames.size(), 1u);
+  EXPECT_EQ(lac.stats.pppoe_drop_malformed.load(), 1u);
+}
+
 TEST_F(AccessPorts, ABurstLargerThanOneBatchArrivesWhole) {
   access_end lac{io, "acc0"};
   raw_sender client{"sub0"};
