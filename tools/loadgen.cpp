@@ -6,6 +6,9 @@
 //
 //   bras-loadgen --lns 192.0.2.1 --sessions 10000 --rate 1000 --user 'user{n}@isp' --password pw
 //
+// With --pppoe IFACE it plays PPPoE subscribers on an Ethernet interface
+// instead (tools/pppoe_loadgen.hpp), with the same pacing and report.
+//
 // Progress goes to stderr once a second; the report to stdout (and as JSON
 // to --report-json). Exit status: 0 when every session came up, 1 otherwise,
 // 2 for bad options.
