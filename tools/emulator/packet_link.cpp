@@ -78,9 +78,15 @@ packet_link::packet_link(const std::string& interface) : rx_{std::make_unique<rx
     set_option(fd_, SOL_PACKET, PACKET_AUXDATA, &on, sizeof on, "PACKET_AUXDATA");
     // Our own transmissions would otherwise come back to us as PACKET_OUTGOING.
     set_option(fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on, "PACKET_IGNORE_OUTGOING");
+    // Room for bursts (thousands of subscribers, or someone else's flood on the segment): the
+    // FORCE variants pass rmem_max/wmem_max as root; otherwise the capped size is the best we get.
     const int buffer = 8 << 20;
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);  // best effort: capped by rmem_max
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+    if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer) != 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    }
+    if (::setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &buffer, sizeof buffer) != 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+    }
     sockaddr_ll address{};
     address.sll_family = AF_PACKET;
     address.sll_protocol = htons(ETH_P_ALL);
