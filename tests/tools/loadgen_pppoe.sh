@@ -220,34 +220,42 @@ until grep -q ready "$work/responder.log"; do
   [ $SECONDS -lt $deadline ] || fail "responder did not start: $(cat "$work/responder.log")"
   sleep 0.1
 done
-$C tshark -q -i access0 -w "$work/qinq.pcap" >"$work/tshark.log" 2>&1 &
-tshark_pid=$!
-pids+=($tshark_pid)
-deadline=$((SECONDS + 10))
-until grep -q "Capturing on" "$work/tshark.log"; do
-  [ $SECONDS -lt $deadline ] || fail "tshark did not start capturing"
-  sleep 0.1
-done
-sleep 0.5
-rc=0
-$C "$loadgen" --pppoe access0 --sessions 4 --vlan 100-101 --svlan 10 --timeout 5 --max-payload 1500 \
-  --circuit-id 'access0 eth 0/{n}' --report-json "$work/qinq.json" >"$work/out" 2>"$work/err" || rc=$?
-sleep 0.5
-kill -INT "$tshark_pid" 2>/dev/null || true
-wait "$tshark_pid" 2>/dev/null || true
-[ $rc -eq 1 ] || fail "bras-loadgen against the hanging-up responder: exit $rc, want 1: $(cat "$work/out" "$work/err")"
-grep -q "^failed: 4 padt-received" "$work/out" || fail "text report: $(cat "$work/out")"
-python3 - "$work/qinq.json" <<'PY' || fail "report qinq: $(cat "$work/qinq.json")"
+cookie=$(printf responder-cookie | od -An -tx1 | tr -d ' \n')
+# run_qinq NAME WANT ARGS...: 4 subscribers on S-VLAN 10 over C-VLANs 100-101 against the
+# responder; WANT is what tshark makes of the PADRs' tags (sorted, unique, one line).
+run_qinq() {
+  local name=$1 want=$2 rc=0 malformed tags tshark_pid deadline
+  shift 2
+  $C tshark -q -i access0 -w "$work/$name.pcap" >"$work/tshark.log" 2>&1 &
+  tshark_pid=$!
+  pids+=($tshark_pid)
+  deadline=$((SECONDS + 10))
+  until grep -q "Capturing on" "$work/tshark.log"; do
+    [ $SECONDS -lt $deadline ] || fail "tshark did not start capturing"
+    sleep 0.1
+  done
+  sleep 0.5
+  $C "$loadgen" --pppoe access0 --sessions 4 --vlan 100-101 --svlan 10 --timeout 5 --max-payload 1500 "$@" \
+    --circuit-id 'access0 eth 0/{n}' --report-json "$work/$name.json" >"$work/out" 2>"$work/err" || rc=$?
+  sleep 0.5
+  kill -INT "$tshark_pid" 2>/dev/null || true
+  wait "$tshark_pid" 2>/dev/null || true
+  [ $rc -eq 1 ] || fail "bras-loadgen against the hanging-up responder: exit $rc, want 1: $(cat "$work/out" "$work/err")"
+  grep -q "^failed: 4 padt-received" "$work/out" || fail "text report: $(cat "$work/out")"
+  python3 - "$work/$name.json" <<'PY' || fail "report $name: $(cat "$work/$name.json")"
 import json, sys
 p = json.load(open(sys.argv[1]))["pppoe"]
 assert p["pado_received"] == 4 and p["pads_received"] == 4 and p["padt_received"] == 4, p
 assert p["padt_sent"] == 0 and p["dropped_malformed"] == 0 and p["dropped_unexpected"] == 0, p
 PY
-malformed=$(count "$work/qinq.pcap" '_ws.malformed || _ws.expert.severity == error')
-[ "$malformed" -eq 0 ] || fail "tshark: $malformed malformed QinQ frames"
-tags=$(tshark -r "$work/qinq.pcap" -Y 'pppoe.code == 0x19' -T fields -e vlan.etype -e vlan.id -e pppoed.tags.ac_cookie \
-  2>"$work/tshark.err" | sort -u | tr '\n\t' '  ') || fail "tshark: $(cat "$work/tshark.err")"
-cookie=$(printf responder-cookie | od -An -tx1 | tr -d ' \n')
-[ "$tags" = "0x8100,0x8863 10,100 $cookie 0x8100,0x8863 10,101 $cookie " ] ||
-  fail "PADR VLAN tags and cookie: '$tags', want S-VLAN 10 over C-VLANs 100 and 101, the AC-Cookie echoed"
-echo "ok 2 - QinQ (S-VLAN 10, C-VLANs 100-101) both ways: PADO, PADR with the cookie, PADS, the AC's PADT ends it"
+  malformed=$(count "$work/$name.pcap" '_ws.malformed || _ws.expert.severity == error')
+  [ "$malformed" -eq 0 ] || fail "tshark: $malformed malformed QinQ frames"
+  tags=$(tshark -r "$work/$name.pcap" -Y 'pppoe.code == 0x19' -T fields -e eth.type -e vlan.etype -e vlan.id \
+    -e ieee8021ad.id -e pppoed.tags.ac_cookie 2>"$work/tshark.err" | sort -u | tr '\n\t' '  ') ||
+    fail "tshark: $(cat "$work/tshark.err")"
+  [ "$tags" = "$want" ] || fail "$name PADR tags and cookie: '$tags', want '$want'"
+}
+run_qinq qinq "0x8100 0x8100,0x8863 10,100  $cookie 0x8100 0x8100,0x8863 10,101  $cookie "
+run_qinq qinq-8021ad "0x88a8 0x8863 100 10 $cookie 0x88a8 0x8863 101 10 $cookie " --svlan-tpid 0x88a8
+echo "ok 2 - QinQ (S-VLAN 10 over C-VLANs 100-101; outer TPID 0x8100, then 0x88a8) both ways: PADO," \
+  "PADR with the cookie, PADS, the AC's PADT ends it"
