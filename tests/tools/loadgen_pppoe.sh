@@ -112,6 +112,28 @@ stop_l2tpns() {
   wait "$l2tpns_pid" 2>/dev/null || true
 }
 
+capture_pid=""
+# start_capture PCAP: dumpcap on access0 into PCAP; returns once a probe frame
+# is in the file (dumpcap announces itself before it captures).
+start_capture() {
+  $C dumpcap -q -P -i access0 -w "$1" >"$work/dumpcap.log" 2>&1 &
+  capture_pid=$!
+  pids+=($capture_pid)
+  local deadline=$((SECONDS + 15))
+  until [ "$(tshark -r "$1" -Y 'eth.type == 0x88b5' 2>/dev/null | wc -l)" -gt 0 ]; do
+    [ $SECONDS -lt $deadline ] || fail "the capture did not start: $(cat "$work/dumpcap.log")"
+    $C python3 -c 'import socket; s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("access0", 0))
+s.send(b"\xff" * 6 + bytes([2, 0xee, 0, 0, 0, 1]) + b"\x88\xb5" + b"capture-probe".ljust(46, b"\0"))'
+    sleep 0.2
+  done
+}
+# stop_capture: waits a little for the last frames, then stops dumpcap (it writes out what it has).
+stop_capture() {
+  sleep 0.5
+  kill -INT "$capture_pid" 2>/dev/null || true
+  wait "$capture_pid" 2>/dev/null || true
+}
+
 # count PCAP FILTER: frames of PCAP that tshark matches with FILTER.
 count() {
   local out
@@ -123,22 +145,12 @@ count() {
 run_loadgen() {
   local name=$1
   shift
-  $C tshark -q -i access0 -w "$work/$name.pcap" >"$work/tshark.log" 2>&1 &
-  local tshark_pid=$!
-  pids+=($tshark_pid)
-  local deadline=$((SECONDS + 10))
-  until grep -q "Capturing on" "$work/tshark.log"; do
-    [ $SECONDS -lt $deadline ] || fail "tshark did not start capturing: $(cat "$work/tshark.log")"
-    sleep 0.1
-  done
-  sleep 0.5  # dumpcap says "Capturing on" just before it is
+  start_capture "$work/$name.pcap"
   local rc=0
   $C "$loadgen" --pppoe access0 --sessions 20 --max-outstanding 10 --user 'user{n}@isp.example' --password loadgen \
     --hold 3 --traffic 5 --traffic-dest 192.0.2.1 --circuit-id 'access0 eth 0/{n}' --remote-id 'cpe-{n}' \
     --report-json "$work/$name.json" "$@" >"$work/out" 2>"$work/err" || rc=$?
-  sleep 0.5
-  kill -INT "$tshark_pid" 2>/dev/null || true
-  wait "$tshark_pid" 2>/dev/null || true
+  stop_capture
   [ $rc -eq 0 ] || fail "bras-loadgen $name exit $rc: $(cat "$work/out")"
   python3 - "$work/$name.json" <<'PY' || fail "report $name: $(cat "$work/$name.json")"
 import json, sys
@@ -224,22 +236,12 @@ cookie=$(printf responder-cookie | od -An -tx1 | tr -d ' \n')
 # run_qinq NAME WANT ARGS...: 4 subscribers on S-VLAN 10 over C-VLANs 100-101 against the
 # responder; WANT is what tshark makes of the PADRs' tags (sorted, unique, one line).
 run_qinq() {
-  local name=$1 want=$2 rc=0 malformed tags tshark_pid deadline
+  local name=$1 want=$2 rc=0 malformed tags
   shift 2
-  $C tshark -q -i access0 -w "$work/$name.pcap" >"$work/tshark.log" 2>&1 &
-  tshark_pid=$!
-  pids+=($tshark_pid)
-  deadline=$((SECONDS + 10))
-  until grep -q "Capturing on" "$work/tshark.log"; do
-    [ $SECONDS -lt $deadline ] || fail "tshark did not start capturing"
-    sleep 0.1
-  done
-  sleep 0.5
+  start_capture "$work/$name.pcap"
   $C "$loadgen" --pppoe access0 --sessions 4 --vlan 100-101 --svlan 10 --timeout 5 --max-payload 1500 "$@" \
     --circuit-id 'access0 eth 0/{n}' --report-json "$work/$name.json" >"$work/out" 2>"$work/err" || rc=$?
-  sleep 0.5
-  kill -INT "$tshark_pid" 2>/dev/null || true
-  wait "$tshark_pid" 2>/dev/null || true
+  stop_capture
   [ $rc -eq 1 ] || fail "bras-loadgen against the hanging-up responder: exit $rc, want 1: $(cat "$work/out" "$work/err")"
   grep -q "^failed: 4 padt-received" "$work/out" || fail "text report: $(cat "$work/out")"
   python3 - "$work/$name.json" <<'PY' || fail "report $name: $(cat "$work/$name.json")"
