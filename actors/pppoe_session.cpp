@@ -168,6 +168,7 @@ struct pppoe_session_state {
   }
 
   void cleared() {
+    if (at == phase::ended) return;
     terminate_lcp("call-cleared");
     end(true, "call-cleared");
   }

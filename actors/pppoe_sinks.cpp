@@ -3,7 +3,8 @@
 namespace bras::actors {
 
 void access_discovery_sink::discovery(std::uint16_t port, const eth::header& hdr, wire::byte_span pppoe) noexcept {
-  if (!access_ || queued_.fetch_add(1, std::memory_order_relaxed) >= max_queued_) {
+  if (!access_) return;
+  if (queued_.fetch_add(1, std::memory_order_relaxed) >= max_queued_) {
     queued_.fetch_sub(1, std::memory_order_relaxed);
     stats_.pppoe_drop_overload.fetch_add(1, std::memory_order_relaxed);
     return;
