@@ -1,7 +1,6 @@
 // Where an LAC call may go, from the configuration: the realm of the user
 // name picks a tunnel profile through the domain map, and the profile's
 // destinations become tunnel candidates (the same shape AAA hands over).
-// Also what the LNS is told about the subscriber's line (RFC 5515).
 #pragma once
 
 #include <string>
@@ -9,8 +8,6 @@
 
 #include "configs/config.hpp"
 #include "protocol/l2tp/lac_selection.hpp"
-#include "protocol/l2tp/message.hpp"
-#include "protocol/pppoe/access_line.hpp"
 
 namespace bras::actors {
 
@@ -31,11 +28,5 @@ struct call_candidates {
 /// "" (users without a realm) or "*" (any realm and none); no match and no
 /// "*": the first profile; no profiles: every destination.
 [[nodiscard]] call_candidates candidates_for(const config::l2tp_settings& l2tp, std::string_view user);
-
-/// The RFC 5515 access-line AVPs (vendor 3561) for a TR-101 line: rates in bit/s.
-[[nodiscard]] l2tp::access_line_info line_avps(const pppoe::access_line& line);
-
-/// kbit/s as the bit/s of a connect speed AVP (24, 38), saturated at 2^32 - 1.
-[[nodiscard]] std::uint32_t connect_speed_of(std::uint32_t kbits) noexcept;
 
 }  // namespace bras::actors

@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "actors/aaa_handoff.hpp"
-#include "actors/lac_candidates.hpp"
 #include "actors/ppp_host.hpp"
 #include "protocol/l2tp/call.hpp"
+#include "protocol/l2tp/line_avps.hpp"
 
 namespace bras::actors {
 
@@ -31,9 +31,9 @@ l2tp::call_config call_config_of(const session_args& a) {
     c.sequencing = a.sequencing;
     if (a.call.line) {
       // RFC 5515: the line's AVPs in the ICRQ; its actual rates as the connect speeds.
-      c.access_line = line_avps(*a.call.line);
-      if (a.call.line->actual_rate_down) c.tx_connect_speed = connect_speed_of(*a.call.line->actual_rate_down);
-      if (a.call.line->actual_rate_up) c.rx_connect_speed = connect_speed_of(*a.call.line->actual_rate_up);
+      c.access_line = l2tp::line_avps(*a.call.line);
+      if (a.call.line->actual_rate_down) c.tx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_down);
+      if (a.call.line->actual_rate_up) c.rx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_up);
     }
   }
   return c;
@@ -137,8 +137,8 @@ struct session_actor_state {
   void line_changed(pppoe::access_line line) {
     if (args.role != session_role::lac) return;
     const auto& facts = call->facts();
-    auto tx = line.actual_rate_down ? connect_speed_of(*line.actual_rate_down) : facts.tx_speed;
-    auto rx = line.actual_rate_up ? connect_speed_of(*line.actual_rate_up) : facts.rx_speed;
+    auto tx = line.actual_rate_down ? l2tp::connect_speed_of(*line.actual_rate_down) : facts.tx_speed;
+    auto rx = line.actual_rate_up ? l2tp::connect_speed_of(*line.actual_rate_up) : facts.rx_speed;
     args.call.line = std::move(line);
     if (tx == facts.tx_speed && rx == facts.rx_speed) return;
     perform(call->line_update(tx, rx));

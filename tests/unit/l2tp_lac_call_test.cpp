@@ -3,8 +3,8 @@
 // line in the ICCN, and a CSUN when the line rates change once the call is up.
 #include <gtest/gtest.h>
 
-#include "actors/lac_candidates.hpp"
 #include "protocol/l2tp/call.hpp"
+#include "protocol/l2tp/line_avps.hpp"
 
 namespace bras::l2tp {
 namespace {
@@ -40,9 +40,9 @@ call_config lac_on(const pppoe::access_line& line, std::string calling = "dslam1
   c.local_session_id = 9;
   c.call_serial = 1;
   c.calling_number = std::move(calling);
-  c.access_line = actors::line_avps(line);
-  c.tx_connect_speed = actors::connect_speed_of(*line.actual_rate_down);
-  c.rx_connect_speed = actors::connect_speed_of(*line.actual_rate_up);
+  c.access_line = line_avps(line);
+  c.tx_connect_speed = connect_speed_of(*line.actual_rate_down);
+  c.rx_connect_speed = connect_speed_of(*line.actual_rate_up);
   return c;
 }
 
@@ -137,8 +137,8 @@ TEST(L2tpLacCall, RateChangeOnceUpSendsCsunNamingThePeerSession) {
 }
 
 TEST(L2tpLacCall, ConnectSpeedSaturatesAtThirtyTwoBits) {
-  EXPECT_EQ(actors::connect_speed_of(10000000), 4294967295u);  // 10 Gbit/s
-  EXPECT_EQ(actors::connect_speed_of(1000), 1000000u);
+  EXPECT_EQ(connect_speed_of(10000000), 4294967295u);  // 10 Gbit/s
+  EXPECT_EQ(connect_speed_of(1000), 1000000u);
 }
 
 }  // namespace
