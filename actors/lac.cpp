@@ -35,7 +35,7 @@ struct destination_state {
 struct lac_call {
   call_requester_actor requester;
   std::optional<call_request> request;  ///< kept until the call is up, to place it again
-  l2tp::tunnel_candidates candidates;
+  l2tp::tunnel_candidates candidates;   ///< also kept only until the call is up
   l2tp::selection_mode mode = l2tp::selection_mode::weighted;
   std::vector<l2tp::destination_key> tried;  ///< each destination once ...
   bool retried = false;                      ///< ... but for one all-failed retry
@@ -162,7 +162,10 @@ struct lac_state {
         t->established = true;
         selector->success(tunnel_owner[r.local_tunnel_id]);
       }
+      // Up: nothing is placed again, so only what clearing needs is kept.
       lc.request.reset();
+      lc.candidates = {};
+      lc.tried = {};
       self->send(lc.requester, std::move(r));
       return;
     }
