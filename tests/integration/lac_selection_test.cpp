@@ -28,13 +28,15 @@ struct placed {
   std::string last_failure;
 };
 
-/// Places calls first_id .. first_id + n - 1 and waits for every answer.
-placed place_calls(app::daemon& lac, std::size_t n, std::uint64_t first_id) {
+/// Places calls first_id .. first_id + n - 1 (as user@realm, with these AAA tunnels) and waits for every answer.
+placed place_calls(app::daemon& lac, std::size_t n, std::uint64_t first_id, const std::string& realm = "isp.example",
+                   const l2tp::tunnel_candidates& aaa = {}) {
   caf::scoped_actor self{lac.system()};
   for (std::size_t i = 0; i < n; ++i) {
     actors::call_request c;
     c.call_id = first_id + i;
-    c.user = "sub" + std::to_string(i) + "@isp.example";
+    c.user = "sub" + std::to_string(i) + "@" + realm;
+    c.aaa_tunnels = aaa;
     self->send(lac.lac(), std::move(c));
   }
   placed p;
@@ -221,6 +223,50 @@ TEST(LacSelectionLns, AllDestinationsDownRetriesTheFirstFailedOnceThenRefuses) {
   EXPECT_EQ(p.last_failure, "no reachable LNS destination");
   EXPECT_EQ(lac.ctx().stats.tunnels_created.load(), 2u);  // the first try and the all-failed retry
   EXPECT_TRUE(lac.shutdown());
+}
+
+TEST(LacSelectionLns, TheDomainMapSendsEachRealmToItsProfile) {
+  app::daemon a{lns_on("127.0.0.1")};
+  app::daemon b{lns_on("127.0.0.2")};
+  a.start();
+  b.start();
+  auto cfg = lac_to(
+      {destination("a", "127.0.0.1", a.local(0).port, 0, 1), destination("b", "127.0.0.2", b.local(0).port, 0, 1)});
+  cfg.l2tp.tunnel_profiles = {{"retail", {"a"}, "weighted"}, {"wholesale", {"b"}, "round-robin"}};
+  cfg.l2tp.domain_map = {{"Wholesale.Example", "wholesale"}, {"*", "retail"}};
+  app::daemon lac{cfg};
+  lac.start();
+  auto wholesale = place_calls(lac, 20, 1, "WHOLESALE.example");
+  auto retail = place_calls(lac, 30, 101, "isp.example");
+  EXPECT_EQ(wholesale.established, 20u) << wholesale.last_failure;
+  EXPECT_EQ(retail.established, 30u) << retail.last_failure;
+  EXPECT_TRUE(eventually([&] { return established(a) == 30 && established(b) == 20; }));
+  EXPECT_TRUE(lac.shutdown());
+  a.shutdown();
+  b.shutdown();
+}
+
+TEST(LacSelectionLns, AaaTunnelsOverrideTheDomainMap) {
+  app::daemon a{lns_on("127.0.0.1")};
+  app::daemon b{lns_on("127.0.0.2")};
+  a.start();
+  b.start();
+  // Only A is configured; RADIUS (RFC 2868) names B, with its secret.
+  app::daemon lac{lac_to({destination("a", "127.0.0.1", a.local(0).port, 0, 1)})};
+  lac.start();
+  l2tp::tunnel_candidate from_aaa;
+  from_aaa.name = "aaa:127.0.0.2";
+  from_aaa.address = 0x7f000002;
+  from_aaa.port = b.local(0).port;
+  from_aaa.secret = "s3cret";
+  from_aaa.tag = 1;
+  auto p = place_calls(lac, 10, 1, "isp.example", {from_aaa});
+  EXPECT_EQ(p.established, 10u) << p.last_failure;
+  EXPECT_TRUE(eventually([&] { return established(b) == 10; }));
+  EXPECT_EQ(established(a), 0u);
+  EXPECT_TRUE(lac.shutdown());
+  a.shutdown();
+  b.shutdown();
 }
 
 }  // namespace
