@@ -4,7 +4,6 @@
 #include <unordered_map>
 #include <utility>
 
-#include "protocol/common/id_pool.hpp"
 #include "protocol/pppoe/access_concentrator_limits.hpp"
 #include "protocol/pppoe/calling_number.hpp"
 #include "protocol/pppoe/cookie.hpp"
@@ -96,7 +95,7 @@ struct access_concentrator::impl {
   ac_config config;
   cookie_jar cookies;
   padi_limiter limiter;
-  std::vector<common::id_pool> ids;  ///< one per port: SESSION_IDs are unique per port
+  std::vector<session_ids> ids;  ///< one per port: SESSION_IDs are unique per port
   std::unordered_map<std::uint32_t, session_record> sessions;
   std::unordered_map<std::uint64_t, std::vector<std::uint16_t>> by_mac;  ///< (port, MAC) -> session IDs
   std::unordered_map<std::uint64_t, unsigned> per_vlan;                  ///< (port, tags, VIDs) -> sessions
@@ -106,7 +105,21 @@ struct access_concentrator::impl {
       : config(std::move(c)),
         cookies(secret),
         limiter(config.padi_rate, config.padi_rate_per_mac),
-        ids(config.ports.size()) {}
+        ids(id_orders(config.ports.size(), secret)) {}
+
+  // A multiplier per port from the first secret: ID orders differ between ports and runs.
+  static std::vector<session_ids> id_orders(std::size_t ports, std::span<const std::byte> secret) {
+    std::vector<session_ids> out;
+    for (std::size_t p = 0; p < ports; ++p) {
+      unsigned m = 0x9e37U + static_cast<unsigned>(p) * 0x3c6eU;
+      if (!secret.empty()) {
+        m ^= std::to_integer<unsigned>(secret[(2 * p) % secret.size()]) << 8;
+        m ^= std::to_integer<unsigned>(secret[(2 * p + 1) % secret.size()]);
+      }
+      out.emplace_back(static_cast<std::uint16_t>(m));
+    }
+    return out;
+  }
 
   static std::uint32_t session_key(std::uint16_t port, std::uint16_t id) { return (std::uint32_t{port} << 16) | id; }
   static std::uint64_t mac_index(std::uint16_t port, const eth::mac_address& mac) {

@@ -67,4 +67,20 @@ padi_limiter::verdict padi_limiter::admit(const eth::mac_address& mac, std::chro
   return known->second->bucket.take(now) ? verdict::pass : verdict::over_per_mac;
 }
 
+session_ids::session_ids(std::uint16_t multiplier) noexcept
+    : multiplier_(static_cast<std::uint16_t>(multiplier | 1U)), inverse_(multiplier_) {
+  // Newton's iteration for the inverse mod 2^16: each step doubles the correct low bits (3 -> 48).
+  for (int i = 0; i < 4; ++i) inverse_ = static_cast<std::uint16_t>(inverse_ * (2U - multiplier_ * inverse_));
+}
+
+std::optional<std::uint16_t> session_ids::allocate() {
+  auto raw = pool_.allocate();
+  if (!raw) return std::nullopt;
+  return static_cast<std::uint16_t>(*raw * multiplier_);
+}
+
+bool session_ids::release(std::uint16_t id) {
+  return pool_.release(static_cast<std::uint16_t>(id * inverse_));
+}
+
 }  // namespace bras::pppoe

@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <unordered_map>
 
+#include "protocol/common/id_pool.hpp"
 #include "protocol/pppoe/ethernet.hpp"
 
 namespace bras::pppoe {
@@ -59,6 +61,24 @@ class padi_limiter {
   token_bucket global_;
   std::list<mac_bucket> lru_;  ///< most recently seen first
   std::unordered_map<std::uint64_t, std::list<mac_bucket>::iterator> index_;
+};
+
+/// The SESSION_IDs of one port: unique while held, reused least recently
+/// freed first (common::id_pool), and not handed out in counting order: the
+/// pool's IDs are multiplied by an odd number mod 2^16, a bijection on
+/// 1..65535. Not a secret, only not sequential.
+class session_ids {
+ public:
+  explicit session_ids(std::uint16_t multiplier = 1) noexcept;
+
+  [[nodiscard]] std::optional<std::uint16_t> allocate();
+  /// False if `id` is not held.
+  bool release(std::uint16_t id);
+
+ private:
+  common::id_pool pool_;
+  std::uint16_t multiplier_;
+  std::uint16_t inverse_;
 };
 
 /// The MAC as a 48-bit number (map keys).

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "protocol/pppoe/access_concentrator.hpp"
+#include "protocol/pppoe/access_concentrator_limits.hpp"
 #include "tests/unit/pppoe_ac_fixture.hpp"
 
 namespace bras::pppoe {
@@ -234,6 +235,29 @@ TEST_F(AcLimitsTest, MaxStartingRefusesUntilCallsComeUp) {
   EXPECT_EQ(ac->starting(), 1U);
   EXPECT_EQ(all_of<open_session>(padr_with(h, cookie, "3")).size(), 1U);
   EXPECT_EQ(ac->sessions(), 3U);
+}
+
+TEST(PppoeSessionIds, EveryIdOnceNotInCountingOrderAndReturned) {
+  for (std::uint16_t multiplier : {0, 1, 2, 0x9e37, 0xffff}) {
+    session_ids ids{multiplier};
+    std::vector<bool> seen(65536, false);
+    std::vector<std::uint16_t> order;
+    for (unsigned i = 0; i < 65535; ++i) {
+      auto id = ids.allocate();
+      ASSERT_TRUE(id) << i;
+      ASSERT_NE(*id, 0);
+      ASSERT_FALSE(seen[*id]) << *id;
+      seen[*id] = true;
+      if (order.size() < 3) order.push_back(*id);
+    }
+    EXPECT_FALSE(ids.allocate());
+    if (multiplier > 1) {
+      EXPECT_NE(order, (std::vector<std::uint16_t>{1, 2, 3}));
+    }
+    EXPECT_TRUE(ids.release(order[1]));
+    EXPECT_FALSE(ids.release(order[1]));  // not held any more
+    EXPECT_EQ(ids.allocate(), order[1]);
+  }
 }
 
 TEST_F(AcLimitsTest, EveryRefusalHasACounterName) {
