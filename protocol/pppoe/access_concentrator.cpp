@@ -185,7 +185,7 @@ struct access_concentrator::impl {
 
   ac_effects receive(std::uint16_t port_number, const eth::header& hdr, wire::byte_span pppoe,
                      ac_clock::time_point now);
-  ac_effects on_padi(std::uint16_t port_number, const eth::header& hdr, wire::byte_span pppoe,
+  ac_effects on_padi(std::uint16_t port_number, const eth::header& hdr, const discovery& padi,
                      ac_clock::time_point now);
   ac_effects on_padr(std::uint16_t port_number, const eth::header& hdr, const discovery& d);
   ac_effects on_padt(std::uint16_t port_number, const eth::header& hdr, const discovery& d);
@@ -206,45 +206,41 @@ ac_effects access_concentrator::impl::receive(std::uint16_t port_number, const e
     return drop(refusal::not_for_us, describe(hdr) + " to " + format_mac(hdr.dst));
   if (is_multicast(hdr.src) || (hdr.inner_vlan && !hdr.outer_vlan))
     return drop(refusal::malformed, describe(hdr) + ": bad source or VLAN stack");
-  auto head = decode_header(pppoe, eth::header_size(hdr));
+  std::size_t base = eth::header_size(hdr);
+  auto head = decode_header(pppoe, base);
   if (!head) return drop(refusal::malformed, describe(hdr) + ": " + wire::to_string(head.err()));
-  // PADIs are rate-limited before they are decoded: a flood costs as little as possible.
-  if (head->code == static_cast<std::uint8_t>(packet_code::padi)) return on_padi(port_number, hdr, pppoe, now);
-  auto d = decode_discovery(pppoe, eth::header_size(hdr));
+  auto d = decode_discovery(pppoe, base);
   if (!d) {
     bool unknown_code = !is_discovery_code(head->code);
     return drop(unknown_code ? refusal::unexpected_code : refusal::malformed,
                 describe(hdr) + ": " + wire::to_string(d.err()));
   }
-  if (d->code != packet_code::padr && d->code != packet_code::padt) {
+  if (d->code != packet_code::padi && d->code != packet_code::padr && d->code != packet_code::padt) {
     return drop(refusal::unexpected_code, describe(hdr) + ": " + std::string{to_string(d->code)} + " from a host");
   }
+  // Broken frames count as malformed whatever their rate: the rate limits
+  // below only decide which well-formed PADIs are worth a PADO (and an HMAC).
+  if (auto c = check(*d, base); !c) return drop(refusal::malformed, describe(hdr) + ": " + wire::to_string(c.err()));
+  if (d->code == packet_code::padi) return on_padi(port_number, hdr, *d, now);
   if (hdr.dst != port.mac)
     return drop(refusal::malformed, describe(hdr) + ": " + std::string{to_string(d->code)} + " not unicast to us");
-  if (auto s = check(*d, eth::header_size(hdr)); !s)
-    return drop(refusal::malformed, describe(hdr) + ": " + wire::to_string(s.err()));
   if (d->code == packet_code::padr) return on_padr(port_number, hdr, *d);
   return on_padt(port_number, hdr, *d);
 }
 
-ac_effects access_concentrator::impl::on_padi(std::uint16_t port_number, const eth::header& hdr, wire::byte_span pppoe,
+ac_effects access_concentrator::impl::on_padi(std::uint16_t port_number, const eth::header& hdr, const discovery& padi,
                                               ac_clock::time_point now) {
   switch (limiter.admit(hdr.src, now)) {
     case padi_limiter::verdict::over_global: return drop(refusal::padi_rate, describe(hdr));
     case padi_limiter::verdict::over_per_mac: return drop(refusal::padi_rate_per_mac, describe(hdr));
     case padi_limiter::verdict::pass: break;
   }
-  std::size_t base = eth::header_size(hdr);
-  auto d = decode_discovery(pppoe, base);
-  if (!d) return drop(refusal::malformed, describe(hdr) + ": " + wire::to_string(d.err()));
-  if (auto s = check_padi(*d, base); !s)
-    return drop(refusal::malformed, describe(hdr) + ": " + wire::to_string(s.err()));
   const port_config& port = config.ports[port_number];
   cookie_subject s = subject_of(port_number, hdr);
   auto rule = rule_for(port, s);
   if (!rule) return drop(refusal::vlan_not_configured, describe(hdr));
   const std::vector<std::string>& names = offered(port, *rule);
-  const std::string& requested = find<service_name>(*d)->name;
+  const std::string& requested = find<service_name>(padi)->name;
   // RFC 2516 §5.2: an AC that cannot serve the request must not answer the PADI.
   if (!accepts(names, requested))
     return drop(refusal::service_name, describe(hdr) + ": service '" + requested + "' not offered");
@@ -258,8 +254,8 @@ ac_effects access_concentrator::impl::on_padi(std::uint16_t port_number, const e
     for (const std::string& n : names) pado.tags.emplace_back(service_name{n});
   }
   pado.tags.emplace_back(ac_cookie{std::move(cookie)});
-  echo_tags(*d, pado.tags);
-  if (auto grant = granted_payload(*d, config.max_payload)) pado.tags.emplace_back(ppp_max_payload{*grant});
+  echo_tags(padi, pado.tags);
+  if (auto grant = granted_payload(padi, config.max_payload)) pado.tags.emplace_back(ppp_max_payload{*grant});
   ac_effects out;
   out.emplace_back(send_discovery{port_number, packet_code::pado,
                                   frame(reply_header(port, hdr, eth::ethertype_pppoe_discovery), pado), pado_delay()});

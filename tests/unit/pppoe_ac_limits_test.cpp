@@ -127,6 +127,24 @@ TEST_F(AcLimitsTest, PerMacPadiRateLeavesOtherMacsAlone) {
   EXPECT_EQ(all_of<send_discovery>(receive(h, request(packet_code::padi, ""))).size(), 1U);
 }
 
+TEST_F(AcLimitsTest, BrokenPadisCountAsMalformedWhateverTheirRate) {
+  auto c = base_config();
+  c.padi_rate = 10;
+  c.padi_rate_per_mac = 2;
+  make(c);
+  auto h = from_client(client_mac, broadcast);
+  discovery with_session_id = request(packet_code::padi, "");
+  with_session_id.session_id = 7;
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(refusal_of(receive(h, with_session_id)), refusal::malformed) << i;
+    EXPECT_EQ(refusal_of(receive(h, discovery{packet_code::padi, 0, {}, false})), refusal::malformed) << i;
+  }
+  // They spent no tokens: the client's well-formed PADIs are answered.
+  EXPECT_EQ(all_of<send_discovery>(receive(h, request(packet_code::padi, ""))).size(), 1U);
+  EXPECT_EQ(all_of<send_discovery>(receive(h, request(packet_code::padi, ""))).size(), 1U);
+  EXPECT_EQ(refusal_of(receive(h, request(packet_code::padi, ""))), refusal::padi_rate_per_mac);
+}
+
 TEST_F(AcLimitsTest, PerMacBucketsStayBoundedUnderAFloodOfRandomMacs) {
   auto c = base_config();
   c.padi_rate = 0;  // no global limit: every MAC reaches its own bucket
