@@ -67,20 +67,29 @@ padi_limiter::verdict padi_limiter::admit(const eth::mac_address& mac, std::chro
   return known->second->bucket.take(now) ? verdict::pass : verdict::over_per_mac;
 }
 
+namespace {
+
+// a * b mod 2^16, in unsigned arithmetic (two uint16_t would multiply as int and overflow).
+std::uint16_t times(std::uint32_t a, std::uint32_t b) noexcept {
+  return static_cast<std::uint16_t>((a * b) & 0xffffU);
+}
+
+}  // namespace
+
 session_ids::session_ids(std::uint16_t multiplier) noexcept
     : multiplier_(static_cast<std::uint16_t>(multiplier | 1U)), inverse_(multiplier_) {
   // Newton's iteration for the inverse mod 2^16: each step doubles the correct low bits (3 -> 48).
-  for (int i = 0; i < 4; ++i) inverse_ = static_cast<std::uint16_t>(inverse_ * (2U - multiplier_ * inverse_));
+  for (int i = 0; i < 4; ++i) inverse_ = times(inverse_, 2U - times(multiplier_, inverse_));
 }
 
 std::optional<std::uint16_t> session_ids::allocate() {
   auto raw = pool_.allocate();
   if (!raw) return std::nullopt;
-  return static_cast<std::uint16_t>(*raw * multiplier_);
+  return times(*raw, multiplier_);
 }
 
 bool session_ids::release(std::uint16_t id) {
-  return pool_.release(static_cast<std::uint16_t>(id * inverse_));
+  return pool_.release(times(id, inverse_));
 }
 
 }  // namespace bras::pppoe
