@@ -121,6 +121,12 @@ struct access_concentrator::impl {
     return out;
   }
 
+  // The session's client: its MAC in the same VLANs (the port is in the session's key).
+  static bool same_client(const session_record& r, const cookie_subject& s) {
+    return r.subject.mac == s.mac && r.subject.tags == s.tags && r.subject.outer_vid == s.outer_vid &&
+           r.subject.inner_vid == s.inner_vid;
+  }
+
   static std::uint32_t session_key(std::uint16_t port, std::uint16_t id) { return (std::uint32_t{port} << 16) | id; }
   static std::uint64_t mac_index(std::uint16_t port, const eth::mac_address& mac) {
     return (std::uint64_t{port} << 48) | mac_key(mac);
@@ -269,9 +275,7 @@ access_concentrator::impl::session_record* access_concentrator::impl::duplicate_
   if (it == by_mac.end()) return nullptr;
   for (std::uint16_t id : it->second) {
     session_record& r = sessions.at(session_key(port_number, id));
-    bool same_vlan =
-        r.subject.tags == s.tags && r.subject.outer_vid == s.outer_vid && r.subject.inner_vid == s.inner_vid;
-    if (same_vlan && r.host_uniq == uniq && r.starting && !r.closing) return &r;
+    if (same_client(r, s) && r.host_uniq == uniq && r.starting && !r.closing) return &r;
   }
   return nullptr;
 }
@@ -304,8 +308,9 @@ ac_effects access_concentrator::impl::on_padr(std::uint16_t port_number, const e
 
   auto mac_sessions = by_mac.find(mac_index(port_number, s.mac));
   std::size_t of_mac = mac_sessions == by_mac.end() ? 0 : mac_sessions->second.size();
-  unsigned vlan_cap =
-      *rule != nullptr && (*rule)->max_sessions != 0 ? (*rule)->max_sessions : port.max_sessions_per_vlan;
+  // Untagged access is no VLAN: only the tagged VID (pair) has a per-VLAN cap.
+  unsigned vlan_cap = 0;
+  if (*rule != nullptr) vlan_cap = (*rule)->max_sessions != 0 ? (*rule)->max_sessions : port.max_sessions_per_vlan;
   auto vlan_count = per_vlan.find(vlan_index(s));
   unsigned of_vlan = vlan_count == per_vlan.end() ? 0 : vlan_count->second;
   if (config.max_sessions != 0 && sessions.size() >= config.max_sessions) {
@@ -384,7 +389,7 @@ ac_effects access_concentrator::impl::accept_padr(std::uint16_t port_number, con
 
 ac_effects access_concentrator::impl::on_padt(std::uint16_t port_number, const eth::header& hdr, const discovery& d) {
   auto it = sessions.find(session_key(port_number, d.session_id));
-  if (it == sessions.end() || it->second.to_client.dst != hdr.src) {
+  if (it == sessions.end() || !same_client(it->second, subject_of(port_number, hdr))) {
     return drop(refusal::unknown_session, describe(hdr) + ": PADT for session " + std::to_string(d.session_id));
   }
   // A repeated PADT while the caller tears the session down changes nothing.

@@ -50,7 +50,7 @@ struct port_config {
   bool untagged = true;
   std::vector<vlan_rule> vlans;
   std::vector<std::string> service_names;  ///< empty: the AC's
-  unsigned max_sessions_per_vlan = 0;      ///< 0: unlimited
+  unsigned max_sessions_per_vlan = 0;      ///< per tagged VID (pair); untagged is not capped; 0: unlimited
 };
 
 struct ac_config {

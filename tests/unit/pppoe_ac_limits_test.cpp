@@ -232,6 +232,10 @@ TEST_F(AcLimitsTest, MaxSessionsPerVlanFromTheRuleElseThePort) {
   EXPECT_EQ(all_of<open_session>(connect(from_client(mac_n(4), broadcast, 1000, 5), "")).size(), 1U);
   EXPECT_EQ(refusal_of(connect(from_client(mac_n(5), broadcast, 1000, 5), "")), refusal::max_sessions_per_vlan);
   EXPECT_EQ(all_of<open_session>(connect(from_client(mac_n(5), broadcast, 1000, 6), "")).size(), 1U);
+  // Untagged access is no VLAN: not capped per VLAN.
+  for (unsigned i = 10; i < 15; ++i) {
+    EXPECT_EQ(all_of<open_session>(connect(from_client(mac_n(i), broadcast), "")).size(), 1U) << i;
+  }
 }
 
 TEST_F(AcLimitsTest, MaxStartingRefusesUntilCallsComeUp) {

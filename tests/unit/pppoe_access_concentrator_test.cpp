@@ -271,6 +271,9 @@ TEST_F(AcTest, PadtFromTheClientClosesItsSession) {
   auto wrong = from_client(other_mac, ac_mac, 150);
   EXPECT_EQ(refusal_of(receive(wrong, padt(id))), refusal::unknown_session);
   EXPECT_EQ(refusal_of(receive(to_us(h), padt(static_cast<std::uint16_t>(id + 1)))), refusal::unknown_session);
+  // The client's MAC on another VLAN is another client.
+  EXPECT_EQ(refusal_of(receive(from_client(client_mac, ac_mac, 151), padt(id))), refusal::unknown_session);
+  EXPECT_EQ(refusal_of(receive(from_client(client_mac, ac_mac), padt(id))), refusal::unknown_session);
   discovery from_client_padt = padt(id);
   from_client_padt.tags.emplace_back(generic_error{"user logged off"});
   auto effects = receive(to_us(h), from_client_padt);
