@@ -282,6 +282,16 @@ TEST(PppoeSessionIds, EveryIdOnceNotInCountingOrderAndReturned) {
   }
 }
 
+TEST(PppoeCheck, RefusingPadsWithSessionIdZero) {
+  // The AC's refusals for limits: SESSION_ID 0 with AC-System-Error or Generic-Error is valid.
+  EXPECT_TRUE(check_pads(discovery{packet_code::pads, 0, {service_name{""}, ac_system_error{"busy"}}, false}).ok());
+  EXPECT_TRUE(check_pads(discovery{packet_code::pads, 0, {generic_error{"too many"}}, false}).ok());
+  // Without an error tag SESSION_ID 0 is still wrong.
+  auto s = check_pads(discovery{packet_code::pads, 0, {service_name{""}}, false});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.err().reason, "PADS session id zero without Service-Name-Error");
+}
+
 TEST_F(AcLimitsTest, EveryRefusalHasACounterName) {
   for (auto r : {refusal::malformed, refusal::vlan_not_configured, refusal::padi_rate, refusal::padi_rate_per_mac,
                  refusal::service_name, refusal::bad_cookie, refusal::max_sessions, refusal::max_sessions_per_mac,
