@@ -9,6 +9,7 @@
 #include "actors/pppoe_sinks.hpp"
 #include "protocol/ppp/frame.hpp"
 #include "protocol/ppp/lcp.hpp"
+#include "protocol/pppoe/calling_number.hpp"
 
 namespace bras::actors {
 
@@ -201,16 +202,20 @@ struct pppoe_session_state {
 };
 
 std::string pppoe_session_state::calling_number() const {
-  // TODO(A's calling_number.hpp): the configured pattern.
-  const auto& mac = leg().to_client.dst;
-  std::string out;
-  static constexpr const char* digits = "0123456789abcdef";
-  for (std::size_t i = 0; i < mac.size(); ++i) {
-    if (i != 0) out += ':';
-    out += digits[mac[i] >> 4];
-    out += digits[mac[i] & 0x0f];
+  const auto& pattern = env().pppoe->calling_number;
+  if (pattern.empty()) return {};
+  const auto& to = leg().to_client;
+  pppoe::calling_number_fields f;
+  f.mac = to.dst;
+  if (leg().port < env().interface_names.size()) f.interface = env().interface_names[leg().port];
+  if (to.outer_vlan) f.outer_vid = to.outer_vlan->vid;
+  if (to.inner_vlan) f.inner_vid = to.inner_vlan->vid;
+  if (args.line) {
+    f.circuit_id = args.line->circuit_id.value_or("");
+    f.remote_id = args.line->remote_id.value_or("");
   }
-  return out;
+  f.session_id = leg().session_id;
+  return pppoe::format_calling_number(pattern, f);
 }
 
 pppoe_session_actor::behavior_type pppoe_session_behavior(
