@@ -62,7 +62,8 @@ struct pppoe_session_state {
   }
 
   void send(wire::byte_span frame) {
-    if (!env().to_client(*args.entry, without_address_control(frame))) env().stats->pppoe_tx_errors.fetch_add(1);
+    // A failure is counted by to_client itself (pppoe_tx_errors).
+    env().to_client(*args.entry, without_address_control(frame));
   }
 
   void perform(ppp::effects fx) {
