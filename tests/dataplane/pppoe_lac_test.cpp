@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/session_sink.hpp"
 #include "daemon/daemon.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/ppp/client.hpp"
@@ -168,7 +169,14 @@ class subscriber {
       const auto n = ::recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
       if (n <= 0 || from.sll_pkttype == PACKET_OUTGOING) continue;
       auto f = eth::decode(wire::byte_span{buf.data(), static_cast<std::size_t>(n)});
-      if (!f || f.value().hdr.ethertype != ethertype || f.value().hdr.src == mac_) continue;
+      if (!f || f.value().hdr.src == mac_) continue;
+      if (f.value().hdr.ethertype != ethertype) {
+        // Kept for receive_discovery: a PADT may arrive while the PPP client is stepped.
+        if (f.value().hdr.ethertype == eth::ethertype_pppoe_discovery) {
+          skipped_discovery.emplace_back(f.value().payload.begin(), f.value().payload.end());
+        }
+        continue;
+      }
       last_src = f.value().hdr.src;
       return wire::bytes{f.value().payload.begin(), f.value().payload.end()};
     }
@@ -176,6 +184,11 @@ class subscriber {
   }
 
   std::optional<pppoe::discovery> receive_discovery(pppoe::packet_code code) {
+    while (!skipped_discovery.empty()) {
+      auto d = pppoe::decode_discovery(skipped_discovery.front());
+      skipped_discovery.erase(skipped_discovery.begin());
+      if (d && d.value().code == code) return d.value();
+    }
     for (int i = 0; i < 20; ++i) {
       auto b = receive(eth::ethertype_pppoe_discovery, 2s);
       if (!b) return std::nullopt;
@@ -203,6 +216,7 @@ class subscriber {
 
   void send_padt() { send_discovery({pppoe::packet_code::padt, session_id, {}}, ac_mac); }
 
+  std::vector<wire::bytes> skipped_discovery;
   eth::mac_address mac_{};
   eth::mac_address ac_mac{};
   eth::mac_address last_src{};
@@ -382,6 +396,77 @@ TEST_F(PppoeLac, SigtermSendsPadtToTheSubscriber) {
   ASSERT_TRUE(padt.has_value()) << "the subscriber got no PADT";
   EXPECT_EQ(padt->session_id, sub.session_id);
   EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_active.load() == 0; }));
+  lns.shutdown();
+}
+
+/// Discovery and PPP up to IPCP for one subscriber.
+void bring_up(subscriber& sub, ppp_client& client) {
+  ASSERT_TRUE(sub.discover());
+  client.perform(client.engine.start());
+  ASSERT_TRUE(client.run_until([&] { return client.up; })) << "IPCP did not come up through the LAC";
+}
+
+ppp::client_config alice() {
+  ppp::client_config cc;
+  cc.user = "alice";
+  cc.password = "wonderland";
+  cc.magic = 0x5eed9876;
+  cc.negotiation.restart_timer = std::chrono::milliseconds{300};
+  return cc;
+}
+
+TEST_F(PppoeLac, TheLnsClearingTheCallSendsLcpTerminateAndPadt) {
+  app::daemon lns{lns_config(false)};
+  lns.start();
+  app::daemon lac{lac_config(lns.local(0).port)};
+  lac.start();
+  subscriber sub;
+  ppp_client client{sub, ppp::client_engine{alice()}, {}, false, false, {}};
+  bring_up(sub, client);
+  auto s = lns.ctx().sessions.find_ipv4(client.engine.address());
+  ASSERT_TRUE(s);
+  caf::anon_send(actors::session_of(*s), actors::close_atom::value);
+  // The LNS's Terminate-Request reaches the subscriber through the LAC; once the call is cleared
+  // (CDN), the LAC ends the PPPoE session with a PADT.
+  client.run_until([&] { return lac.ctx().stats.pppoe_sessions.load() == 0; }, 10s);
+  EXPECT_EQ(lac.ctx().stats.pppoe_sessions.load(), 0);
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_tx_padt.load() == 1; }));
+  auto padt = sub.receive_discovery(pppoe::packet_code::padt);
+  ASSERT_TRUE(padt.has_value()) << "the subscriber got no PADT";
+  EXPECT_EQ(padt->session_id, sub.session_id);
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(lac.ctx().sessions.pppoe_size(), 0u);
+  EXPECT_TRUE(lac.shutdown());
+  lns.shutdown();
+}
+
+TEST_F(PppoeLac, ASilentSubscriberIsDeclaredDeadAndItsCallCleared) {
+  app::daemon lns{lns_config(false)};
+  lns.start();
+  auto cfg = lac_config(lns.local(0).port);
+  cfg.pppoe.echo_interval = std::chrono::seconds{1};
+  cfg.pppoe.echo_failures = 2;
+  app::daemon lac{cfg};
+  lac.start();
+  subscriber sub;
+  ppp_client client{sub, ppp::client_engine{alice()}, {}, false, false, {}};
+  bring_up(sub, client);
+  // The subscriber goes quiet: no step, no answer to the LAC's Echo-Requests.
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_dead_subscribers.load() == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_sessions.load() == 0; }));
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_active.load() == 0; })) << "no CDN to the LNS";
+  std::size_t echoes = 0;
+  while (auto b = sub.receive(eth::ethertype_pppoe_session, 100ms)) {
+    auto sv = pppoe::decode_session(*b);
+    if (sv && sv.value().payload.size() >= 3 && get16(sv.value().payload, 0) == ppp::proto::lcp &&
+        sv.value().payload[2] == std::byte{9}) {
+      ++echoes;
+    }
+  }
+  EXPECT_EQ(echoes, 2u) << "one Echo-Request per idle interval before the end";
+  auto padt = sub.receive_discovery(pppoe::packet_code::padt);
+  EXPECT_TRUE(padt.has_value()) << "the dead subscriber was sent a PADT";
+  EXPECT_TRUE(lac.shutdown());
   lns.shutdown();
 }
 
