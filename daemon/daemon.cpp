@@ -167,8 +167,10 @@ void daemon::build_pppoe() {
   std::vector<std::string> names;
   for (const auto& i : pc.interfaces) names.push_back(i.name);
   access_ports_ = std::make_unique<io::access_ports>(io_, names);
-  // A PADI flood must not grow the access actor's mailbox without bound: past this, frames are dropped.
-  constexpr std::size_t max_queued_discovery = 4096;
+  // A Discovery flood must not grow the access actor's mailbox without bound: past this, frames are
+  // dropped (pppoe_drop_overload). 65536 frames of some 250 bytes each: a 20,000-PADR burst is still
+  // read and refused one by one, in well under a second.
+  constexpr std::size_t max_queued_discovery = 65536;
   discovery_sink_ = std::make_unique<actors::access_discovery_sink>(ctx_->stats, max_queued_discovery);
   pppoe_ =
       std::make_unique<dataplane::pppoe_path>(ctx_->sessions, ctx_->stats, *access_ports_, *udp_, *discovery_sink_);
