@@ -440,6 +440,28 @@ TEST_F(PppoeLac, TheLnsClearingTheCallSendsLcpTerminateAndPadt) {
   lns.shutdown();
 }
 
+TEST_F(PppoeLac, ClearServicesL2tpSessionOnTheLacSendsCdnAndPadt) {
+  app::daemon lns{lns_config(false)};
+  lns.start();
+  app::daemon lac{lac_config(lns.local(0).port)};
+  lac.start();
+  subscriber sub;
+  ppp_client client{sub, ppp::client_engine{alice()}, {}, false, false, {}};
+  bring_up(sub, client);
+  caf::scoped_actor q{lac.system()};
+  model::clear_report report;
+  q->request(lac.query(), 5s, actors::clear_atom::value, model::clear_request{})
+      .receive([&](model::clear_report& r) { report = std::move(r); }, [&](caf::error&) { FAIL(); });
+  EXPECT_EQ(report.sessions.size(), 1u);
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_active.load() == 0; })) << "no CDN to the LNS";
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_sessions.load() == 0; }));
+  auto padt = sub.receive_discovery(pppoe::packet_code::padt);
+  ASSERT_TRUE(padt.has_value()) << "the subscriber got no PADT";
+  EXPECT_EQ(padt->session_id, sub.session_id);
+  EXPECT_TRUE(lac.shutdown());
+  lns.shutdown();
+}
+
 TEST_F(PppoeLac, ASilentSubscriberIsDeclaredDeadAndItsCallCleared) {
   app::daemon lns{lns_config(false)};
   lns.start();
