@@ -462,6 +462,28 @@ TEST_F(PppoeLac, ClearServicesL2tpSessionOnTheLacSendsCdnAndPadt) {
   lns.shutdown();
 }
 
+TEST_F(PppoeLac, ASessionNotUpByTheDiscoveryTimeoutEndsWithPadt) {
+  app::daemon lns{lns_config(false)};
+  lns.start();
+  auto cfg = lac_config(lns.local(0).port);
+  cfg.pppoe.discovery_timeout = std::chrono::seconds{1};
+  app::daemon lac{cfg};
+  lac.start();
+  subscriber sub;
+  ASSERT_TRUE(sub.discover());
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_starting.load() == 1; }));
+  // No PPP from the subscriber: the LAC's Configure-Requests go unanswered until the deadline.
+  auto padt = sub.receive_discovery(pppoe::packet_code::padt);
+  ASSERT_TRUE(padt.has_value()) << "no PADT at the discovery timeout";
+  EXPECT_EQ(padt->session_id, sub.session_id);
+  EXPECT_TRUE(eventually([&] { return lac.ctx().stats.pppoe_sessions.load() == 0; }));
+  EXPECT_EQ(lac.ctx().stats.pppoe_starting.load(), 0);
+  EXPECT_EQ(lac.ctx().sessions.pppoe_size(), 0u);
+  EXPECT_EQ(lns.ctx().stats.sessions_created.load(), 0u) << "no call was placed";
+  EXPECT_TRUE(lac.shutdown());
+  lns.shutdown();
+}
+
 TEST_F(PppoeLac, ASilentSubscriberIsDeclaredDeadAndItsCallCleared) {
   app::daemon lns{lns_config(false)};
   lns.start();
