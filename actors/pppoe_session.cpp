@@ -21,6 +21,22 @@ wire::byte_span without_address_control(wire::byte_span frame) {
   return frame;
 }
 
+/// Our Magic-Number as finally acked (AVP 27's options): the peer may have Nak'd the first one.
+std::optional<std::uint32_t> magic_of(const std::optional<wire::bytes>& options) {
+  if (!options) return std::nullopt;
+  wire::bytes packet{std::byte{1}, std::byte{0}, std::byte{0}, std::byte{0}};
+  packet.insert(packet.end(), options->begin(), options->end());
+  if (packet.size() > 0xffff) return std::nullopt;
+  packet[2] = static_cast<std::byte>(packet.size() >> 8);
+  packet[3] = static_cast<std::byte>(packet.size() & 0xff);
+  auto decoded = ppp::lcp::decode(packet);
+  if (!decoded) return std::nullopt;
+  const auto* request = std::get_if<ppp::lcp::configure_request>(&decoded.value());
+  if (request == nullptr) return std::nullopt;
+  const auto* m = ppp::find_option<ppp::lcp::magic_number>(request->options);
+  return m != nullptr ? std::optional<std::uint32_t>{m->value} : std::nullopt;
+}
+
 std::int64_t steady_ns() {
   return std::chrono::steady_clock::now().time_since_epoch().count();
 }
@@ -94,6 +110,10 @@ struct pppoe_session_state {
     c.calling_number = calling_number();
     c.user = engine->user();
     c.proxy = engine->captured_proxy();
+    if (auto m = magic_of(c.proxy.last_sent_confreq)) {
+      magic = *m;
+      args.entry->pppoe->magic.store(magic);
+    }
     c.line = args.line;
     c.access = args.entry;
     c.subscriber = caf::actor_cast<call_subscriber_actor>(self);
