@@ -6,6 +6,7 @@
 #include "actors/aaa_handoff.hpp"
 #include "actors/ppp_host.hpp"
 #include "protocol/l2tp/call.hpp"
+#include "protocol/l2tp/line_avps.hpp"
 
 namespace bras::actors {
 
@@ -28,6 +29,12 @@ l2tp::call_config call_config_of(const session_args& a) {
     c.rx_connect_speed = a.call.rx_connect_speed;
     c.proxy = a.call.proxy;
     c.sequencing = a.sequencing;
+    if (a.call.line) {
+      // RFC 5515: the line's AVPs in the ICRQ; its actual rates as the connect speeds.
+      c.access_line = l2tp::line_avps(*a.call.line);
+      if (a.call.line->actual_rate_down) c.tx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_down);
+      if (a.call.line->actual_rate_up) c.rx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_up);
+    }
   }
   return c;
 }
@@ -66,6 +73,11 @@ struct session_actor_state {
   void perform(l2tp::call_effects fx) {
     for (auto& e : fx) {
       if (auto* s = std::get_if<l2tp::call_send>(&e)) {
+        // PPPoE (call.access set): the entry relays before the ICCN goes out, since the LNS may send
+        // data as soon as it has the ICCN.
+        if (args.call.access && s->message.type == l2tp::message_type::iccn) {
+          host.call_up(s->peer_session_id, args.sequencing);
+        }
         self->send(args.tunnel, session_send{args.local_id, s->peer_session_id, std::move(s->message)});
       } else if (auto* t = std::get_if<l2tp::call_transition>(&e)) {
         env->log()->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
@@ -126,6 +138,17 @@ struct session_actor_state {
     self->quit();
   }
 
+  /// LAC: the subscriber's line rates changed: the new speeds go to the LNS (CSUN once the call is up).
+  void line_changed(pppoe::access_line line) {
+    if (args.role != session_role::lac) return;
+    const auto& facts = call->facts();
+    auto tx = line.actual_rate_down ? l2tp::connect_speed_of(*line.actual_rate_down) : facts.tx_speed;
+    auto rx = line.actual_rate_up ? l2tp::connect_speed_of(*line.actual_rate_up) : facts.rx_speed;
+    args.call.line = std::move(line);
+    if (tx == facts.tx_speed && rx == facts.rx_speed) return;
+    perform(call->line_update(tx, rx));
+  }
+
   void close() {
     if (host.close()) return;
     perform(call->close({l2tp::cdn_result::admin, std::nullopt, ""}));
@@ -151,6 +174,7 @@ struct session_actor_state {
     s.tx_speed = facts.tx_speed;
     s.rx_speed = facts.rx_speed;
     s.interface_unit = interface_unit;
+    if (args.role == session_role::lac && s.user.empty()) s.user = args.call.user;
     s.interface_name = args.role == session_role::lac ? "pp0" : env->data_plane->tun;
     if (args.role == session_role::lns) {
       s.lcp_renegotiation = env->ppp->lcp_renegotiation;
@@ -189,6 +213,7 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](lifetime_atom) { self->state.host.check_lifetime(); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
       [self](clear_stats_atom) { self->state.host.clear_statistics(); },
+      [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
   };
 }
 

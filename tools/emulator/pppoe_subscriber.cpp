@@ -172,6 +172,13 @@ void pppoe_subscriber::on_discovery(const eth::frame& frame) {
       end("pads-service-name-error " + e->message);
       return;
     }
+    // The AC refuses for its limits with SESSION_ID 0 and AC-System-Error / Generic-Error.
+    if (d.session_id == 0) {
+      const auto* system = pppoe::find<pppoe::ac_system_error>(d);
+      const auto* generic = pppoe::find<pppoe::generic_error>(d);
+      end("pads-refused " + (system != nullptr ? system->message : generic != nullptr ? generic->message : ""));
+      return;
+    }
     session_id_ = d.session_id;
     state_ = state::session;
     auto ppp_config = config_.ppp;
