@@ -55,7 +55,7 @@ done
 ns=bras-lacb-$$
 sub=bras-subb-$$
 work=$(mktemp -d /tmp/bras-lac-bench.XXXXXX)
-lac_pid="" lns_pid="" lg_pid="" learn_pid=""
+lac_pid="" lns_pid="" lg_pid="" learn_pid="" blast_pid="" rx_pid=""
 stop_pid() {  # stop_pid PID: SIGTERM, SIGKILL after 10 s
   local p=$1
   [ -n "$p" ] || return 0
@@ -67,7 +67,7 @@ stop_pid() {  # stop_pid PID: SIGTERM, SIGKILL after 10 s
 }
 cleanup() {
   set +e
-  for p in $learn_pid $lg_pid $lac_pid $lns_pid; do stop_pid "$p"; done
+  for p in $blast_pid $rx_pid $learn_pid $lg_pid $lac_pid $lns_pid; do stop_pid "$p"; done
   ip netns del "$ns" 2>/dev/null
   ip netns del "$sub" 2>/dev/null
   if [ -n "${KEEP:-}" ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
@@ -86,6 +86,7 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
     sleep 0.3
   done
 }
+# Foreground only: a function run with & would leave $! naming its subshell, not the process.
 in_ns() { ip netns exec "$ns" "$@"; }
 in_sub() { ip netns exec "$sub" "$@"; }
 lac_cli() { in_ns "$cli" -s "$work/lac.sock" "$@"; }
@@ -117,12 +118,15 @@ open(p, "w").write(s2)
 PY
 "$brasd" --check-config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
 
-in_ns "$brasd" --config "$work/lns.yaml" >"$work/lns.log" 2>&1 &
-lns_pid=$!
-wait_for 10 "the LNS did not start" test -S "$work/lns.sock"
+start_lns() {
+  rm -f "$work/lns.sock"
+  ip netns exec "$ns" "$brasd" --config "$work/lns.yaml" >>"$work/lns.log" 2>&1 &
+  lns_pid=$!
+  wait_for 10 "the LNS did not start" test -S "$work/lns.sock"
+}
 start_lac() {
   rm -f "$work/lac.sock"
-  in_ns "$brasd" --config "$work/lac.yaml" >>"$work/lac.log" 2>&1 &
+  ip netns exec "$ns" "$brasd" --config "$work/lac.yaml" >>"$work/lac.log" 2>&1 &
   lac_pid=$!
   wait_for 10 "the LAC did not start" test -S "$work/lac.sock"
   sleep 1  # let it settle before its idle RSS is read
@@ -143,6 +147,7 @@ rate() { python3 -c "import sys; print(round(($2 - $1) / ($4 - $3)))" "$@"; }  #
 json() { python3 -c "import json, sys; r = json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # 1. Set-up rate on a fresh LAC.
+start_lns
 start_lac
 in_sub "$loadgen" --pppoe sub0 --sessions "$setup_sessions" --max-outstanding 1000 --user demo --password demo \
   --hold 2 --timeout 60 --report-json "$work/setup.json" >"$work/setup.out" 2>"$work/loadgen.err" ||
@@ -154,15 +159,20 @@ echo "$setup_line"
 drained() { [ "$(lac_sessions)" = 0 ]; }
 wait_for 60 "the LAC kept sessions after the PADTs" drained
 
-# 2. RSS per subscriber on a restarted LAC.
+# 2. RSS per subscriber on a restarted LAC. The LNS is restarted too: for its
+# post-StopCCN hold (31 s) it takes the new LAC's SCCRQ, from the same address,
+# port and assigned tunnel ID, for a retransmission of the old tunnel's.
 stop_pid "$lac_pid"
 lac_pid=""
+stop_pid "$lns_pid"
+lns_pid=""
+start_lns
 start_lac
 idle=$(rss)
 peak=$idle
-in_sub "$blast" learn sub0 "$work/sessions.txt" >"$work/learn.out" 2>&1 &
+ip netns exec "$sub" "$blast" learn sub0 "$work/sessions.txt" >"$work/learn.out" 2>&1 &
 learn_pid=$!
-in_sub "$loadgen" --pppoe sub0 --sessions "$rss_sessions" --max-outstanding 1000 --user demo --password demo \
+ip netns exec "$sub" "$loadgen" --pppoe sub0 --sessions "$rss_sessions" --max-outstanding 1000 --user demo --password demo \
   --hold 900 --timeout 60 --report-json "$work/rss.json" >"$work/rss.out" 2>"$work/loadgen.err" &
 lg_pid=$!
 coming_up() { kill -0 "$lg_pid" 2>/dev/null && ! grep -q "^holding" "$work/loadgen.err"; }
@@ -190,7 +200,7 @@ kill -STOP "$lg_pid"
 lns_up='brasd_data_packets_total{direction="from-subscriber"}'
 lns_down='brasd_data_packets_total{direction="to-subscriber"}'
 run=$((seconds + 3))
-in_sub "$blast" send sub0 "$work/sessions.txt" "$run" >"$work/up.out" &
+ip netns exec "$sub" "$blast" send sub0 "$work/sessions.txt" "$run" >"$work/up.out" &
 blast_pid=$!
 sleep 1.5
 t0=$(now) n0=$(metric 9101 "$lns_up") l0=$(metric 9102 "$lns_up")
@@ -201,10 +211,10 @@ up_lac=$(rate "$n0" "$n1" "$t0" "$t1")
 up_lac_counter=$(rate "$l0" "$l1" "$t0" "$t1")
 up_offered=$(grep -oE 'per-second=[0-9]+' "$work/up.out" | cut -d= -f2)
 
-in_sub "$rx" sub0 "$seconds" >"$work/down-rx.out" &
+ip netns exec "$sub" "$rx" sub0 "$seconds" >"$work/down-rx.out" &
 rx_pid=$!
 sleep 0.3
-in_ns "$blast" udp "$work/sessions.txt" "$run" >"$work/down.out" &
+ip netns exec "$ns" "$blast" udp "$work/sessions.txt" "$run" >"$work/down.out" &
 blast_pid=$!
 sleep 1
 t0=$(now) d0=$(metric 9101 "$lns_down") e0=$(metric 9102 "$lns_down")
@@ -219,14 +229,14 @@ down_offered=$(grep -oE 'per-second=[0-9]+' "$work/down.out" | cut -d= -f2)
 # Baselines: the LAC stopped, its receive replaced by the counting one, same frames.
 stop_pid "$lac_pid"
 lac_pid=""
-in_ns "$rx" access0 "$seconds" >"$work/up-base.out" &
+ip netns exec "$ns" "$rx" access0 "$seconds" >"$work/up-base.out" &
 rx_pid=$!
 sleep 0.3
 in_sub "$blast" send sub0 "$work/sessions.txt" "$run" >"$work/up-base-blast.out"
 wait "$rx_pid" || fail "baseline: nothing on access0"
 up_base=$(grep -oE 'frames-per-second=[0-9]+' "$work/up-base.out" | cut -d= -f2)
 up_base_offered=$(grep -oE 'per-second=[0-9]+' "$work/up-base-blast.out" | cut -d= -f2)
-in_sub "$rx" sub0 "$seconds" >"$work/down-base.out" &
+ip netns exec "$sub" "$rx" sub0 "$seconds" >"$work/down-base.out" &
 rx_pid=$!
 sleep 0.3
 in_ns "$blast" send access0 "$work/sessions.txt" "$run" --down >"$work/down-base-blast.out"
