@@ -33,7 +33,8 @@
 # The subscribers' MACs, PPPoE session IDs and addresses come from sniffing
 # the IPCP Configure-Acks on sub0 while they come up (bras_pppoe_blast learn).
 # One summary line per figure at the end (lines starting "lac-pppoe").
-# KEEP=1 keeps the work directory (logs, reports) and names it.
+# KEEP=1 keeps the work directory (logs, reports) and names it. WINDOW=N sets
+# the L2TP receive window of both ends (default 16) for the LAC's one tunnel.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 setup_sessions=${1:-10000}
@@ -116,6 +117,11 @@ s2 = re.sub(r"(\npppoe:\n)", r"\1  padi-rate: 0\n  padi-rate-per-mac: 0\n  max-s
 assert s2 != s, "no pppoe section in lac-pppoe.yaml"
 open(p, "w").write(s2)
 PY
+if [ -n "${WINDOW:-}" ]; then
+  sed -i "s/receive-window: 16/receive-window: $WINDOW/" "$work/lns.yaml"
+  sed -i "s/\(- {name: lns-local, \)/\1receive-window: $WINDOW, /" "$work/lac.yaml"
+  for f in lns.yaml lac.yaml; do grep -q "receive-window: $WINDOW" "$work/$f" || fail "no receive window in $f"; done
+fi
 "$brasd" --check-config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
 
 start_lns() {
