@@ -176,7 +176,7 @@ std::vector<session> read_sessions(const std::string& path) {
     unsigned id = 0;
     session s;
     if (!(fields >> subscriber >> concentrator >> id >> address) || !parse_mac(subscriber, s.subscriber) ||
-        !parse_mac(concentrator, s.concentrator) || id == 0 || id > 0xfffe) {
+        !parse_mac(concentrator, s.concentrator) || id == 0 || id > 0xffff) {
       std::fprintf(stderr, "bras_pppoe_blast: %s: bad line: %s\n", path.c_str(), line.c_str());
       std::exit(2);
     }
