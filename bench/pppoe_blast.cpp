@@ -191,35 +191,47 @@ std::vector<session> read_sessions(const std::string& path) {
   return sessions;
 }
 
+/// Notes the session an IPCP Configure-Ack toward a subscriber names (anything else is ignored).
+void note_ipcp_ack(const std::uint8_t* frame, std::size_t size,
+                   std::map<std::pair<mac_address, std::uint16_t>, session>& learnt) {
+  std::size_t protocol_at = ethernet_header + pppoe_header;
+  if (size < protocol_at + 2 + ppp_protocol + 4) return;
+  if (read16(frame + 12) != ethertype_session || frame[14] != 0x11 || frame[15] != 0) return;
+  // RFC 2516 forbids the address and control field; tolerate one all the same.
+  if (frame[protocol_at] == 0xff && frame[protocol_at + 1] == 0x03) protocol_at += 2;
+  const std::size_t ipcp_at = protocol_at + ppp_protocol;
+  if (read16(frame + protocol_at) != ppp_ipcp || frame[ipcp_at] != ipcp_configure_ack) return;
+  const std::size_t ipcp_end = std::min(size, ipcp_at + read16(frame + ipcp_at + 2));
+  for (std::size_t at = ipcp_at + 4; at + 2 <= ipcp_end && frame[at + 1] >= 2; at += frame[at + 1]) {
+    if (frame[at] != ipcp_option_address || frame[at + 1] != 6 || at + 6 > ipcp_end) continue;
+    session s;
+    std::memcpy(s.subscriber.data(), frame, 6);
+    std::memcpy(s.concentrator.data(), frame + 6, 6);
+    s.session_id = read16(frame + 16);
+    s.address = (std::uint32_t{frame[at + 2]} << 24) | (std::uint32_t{frame[at + 3]} << 16) |
+                (std::uint32_t{frame[at + 4]} << 8) | frame[at + 5];
+    learnt[{s.subscriber, s.session_id}] = s;
+  }
+}
+
 int learn(const std::string& interface, const std::string& path) {
   const int fd = packet_socket(interface, ethertype_session);
   int yes = 1;
   if (::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &yes, sizeof yes) != 0) die("PACKET_IGNORE_OUTGOING");
+  // Every session frame toward the subscribers arrives here while thousands come up: a
+  // large buffer, drained on each wake-up, so no Configure-Ack is lost to an overflow.
+  const int buffer_bytes = 64 * 1024 * 1024;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) != 0) die("SO_RCVBUFFORCE");
   // By subscriber MAC and SESSION_ID: a session renegotiating IPCP keeps one line.
   std::map<std::pair<mac_address, std::uint16_t>, session> learnt;
   std::array<std::uint8_t, 2048> frame{};
   while (!stop_requested.load()) {
     pollfd readable{fd, POLLIN, 0};
     if (::poll(&readable, 1, 100) <= 0) continue;
-    const auto n = ::recv(fd, frame.data(), frame.size(), MSG_DONTWAIT);
-    std::size_t protocol_at = ethernet_header + pppoe_header;
-    if (n < 0 || static_cast<std::size_t>(n) < protocol_at + 2 + ppp_protocol + 4) continue;
-    const auto size = static_cast<std::size_t>(n);
-    if (read16(frame.data() + 12) != ethertype_session || frame[14] != 0x11 || frame[15] != 0) continue;
-    // RFC 2516 forbids the address and control field; tolerate one all the same.
-    if (frame[protocol_at] == 0xff && frame[protocol_at + 1] == 0x03) protocol_at += 2;
-    const std::size_t ipcp_at = protocol_at + ppp_protocol;
-    if (read16(frame.data() + protocol_at) != ppp_ipcp || frame[ipcp_at] != ipcp_configure_ack) continue;
-    const std::size_t ipcp_end = std::min(size, ipcp_at + read16(frame.data() + ipcp_at + 2));
-    for (std::size_t at = ipcp_at + 4; at + 2 <= ipcp_end && frame[at + 1] >= 2; at += frame[at + 1]) {
-      if (frame[at] != ipcp_option_address || frame[at + 1] != 6 || at + 6 > ipcp_end) continue;
-      session s;
-      std::memcpy(s.subscriber.data(), frame.data(), 6);
-      std::memcpy(s.concentrator.data(), frame.data() + 6, 6);
-      s.session_id = read16(frame.data() + 16);
-      s.address = (std::uint32_t{frame[at + 2]} << 24) | (std::uint32_t{frame[at + 3]} << 16) |
-                  (std::uint32_t{frame[at + 4]} << 8) | frame[at + 5];
-      learnt[{s.subscriber, s.session_id}] = s;
+    for (;;) {
+      const auto n = ::recv(fd, frame.data(), frame.size(), MSG_DONTWAIT);
+      if (n < 0) break;
+      note_ipcp_ack(frame.data(), static_cast<std::size_t>(n), learnt);
     }
   }
   std::ofstream out{path};
