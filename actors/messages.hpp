@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "actors/transport.hpp"
-#include "model/query.hpp"
 #include "dataplane/session_table.hpp"
+#include "model/query.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "protocol/l2tp/tunnel_candidate.hpp"
-#include "protocol/pppoe/access_line.hpp"
 #include "protocol/ppp/server.hpp"
+#include "protocol/pppoe/access_line.hpp"
 
 namespace bras::actors {
 

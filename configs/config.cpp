@@ -8,9 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "configs/config_parse.hpp"
 #include "configs/default_config.hpp"
-#include "configs/settings_table.hpp"
-#include "configs/yaml_walker.hpp"
 
 namespace bras::config {
 
@@ -55,43 +54,6 @@ std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
   std::uint32_t mask = len == 0 ? 0 : ~std::uint32_t{0} << (32 - len);
   return ipv4_prefix{*addr & mask, static_cast<std::uint8_t>(len)};
 }
-
-namespace {
-
-/// Reads the table's settings of `section` (settings_table.hpp) from its mapping `n`.
-void apply_table(std::string_view section, const YAML::Node& n, const yaml_walker& w, settings& s) {
-  const std::string path{section};
-  for (const auto& row : setting_rows()) {
-    if (row.section == section) row.apply(n, path, w, s);
-  }
-}
-
-/// Reads a list entry's table settings from its mapping `n` at `path` (e.g. l2tp.destinations[1]).
-template <class Entry>
-void apply_entry_table(const YAML::Node& n, const std::string& path, const yaml_walker& w, Entry& entry) {
-  for (const auto& row : entry_rows<Entry>()) row.apply(n, path, w, entry);
-}
-
-/// Rejects keys of `section` other than its table settings and `others` (lists, nested entries).
-void only_table(std::string_view section, const YAML::Node& n, const yaml_walker& w,
-                std::initializer_list<std::string_view> others = {}) {
-  std::vector<std::string_view> keys{others};
-  for (const auto& row : setting_rows()) {
-    if (row.section == section) keys.push_back(row.key);
-  }
-  w.only(n, std::string{section}, keys);
-}
-
-/// Rejects keys of a list entry other than its table settings and `others` (addresses, lists, names).
-template <class Entry>
-void only_entry_table(const YAML::Node& n, const std::string& path, const yaml_walker& w,
-                      std::initializer_list<std::string_view> others) {
-  std::vector<std::string_view> keys{others};
-  for (const auto& row : entry_rows<Entry>()) keys.push_back(row.key);
-  w.only(n, path, keys);
-}
-
-}  // namespace
 
 subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yaml_walker& w) {
   only_entry_table<subscriber>(n, p, w, {"user", "password", "address"});
@@ -188,7 +150,7 @@ void parse_data_plane(const YAML::Node& n, const walker& w, settings& s) {
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
-  w.only(root, "", {"runtime", "log", "l2tp", "ppp", "address-pools", "aaa", "data-plane", "metrics", "cli"});
+  w.only(root, "", {"runtime", "log", "l2tp", "pppoe", "ppp", "address-pools", "aaa", "data-plane", "metrics", "cli"});
   if (auto n = root["cli"]) {
     only_table("cli", n, w);
     apply_table("cli", n, w, s);
@@ -207,6 +169,7 @@ settings parse(const YAML::Node& root, const walker& w) {
       w.fail(n["listen"], "metrics.listen", "expected IPv4-ADDRESS:PORT, e.g. 127.0.0.1:9101");
     }
   }
+  if (auto n = root["pppoe"]) parse_pppoe(n, w, s);
   if (auto n = root["ppp"]) parse_ppp(n, w, s);
   parse_pools(root, w, s.address_pools);
   if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);
@@ -241,7 +204,7 @@ settings parse(const YAML::Node& root, const walker& w) {
   auto& l = s.l2tp;
   if (auto n = root["l2tp"]) {
     const std::string p = "l2tp";
-    only_table(p, n, w, {"local-gateways", "tunnel-groups", "destinations"});
+    only_table(p, n, w, {"local-gateways", "tunnel-groups", "destinations", "tunnel-profiles", "domain-map"});
     apply_table(p, n, w, s);
     if (l.host_name.empty()) w.fail(n["host-name"], "l2tp.host-name", "must not be empty");
     if (l.retransmit_max < l.retransmit_initial) {
@@ -304,6 +267,7 @@ settings parse(const YAML::Node& root, const walker& w) {
     if (!l.destinations.empty() && l.local_gateways.empty()) {
       w.fail(n["destinations"], "l2tp.destinations", "needs at least one local gateway to send from");
     }
+    parse_tunnel_profiles(n, w, l);
   }
   return s;
 }

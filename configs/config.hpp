@@ -141,17 +141,17 @@ struct pppoe_vlan {
   std::uint16_t outer_last = 0;
   std::uint16_t inner_first = 0;  ///< QinQ inner (C) tag range; 0..0: single-tagged
   std::uint16_t inner_last = 0;
-  unsigned max_sessions = 0;                ///< per VLAN (each VID pair in the range); 0: the interface's
-  std::vector<std::string> service_names;   ///< overrides the interface's; empty: the interface's
+  unsigned max_sessions = 0;               ///< per VLAN (each VID pair in the range); 0: the interface's
+  std::vector<std::string> service_names;  ///< overrides the interface's; empty: the interface's
 };
 
 /// LAC: an Ethernet interface PPPoE subscribers arrive on (AF_PACKET).
 struct access_interface {
-  std::string name;                         ///< e.g. access0
-  bool untagged = true;                     ///< accept untagged frames
-  std::vector<pppoe_vlan> vlans;            ///< tagged VLANs accepted (empty: none)
-  std::vector<std::string> service_names;   ///< empty: the pppoe section's
-  unsigned max_sessions_per_vlan = 0;       ///< 0: unlimited
+  std::string name;                        ///< e.g. access0
+  bool untagged = true;                    ///< accept untagged frames
+  std::vector<pppoe_vlan> vlans;           ///< tagged VLANs accepted (empty: none)
+  std::vector<std::string> service_names;  ///< empty: the pppoe section's
+  unsigned max_sessions_per_vlan = 0;      ///< 0: unlimited
 };
 
 /// One step of the PADO delay: from `sessions` active sessions on, PADOs wait `delay`.
@@ -176,10 +176,10 @@ struct pppoe_settings {
   /// Calling Number AVP 22: a pattern of {mac}, {interface}, {vlan}, {svlan}, {cvlan}, {circuit-id},
   /// {remote-id}, {session}; "" : no Calling Number. Junos default: the agent-circuit-id, else the MAC.
   std::string calling_number = "{circuit-id|mac}";
-  bool access_line_avps = true;              ///< RFC 5515 access-line AVPs in the ICRQ from the TR-101 tag
-  seconds echo_interval{30};                 ///< LAC's LCP Echo-Request to an idle subscriber; 0: off
-  unsigned echo_failures = 3;                ///< unanswered intervals before the subscriber is declared dead
-  seconds discovery_timeout{60};             ///< PADS to call up (LCP, authentication, tunnel) at most
+  bool access_line_avps = true;   ///< RFC 5515 access-line AVPs in the ICRQ from the TR-101 tag
+  seconds echo_interval{30};      ///< LAC's LCP Echo-Request to an idle subscriber; 0: off
+  unsigned echo_failures = 3;     ///< unanswered intervals before the subscriber is declared dead
+  seconds discovery_timeout{60};  ///< PADS to call up (LCP, authentication, tunnel) at most
 };
 
 /// A named IPv4 address pool.

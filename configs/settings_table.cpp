@@ -140,6 +140,18 @@ constexpr basic_setting_row<lns_destination> destination_rows[] = {BRAS_CONFIG_R
 #define BRAS_CONFIG_TARGET subscriber
 constexpr basic_setting_row<subscriber> subscriber_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_SUBSCRIBER_SETTINGS)};
 #undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET tunnel_profile
+constexpr basic_setting_row<tunnel_profile> tunnel_profile_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_TUNNEL_PROFILE_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET access_interface
+constexpr basic_setting_row<access_interface> access_interface_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_ACCESS_INTERFACE_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET pppoe_vlan
+constexpr basic_setting_row<pppoe_vlan> pppoe_vlan_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_PPPOE_VLAN_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
+#define BRAS_CONFIG_TARGET pado_delay_step
+constexpr basic_setting_row<pado_delay_step> pado_delay_rows[] = {BRAS_CONFIG_ROWS(BRAS_CONFIG_PADO_DELAY_SETTINGS)};
+#undef BRAS_CONFIG_TARGET
 
 #undef BRAS_CONFIG_ROWS
 #undef BRAS_CONFIG_INTEGER
@@ -174,6 +186,23 @@ std::span<const basic_setting_row<lns_destination>> entry_rows() noexcept {
 template <>
 std::span<const basic_setting_row<subscriber>> entry_rows() noexcept {
   return subscriber_rows;
+}
+
+template <>
+std::span<const basic_setting_row<tunnel_profile>> entry_rows() noexcept {
+  return tunnel_profile_rows;
+}
+template <>
+std::span<const basic_setting_row<access_interface>> entry_rows() noexcept {
+  return access_interface_rows;
+}
+template <>
+std::span<const basic_setting_row<pppoe_vlan>> entry_rows() noexcept {
+  return pppoe_vlan_rows;
+}
+template <>
+std::span<const basic_setting_row<pado_delay_step>> entry_rows() noexcept {
+  return pado_delay_rows;
 }
 
 }  // namespace bras::config

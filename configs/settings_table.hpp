@@ -4,7 +4,8 @@
 // each section accepts, and a unit test that holds configs/brasd.yaml (what
 // --print-default-config prints) to the table, so the two cannot drift.
 // The scalar keys of list entries (gateways, tunnel groups, their clients,
-// destinations, subscribers) are tables too, one per entry type, whose
+// destinations, tunnel profiles, subscribers, PPPoE interfaces, their VLANs,
+// PADO delay steps) are tables too, one per entry type, whose
 // section names the list ("l2tp.destinations[]"); the entries' addresses,
 // prefixes, lists, unique names and cross-key checks stay in config.cpp.
 //
@@ -65,6 +66,19 @@ class yaml_walker;
   DURATION("ppp", "idle-timeout", ppp.idle_timeout, "0", 0, 4294967295LL, "0: off") \
   DURATION("ppp", "session-timeout", ppp.session_timeout, "0", 0, 4294967295LL, "0: off") \
   TEXT("ppp", "address-pool", ppp.address_pool, "", "pool for IPCP; empty: the first") \
+  TEXT("pppoe", "ac-name", pppoe.ac_name, "brasd", "AC-Name tag in our PADOs and PADSs") \
+  INTEGER("pppoe", "max-payload", pppoe.max_payload, "1500", 1492, 8992, "RFC 4638 PPP-Max-Payload granted at most; 1492: not offered") \
+  INTEGER("pppoe", "padi-rate", pppoe.padi_rate, "1000", 0, 1000000, "PADIs per second, all MACs together; 0: unlimited") \
+  INTEGER("pppoe", "padi-rate-per-mac", pppoe.padi_rate_per_mac, "5", 0, 10000, "PADIs per second from one MAC; 0: unlimited") \
+  INTEGER("pppoe", "max-sessions", pppoe.max_sessions, "0", 0, 1000000, "PPPoE sessions in all; 0: unlimited") \
+  INTEGER("pppoe", "max-sessions-per-mac", pppoe.max_sessions_per_mac, "4", 0, 65535, "0: unlimited") \
+  INTEGER("pppoe", "max-starting", pppoe.max_starting, "1000", 0, 65535, "sessions between PADS and the call being up, at once; 0: unlimited") \
+  DURATION("pppoe", "cookie-lifetime", pppoe.cookie_lifetime, "60", 1, 86400, "seconds between AC-Cookie secret rotations") \
+  TEXT("pppoe", "calling-number", pppoe.calling_number, "{circuit-id|mac}", "Calling Number AVP pattern; empty: none") \
+  FLAG("pppoe", "access-line-avps", pppoe.access_line_avps, "true", "RFC 5515 access-line AVPs in the ICRQ") \
+  DURATION("pppoe", "echo-interval", pppoe.echo_interval, "30", 0, 3600, "LCP Echo-Request to an idle subscriber; 0: off") \
+  INTEGER("pppoe", "echo-failures", pppoe.echo_failures, "3", 1, 255, "unanswered intervals before the subscriber is dead") \
+  DURATION("pppoe", "discovery-timeout", pppoe.discovery_timeout, "60", 1, 3600, "seconds from PADS to the call being up, at most") \
   TEXT("data-plane", "tun", data_plane.tun, "", "one tun device for every session; empty: control plane only") \
   CHOICE("data-plane", "mode", data_plane.mode, "split", "fast-path|actors|split", "unknown mode {} (fast-path, actors, split)", "which packets go through the session actors") \
   FLAG("data-plane", "tcp-mss-clamp", data_plane.tcp_mss_clamp, "true", "clamp the MSS of TCP SYNs to fit the session's MTU") \
@@ -104,7 +118,18 @@ class yaml_walker;
   FLAG("l2tp.destinations[]", "hide-avps", hide_avps, "false", "hide AVPs with the tunnel secret") \
   FLAG("l2tp.destinations[]", "sequencing-required", sequencing_required, "false", "ask the LNS for Ns/Nr on data messages") \
   DURATION("l2tp.destinations[]", "hello-interval", hello_interval, "60", 0, 3600, "seconds of silence before a HELLO") \
-  INTEGER("l2tp.destinations[]", "receive-window", receive_window, "16", 1, 1024, "our Receive Window Size")
+  INTEGER("l2tp.destinations[]", "receive-window", receive_window, "16", 1, 1024, "our Receive Window Size") \
+  TEXT("l2tp.destinations[]", "assignment-id", assignment_id, "", "RFC 2868 Tunnel-Assignment-Id: different IDs, different tunnels")
+#define BRAS_CONFIG_TUNNEL_PROFILE_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  CHOICE("l2tp.tunnel-profiles[]", "selection", selection, "weighted", "weighted|round-robin", "unknown selection {} (weighted, round-robin)", "how calls are shared within a preference level")
+#define BRAS_CONFIG_ACCESS_INTERFACE_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  FLAG("pppoe.interfaces[]", "untagged", untagged, "true", "accept untagged frames") \
+  INTEGER("pppoe.interfaces[]", "max-sessions-per-vlan", max_sessions_per_vlan, "0", 0, 65535, "0: unlimited")
+#define BRAS_CONFIG_PPPOE_VLAN_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  INTEGER("pppoe.interfaces[].vlans[]", "max-sessions", max_sessions, "0", 0, 65535, "per VLAN; 0: the interface's max-sessions-per-vlan")
+#define BRAS_CONFIG_PADO_DELAY_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
+  INTEGER("pppoe.pado-delay[]", "sessions", sessions, "0", 0, 1000000, "from this many active sessions on ...") \
+  DURATION("pppoe.pado-delay[]", "delay-ms", delay, "0", 0, 10000, "... PADOs wait this long")
 #define BRAS_CONFIG_SUBSCRIBER_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
   DURATION("aaa.subscribers[]", "session-timeout", session_timeout, "", 1, 4294967295LL, "absent: ppp.session-timeout") \
   DURATION("aaa.subscribers[]", "idle-timeout", idle_timeout, "", 1, 4294967295LL, "absent: ppp.idle-timeout") \
@@ -149,6 +174,14 @@ template <>
 std::span<const basic_setting_row<lns_destination>> entry_rows() noexcept;
 template <>
 std::span<const basic_setting_row<subscriber>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<tunnel_profile>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<access_interface>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<pppoe_vlan>> entry_rows() noexcept;
+template <>
+std::span<const basic_setting_row<pado_delay_step>> entry_rows() noexcept;
 
 /// Settings whose value in the embedded default (configs/brasd.yaml) is not the
 /// value an absent key leaves: the shipped file turns these on.

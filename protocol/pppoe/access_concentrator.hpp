@@ -97,8 +97,8 @@ struct send_discovery {
 struct open_session {
   std::uint16_t port = 0;
   std::uint16_t session_id = 0;
-  eth::header to_client;      ///< dst: the client, src: our MAC, its VLAN tags, ethertype 0x8864
-  std::string service_name;   ///< as granted
+  eth::header to_client;             ///< dst: the client, src: our MAC, its VLAN tags, ethertype 0x8864
+  std::string service_name;          ///< as granted
   std::uint16_t max_payload = 1492;  ///< the PPP MRU/MTU limit: 1492, or the RFC 4638 value granted
   std::optional<access_line> line;   ///< the TR-101 tag of the PADR (else the PADI's is not kept: stateless)
   wire::bytes host_uniq;

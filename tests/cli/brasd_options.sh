@@ -53,13 +53,32 @@ rc=0; "$brasd" --check-config "$work/bad-ppp.yaml" 2> "$work/err" || rc=$?
   fail "a bad PPP setting passes: exit $rc: $(cat "$work/err")"
 echo "ok 8 - a bad PPP setting fails with file, line and reason"
 
+# The PPPoE LAC example passes; a broken copy (a VLAN out of range, a profile naming an
+# unknown destination) fails with its file, line, key and reason.
+"$brasd" --check-config "$here/configs/examples/lac-pppoe.yaml" > /dev/null || fail "lac-pppoe.yaml is rejected"
+sed 's/- {name: access0, untagged: true}/- {name: access0, untagged: true, vlans: [{vlan: 4095}]}/' \
+  "$here/configs/examples/lac-pppoe.yaml" > "$work/lac-vlan.yaml"
+line=$(grep -n 'vlan: 4095' "$work/lac-vlan.yaml" | cut -d: -f1)
+[ -n "$line" ] || fail "the broken copy of lac-pppoe.yaml was not made"
+rc=0; "$brasd" --check-config "$work/lac-vlan.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -qF "lac-vlan.yaml:$line: pppoe.interfaces[0].vlans[0].vlan: VLAN IDs are 1 to 4094" "$work/err" ||
+  fail "a VLAN out of range passes: exit $rc: $(cat "$work/err")"
+sed 's/destinations: \[lns-local\]/destinations: [lns-remote]/' "$here/configs/examples/lac-pppoe.yaml" > "$work/lac-profile.yaml"
+line=$(grep -n 'lns-remote' "$work/lac-profile.yaml" | cut -d: -f1)
+[ -n "$line" ] || fail "the broken copy of lac-pppoe.yaml was not made"
+rc=0; "$brasd" --check-config "$work/lac-profile.yaml" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] &&
+  grep -qF "lac-profile.yaml:$line: l2tp.tunnel-profiles[0].destinations[0]: no destination named lns-remote" "$work/err" ||
+  fail "a profile naming an unknown destination passes: exit $rc: $(cat "$work/err")"
+echo "ok 9 - lac-pppoe.yaml passes --check-config; broken copies fail with file, line, key and reason"
+
 # The systemd unit is well formed (systemd-analyze, with ExecStart pointed at this build).
 if command -v systemd-analyze > /dev/null; then
   sed "s|/usr/sbin/brasd|$(readlink -f "$brasd")|g" "$here/configs/brasd.service" > "$work/brasd.service"
   systemd-analyze verify "$work/brasd.service" > "$work/verify" 2>&1 || fail "systemd-analyze: $(cat "$work/verify")"
   ! grep -qi "unknown\|invalid\|failed" "$work/verify" || fail "systemd-analyze: $(cat "$work/verify")"
-  echo "ok 9 - configs/brasd.service passes systemd-analyze verify"
+  echo "ok 10 - configs/brasd.service passes systemd-analyze verify"
 else
-  echo "ok 9 - # SKIP systemd-analyze not installed"
+  echo "ok 10 - # SKIP systemd-analyze not installed"
 fi
-echo "9 passed, 0 failed"
+echo "10 passed, 0 failed"

@@ -238,6 +238,10 @@ TEST(ConfigTable, EntryStructDefaultsAreTheTableDefaults) {
   expect_entry_defaults<lac_client>();
   expect_entry_defaults<lns_destination>();
   expect_entry_defaults<subscriber>();
+  expect_entry_defaults<tunnel_profile>();
+  expect_entry_defaults<access_interface>();
+  expect_entry_defaults<pppoe_vlan>();
+  expect_entry_defaults<pado_delay_step>();
 }
 
 // Each integer and duration key of a list entry refuses one past its range in
@@ -276,6 +280,11 @@ TEST(ConfigTable, EveryEntryRangeIsEnforcedWithTheEntrysPath) {
   expect_entry_ranges<subscriber>(
       "aaa:\n  subscribers:\n    - {user: a, password: b}\n    - user: c\n      password: d\n", 6, "      ",
       "aaa.subscribers[1]");
+  expect_entry_ranges<access_interface>("pppoe:\n  interfaces:\n    - name: a\n    - name: b\n", 5, "      ",
+                                        "pppoe.interfaces[1]");
+  expect_entry_ranges<pppoe_vlan>(
+      "pppoe:\n  interfaces:\n    - name: a\n      vlans:\n        - vlan: 1\n        - vlan: 2\n", 7, "          ",
+      "pppoe.interfaces[0].vlans[1]");
 }
 
 TEST(ConfigTable, DestinationWeightOutOfRangeNamesFileLineAndEntry) {
