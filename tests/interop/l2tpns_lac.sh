@@ -18,7 +18,7 @@ cli=$2
 client=$3
 work=$(mktemp -d /tmp/bras-l2tpns-lac.XXXXXX)
 pids=()
-# shellcheck source=tests/interop/interop_lib.sh
+# shellcheck source-path=SCRIPTDIR source=interop_lib.sh
 . "$(dirname "$0")/interop_lib.sh"
 fail() {
   echo "FAIL: $*" >&2
