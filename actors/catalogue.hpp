@@ -39,7 +39,8 @@ using session_actor =
                      caf::reacts_to<lifetime_atom>,     ///< itself: check the idle and session timeouts
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics
-                     caf::reacts_to<clear_stats_atom>>;                       ///< clear fan-out: restart its statistics
+                     caf::reacts_to<clear_stats_atom>,                        ///< clear fan-out: restart its statistics
+                     caf::reacts_to<line_update>>;  ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
 
 /// One L2TP control connection, either role.
 using tunnel_actor =
@@ -71,8 +72,9 @@ using lac_actor =
 using shard_actor =
     caf::typed_actor<caf::reacts_to<datagram>,        ///< io: for one of its tunnel IDs
                      caf::reacts_to<incoming_sccrq>,  ///< acceptor: SCCRQ for its key
-                     caf::reacts_to<open_tunnel_atom, std::size_t, lac_actor, std::uint64_t>,  ///< LAC: open a tunnel
-                     caf::reacts_to<tunnel_gone>,                                              ///< tunnel: free its ID
+                     caf::reacts_to<open_tunnel_atom, l2tp::tunnel_candidate, lac_actor, std::uint64_t>,  ///< LAC: open
+                                                                                                          ///< a tunnel
+                     caf::reacts_to<tunnel_gone>,                                     ///< tunnel: free its ID
                      caf::replies_to<query_atom, query_request>::with<shard_answer>,  ///< query: its matching tunnels
                      caf::replies_to<clear_atom, clear_request>::with<clear_report>,  ///< query: clear in its tunnels
                      caf::replies_to<count_atom>::with<shard_counts>,  ///< metrics: tunnels, IDs, mailbox

@@ -1,9 +1,12 @@
 #include "actors/lac.hpp"
 
+#include <algorithm>
+#include <map>
 #include <random>
 #include <unordered_map>
 
 #include "actors/context.hpp"
+#include "actors/lac_candidates.hpp"
 #include "actors/messages.hpp"
 
 namespace bras::actors {
@@ -16,14 +19,27 @@ struct lac_tunnel {
   std::size_t calls = 0;  ///< placed and not yet cleared
   bool established = false;
   std::uint64_t tie_breaker = 0;
-  bool tie_lost = false;  ///< dropped for the peer's tunnel: not a reason to lock the destination out
+  bool tie_lost = false;               ///< dropped for the peer's tunnel: not a reason to lock the destination out
+  std::vector<std::uint64_t> orphans;  ///< calls it gave back before it went: placed again once it has
 };
 
+/// One LNS destination, (address, port, assignment ID): its tunnels and the calls waiting for one.
 struct destination_state {
+  l2tp::tunnel_candidate candidate;  ///< as first seen (what its tunnels are opened with)
   std::vector<lac_tunnel> tunnels;
-  std::size_t opening = 0;                                             ///< tunnel requests in flight
-  std::vector<std::pair<call_request, call_requester_actor>> waiting;  ///< calls for a tunnel being requested
-  std::optional<l2tp::time_point> locked_until;
+  std::size_t opening = 0;             ///< tunnel requests in flight
+  std::vector<std::uint64_t> waiting;  ///< calls for a tunnel being requested
+};
+
+/// A call from its request until it is cleared.
+struct lac_call {
+  call_requester_actor requester;
+  std::optional<call_request> request;  ///< kept until the call is up, to place it again
+  l2tp::tunnel_candidates candidates;   ///< also kept only until the call is up
+  l2tp::selection_mode mode = l2tp::selection_mode::weighted;
+  std::vector<l2tp::destination_key> tried;  ///< each destination once ...
+  bool retried = false;                      ///< ... but for one all-failed retry
+  std::optional<std::uint16_t> tunnel;       ///< where it is placed
 };
 
 struct lac_state {
@@ -33,184 +49,219 @@ struct lac_state {
 
   lac_actor::stateful_pointer<lac_state> self;
   lac_config cfg;
-  std::vector<destination_state> destinations;
-  std::unordered_map<std::uint64_t, call_requester_actor> requesters;  ///< call_id -> who asked
-  std::unordered_map<std::uint64_t, std::uint16_t> call_tunnel;        ///< call_id -> tunnel
+  std::optional<l2tp::lac_selector> selector;
+  std::map<l2tp::destination_key, destination_state> destinations;
+  std::unordered_map<std::uint64_t, lac_call> calls;                      ///< by call_id
+  std::unordered_map<std::uint16_t, l2tp::destination_key> tunnel_owner;  ///< tunnel ID -> its destination
   std::size_t next_shard = 0;
-  std::mt19937 rng{std::random_device{}()};
+  std::mt19937_64 rng{std::random_device{}()};
 
-  /// Lowest preference among reachable destinations; weighted choice among equals.
-  std::optional<std::size_t> pick() {
-    const auto& dests = cfg.l2tp->destinations;
-    auto t = now();
-    std::optional<unsigned> best;
-    for (std::size_t i = 0; i < dests.size(); ++i) {
-      auto& ds = destinations[i];
-      if (ds.locked_until && *ds.locked_until > t) continue;
-      if (!best || dests[i].preference < *best) best = dests[i].preference;
-    }
-    if (!best) return std::nullopt;
-    unsigned total = 0;
-    for (std::size_t i = 0; i < dests.size(); ++i) {
-      auto& ds = destinations[i];
-      if ((!ds.locked_until || *ds.locked_until <= t) && dests[i].preference == *best) total += dests[i].weight;
-    }
-    auto r = std::uniform_int_distribution<unsigned>{0, total - 1}(rng);
-    for (std::size_t i = 0; i < dests.size(); ++i) {
-      auto& ds = destinations[i];
-      if ((ds.locked_until && *ds.locked_until > t) || dests[i].preference != *best) continue;
-      if (r < dests[i].weight) return i;
-      r -= dests[i].weight;
-    }
-    return std::nullopt;
+  void fail_call(std::uint64_t call_id, std::string why) {
+    auto it = calls.find(call_id);
+    if (it == calls.end()) return;
+    self->send(it->second.requester, call_result{call_id, false, 0, 0, std::move(why), {}});
+    calls.erase(it);
   }
 
-  void fail_call(const call_request& c, const call_requester_actor& requester, std::string why) {
-    self->send(requester, call_result{c.call_id, false, 0, 0, std::move(why), {}});
+  void arrive(call_request c, call_requester_actor requester) {
+    lac_call lc;
+    lc.requester = std::move(requester);
+    if (!c.aaa_tunnels.empty()) {
+      lc.candidates = c.aaa_tunnels;
+    } else {
+      auto cc = candidates_for(*cfg.l2tp, c.user);
+      lc.candidates = std::move(cc.candidates);
+      lc.mode = cc.mode;
+    }
+    auto id = c.call_id;
+    lc.request = std::move(c);
+    calls[id] = std::move(lc);
+    place(id);
   }
 
-  void place(call_request c, call_requester_actor requester) {
-    auto d = pick();
-    if (!d) return fail_call(c, requester, "no reachable LNS destination");
-    auto& ds = destinations[*d];
-    auto max = cfg.l2tp->destinations[*d].max_sessions;
+  /// Picks a destination for the call (one it has not tried) and places it there.
+  void place(std::uint64_t call_id) {
+    auto& lc = calls.at(call_id);
+    lc.tunnel.reset();
+    auto sel = selector->pick(lc.candidates, lc.mode, lc.tried, !lc.retried, now());
+    if (!sel) return fail_call(call_id, "no reachable LNS destination");
+    const auto& cand = lc.candidates[sel->index];
+    auto key = l2tp::key_of(cand);
+    if (sel->retry) lc.retried = true;
+    if (std::find(lc.tried.begin(), lc.tried.end(), key) == lc.tried.end()) lc.tried.push_back(key);
+    auto [it, fresh] = destinations.try_emplace(key);
+    if (fresh) it->second.candidate = cand;
+    assign(call_id, it->second);
+  }
+
+  /// Places the call on a tunnel of `ds` with room, or waits for one being opened.
+  void assign(std::uint64_t call_id, destination_state& ds) {
+    auto& lc = calls.at(call_id);
+    auto max = ds.candidate.max_sessions;
     for (auto& t : ds.tunnels) {
-      if (max == 0 || t.calls < max) {
-        ++t.calls;
-        requesters[c.call_id] = requester;
-        call_tunnel[c.call_id] = t.id;
-        self->send(t.actor, open_call{std::move(c), self});
-        return;
-      }
-    }
-    // Calls wait for the tunnel being opened while it has room for them.
-    if (ds.opening > 0 && (max == 0 || ds.waiting.size() < max * ds.opening)) {
-      ds.waiting.emplace_back(std::move(c), std::move(requester));
+      if (t.tie_lost || (max != 0 && t.calls >= max)) continue;
+      ++t.calls;
+      lc.tunnel = t.id;
+      self->send(t.actor, open_call{*lc.request, self});
       return;
     }
-    ds.waiting.emplace_back(std::move(c), std::move(requester));
-    open_tunnel(*d);
+    ds.waiting.push_back(call_id);
+    // Calls wait for the tunnels being opened while they have room for them.
+    if (ds.opening > 0 && (max == 0 || ds.waiting.size() <= max * ds.opening)) return;
+    open_tunnel(ds);
   }
 
-  void open_tunnel(std::size_t d) {
-    auto& ds = destinations[d];
+  void open_tunnel(destination_state& ds) {
     ++ds.opening;
     const auto& shard = cfg.shards[next_shard++ % cfg.shards.size()];
     auto tie_breaker = std::uniform_int_distribution<std::uint64_t>{}(rng);
-    self->send(shard, open_tunnel_atom::value, d, lac_actor{self}, tie_breaker);
+    self->send(shard, open_tunnel_atom::value, ds.candidate, lac_actor{self}, tie_breaker);
   }
 
   /// The shard's answer to open_tunnel: place the calls that waited for it, or fail them.
   void on_tunnel_opened(const open_tunnel_result& r) {
-    auto& dest = destinations[r.destination];
-    --dest.opening;
-    auto waiting = std::move(dest.waiting);
-    dest.waiting.clear();
+    auto key = l2tp::key_of(r.destination);
+    auto it = destinations.find(key);
+    if (it == destinations.end()) return;
+    auto& ds = it->second;
+    --ds.opening;
+    auto waiting = std::move(ds.waiting);
+    ds.waiting.clear();
     if (!r.tunnel) {
-      for (auto& [c, req] : waiting) fail_call(c, req, "cannot open a tunnel: " + self->system().render(r.error));
+      for (auto id : waiting) fail_call(id, "cannot open a tunnel: " + self->system().render(r.error));
       return;
     }
-    dest.tunnels.push_back({r.local_tunnel_id, r.tunnel, 0, false, r.tie_breaker});
-    for (auto& [c, req] : waiting) place(std::move(c), std::move(req));
+    ds.tunnels.push_back({r.local_tunnel_id, r.tunnel, 0, false, r.tie_breaker, false, {}});
+    tunnel_owner[r.local_tunnel_id] = key;
+    for (auto id : waiting) {
+      if (calls.count(id) != 0) assign(id, ds);
+    }
   }
 
   lac_tunnel* find_tunnel(std::uint16_t id) {
-    for (auto& ds : destinations) {
-      for (auto& t : ds.tunnels) {
-        if (t.id == id) return &t;
-      }
+    auto owner = tunnel_owner.find(id);
+    if (owner == tunnel_owner.end()) return nullptr;
+    for (auto& t : destinations[owner->second].tunnels) {
+      if (t.id == id) return &t;
     }
     return nullptr;
   }
 
-  void call_done(std::uint64_t call_id) {
-    auto ct = call_tunnel.find(call_id);
-    if (ct != call_tunnel.end()) {
-      if (auto* t = find_tunnel(ct->second); t != nullptr && t->calls > 0) --t->calls;
-      call_tunnel.erase(ct);
+  /// The call leaves its tunnel's count.
+  void leave_tunnel(lac_call& lc) {
+    if (!lc.tunnel) return;
+    if (auto* t = find_tunnel(*lc.tunnel); t != nullptr && t->calls > 0) --t->calls;
+  }
+
+  void on_result(call_result& r) {
+    auto it = calls.find(r.call_id);
+    if (it == calls.end()) return;
+    auto& lc = it->second;
+    if (r.established) {
+      if (auto* t = find_tunnel(r.local_tunnel_id); t != nullptr && !t->established) {
+        t->established = true;
+        selector->success(tunnel_owner[r.local_tunnel_id]);
+      }
+      // Up: nothing is placed again, so only what clearing needs is kept.
+      lc.request.reset();
+      lc.candidates = {};
+      lc.tried = {};
+      self->send(lc.requester, std::move(r));
+      return;
     }
-    requesters.erase(call_id);
+    leave_tunnel(lc);
+    // Given back by its tunnel before it reached the LNS (the tunnel failed or is closing):
+    // placed again, once the tunnel is gone and its destination locked out if it failed.
+    if (r.local_session_id == 0 && (r.reason == "tunnel failed" || r.reason == "tunnel closing")) {
+      if (auto* t = find_tunnel(r.local_tunnel_id)) {
+        t->orphans.push_back(r.call_id);
+      } else {
+        place(r.call_id);
+      }
+      return;
+    }
+    self->send(lc.requester, std::move(r));
+    calls.erase(it);
+  }
+
+  void on_cleared(call_cleared& c) {
+    auto it = calls.find(c.call_id);
+    if (it == calls.end()) return;
+    leave_tunnel(it->second);
+    self->send(it->second.requester, std::move(c));
+    calls.erase(it);
+  }
+
+  void on_tunnel_gone(const tunnel_gone& g) {
+    auto owner = tunnel_owner.find(g.local_tunnel_id);
+    if (owner == tunnel_owner.end()) return;
+    auto key = owner->second;
+    tunnel_owner.erase(owner);
+    auto& ds = destinations[key];
+    auto& ts = ds.tunnels;
+    auto t = std::find_if(ts.begin(), ts.end(), [&](const lac_tunnel& x) { return x.id == g.local_tunnel_id; });
+    if (t == ts.end()) return;
+    if (!t->tie_lost && g.reason != tunnel_end::closed) {
+      selector->failure(key, now());
+      cfg.log->warn("lac-destination-locked-out destination={} reason={} seconds={}", ds.candidate.name,
+                    g.reason == tunnel_end::died ? "tunnel-died" : "setup-failed",
+                    cfg.l2tp->destination_lockout.count());
+    }
+    auto orphans = std::move(t->orphans);
+    ts.erase(t);
+    for (auto id : orphans) {
+      if (calls.count(id) != 0) place(id);
+    }
+  }
+
+  /// RFC 2661 §4.4.3: the peer's SCCRQ crossed ours. The lower Tie Breaker
+  /// wins; the loser drops the tunnel it initiated.
+  tie_verdict tie(std::uint32_t peer_address, std::uint64_t theirs) {
+    for (auto& [key, ds] : destinations) {
+      if (key.address != peer_address) continue;
+      for (auto& t : ds.tunnels) {
+        if (t.established) continue;
+        if (t.tie_breaker < theirs) return tie_verdict::we_win;
+        cfg.log->info("lac-tie-lost tunnel={} ours={} theirs={}", t.id, t.tie_breaker, theirs);
+        t.tie_lost = true;
+        self->send(t.actor, close_atom::value);
+        return t.tie_breaker == theirs ? tie_verdict::both_lose : tie_verdict::we_lose;
+      }
+    }
+    return tie_verdict::no_contest;
+  }
+
+  /// Seconds of lockout left per configured destination (0: none).
+  std::vector<std::int64_t> lockouts() const {
+    auto t = now();
+    std::vector<std::int64_t> left;
+    for (const auto& d : cfg.l2tp->destinations) {
+      left.push_back(
+          std::chrono::ceil<std::chrono::seconds>(selector->lockout_left(l2tp::key_of(candidate_of(d)), t)).count());
+    }
+    return left;
   }
 };
 
 lac_actor::behavior_type lac_behavior(lac_actor::stateful_pointer<lac_state> self, lac_config cfg) {
   auto& init = self->state;
   init.cfg = std::move(cfg);
-  init.destinations.resize(init.cfg.l2tp->destinations.size());
+  auto seed = init.cfg.seed != 0 ? init.cfg.seed : std::random_device{}();
+  init.selector.emplace(init.cfg.l2tp->destination_lockout, seed);
   return {
       [self](call_request& c) {
         auto requester = caf::actor_cast<call_requester_actor>(self->current_sender());
-        self->state.place(std::move(c), std::move(requester));
+        self->state.arrive(std::move(c), std::move(requester));
       },
       [self](const open_tunnel_result& r) { self->state.on_tunnel_opened(r); },
-      [self](call_result& r) {
-        auto& st = self->state;
-        auto it = st.requesters.find(r.call_id);
-        if (it == st.requesters.end()) return;
-        auto requester = it->second;
-        if (r.established) {
-          if (auto* t = st.find_tunnel(r.local_tunnel_id)) t->established = true;
-        } else {
-          st.call_done(r.call_id);
-        }
-        if (requester) self->send(requester, std::move(r));
-      },
-      [self](call_cleared& c) {
-        auto& st = self->state;
-        auto it = st.requesters.find(c.call_id);
-        if (it == st.requesters.end()) return;
-        auto requester = it->second;
-        st.call_done(c.call_id);
-        if (requester) self->send(requester, std::move(c));
-      },
-      // RFC 2661 §4.4.3: the peer's SCCRQ crossed ours. The lower Tie
-      // Breaker wins; the loser drops the tunnel it initiated.
+      [self](call_result& r) { self->state.on_result(r); },
+      [self](call_cleared& c) { self->state.on_cleared(c); },
       [self](tie_atom, std::uint32_t peer_address, std::uint64_t theirs) -> tie_verdict {
-        auto& st = self->state;
-        for (std::size_t d = 0; d < st.destinations.size(); ++d) {
-          const auto& dest = st.cfg.l2tp->destinations[d];
-          auto address = config::parse_ipv4(dest.address);
-          if (!address || *address != peer_address) continue;
-          for (auto& t : st.destinations[d].tunnels) {
-            if (t.established) continue;
-            if (t.tie_breaker < theirs) return tie_verdict::we_win;
-            st.cfg.log->info("lac-tie-lost tunnel={} ours={} theirs={}", t.id, t.tie_breaker, theirs);
-            t.tie_lost = true;
-            self->send(t.actor, close_atom::value);
-            return t.tie_breaker == theirs ? tie_verdict::both_lose : tie_verdict::we_lose;
-          }
-        }
-        return tie_verdict::no_contest;
+        return self->state.tie(peer_address, theirs);
       },
-      // For "show services l2tp destination": seconds of lockout left per destination (0: none).
-      [self](query_atom) {
-        auto& st = self->state;
-        auto t = now();
-        std::vector<std::int64_t> left;
-        for (const auto& ds : st.destinations) {
-          left.push_back(ds.locked_until && *ds.locked_until > t
-                             ? std::chrono::ceil<std::chrono::seconds>(*ds.locked_until - t).count()
-                             : 0);
-        }
-        return left;
-      },
-      [self](const tunnel_gone& g) {
-        auto& st = self->state;
-        for (std::size_t d = 0; d < st.destinations.size(); ++d) {
-          auto& ts = st.destinations[d].tunnels;
-          for (auto it = ts.begin(); it != ts.end(); ++it) {
-            if (it->id != g.local_tunnel_id) continue;
-            if (!it->established && !it->tie_lost) {
-              // It never came up: skip this destination for a while.
-              st.destinations[d].locked_until = now() + st.cfg.l2tp->destination_lockout;
-              st.cfg.log->warn("lac-destination-locked-out destination={} seconds={}",
-                               st.cfg.l2tp->destinations[d].name, st.cfg.l2tp->destination_lockout.count());
-            }
-            ts.erase(it);
-            return;
-          }
-        }
-      },
+      // For "show services l2tp destination".
+      [self](query_atom) { return self->state.lockouts(); },
+      [self](const tunnel_gone& g) { self->state.on_tunnel_gone(g); },
   };
 }
 

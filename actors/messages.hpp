@@ -76,6 +76,7 @@ struct session_control;
 struct session_send;
 struct session_gone;
 struct tunnel_gone;
+struct line_update;
 struct call_request;
 struct open_call;
 struct call_result;
@@ -138,11 +139,22 @@ struct session_gone {
   bool established = false;
 };
 
+/// How a tunnel ended: closed by us (operator, LAC, shutdown), never came up, or died (HELLO timeout,
+/// retransmissions exhausted, StopCCN from the peer). The LAC locks a destination out for the last two.
+enum class tunnel_end : std::uint8_t { closed, setup_failed, died };
+
 /// tunnel -> shard: the tunnel is destroyed; free its ID (and key).
 struct tunnel_gone {
   std::uint16_t local_tunnel_id = 0;
   tunnel_key key;
   bool had_key = false;
+  tunnel_end reason = tunnel_end::closed;
+};
+
+/// PPPoE -> LAC session: the subscriber's line rates changed; tell the LNS (RFC 5515 CSUN).
+struct line_update {
+  std::uint16_t local_session_id = 0;
+  pppoe::access_line line;
 };
 
 /// The LAC side's internal call API: place a subscriber call.
@@ -256,7 +268,7 @@ struct aaa_release {
 /// shard -> lac: the tunnel opened for (open_tunnel_atom, destination, lac,
 /// tie_breaker), which it echoes, or why none was.
 struct open_tunnel_result {
-  std::size_t destination = 0;
+  l2tp::tunnel_candidate destination;
   std::uint64_t tie_breaker = 0;
   std::uint16_t local_tunnel_id = 0;
   tunnel_actor tunnel;  ///< none when refused
@@ -278,6 +290,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_control)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_send)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_gone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_gone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::line_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::l2tp::tunnel_candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)

@@ -6,6 +6,7 @@
 #include "actors/aaa_handoff.hpp"
 #include "actors/ppp_host.hpp"
 #include "protocol/l2tp/call.hpp"
+#include "protocol/l2tp/line_avps.hpp"
 
 namespace bras::actors {
 
@@ -28,6 +29,12 @@ l2tp::call_config call_config_of(const session_args& a) {
     c.rx_connect_speed = a.call.rx_connect_speed;
     c.proxy = a.call.proxy;
     c.sequencing = a.sequencing;
+    if (a.call.line) {
+      // RFC 5515: the line's AVPs in the ICRQ; its actual rates as the connect speeds.
+      c.access_line = l2tp::line_avps(*a.call.line);
+      if (a.call.line->actual_rate_down) c.tx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_down);
+      if (a.call.line->actual_rate_up) c.rx_connect_speed = l2tp::connect_speed_of(*a.call.line->actual_rate_up);
+    }
   }
   return c;
 }
@@ -126,6 +133,17 @@ struct session_actor_state {
     self->quit();
   }
 
+  /// LAC: the subscriber's line rates changed: the new speeds go to the LNS (CSUN once the call is up).
+  void line_changed(pppoe::access_line line) {
+    if (args.role != session_role::lac) return;
+    const auto& facts = call->facts();
+    auto tx = line.actual_rate_down ? l2tp::connect_speed_of(*line.actual_rate_down) : facts.tx_speed;
+    auto rx = line.actual_rate_up ? l2tp::connect_speed_of(*line.actual_rate_up) : facts.rx_speed;
+    args.call.line = std::move(line);
+    if (tx == facts.tx_speed && rx == facts.rx_speed) return;
+    perform(call->line_update(tx, rx));
+  }
+
   void close() {
     if (host.close()) return;
     perform(call->close({l2tp::cdn_result::admin, std::nullopt, ""}));
@@ -189,6 +207,7 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](lifetime_atom) { self->state.host.check_lifetime(); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
       [self](clear_stats_atom) { self->state.host.clear_statistics(); },
+      [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
   };
 }
 

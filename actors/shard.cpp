@@ -115,17 +115,16 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
         st.by_key[in.key] = *id;
         self->send(t, std::move(in));
       },
-      // The LAC controller asks for a new tunnel to a destination.
-      [self](open_tunnel_atom, std::size_t destination, const lac_actor& lac, std::uint64_t tie_breaker) {
+      // The LAC controller asks for a new tunnel to a destination (configured or from AAA).
+      [self](open_tunnel_atom, l2tp::tunnel_candidate& dest, const lac_actor& lac, std::uint64_t tie_breaker) {
         auto& st = self->state;
-        open_tunnel_result result{destination, tie_breaker, 0, {}, {}};
         auto id = st.shutting_down ? std::nullopt : st.allocate();
         if (!id) {
-          result.error = caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
-          self->send(lac, std::move(result));
+          open_tunnel_result refused{std::move(dest), tie_breaker, 0, {}, {}};
+          refused.error = caf::make_error(caf::sec::runtime_error, "no free tunnel ID");
+          self->send(lac, std::move(refused));
           return;
         }
-        const auto& dest = st.cfg.l2tp->destinations[destination];
         std::uint16_t gateway = 0;
         for (std::size_t i = 0; i < st.cfg.l2tp->local_gateways.size(); ++i) {
           if (st.cfg.l2tp->local_gateways[i].name == dest.local_gateway) gateway = static_cast<std::uint16_t>(i);
@@ -136,16 +135,14 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
         a.role = tunnel_role::lac;
         a.local_id = *id;
         a.gateway = gateway;
-        a.peer = udp_peer{*config::parse_ipv4(dest.address), dest.port};
-        a.destination = destination;
+        a.peer = udp_peer{dest.address, dest.port};
+        a.destination = dest;
         a.lac = lac;
         a.tie_breaker = tie_breaker;
         auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);
         st.tunnels[*id] = t;
-        result.local_tunnel_id = *id;
-        result.tunnel = t;
-        self->send(lac, std::move(result));
+        self->send(lac, open_tunnel_result{std::move(dest), tie_breaker, *id, t, {}});
       },
       [self](const tunnel_gone& g) {
         auto& st = self->state;

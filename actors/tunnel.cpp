@@ -33,6 +33,7 @@ struct tunnel_actor_state {
   std::optional<wall_time> up_wall;
   wall_time stats_since = created_wall;
   std::optional<std::chrono::steady_clock::time_point> empty_since = std::chrono::steady_clock::now();
+  bool closed_by_us = false;  ///< an operator, the LAC or shutdown closed it: not the LNS's failure
 
   void run(l2tp::connection_effects fx) {
     for (auto& e : fx) std::visit([this](auto& x) { perform(x); }, e);
@@ -59,7 +60,8 @@ struct tunnel_actor_state {
       sa.call_serial = c.call_serial;
       sa.call = std::move(call.call);
       sa.requester = call.requester;
-      sa.sequencing = env->l2tp->destinations[args.destination].sequencing_required;
+      const auto* configured = configured_destination(*env->l2tp, args.destination);
+      sa.sequencing = configured != nullptr && configured->sequencing_required;
     });
     self->send(actor, up_atom::value);
   }
@@ -95,7 +97,10 @@ struct tunnel_actor_state {
   void perform(l2tp::tunnel_destroyed&) {
     if (client_index) env->client_tunnels[*client_index].fetch_sub(1);
     env->stats->tunnels_active.fetch_sub(1);
-    tunnel_gone g{args.local_id, args.key.value_or(tunnel_key{}), args.key.has_value()};
+    auto reason = closed_by_us                ? tunnel_end::closed
+                  : engine->was_established() ? tunnel_end::died
+                                              : tunnel_end::setup_failed;
+    tunnel_gone g{args.local_id, args.key.value_or(tunnel_key{}), args.key.has_value(), reason};
     self->send(args.shard, g);
     if (args.lac) self->send(args.lac, g);
     self->quit();
@@ -248,8 +253,14 @@ tunnel_actor::behavior_type tunnel_behavior(tunnel_actor::stateful_pointer<tunne
         st.armed.reset();
         st.run(st.engine->timer(now()));
       },
-      [self](close_atom) { self->state.run(self->state.engine->close(now())); },
-      [self](shutdown_atom) { self->state.run(self->state.engine->shutdown(now())); },
+      [self](close_atom) {
+        self->state.closed_by_us = true;
+        self->state.run(self->state.engine->close(now()));
+      },
+      [self](shutdown_atom) {
+        self->state.closed_by_us = true;
+        self->state.run(self->state.engine->shutdown(now()));
+      },
   };
 }
 

@@ -23,10 +23,10 @@ struct tunnel_args {
   std::uint16_t local_id = 0;
   std::uint16_t gateway = 0;
   udp_peer peer;
-  std::optional<tunnel_key> key;  ///< LNS: the key the shard registered the tunnel under
-  std::size_t destination = 0;    ///< LAC: index into l2tp.destinations
-  lac_actor lac;                  ///< LAC: the controller to tell about sessions and the tunnel's end
-  std::uint64_t tie_breaker = 0;  ///< LAC: our Tie Breaker AVP value (RFC 2661 §4.4.3)
+  std::optional<tunnel_key> key;       ///< LNS: the key the shard registered the tunnel under
+  l2tp::tunnel_candidate destination;  ///< LAC: the LNS (configured or from AAA)
+  lac_actor lac;                       ///< LAC: the controller to tell about sessions and the tunnel's end
+  std::uint64_t tie_breaker = 0;       ///< LAC: our Tie Breaker AVP value (RFC 2661 §4.4.3)
 };
 
 /// Spawns a tunnel actor. LAC tunnels start dialling at once.

@@ -13,19 +13,32 @@ l2tp::connection_config tunnel_engine_config(const tunnel_env& env, const tunnel
   cc.tie_breaker = args.tie_breaker;
   std::uint16_t window = cc.profile.reliable.receive_window;
   if (args.role == tunnel_role::lac) {
-    const auto& dest = env.l2tp->destinations[args.destination];
+    const auto& dest = args.destination;
     cc.profile.secret = dest.secret;
-    cc.profile.hide_avps = dest.hide_avps;
-    cc.profile.hello_interval = dest.hello_interval;
     cc.profile.max_sessions = dest.max_sessions;
     cc.profile.group_name = dest.name;
-    cc.expected_peer_host_name = dest.peer_host_name;
-    window = dest.receive_window;
+    cc.expected_peer_host_name = dest.server_auth_id;
+    if (!dest.client_auth_id.empty()) cc.host_name = dest.client_auth_id;
+    // AAA gives no HELLO interval, window or hiding: a configured destination's, else the defaults.
+    const config::lns_destination defaults;
+    const auto* configured = configured_destination(*env.l2tp, dest);
+    const auto& extra = configured != nullptr ? *configured : defaults;
+    cc.profile.hide_avps = extra.hide_avps;
+    cc.profile.hello_interval = extra.hello_interval;
+    window = extra.receive_window;
   }
   cc.profile.reliable = reliable_config_of(*env.l2tp, window);
   cc.ask_tie_break = static_cast<bool>(*env.lac);
   cc.log_transitions = [log = *env.log_slot] { return log->should_log(spdlog::level::debug); };
   return cc;
+}
+
+const config::lns_destination* configured_destination(const config::l2tp_settings& l2tp,
+                                                      const l2tp::tunnel_candidate& c) {
+  for (const auto& d : l2tp.destinations) {
+    if (d.name == c.name && d.port == c.port && config::parse_ipv4(d.address) == c.address) return &d;
+  }
+  return nullptr;
 }
 
 std::optional<l2tp::client_selection> select_tunnel_client(const tunnel_env& env, std::uint16_t gateway,

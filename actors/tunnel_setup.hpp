@@ -17,6 +17,10 @@ namespace bras::actors {
 /// destination; the LNS's defaults until select_client), without callbacks.
 [[nodiscard]] l2tp::connection_config tunnel_engine_config(const tunnel_env& env, const tunnel_args& args);
 
+/// LAC: the configured destination a candidate came from (by name, address and port); null for one from AAA.
+[[nodiscard]] const config::lns_destination* configured_destination(const config::l2tp_settings& l2tp,
+                                                                    const l2tp::tunnel_candidate& c);
+
 /// LNS: the client entry the SCCRQ's Host Name (in `avps`) and `source` fall
 /// under, counted in env.client_tunnels[*client_index] (the tunnel gives it back).
 [[nodiscard]] std::optional<l2tp::client_selection> select_tunnel_client(const tunnel_env& env, std::uint16_t gateway,

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "dataplane/pppoe_path.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -50,6 +51,11 @@ bool data_path::from_l2tp(std::uint16_t gateway, model::udp_peer peer, std::span
   if (!s) return false;
   if (!(s->peer == peer) || s->gateway != gateway) {
     stats_.rx_wrong_peer.fetch_add(1, relaxed);
+    return true;
+  }
+  // A PPPoE subscriber's call that is up: relayed here, whatever the frame (the LNS negotiates with it).
+  if (pppoe_ != nullptr && s->pppoe && s->pppoe->relaying.load(std::memory_order_acquire)) {
+    pppoe_->from_lns(*s, datagram.subspan(p->payload_offset, p->payload.size()));
     return true;
   }
   auto f = ppp::decode_frame(p->payload, p->payload_offset);

@@ -28,6 +28,8 @@
 
 namespace bras::dataplane {
 
+class pppoe_path;
+
 class data_path final : public data_plane {
  public:
   /// `tun` may be null (control plane only: IP packets are counted and dropped).
@@ -39,6 +41,9 @@ class data_path final : public data_plane {
   /// in place by MSS clamping). False when it is for no session we know (the
   /// caller passes it on, to be counted).
   bool from_l2tp(std::uint16_t gateway, model::udp_peer peer, std::span<std::byte> datagram) noexcept;
+  /// The LAC's PPPoE data plane (set before the I/O thread starts; null: none):
+  /// frames of relaying PPPoE sessions go to it, not to their actor.
+  void set_pppoe(pppoe_path* pppoe) noexcept { pppoe_ = pppoe; }
   /// I/O thread: a packet read from tun, with encap_headroom bytes in front of it.
   void from_tun(headroom_packet packet) noexcept;
 
@@ -68,6 +73,7 @@ class data_path final : public data_plane {
   transport& tx_;
   packet_writer* tun_;
   std::function<void(int)> tun_write_failed_;
+  pppoe_path* pppoe_ = nullptr;
   bool fast_up_;    ///< subscriber -> tun handled on the I/O thread
   bool fast_down_;  ///< tun -> subscriber handled on the I/O thread
   std::atomic<std::uint16_t> icmp_id_{0};

@@ -6,6 +6,9 @@
 //
 //   bras-loadgen --lns 192.0.2.1 --sessions 10000 --rate 1000 --user 'user{n}@isp' --password pw
 //
+// With --pppoe IFACE it plays PPPoE subscribers on an Ethernet interface
+// instead (tools/pppoe_loadgen.hpp), with the same pacing and report.
+//
 // Progress goes to stderr once a second; the report to stdout (and as JSON
 // to --report-json). Exit status: 0 when every session came up, 1 otherwise,
 // 2 for bad options.
@@ -29,12 +32,16 @@
 #include "configs/config.hpp"
 #include "daemon/daemon.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
+#include "tools/loadgen_report.hpp"
+#include "tools/pppoe_loadgen.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using namespace bras;
 using clock_type = std::chrono::steady_clock;
+using loadgen::expand;
+using loadgen::traffic_report;
 
 struct options {
   std::string lns = "127.0.0.1";
@@ -59,12 +66,6 @@ struct options {
   std::string report_json;
 };
 
-/// "user{n}@isp" with n = 7 gives "user7@isp".
-std::string expand(std::string pattern, std::uint64_t n) {
-  for (std::size_t at; (at = pattern.find("{n}")) != std::string::npos;) pattern.replace(at, 3, std::to_string(n));
-  return pattern;
-}
-
 std::variant<config::settings, std::string> lac_config(const options& o) {
   std::string address = o.lns;
   std::string port = "1701";
@@ -87,14 +88,6 @@ std::variant<config::settings, std::string> lac_config(const options& o) {
   if (auto* e = std::get_if<config::load_error>(&r)) return e->to_string();
   return std::get<config::settings>(r);
 }
-
-struct traffic_report {
-  std::uint64_t sent = 0, received = 0, sent_bytes = 0, received_bytes = 0;
-  double held_seconds = 0, held_sent_pps = 0, held_received_pps = 0;
-  [[nodiscard]] double loss_percent() const {
-    return sent == 0 ? 0 : 100.0 * static_cast<double>(sent - std::min(sent, received)) / static_cast<double>(sent);
-  }
-};
 
 /// Holds the sessions for `seconds`. With traffic, prints the rates once a
 /// second, measures them over the hold, then stops the senders and waits for
@@ -130,12 +123,6 @@ traffic_report hold(actors::traffic_counters& c, unsigned seconds, bool traffic)
   return r;
 }
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +153,20 @@ int main(int argc, char** argv) {
   app.add_option("--traffic-size", o.traffic_size, "IPv4 packet size of the traffic in bytes")
       ->check(CLI::Range(28u, 1500u));
   app.add_option("--report-json", o.report_json, "write the report as JSON to this file");
+  loadgen::pppoe_options po;
+  std::string vlan, svlan;
+  app.add_option("--pppoe", po.interface,
+                 "PPPoE subscribers on this Ethernet interface instead of L2TP (AF_PACKET; no --lns)");
+  app.add_option("--vlan", vlan, "--pppoe: 802.1Q VLAN ID or range A-B; subscribers round-robin over it");
+  app.add_option("--svlan", svlan, "--pppoe with --vlan: QinQ outer VLAN ID or range A-B");
+  app.add_option("--svlan-tpid", po.svlan_tpid, "--pppoe: TPID of the QinQ outer tag (0x8100 or 0x88a8)")
+      ->check(CLI::IsMember({0x8100, 0x88a8}));
+  app.add_option("--service-name", po.service_name, "--pppoe: Service-Name to ask for (default: any)");
+  app.add_option("--ac-name", po.ac_name, "--pppoe: take only this AC's PADO (default: the first)");
+  app.add_option("--circuit-id", po.circuit_id, "--pppoe: TR-101 Agent-Circuit-Id; {n} is the session number");
+  app.add_option("--remote-id", po.remote_id, "--pppoe: TR-101 Agent-Remote-Id; {n} is the session number");
+  app.add_option("--max-payload", po.max_payload, "--pppoe: RFC 4638 PPP-Max-Payload to ask for (over 1492)")
+      ->check(CLI::Range(1493, 65535));
   CLI11_PARSE(app, argc, argv);
   if (o.traffic > 0 && o.no_ppp) {
     std::fprintf(stderr, "bras-loadgen: --traffic needs PPP (not with --no-ppp)\n");
@@ -183,6 +184,47 @@ int main(int argc, char** argv) {
       return 2;
     }
     traffic_destination = ntohl(a.s_addr);
+  }
+  if (!po.interface.empty()) {
+    if (o.proxy || o.no_ppp) {
+      std::fprintf(stderr, "bras-loadgen: --proxy and --no-ppp are L2TP options, not for --pppoe\n");
+      return 2;
+    }
+    if (!vlan.empty()) {
+      auto vids = loadgen::parse_vlan_range(vlan);
+      if (!vids) {
+        std::fprintf(stderr, "bras-loadgen: --vlan: not a VLAN ID or range 1-4094: %s\n", vlan.c_str());
+        return 2;
+      }
+      po.vlans = std::move(*vids);
+    }
+    if (!svlan.empty()) {
+      auto vids = loadgen::parse_vlan_range(svlan);
+      if (!vids || po.vlans.empty()) {
+        std::fprintf(stderr, "bras-loadgen: --svlan needs --vlan and a VLAN ID or range 1-4094: %s\n", svlan.c_str());
+        return 2;
+      }
+      po.svlans = std::move(*vids);
+    }
+    po.sessions = o.sessions;
+    po.rate = o.rate;
+    po.max_outstanding = o.max_outstanding;
+    po.user = o.user;
+    po.password = o.password;
+    po.hold = o.hold;
+    po.ipv6 = o.ipv6;
+    po.timeout = o.timeout;
+    po.traffic = o.traffic;
+    po.traffic_destination = traffic_destination;
+    po.traffic_size = o.traffic_size;
+    loadgen::run_report report;
+    const int status = loadgen::run_pppoe(po, report);
+    if (status != 2) loadgen::print_report(std::move(report), o.report_json);
+    return status;
+  }
+  if (!vlan.empty() || !svlan.empty()) {
+    std::fprintf(stderr, "bras-loadgen: --vlan and --svlan need --pppoe\n");
+    return 2;
   }
   auto traffic = std::make_shared<actors::traffic_counters>();
 
@@ -272,59 +314,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "holding %u sessions for %u s\n", up, o.hold);
     tr = hold(*traffic, o.hold, o.traffic > 0);
   }
-  double min_rate = 0, max_rate = 0, sum_rate = 0;
-  if (!per_second.empty()) {
-    min_rate = 1e18;
-    const long last = per_second.rbegin()->first;
-    for (long s = 0; s <= last; ++s) {
-      const double r = per_second.count(s) ? per_second[s] : 0;
-      min_rate = std::min(min_rate, r);
-      max_rate = std::max(max_rate, r);
-      sum_rate += r;
-    }
-  }
-  const double avg_rate = per_second.empty() ? 0 : sum_rate / static_cast<double>(per_second.rbegin()->first + 1);
-  const double overall = seconds > 0 ? up / seconds : 0;
-  auto lat = latency_ms;
-  const double p50 = percentile(lat, 0.50), p90 = percentile(lat, 0.90), p99 = percentile(lat, 0.99),
-               max = lat.empty() ? 0 : lat.back();
-  std::printf("sessions: %u established, %u failed of %u in %.2f s\n", up, failed, o.sessions, seconds);
-  std::printf("setup rate: %.1f/s overall; per second min %.0f avg %.1f max %.0f\n", overall, min_rate, avg_rate,
-              max_rate);
-  std::printf("setup latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", p50, p90, p99, max);
-  for (const auto& [why, n] : failures) std::printf("failed: %u %s\n", n, why.c_str());
-  if (o.traffic > 0) {
-    std::printf("traffic: %llu sent, %llu received (%.2f %% lost); while held %.0f pps sent, %.0f pps received\n",
-                static_cast<unsigned long long>(tr.sent), static_cast<unsigned long long>(tr.received),
-                tr.loss_percent(), tr.held_sent_pps, tr.held_received_pps);
-  }
-  if (!o.report_json.empty()) {
-    std::ofstream out{o.report_json};
-    out << "{\"sessions\": " << o.sessions << ", \"established\": " << up << ", \"failed\": " << failed
-        << ", \"seconds\": " << seconds << ",\n \"setup_rate_cps\": {\"overall\": " << overall
-        << ", \"min\": " << min_rate << ", \"avg\": " << avg_rate << ", \"max\": " << max_rate
-        << "},\n \"setup_latency_ms\": {\"p50\": " << p50 << ", \"p90\": " << p90 << ", \"p99\": " << p99
-        << ", \"max\": " << max << "},\n";
-    if (o.traffic > 0) {
-      out << " \"traffic\": {\"pps_per_session\": " << o.traffic << ", \"packet_size\": " << o.traffic_size
-          << ", \"sent\": " << tr.sent << ", \"received\": " << tr.received << ", \"sent_bytes\": " << tr.sent_bytes
-          << ", \"received_bytes\": " << tr.received_bytes << ", \"loss_percent\": " << tr.loss_percent()
-          << ", \"held_seconds\": " << tr.held_seconds << ", \"held_sent_pps\": " << tr.held_sent_pps
-          << ", \"held_received_pps\": " << tr.held_received_pps << "},\n";
-    }
-    out << " \"failures\": {";
-    bool first = true;
-    for (const auto& [why, n] : failures) {
-      std::string escaped;
-      for (char c : why) {
-        if (c == '"' || c == '\\') escaped += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
-      }
-      out << (first ? "" : ", ") << "\"" << escaped << "\": " << n;
-      first = false;
-    }
-    out << "}}\n";
-  }
+  loadgen::run_report report;
+  report.sessions = o.sessions;
+  report.up = up;
+  report.failed = failed;
+  report.seconds = seconds;
+  report.latency_ms = std::move(latency_ms);
+  report.per_second = std::move(per_second);
+  report.failures = std::move(failures);
+  report.traffic = o.traffic > 0;
+  report.traffic_pps = o.traffic;
+  report.traffic_size = o.traffic_size;
+  report.tr = tr;
+  loadgen::print_report(std::move(report), o.report_json);
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
   subscribers.clear();
   lac->shutdown();

@@ -20,6 +20,7 @@ call_engine::call_engine(call_config config)
               std::move(config.calling_number),
               std::move(config.called_number)};
     proxy_ = std::move(config.proxy);
+    access_line_ = std::move(config.access_line);
   }
 }
 
@@ -39,6 +40,16 @@ call_effects call_engine::close(result_code result, std::optional<ppp_disconnect
   cdn_result_ = std::move(result);
   cdn_cause_ = std::move(cause);
   return apply(session_event::local_close);
+}
+
+call_effects call_engine::line_update(std::uint32_t tx_speed, std::uint32_t rx_speed) {
+  facts_.tx_speed = tx_speed;
+  facts_.rx_speed = rx_speed != 0 ? rx_speed : tx_speed;
+  if (state_ != session_state::established) return {};
+  auto m = make_message(message_type::csun);
+  m.speed_updates.push_back({peer_session_id_, facts_.tx_speed, facts_.rx_speed});
+  // A tunnel message: Session ID 0 in the header, the session named in the AVP.
+  return {call_send{0, std::move(m)}};
 }
 
 call_effects call_engine::refuse(session_event e, std::uint16_t error, std::string why) {
@@ -108,6 +119,7 @@ control_message call_engine::make_icrq() const {
   m.bearer_type = bearer_bits::digital;
   if (!facts_.calling.empty()) m.calling_number = facts_.calling;
   if (!facts_.called.empty()) m.called_number = facts_.called;
+  m.access_line = access_line_;
   return m;
 }
 

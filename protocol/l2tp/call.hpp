@@ -48,6 +48,7 @@ struct call_config {
   std::uint32_t rx_connect_speed = 0;  ///< 0 or equal to tx: not sent (RFC 2661: absent means equal)
   ppp::proxy_info proxy;               ///< proxy LCP / authentication AVPs 26-33 for the ICCN
   bool sequencing = false;             ///< Sequencing Required (AVP 39) in the ICCN
+  access_line_info access_line;        ///< RFC 5515 access-line AVPs (vendor 3561) for the ICRQ; empty: none
 };
 
 /// Send `message` to the peer session `peer_session_id` (the header's Session ID).
@@ -114,6 +115,10 @@ class call_engine {
   [[nodiscard]] call_effects tunnel_down();
   /// A control message the tunnel routed to this session.
   [[nodiscard]] call_effects receive(const control_message& m);
+  /// LAC: the subscriber's line rates changed (bit/s; rx 0: as tx). Once the call is up the LNS is
+  /// told with a Connect Speed Update Notification (RFC 5515 CSUN, header Session ID 0, AVP 97
+  /// naming its session); before, the ICCN carries the new speeds.
+  [[nodiscard]] call_effects line_update(std::uint32_t tx_speed, std::uint32_t rx_speed);
   /// Clear the call from our side: a CDN with `result` and RFC 3145 `cause` (AVP 46) if anything was sent.
   [[nodiscard]] call_effects close(result_code result, std::optional<ppp_disconnect_cause> cause = std::nullopt);
 
@@ -133,8 +138,9 @@ class call_engine {
   std::uint16_t local_session_id_;
   std::uint16_t peer_session_id_;  ///< LNS: from the ICRQ; LAC: learnt from the ICRP
   session_state state_ = session_state::idle;
-  call_facts facts_;       ///< LAC: what the ICRQ/ICCN carry; LNS: what the LAC told us
-  ppp::proxy_info proxy_;  ///< LAC: sent in the ICCN; LNS: from the ICCN
+  call_facts facts_;              ///< LAC: what the ICRQ/ICCN carry; LNS: what the LAC told us
+  ppp::proxy_info proxy_;         ///< LAC: sent in the ICCN; LNS: from the ICCN
+  access_line_info access_line_;  ///< LAC: sent in the ICRQ
   bool sequencing_ = false;
   bool was_established_ = false;
   result_code cdn_result_{cdn_result::admin, std::nullopt, ""};

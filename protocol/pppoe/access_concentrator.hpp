@@ -50,7 +50,7 @@ struct port_config {
   bool untagged = true;
   std::vector<vlan_rule> vlans;
   std::vector<std::string> service_names;  ///< empty: the AC's
-  unsigned max_sessions_per_vlan = 0;      ///< 0: unlimited
+  unsigned max_sessions_per_vlan = 0;      ///< per tagged VID (pair); untagged is not capped; 0: unlimited
 };
 
 struct ac_config {
@@ -61,7 +61,7 @@ struct ac_config {
   unsigned padi_rate = 1000;               ///< PADIs/s from all MACs (token bucket, burst = rate); 0: unlimited
   unsigned padi_rate_per_mac = 5;          ///< PADIs/s from one MAC; 0: unlimited
   unsigned max_sessions = 0;               ///< 0: unlimited (65535 IDs per port)
-  unsigned max_sessions_per_mac = 4;       ///< 0: unlimited
+  unsigned max_sessions_per_mac = 4;       ///< per MAC on one port; 0: unlimited
   unsigned max_starting = 1000;            ///< sessions opened and not yet up; 0: unlimited
   /// (active sessions, delay): from that many sessions on, PADOs wait that long. Ascending.
   std::vector<std::pair<unsigned, std::chrono::milliseconds>> pado_delay;
@@ -142,6 +142,8 @@ class access_concentrator {
 
   [[nodiscard]] std::size_t sessions() const noexcept;
   [[nodiscard]] std::size_t starting() const noexcept;
+  /// MACs with a PADI rate bucket now: bounded, whatever the number of MACs seen.
+  [[nodiscard]] std::size_t tracked_macs() const noexcept;
 
  private:
   struct impl;

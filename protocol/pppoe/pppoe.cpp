@@ -268,6 +268,9 @@ wire::status check_pads(const discovery& d, std::size_t base) {
     if (d.session_id != 0) return wire::error{"PADS with Service-Name-Error has a non-zero session id", base + 2};
     return wire::ok_status();
   }
+  // An AC refusing for want of resources (AC-System-Error) or another reason
+  // (Generic-Error) has no session to name either.
+  if (d.session_id == 0 && (count<ac_system_error>(d) > 0 || count<generic_error>(d) > 0)) return wire::ok_status();
   if (d.session_id == 0) return wire::error{"PADS session id zero without Service-Name-Error", base + 2};
   return exactly_one_service_name(d, "PADS without Service-Name", "PADS with more than one Service-Name", base);
 }

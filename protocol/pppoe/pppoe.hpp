@@ -178,7 +178,8 @@ template <class T>
 [[nodiscard]] wire::status check_pado(const discovery& d, std::size_t base = 0);
 /// PADR: SESSION_ID 0, exactly one Service-Name.
 [[nodiscard]] wire::status check_padr(const discovery& d, std::size_t base = 0);
-/// PADS: with Service-Name-Error SESSION_ID 0; otherwise SESSION_ID non-zero and exactly one Service-Name.
+/// PADS: with Service-Name-Error SESSION_ID 0; SESSION_ID 0 with AC-System-Error or Generic-Error is a
+/// refusal too; otherwise SESSION_ID non-zero and exactly one Service-Name.
 [[nodiscard]] wire::status check_pads(const discovery& d, std::size_t base = 0);
 /// PADT: SESSION_ID non-zero.
 [[nodiscard]] wire::status check_padt(const discovery& d, std::size_t base = 0);

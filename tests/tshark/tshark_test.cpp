@@ -19,6 +19,7 @@
 #include "protocol/ppp/frame.hpp"
 #include "protocol/ppp/lcp.hpp"
 #include "protocol/ppp/ncp.hpp"
+#include "protocol/pppoe/access_concentrator.hpp"
 #include "tests/tshark/pcap.hpp"
 
 namespace bras {
@@ -449,6 +450,123 @@ TEST_F(TsharkCrossCheck, DataMessagesWithPpp) {
   // ip.src / ip.dst list the outer header, then the subscriber's.
   data("IPv4 in PPP, ACFC+PFC", plain, proto::ipv4, ip,
        {{"ip.src", "192.0.2.1,10.0.0.1"}, {"ip.dst", "192.0.2.2,10.0.0.2"}}, frame_flags{true, true});
+
+  verify();
+}
+
+// PPPoE Discovery as the access concentrator sends it: tshark (an independent
+// decoder) must read each frame as PPPoED with the code and tags encoded.
+class TsharkPppoe : public TsharkCrossCheck {
+ protected:
+  void ethernet(std::string what, const wire::bytes& frame, fields expect) {
+    if (!writer_) writer_ = std::make_unique<test::pcap_writer>(path_);
+    writer_->ethernet(frame);
+    frames_.push_back({std::move(what), std::move(expect)});
+  }
+
+  /// The frame of the only send_discovery effect (empty if there is not exactly one).
+  static wire::bytes sent_frame(const pppoe::ac_effects& effects) {
+    wire::bytes frame;
+    int n = 0;
+    for (const auto& e : effects) {
+      if (const auto* s = std::get_if<pppoe::send_discovery>(&e)) {
+        frame = s->frame;
+        ++n;
+      }
+    }
+    EXPECT_EQ(n, 1);
+    return n == 1 ? frame : wire::bytes{};
+  }
+};
+
+TEST_F(TsharkPppoe, AccessConcentratorPadoPadsPadt) {
+  using namespace pppoe;
+  const eth::mac_address our_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+  const eth::mac_address client{0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
+  ac_config config;
+  config.ac_name = "bras-tshark";
+  config.service_names = {"internet"};
+  config.max_payload = 1500;
+  config.max_sessions = 1;
+  port_config port;
+  port.mac = our_mac;
+  port.vlans.push_back(vlan_rule{100, 199, 0, 0, 0, {}});
+  config.ports.push_back(port);
+  wire::bytes secret(32, std::byte{0x42});
+  access_concentrator ac{config, secret};
+  auto now = ac_clock::now();
+
+  eth::header h;
+  h.src = client;
+  h.dst = eth::mac_address{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  h.outer_vlan = eth::vlan_tag{eth::tpid_8021q, 0, false, 150};
+  h.ethertype = eth::ethertype_pppoe_discovery;
+  auto send = [&](const eth::header& hdr, const discovery& d) {
+    wire::bytes out;
+    wire::writer w{out};
+    EXPECT_TRUE(encode(d, w).ok());
+    return ac.receive(0, hdr, out, now);
+  };
+  const wire::bytes uniq = hx("cafe0001");
+  const wire::bytes relay = hx("0102030405");
+  discovery padi{packet_code::padi,
+                 0,
+                 {service_name{"internet"}, host_uniq{uniq}, relay_session_id{relay}, ppp_max_payload{1500}},
+                 false};
+  wire::bytes pado = sent_frame(send(h, padi));
+  ASSERT_FALSE(pado.empty());
+  auto pado_decoded = decode_discovery(eth::decode(pado)->payload);
+  ASSERT_TRUE(pado_decoded.ok());
+  const auto* cookie = find<ac_cookie>(*pado_decoded);
+  ASSERT_NE(cookie, nullptr);
+  fields common{
+      {"eth.src", "02:00:00:00:00:01"}, {"eth.dst", "00:11:22:33:44:55"}, {"vlan.id", "150"}, {"eth.type", "0x8100"}};
+  fields pado_expect = common;
+  pado_expect.insert(pado_expect.end(), {{"pppoe.code", "0x07"},
+                                         {"pppoe.session_id", "0x0000"},
+                                         {"pppoed.tags.ac_name", "bras-tshark"},
+                                         {"pppoed.tags.service_name", "internet"},
+                                         {"pppoed.tags.ac_cookie", hexbytes(cookie->value)},
+                                         {"pppoed.tags.host_uniq", "cafe0001"},
+                                         {"pppoed.tags.relay_session_id", "0102030405"},
+                                         {"pppoed.tags.max_payload", "05dc"}});
+  ethernet("PADO", pado, pado_expect);
+
+  h.dst = our_mac;
+  discovery padr = padi;
+  padr.code = packet_code::padr;
+  padr.tags.emplace_back(*cookie);
+  auto accepted = send(h, padr);
+  wire::bytes pads = sent_frame(accepted);
+  std::uint16_t id = 0;
+  for (const auto& e : accepted) {
+    if (const auto* o = std::get_if<open_session>(&e)) id = o->session_id;
+  }
+  ASSERT_NE(id, 0);
+  fields pads_expect = common;
+  pads_expect.insert(pads_expect.end(), {{"pppoe.code", "0x65"},
+                                         {"pppoe.session_id", hex0x(id, 4)},
+                                         {"pppoed.tags.service_name", "internet"},
+                                         {"pppoed.tags.host_uniq", "cafe0001"},
+                                         {"pppoed.tags.relay_session_id", "0102030405"},
+                                         {"pppoed.tags.max_payload", "05dc"}});
+  ethernet("PADS", pads, pads_expect);
+
+  // A second session is over max_sessions: PADS with SESSION_ID 0 and AC-System-Error.
+  discovery second = padr;
+  second.tags[1] = host_uniq{hx("cafe0002")};
+  fields refused = common;
+  refused.insert(refused.end(), {{"pppoe.code", "0x65"},
+                                 {"pppoe.session_id", "0x0000"},
+                                 {"pppoed.tags.host_uniq", "cafe0002"},
+                                 {"pppoed.tags.ac_system_error", "session limit reached"}});
+  ethernet("PADS refusing", sent_frame(send(h, second)), refused);
+
+  fields padt_expect = common;
+  padt_expect.insert(padt_expect.end(), {{"pppoe.code", "0xa7"},
+                                         {"pppoe.session_id", hex0x(id, 4)},
+                                         {"pppoed.tags.generic_error", "LNS closed the tunnel"}});
+  ethernet("PADT", sent_frame(ac.session_ended(0, id, "LNS closed the tunnel", true)), padt_expect);
 
   verify();
 }
