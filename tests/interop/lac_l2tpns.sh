@@ -52,28 +52,35 @@ cat >"$work/radius.users" <<'USERS'
 alice  Cleartext-Password := "wonderland"
        Framed-IP-Address = 100.64.1.10
 
+bob    Cleartext-Password := "builder"
+       Framed-IP-Address = 100.64.1.11
+
 USERS
 start_radius "$ns"
 start_l2tpns "$ns" 'set hostname "lns-l2tpns"
 set radius_authtypes "chap,pap"
 set radius_accounting yes'
 
-# lac_config NAME AUTHENTICATION: the shipped example pointed at l2tpns (its
-# secret), a private CLI socket, and the LAC's PPP authentication list.
+# lac_config NAME AUTHENTICATION GATEWAY: the shipped example pointed at
+# l2tpns (its secret), a private CLI socket, the LAC's PPP authentication
+# list and its local gateway address.
 lac_config() {
   sed -e "s#/run/brasd/lac.sock#$work/lac.sock#" -e "s#level: info#level: debug#" \
+    -e "s#{name: lac, address: 127.0.0.2, port: 1701}#{name: lac, address: $3, port: 1701}#" \
     -e "s#port: 1701, local-gateway: lac, secret: \"\"#port: 1701, local-gateway: lac, secret: tunnelsecret#" \
     -e "s#authentication: \[chap, pap\]#authentication: $2#" \
     "$src/configs/examples/lac-pppoe.yaml" >"$work/lac-$1.yaml"
   grep -q "secret: tunnelsecret" "$work/lac-$1.yaml" || fail "could not set the destination's secret"
-  grep -q "authentication: $2" "$work/lac-$1.yaml" || fail "could not set the LAC's authentication"
+  grep -qF "authentication: $2" "$work/lac-$1.yaml" || fail "could not set the LAC's authentication"
+  grep -qF "address: $3," "$work/lac-$1.yaml" || fail "could not set the LAC's gateway"
   "$brasd" --check-config "$work/lac-$1.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config $1: $(cat "$work/check.err")"
 }
 
-# run NAME AUTHENTICATION DESCRIPTION: one LAC, one subscriber, up and down.
+# run NAME AUTHENTICATION GATEWAY USER PASSWORD ADDRESS DESCRIPTION: one LAC,
+# one subscriber, up and down.
 run() {
-  local name=$1 what=$3
-  lac_config "$name" "$2"
+  local name=$1 user=$4 password=$5 address=$6 what=$7
+  lac_config "$name" "$2" "$3"
   $B "$brasd" --config "$work/lac-$name.yaml" >"$work/lac-$name.log" 2>&1 &
   local lac_pid=$!
   pids+=("$lac_pid")
@@ -81,15 +88,15 @@ run() {
   local accepts_before
   accepts_before=$(grep -c "Sent Access-Accept" "$work/radius.log" || true)
 
-  start_subscriber "$ns_sub" sub0 "$name" --user alice --password wonderland --ping 198.51.100.1 --ping-count 3 \
+  start_subscriber "$ns_sub" sub0 "$name" --user "$user" --password "$password" --ping 198.51.100.1 --ping-count 3 \
     --hold 4 --setup-timeout 30
-  wait_for "$work/$name.err" "^ipcp-up 100\.64\.1\.10 " 30 || fail "($name) no IPCP with the RADIUS Framed-IP-Address"
+  wait_for "$work/$name.err" "^ipcp-up ${address//./\\.} " 30 || fail "($name) no IPCP with the RADIUS Framed-IP-Address"
   [ "$(grep -c "Sent Access-Accept" "$work/radius.log")" -gt "$accepts_before" ] ||
     fail "($name) FreeRADIUS accepted nobody"
   # l2tpns negotiates LCP itself after the ICCN: a second lcp-up (the first
   # was with the LAC when it authenticates, none otherwise).
   grep -q "^lcp-up" "$work/$name.err" || fail "($name) LCP never came up"
-  echo "ok - ($name) $what: session up on l2tpns, FreeRADIUS Access-Accept, IPCP gives 100.64.1.10"
+  echo "ok - ($name) $what: session up on l2tpns, FreeRADIUS Access-Accept, IPCP gives $address"
 
   wait_for "$work/$name.err" "^ping-reply from=198\.51\.100\.1" 10 || fail "($name) no ping reply from l2tpns's side"
   lac_cli show services l2tp session >"$work/$name-sessions.txt" 2>&1 || fail "($name) bras-cli failed"
@@ -110,9 +117,13 @@ run() {
   wait "$lac_pid" || fail "($name) the LAC's exit status on SIGTERM"
 }
 
-run a "[chap, pap]" "LAC authenticates (proxy authentication)"
+run a "[chap, pap]" 127.0.0.2 alice wonderland 100.64.1.10 "LAC authenticates (proxy authentication)"
 grep -c "^lcp-up" "$work/a.err" | grep -qx 2 || fail "(a) LCP was not renegotiated by l2tpns"
-run b "[]" "LAC without authentication (no proxy authentication)"
+# Another user from another address: l2tpns keeps a stopped tunnel a while and
+# clears a user's older session when the user logs in again, which would send
+# a CDN to the first LAC's tunnel and session IDs (the new LAC allocates the
+# same ones) at the same address.
+run b "[]" 127.0.0.3 bob builder 100.64.1.11 "LAC without authentication (no proxy authentication)"
 
 sleep 0.5
 stop_capture "$l2tp_capture"
