@@ -1,7 +1,9 @@
+# shellcheck shell=bash disable=SC2154  # work, pids and client are the caller's
 # Sourced by the PPPoE/l2tpns interop scripts: namespaces, a veth, captures,
 # FreeRADIUS, l2tpns, the rp-pppoe subscriber and tshark checks. The caller
-# sets `work` (a private directory) and `pids` (an array) before sourcing, and
-# calls interop_cleanup from its EXIT trap.
+# sets `work` (a private directory), `pids` (an array), `client` (the
+# bras_ppp_stdio_client binary) and a `fail` function, and calls
+# interop_cleanup from its EXIT trap.
 
 interop_namespaces=()
 
@@ -17,10 +19,17 @@ require_tools() {
 # interop_cleanup: stops every process in `pids`, deletes the namespaces
 # (and with them the veths) and the work directory (kept if BRAS_KEEP_WORK is set).
 interop_cleanup() {
-  local p n
+  local p n alive
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.3
+  # brasd sends StopCCN and waits for its ack on SIGTERM: give it a moment.
+  for _ in $(seq 30); do
+    alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   for n in "${interop_namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   if [ -n "${BRAS_KEEP_WORK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
