@@ -11,17 +11,23 @@ namespace bras::actors {
 // ------------------------------------------------------------ data plane
 
 void ppp_host::bind_data(std::uint16_t peer_session_id, bool sequencing) {
-  data_ = std::make_shared<data_session>();
+  // A PPPoE subscriber's call (LAC) fills in the entry its PPPoE session made: the I/O thread relays it.
+  const bool access = args_.call.access != nullptr && args_.call.access->pppoe != nullptr;
+  data_ = access ? args_.call.access : std::make_shared<data_session>();
   data_->local_tunnel_id = args_.local_tunnel_id;
   data_->local_session_id = args_.local_id;
   data_->peer_tunnel_id = args_.peer_tunnel_id;
   data_->peer_session_id = peer_session_id;
   data_->gateway = args_.gateway;
   data_->peer = args_.peer;
-  data_->actor = session_actor{self_};
-  data_->lac = args_.role == session_role::lac;
+  // PPPoE: frames not relayed keep going to the PPPoE session actor (its sink).
+  if (!access) {
+    data_->actor = session_actor{self_};
+    data_->lac = args_.role == session_role::lac;
+  }
   data_->sequencing.store(sequencing);
   env().sessions->add(data_);
+  if (access) data_->pppoe->relaying.store(true, std::memory_order_release);
 }
 
 void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
@@ -32,6 +38,7 @@ void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
 
 void ppp_host::unbind_data() {
   if (!data_) return;
+  if (data_->pppoe) data_->pppoe->relaying.store(false, std::memory_order_release);
   env().sessions->remove(*data_);
 }
 

@@ -73,6 +73,11 @@ struct session_actor_state {
   void perform(l2tp::call_effects fx) {
     for (auto& e : fx) {
       if (auto* s = std::get_if<l2tp::call_send>(&e)) {
+        // PPPoE (call.access set): the entry relays before the ICCN goes out, since the LNS may send
+        // data as soon as it has the ICCN.
+        if (args.call.access && s->message.type == l2tp::message_type::iccn) {
+          host.call_up(s->peer_session_id, args.sequencing);
+        }
         self->send(args.tunnel, session_send{args.local_id, s->peer_session_id, std::move(s->message)});
       } else if (auto* t = std::get_if<l2tp::call_transition>(&e)) {
         env->log()->debug("session-fsm tunnel={} session={} {} + {} -> {}", args.local_tunnel_id, args.local_id,
@@ -169,6 +174,7 @@ struct session_actor_state {
     s.tx_speed = facts.tx_speed;
     s.rx_speed = facts.rx_speed;
     s.interface_unit = interface_unit;
+    if (args.role == session_role::lac && s.user.empty()) s.user = args.call.user;
     s.interface_name = args.role == session_role::lac ? "pp0" : env->data_plane->tun;
     if (args.role == session_role::lns) {
       s.lcp_renegotiation = env->ppp->lcp_renegotiation;

@@ -10,10 +10,13 @@
 #include "actors/acceptor.hpp"
 #include "actors/client_match.hpp"
 #include "actors/lac.hpp"
+#include "actors/pppoe_access.hpp"
 #include "actors/query.hpp"
 #include "actors/shard.hpp"
 #include "dataplane/data_path.hpp"
+#include "dataplane/pppoe_path.hpp"
 #include "io/control.hpp"
+#include "io/packet_socket.hpp"
 #include "io/tun.hpp"
 #include "io/udp.hpp"
 #include "metrics/families.hpp"
@@ -151,11 +154,50 @@ void daemon::build(config::settings cfg) {
   lac_ = actors::spawn_lac(*system_, {&ctx_->cfg.l2tp, ctx_->shards, ctx_->log});
   ctx_->lac = lac_;  // the tunnels ask it to break ties
   query_ = actors::spawn_query(*system_, {ctx_->shards, lac_, &ctx_->cfg.l2tp, &ctx_->stats});
+  if (!ctx_->cfg.pppoe.interfaces.empty()) build_pppoe();
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
   }
   udp_->start({&ctx_->stats, &ctx_->io_log, &ctx_->io_error_log}, acceptor_, ctx_->shards);
   if (control_) control_->start();  // now that the shards and the LAC controller exist
+}
+
+void daemon::build_pppoe() {
+  const auto& pc = ctx_->cfg.pppoe;
+  std::vector<std::string> names;
+  for (const auto& i : pc.interfaces) names.push_back(i.name);
+  access_ports_ = std::make_unique<io::access_ports>(io_, names);
+  // A Discovery flood must not grow the access actor's mailbox without bound: past this, frames are
+  // dropped (pppoe_drop_overload). 65536 frames of some 250 bytes each: a 20,000-PADR burst is still
+  // read and refused one by one, in well under a second.
+  constexpr std::size_t max_queued_discovery = 65536;
+  discovery_sink_ = std::make_unique<actors::access_discovery_sink>(ctx_->stats, max_queued_discovery);
+  pppoe_ =
+      std::make_unique<dataplane::pppoe_path>(ctx_->sessions, ctx_->stats, *access_ports_, *udp_, *discovery_sink_);
+  data_->set_pppoe(pppoe_.get());
+  auto env = std::make_shared<actors::pppoe_session_env>();
+  env->pppoe = &ctx_->cfg.pppoe;
+  env->ppp_base = &ctx_->ppp_base();
+  env->lac = lac_;
+  env->to_client = [path = pppoe_.get()](const dataplane::data_session& s, wire::byte_span ppp) {
+    return path->to_client(s, ppp);
+  };
+  env->stats = &ctx_->stats;
+  env->log = ctx_->ppp_log;
+  env->peer_log = &ctx_->peer_log;
+  env->interface_names = names;
+  actors::pppoe_access_config ac;
+  ac.pppoe = &ctx_->cfg.pppoe;
+  ac.sender = access_ports_.get();
+  ac.sessions = &ctx_->sessions;
+  ac.sink = discovery_sink_.get();
+  ac.stats = &ctx_->stats;
+  ac.log = ctx_->ppp_log;
+  ac.session = std::move(env);
+  pppoe_access_ = actors::spawn_pppoe_access(*system_, std::move(ac));
+  discovery_sink_->attach(pppoe_access_);
+  access_ports_->start(*pppoe_, &ctx_->stats);
+  ctx_->io_log->info("pppoe-access-up interfaces={}", names.size());
 }
 
 void daemon::set_log_levels(const config::settings& cfg) {
@@ -182,12 +224,16 @@ void daemon::stop_everything() noexcept {
   if (work_) work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
+  if (access_ports_) access_ports_->stop();
   if (!system_) return;
   // Shards are linked to their tunnels, tunnels to their sessions: this ends
   // every actor, and with them their references to the context.
   for (auto& s : ctx_->shards) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(acceptor_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(lac_, caf::exit_reason::user_shutdown);
+  if (pppoe_access_) caf::anon_send_exit(pppoe_access_, caf::exit_reason::user_shutdown);
+  pppoe_access_ = nullptr;
+  if (discovery_sink_) discovery_sink_->attach(actors::pppoe_access_actor{});
   caf::anon_send_exit(aaa_, caf::exit_reason::user_shutdown);
   if (query_) caf::anon_send_exit(query_, caf::exit_reason::user_shutdown);
   query_ = nullptr;
@@ -212,40 +258,50 @@ void daemon::run() {
   io_.run();
 }
 
-bool daemon::shutdown() {
+void daemon::begin_shutdown() {
+  // The subscribers first: each gets its LCP Terminate-Request and PADT while the tunnels close.
+  if (pppoe_access_) caf::anon_send(pppoe_access_, actors::shutdown_atom::value);
   for (auto& s : ctx_->shards) caf::anon_send(s, actors::shutdown_atom::value);
+}
+
+bool daemon::shutdown_done() const {
+  return ctx_->stats.tunnels_active.load() == 0 && (!pppoe_access_ || ctx_->stats.pppoe_sessions.load() == 0);
+}
+
+void daemon::stop_io() {
+  if (access_ports_) access_ports_->stop();
+  udp_->stop();
+  if (work_) work_.reset();
+  io_.stop();
+}
+
+bool daemon::shutdown() {
+  begin_shutdown();
   auto deadline = std::chrono::steady_clock::now() + ctx_->cfg.l2tp.shutdown_timeout;
   bool clean = false;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (ctx_->stats.tunnels_active.load() == 0) {
+    if (shutdown_done()) {
       clean = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
-  udp_->stop();
-  if (work_) work_.reset();
-  io_.stop();
+  stop_io();
   if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) io_thread_.join();
   clean_shutdown_ = clean;
   return clean;
 }
 
 void daemon::async_shutdown() {
-  for (auto& s : ctx_->shards) caf::anon_send(s, actors::shutdown_atom::value);
+  begin_shutdown();
   shutdown_deadline_ = std::chrono::steady_clock::now() + ctx_->cfg.l2tp.shutdown_timeout;
   shutdown_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
   poll_shutdown();
 }
 
 void daemon::poll_shutdown() {
-  clean_shutdown_ = ctx_->stats.tunnels_active.load() == 0;
-  if (clean_shutdown_ || std::chrono::steady_clock::now() >= shutdown_deadline_) {
-    udp_->stop();
-    if (work_) work_.reset();
-    io_.stop();
-    return;
-  }
+  clean_shutdown_ = shutdown_done();
+  if (clean_shutdown_ || std::chrono::steady_clock::now() >= shutdown_deadline_) return stop_io();
   shutdown_timer_->expires_after(std::chrono::milliseconds{20});
   shutdown_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) poll_shutdown();

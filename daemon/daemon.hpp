@@ -12,6 +12,8 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/context.hpp"
+#include "actors/pppoe_messages.hpp"
+#include "actors/pppoe_sinks.hpp"
 #include "configs/config.hpp"
 #include "io/asio.hpp"
 
@@ -21,12 +23,14 @@ class Exposer;
 
 namespace bras::dataplane {
 class data_path;
-}
+class pppoe_path;
+}  // namespace bras::dataplane
 
 namespace bras::io {
 class udp_service;
 class tun_device;
 class control_server;
+class access_ports;
 }  // namespace bras::io
 
 namespace bras::app {
@@ -69,6 +73,8 @@ class daemon {
   [[nodiscard]] const actors::aaa_actor& aaa() const noexcept { return aaa_; }
   /// The query actor: (query_atom, query_request) -> query_snapshot, (clear_atom, clear_request) -> clear_report.
   [[nodiscard]] const actors::query_actor& query() const noexcept { return query_; }
+  /// The PPPoE access actor (LAC with pppoe.interfaces), or none.
+  [[nodiscard]] const actors::pppoe_access_actor& pppoe_access() const noexcept { return pppoe_access_; }
   /// The port /metrics listens on (0 without an exporter).
   [[nodiscard]] std::uint16_t metrics_port() const;
   /// The tun device, or null without a data plane.
@@ -87,6 +93,11 @@ class daemon {
   std::shared_ptr<udp_service> udp_;
   std::unique_ptr<tun_device> tun_;
   std::unique_ptr<dataplane::data_path> data_;
+  // PPPoE access (LAC): the AF_PACKET ports, the Discovery sink and the PPPoE data path.
+  std::unique_ptr<io::access_ports> access_ports_;
+  std::unique_ptr<actors::access_discovery_sink> discovery_sink_;
+  std::unique_ptr<dataplane::pppoe_path> pppoe_;
+  actors::pppoe_access_actor pppoe_access_;
   std::shared_ptr<scrape_collector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   actors::aaa_actor aaa_;
@@ -102,6 +113,13 @@ class daemon {
   bool clean_shutdown_ = false;
   void poll_shutdown();
   void build(config::settings cfg);
+  /// PPPoE access: opens the interfaces (std::system_error naming the one that fails), spawns the access actor.
+  void build_pppoe();
+  /// Whether SIGTERM's work is done: every tunnel closed and every PPPoE subscriber sent its PADT.
+  [[nodiscard]] bool shutdown_done() const;
+  /// SIGTERM's first step: PADT to the subscribers, StopCCN to the peers.
+  void begin_shutdown();
+  void stop_io();
   /// Stops the I/O thread and every actor; safe on a half-built daemon.
   void stop_everything() noexcept;
 };

@@ -97,5 +97,11 @@ bool server_engine::proxied_lcp() const noexcept {
 const link_counters& server_engine::counters() const noexcept {
   return impl_->counters;
 }
+bool server_engine::captured() const noexcept {
+  return impl_->captured;
+}
+proxy_info server_engine::captured_proxy() const {
+  return impl_->proxy;
+}
 
 }  // namespace bras::ppp

@@ -73,6 +73,11 @@ struct server_config {
   /// Whether another session holds a peer Interface-Identifier (then it is Nak'ed); empty: none.
   std::function<bool(std::uint64_t)> interface_id_in_use;
   std::uint32_t max_loopback = 5;  ///< consecutive Configure-Requests with our magic before "looped back"
+  /// LAC: negotiate LCP and collect the credentials only, for an LNS to take over by proxy
+  /// (RFC 2661 AVPs 26-33). At the capture point (the `authenticate` effect, or LCP opening
+  /// when no authentication is configured) the engine records captured_proxy(), stops its
+  /// authentication and echo timers and goes no further: no verdict, no NCPs.
+  bool lac_capture = false;
 };
 
 /// Where the link is (RFC 1661 §3.2).
@@ -125,6 +130,10 @@ class server_engine {
   /// True when LCP was taken from the LAC's proxy AVPs.
   [[nodiscard]] bool proxied_lcp() const noexcept;
   [[nodiscard]] const link_counters& counters() const noexcept;
+  /// LAC capture: true once the capture point is reached (then captured_proxy() is complete).
+  [[nodiscard]] bool captured() const noexcept;
+  /// LAC capture: the proxy LCP and proxy authentication values for the ICCN.
+  [[nodiscard]] proxy_info captured_proxy() const;
 
  private:
   struct impl;

@@ -4,7 +4,10 @@
 namespace bras::ppp {
 
 void server_engine::impl::begin_authentication() {
-  if (!method) return enter_network();
+  if (!method) {
+    if (cfg.lac_capture) return capture(nullptr);
+    return enter_network();
+  }
   phase = link_phase::authenticate;
   auth_waited = std::chrono::milliseconds{0};
   if (*method == lcp::auth_method::chap_md5) {
@@ -31,7 +34,30 @@ void server_engine::impl::ask_aaa(authenticate a) {
   stop(timer::auth);
   auth = auth_state::waiting_aaa;
   user = a.user;
+  if (cfg.lac_capture && !a.proxied) capture(&a);
   out.emplace_back(std::move(a));
+}
+
+void server_engine::impl::capture(const authenticate* a) {
+  if (captured) return;
+  captured = true;
+  // The LNS owns the link from here: no keepalive or authentication deadline of ours.
+  stop(timer::auth);
+  stop(timer::echo);
+  if (a == nullptr) {
+    proxy.authen_type = proxy_authen::none;
+    return;
+  }
+  proxy.authen_name = a->user;
+  proxy.authen_id = a->chap_id;
+  if (a->kind == authenticate::method::pap) {
+    proxy.authen_type = proxy_authen::pap;
+    proxy.authen_response = wire::to_bytes(std::string_view{a->password});
+  } else {
+    proxy.authen_type = proxy_authen::chap;
+    proxy.authen_challenge = a->challenge;
+    proxy.authen_response = a->response;
+  }
 }
 
 void server_engine::impl::answer_peer() {

@@ -81,6 +81,22 @@ inline std::optional<lcp::configure_request> decode_proxied(const wire::bytes& o
   return std::nullopt;
 }
 
+/// AVP 27's value: the options of our Configure-Request, without its 4-byte header.
+inline wire::bytes proxied_options_of(const lcp::configure_request& request) {
+  wire::bytes packet;
+  wire::writer w{packet};
+  if (!lcp::encode(w, lcp::packet{request}) || packet.size() < 4) return {};
+  return {packet.begin() + 4, packet.end()};
+}
+
+/// AVP 26/28's value: the options of a received Configure-Request as carried (bounded by its Length).
+inline wire::bytes received_options_of(wire::byte_span packet) {
+  if (packet.size() < 4) return {};
+  const std::size_t length = (std::to_integer<std::size_t>(packet[2]) << 8) | std::to_integer<std::size_t>(packet[3]);
+  if (length < 4 || length > packet.size()) return {};
+  return {packet.begin() + 4, packet.begin() + static_cast<std::ptrdiff_t>(length)};
+}
+
 template <class Packet>
 wire::bytes encode_frame_of(std::uint16_t protocol, const Packet& p,
                             wire::status (*encode)(wire::writer&, const Packet&)) {

@@ -51,6 +51,11 @@ struct server_engine::impl {
   std::uint32_t echo_outstanding = 0;
   std::uint8_t echo_id = 0;
 
+  // LAC capture (cfg.lac_capture): AVPs 26-28 as they happen, 29-33 at the capture point.
+  proxy_info proxy;
+  wire::bytes peer_request_options;  ///< the options of the LCP Configure-Request being answered
+  bool captured = false;
+
   // Results for the session
   std::uint32_t peer_address = 0;
   std::uint64_t peer_interface_id = 0;
@@ -199,6 +204,8 @@ struct server_engine::impl {
   void on_pap(const pap::packet& p);
   void on_chap(const chap::packet& p);
   void auth_done(bool accepted, std::uint32_t address, std::string_view message);
+  /// LAC capture point: records the proxy authentication values (`a` null: none) and stops the timers.
+  void capture(const authenticate* a);
 
   // ---- network phase ----
   void enter_network();

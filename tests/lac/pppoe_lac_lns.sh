@@ -62,11 +62,11 @@ import re, sys
 p = sys.argv[1]
 s = open(p).read()
 # access0 untagged -> access0 with VLANs 100-101 (and untagged still accepted).
-s2 = re.sub(r"(- name: access0\n(\s+))", r"\1vlans: [{vlan: \"100-101\"}]\n\2", s, count=1)
+s2 = s.replace("{name: access0, untagged: true}", '{name: access0, untagged: true, vlans: [{vlan: "100-101"}]}', 1)
 assert s2 != s, "no access0 entry in lac-pppoe.yaml"
 open(p, "w").write(s2)
 PY
-"$brasd" --check-config --config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
+"$brasd" --check-config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
 
 ip netns exec "$ns" "$brasd" --config "$work/lns.yaml" >"$work/lns.log" 2>&1 &
 lns_pid=$!
@@ -99,12 +99,14 @@ lac_cli show services l2tp session "|" display json >"$work/lac.json" || fail "L
 lns_cli show services l2tp session "|" display json >"$work/lns.json" || fail "LNS json"
 python3 - "$work/lac.json" "$work/lns.json" "$sessions" <<'PY' || fail "the daemons disagree"
 import json, sys
+def value(v):  # Junos JSON: [{"data": "17967"}]
+    return int(v[0]["data"] if isinstance(v, list) else v)
 def pairs(path):
     out = set()
     def walk(o):
         if isinstance(o, dict):
             if "session-local-id" in o and "session-remote-id" in o:
-                out.add((int(o["session-local-id"]), int(o["session-remote-id"])))
+                out.add((value(o["session-local-id"]), value(o["session-remote-id"])))
             for v in o.values(): walk(v)
         elif isinstance(o, list):
             for v in o: walk(v)
@@ -126,7 +128,7 @@ lac_cli show services l2tp session extensive >"$work/ext.txt"
 grep -q "LCP renegotiation: N/A, Authentication: None, Interface ID: N/A" "$work/ext.txt" || fail "extensive: $(head -20 "$work/ext.txt")"
 units=$(grep -Eo "Interface unit: [0-9]+, Call" "$work/ext.txt" | sort -u | wc -l)
 [ "$units" -eq "$sessions" ] || fail "interface units are not one per PPPoE session: $units"
-lac_cli show subscribers summary | grep -Eq "PPPoE +$sessions" || fail "subscribers summary: $(lac_cli show subscribers summary)"
+lac_cli show subscribers summary | grep -Eq "PPPoE: +$sessions\b" || fail "subscribers summary: $(lac_cli show subscribers summary)"
 echo "ok 3 - the LAC renders pp0, Dedicated, N/A, one interface unit per session, and counts PPPoE subscribers"
 
 rc=0

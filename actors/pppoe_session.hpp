@@ -1,0 +1,50 @@
+// The PPPoE session actor (LAC): one per PPPoE session, from PADS to PADT.
+// Runs the PPP server engine in LAC-capture mode with the subscriber (LCP and
+// authentication, protocol/ppp/server.hpp), then places the call with the
+// LAC controller carrying the proxy LCP/authentication values and the access
+// line; once the L2TP session relays the call, frames flow through the data
+// plane without it. It keeps the subscriber alive-checked (LCP Echo when
+// idle), and ends the call and the PPPoE session together: CDN for a PADT,
+// LCP Terminate-Request and PADT for a CDN, StopCCN or operator's clear.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/context.hpp"
+#include "actors/pppoe_messages.hpp"
+#include "protocol/pppoe/access_line.hpp"
+
+namespace bras::actors {
+
+/// What every PPPoE session of an instance shares (owned by the daemon, read only).
+struct pppoe_session_env {
+  const config::pppoe_settings* pppoe = nullptr;  ///< echo, discovery-timeout, calling-number
+  const ppp::server_config* ppp_base = nullptr;   ///< the instance's PPP settings (authentication, timers)
+  lac_actor lac;                                  ///< places the calls
+  /// Sends a PPP frame (protocol field onwards) to the subscriber of `s` (dataplane::pppoe_path::to_client).
+  std::function<bool(const data_session& s, wire::byte_span ppp)> to_client;
+  model::counters* stats = nullptr;
+  std::shared_ptr<spdlog::logger> log;       ///< "ppp"
+  log_limiter* peer_log = nullptr;           ///< events a subscriber can trigger at will
+  std::vector<std::string> interface_names;  ///< by port, for the Calling Number
+};
+
+struct pppoe_session_args {
+  std::shared_ptr<const pppoe_session_env> env;
+  pppoe_access_actor access;         ///< told session_up and session_end
+  data_session_ptr entry;            ///< its data-plane entry, `pppoe` leg set
+  std::uint64_t call_id = 0;         ///< unique in the instance
+  std::uint16_t max_payload = 1492;  ///< the granted PPP MRU
+  std::optional<pppoe::access_line> line;
+};
+
+/// Spawns a session actor linked to `parent` (the access actor): it ends with it.
+pppoe_session_actor spawn_pppoe_session(pppoe_access_actor::pointer parent, pppoe_session_args args);
+
+}  // namespace bras::actors
