@@ -9,8 +9,10 @@
 # Asserts: PPPoE Discovery, LCP and CHAP complete; IPCP gives an address from
 # the LNS pool and a ping through the LNS's tun is answered; bras-cli on both
 # daemons lists the session (the LNS with the user); the subscriber's hang-up
-# frees it on both; tshark decodes the PPPoE and L2TP captures with no
-# malformed frame, and the ICCN carries the proxy LCP and authentication AVPs.
+# frees it on both; a wrong password is refused by the LNS (proxy CHAP, cause
+# 16) and the subscriber gets a CHAP Failure; tshark decodes the PPPoE and
+# L2TP captures with no malformed frame, and the ICCN carries the proxy LCP
+# and authentication AVPs.
 # usage: rppppoe_lac.sh BRASD BRAS_CLI PPP_STDIO_CLIENT SOURCE_DIR
 set -euo pipefail
 brasd=$1
@@ -98,6 +100,23 @@ until lac_cli show services l2tp summary 2>/dev/null | grep -q "Sessions: 0" &&
 done
 echo "ok 5 - the subscriber's hang-up frees the session on the LAC and on the LNS"
 
+# A wrong password: the LAC only captures the credentials, the LNS refuses
+# the proxy authentication, and the subscriber is told so and let go.
+start_subscriber "$ns_sub" sub0 bad --user demo --password wrong --auth chap --hold 1 --setup-timeout 15
+rc=0
+wait "$subscriber_pid" || rc=$?
+[ "$rc" -eq 1 ] || fail "the client with a wrong password exited $rc"
+grep -q "^ipcp-up" "$work/bad.err" && fail "a wrong password got an address"
+grep -q "^auth-failed" "$work/bad.err" || fail "no CHAP Failure for a wrong password: $(cat "$work/bad.err")"
+grep -qE "session-ended .*user=\"demo\" .*cause=16 " "$work/lns.log" || fail "the LNS did not end the call with cause 16"
+deadline=$((SECONDS + 15))
+until lac_cli show services l2tp summary 2>/dev/null | grep -q "Sessions: 0" &&
+  lns_cli show services l2tp summary 2>/dev/null | grep -q "Sessions: 0"; do
+  [ $SECONDS -lt $deadline ] || fail "sessions left after the refusal: $(lac_cli show services l2tp summary)"
+  sleep 0.3
+done
+echo "ok 6 - a wrong password: the LNS refuses the proxy CHAP (cause 16), the subscriber gets a CHAP Failure; nothing left"
+
 sleep 0.5
 stop_capture "$l2tp_capture"
 stop_capture "$pppoe_capture"
@@ -107,11 +126,11 @@ capture_has pppoe pppoed pppoes:ppp:lcp pppoes:ppp:chap pppoes:ppp:ipcp pppoes:p
 capture_has l2tp l2tp:ppp:ipcp l2tp:ppp:ip:icmp
 # RFC 2661 proxy AVPs in the ICCN: 26-28 (LCP), 29 Proxy Authen Type, 30 Name,
 # 31 Challenge, 32 ID, 33 Response.
-iccn=$(message_avps l2tp 12)
+iccn=$(message_avps l2tp 12 | head -n 1)  # the good session's
 [ -n "$iccn" ] || fail "no ICCN in the capture"
 for avp in 26 27 28 29 30 31 32 33; do
   echo ",$iccn," | grep -q ",$avp," || fail "AVP $avp missing from the ICCN ($iccn)"
 done
-echo "ok 6 - tshark: $(wc -l <"$work/pppoe.fields") PPPoE and $(wc -l <"$work/l2tp.fields") L2TP packets," \
+echo "ok 7 - tshark: $(wc -l <"$work/pppoe.fields") PPPoE and $(wc -l <"$work/l2tp.fields") L2TP packets," \
   "none malformed; the ICCN carries proxy LCP and CHAP"
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"
