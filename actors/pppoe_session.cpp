@@ -114,7 +114,8 @@ struct pppoe_session_state {
       magic = *m;
       args.entry->pppoe->magic.store(magic);
     }
-    c.line = args.line;
+    // pppoe.access-line-avps off: the LNS learns neither the line nor speeds from it.
+    if (env().pppoe->access_line_avps) c.line = args.line;
     c.access = args.entry;
     c.subscriber = caf::actor_cast<call_subscriber_actor>(self);
     args.entry->user = c.user;
