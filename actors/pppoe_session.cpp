@@ -133,6 +133,8 @@ struct pppoe_session_state {
       return self->quit();
     }
     if (!r.established) {
+      // The subscriber is refused for want of a tunnel (no LNS took the call).
+      env().stats->pppoe_refused_no_tunnel.fetch_add(1);
       if (env().peer_log->allow()) {
         env().log->info("pppoe-call-failed port={} session={} user={} reason={}", leg().port, leg().session_id,
                         engine->user(), r.reason);

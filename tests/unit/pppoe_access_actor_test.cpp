@@ -221,6 +221,7 @@ TEST_F(PppoeAccessActor, DiscoveryCaptureRefusedCallAndEverythingBack) {
   EXPECT_TRUE(eventually([&] { return stats.pppoe_sessions.load() == 0; }));
   EXPECT_EQ(stats.pppoe_starting.load(), 0);
   EXPECT_EQ(stats.pppoe_tx_padt.load(), 1u);
+  EXPECT_EQ(stats.pppoe_refused_no_tunnel.load(), 1u) << "the refused call counts as no-tunnel";
   EXPECT_EQ(table.pppoe_size(), 0u);
   bool terminate_sent = false;
   for (const auto& f : frames.ppp_history()) {
