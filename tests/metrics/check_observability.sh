@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shipped observability files agree with what brasd exports:
 #   1. promtool accepts configs/prometheus/brasd-alerts.yml (check rules) and
-#      configs/prometheus/prometheus.yml (check config, which also loads the rules).
+#      configs/prometheus/prometheus.yml (check config, which also loads the rules),
+#      and the rules pass their unit tests (tests/metrics/brasd-alerts.test.yml).
 #   2. brasd runs in a private network namespace made here, with its exporter
 #      on 127.0.0.1:9101, and one /metrics scrape is taken (bash /dev/tcp, no curl).
 #   3. promtool check metrics accepts the scrape.
@@ -46,6 +47,10 @@ command -v python3 >/dev/null || fail "python3 not found"
 # ------------------------------------------------------------ 1. promtool on the files
 promtool check rules "$rules" >"$work/out" 2>&1 || fail "promtool check rules $rules: $(cat "$work/out")"
 ok "promtool check rules configs/prometheus/brasd-alerts.yml"
+# The alerts' unit tests: each fires on its case and stays quiet on the look-alikes.
+(cd "$here/tests/metrics" && promtool test rules brasd-alerts.test.yml) >"$work/out" 2>&1 ||
+  fail "promtool test rules tests/metrics/brasd-alerts.test.yml: $(cat "$work/out")"
+ok "promtool test rules tests/metrics/brasd-alerts.test.yml"
 # rule_files in prometheus.yml are relative to the file itself; run from elsewhere to prove it.
 (cd / && promtool check config "$promcfg") >"$work/out" 2>&1 || fail "promtool check config $promcfg: $(cat "$work/out")"
 grep -q "1 rule files found" "$work/out" || fail "prometheus.yml does not load the alert rules: $(cat "$work/out")"
