@@ -208,9 +208,18 @@ struct lac_state {
                     cfg.l2tp->destination_lockout.count());
     }
     auto orphans = std::move(t->orphans);
+    // Closed by us (operator clear, shutdown): its calls end; failed or lost a tie: placed again.
+    const bool again = t->tie_lost || g.reason != tunnel_end::closed;
     ts.erase(t);
     for (auto id : orphans) {
-      if (calls.count(id) != 0) place(id);
+      auto c = calls.find(id);
+      if (c == calls.end()) continue;
+      if (again) {
+        place(id);
+      } else {
+        self->send(c->second.requester, call_result{id, false, 0, 0, "tunnel closed", {}});
+        calls.erase(c);
+      }
     }
   }
 

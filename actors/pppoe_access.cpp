@@ -118,6 +118,11 @@ struct pppoe_access_state {
   }
 
   void perform(pppoe::ac_effects fx) {
+    // Sessions first: the subscriber may answer the PADS at once, and its first
+    // frame must find the session in the table.
+    for (auto& e : fx) {
+      if (auto* o = std::get_if<pppoe::open_session>(&e)) open(std::move(*o));
+    }
     for (auto& e : fx) {
       if (auto* s = std::get_if<pppoe::send_discovery>(&e)) {
         if (s->delay.count() > 0) {
@@ -125,8 +130,6 @@ struct pppoe_access_state {
         } else {
           send_now(s->port, s->code, s->frame);
         }
-      } else if (auto* o = std::get_if<pppoe::open_session>(&e)) {
-        open(std::move(*o));
       } else if (auto* c = std::get_if<pppoe::close_session>(&e)) {
         auto it = sessions.find(key_of(c->port, c->session_id));
         if (it != sessions.end()) self->send(it->second.actor, padt_atom::value);

@@ -114,7 +114,8 @@ struct pppoe_session_state {
       magic = *m;
       args.entry->pppoe->magic.store(magic);
     }
-    c.line = args.line;
+    // pppoe.access-line-avps off: the LNS learns neither the line nor speeds from it.
+    if (env().pppoe->access_line_avps) c.line = args.line;
     c.access = args.entry;
     c.subscriber = caf::actor_cast<call_subscriber_actor>(self);
     args.entry->user = c.user;
@@ -132,6 +133,8 @@ struct pppoe_session_state {
       return self->quit();
     }
     if (!r.established) {
+      // The subscriber is refused for want of a tunnel (no LNS took the call).
+      env().stats->pppoe_refused_no_tunnel.fetch_add(1);
       if (env().peer_log->allow()) {
         env().log->info("pppoe-call-failed port={} session={} user={} reason={}", leg().port, leg().session_id,
                         engine->user(), r.reason);

@@ -69,6 +69,7 @@ struct session_actor_state {
   aaa_handoff aaa;
   ppp_host host;
   std::uint32_t interface_unit = 0;
+  bool tunnel_down = false;  ///< the tunnel went away under it (the LAC places such a call again)
 
   void perform(l2tp::call_effects fx) {
     for (auto& e : fx) {
@@ -129,6 +130,9 @@ struct session_actor_state {
     if (args.requester) {
       if (was_established) {
         self->send(args.requester, call_cleared{args.call.call_id, args.local_tunnel_id, args.local_id});
+      } else if (tunnel_down) {
+        // Never up and its tunnel failed: handed back (session 0) for the LAC to place elsewhere.
+        self->send(args.requester, call_result{args.call.call_id, false, args.local_tunnel_id, 0, "tunnel failed", {}});
       } else {
         self->send(
             args.requester,
@@ -202,6 +206,7 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](up_atom) { self->state.perform(self->state.call->tunnel_up()); },
       [self](down_atom) {
         auto& st = self->state;
+        st.tunnel_down = true;
         st.host.lower_layer_gone(ppp::cause::none, "tunnel-down");
         st.perform(st.call->tunnel_down());
       },

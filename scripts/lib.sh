@@ -12,10 +12,13 @@ BRAS_BUILD_PACKAGES=(
 # Extra packages the tests need: GoogleTest, tshark (independent decoder),
 # clang + compiler-rt (libFuzzer), xl2tpd (interop peer), iproute2 (netns),
 # prometheus (promtool lints the /metrics exposition), tmux (bras-cli in a real
-# terminal), python3 (parses JSON/XML output and the dashboards in tests).
+# terminal), python3 (parses JSON/XML output and the dashboards in tests),
+# l2tpns + freeradius + freeradius-utils (an independent LNS/LAC/PPPoE server
+# and its RADIUS) and pppoe (rp-pppoe's user-mode PPPoE client) for the
+# interop tests. None of the daemons is started by the install.
 BRAS_TEST_PACKAGES=(
   libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus tmux
-  python3
+  python3 l2tpns freeradius freeradius-utils pppoe
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -16,6 +16,7 @@
 #include "configs/config.hpp"
 #include "daemon/daemon.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
 namespace {
@@ -190,6 +191,39 @@ TEST(LacSelectionLns, CallsWaitingOnADestinationThatFailsArePlacedAgain) {
   EXPECT_GT(left[1], 0);
   EXPECT_TRUE(lac.shutdown());
   a.shutdown();
+}
+
+// B's tunnel is up, then B goes silent (the proxy drops everything): calls
+// placed on that tunnel have their ICRQ sent and never answered. The tunnel
+// dies when its retransmissions run out, and those calls are placed again on
+// A instead of failing.
+TEST(LacSelectionLns, CallsWhoseTunnelDiesBeforeTheyAreUpArePlacedAgain) {
+  app::daemon a{lns_on("127.0.0.2")};
+  app::daemon b{lns_on("127.0.0.1")};
+  a.start();
+  b.start();
+  test::udp_proxy proxy{b.local(0).port, test::impairment{}};
+  auto cfg =
+      lac_to({destination("a", "127.0.0.2", a.local(0).port, 0, 1), destination("b", "127.0.0.1", proxy.port(), 0, 1)});
+  cfg.l2tp.retransmit_initial = 200ms;
+  cfg.l2tp.retransmit_max = 400ms;
+  cfg.l2tp.retransmit_count = 3;
+  app::daemon lac{cfg};
+  lac.start();
+  auto first = place_calls(lac, 20, 1);
+  EXPECT_EQ(first.established, 20u) << first.last_failure;
+  ASSERT_GT(established(b), 0u) << "no call went to B: the test needs its tunnel up";
+  proxy.blackhole(true);
+  auto second = place_calls(lac, 100, 1000);
+  EXPECT_EQ(second.established, 100u) << second.last_failure;
+  EXPECT_EQ(second.failed, 0u) << second.last_failure;
+  EXPECT_TRUE(eventually([&] { return established(a) >= 100; }));
+  auto left = lockouts(lac);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_GT(left[1], 0) << "B died: locked out";
+  EXPECT_TRUE(lac.shutdown());
+  a.shutdown();
+  b.shutdown();
 }
 
 TEST(LacSelectionLns, ALowerLevelOnlyWhenTheHigherHasFailed) {

@@ -111,7 +111,7 @@ void udp_proxy::loop() {
       }
       bool control = n > 0 && (std::to_integer<unsigned>(p.data[0]) & 0x80) != 0;
       bool impair = control || !imp_.control_only;
-      if (impair && coin(rng) < imp_.loss) {
+      if (blackhole_.load() || (impair && coin(rng) < imp_.loss)) {
         ++dropped_;
         continue;
       }

@@ -35,6 +35,8 @@ class udp_proxy {
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.load(); }
   [[nodiscard]] std::uint64_t duplicated() const noexcept { return duplicated_.load(); }
   [[nodiscard]] std::uint64_t forwarded() const noexcept { return forwarded_.load(); }
+  /// From now on drop everything both ways (an LNS that went silent), or stop doing so.
+  void blackhole(bool on) noexcept { blackhole_.store(on); }
   /// With impairment::record: every datagram the backend sent, in arrival order.
   [[nodiscard]] std::vector<std::vector<std::byte>> from_backend() const;
 
@@ -47,6 +49,7 @@ class udp_proxy {
   impairment imp_;
   std::string pcap_path_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> blackhole_{false};
   std::atomic<std::uint64_t> dropped_{0}, duplicated_{0}, forwarded_{0};
   mutable std::mutex recorded_mutex_;
   std::vector<std::vector<std::byte>> recorded_;

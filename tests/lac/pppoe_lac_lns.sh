@@ -12,68 +12,13 @@ loadgen=$1 brasd=$2 cli=$3 src=$4 sessions=${5:-1000}
 ns=bras-lac-$$
 sub=bras-sub-$$
 work=$(mktemp -d /tmp/bras-lac.XXXXXX)
-lac_pid="" lns_pid="" cap_pid=""
-cleanup() {
-  set +e
-  [ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null && wait "$cap_pid" 2>/dev/null
-  for p in $lac_pid $lns_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $lac_pid $lns_pid; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
-  ip netns del "$ns" 2>/dev/null
-  ip netns del "$sub" 2>/dev/null
-  rm -rf "$work"
-}
+source "$src/tests/lac/lac_lib.sh"
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for f in lac.log lns.log loadgen.err; do [ -f "$work/$f" ] && { echo "--- $f" >&2; tail -20 "$work/$f" >&2; }; done
-  exit 1
-}
 lac_cli() { ip netns exec "$ns" "$cli" -s "$work/lac.sock" "$@"; }
 lns_cli() { ip netns exec "$ns" "$cli" -s "$work/lns.sock" "$@"; }
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || fail "$what"
-    sleep 0.3
-  done
-}
-
-ip netns add "$ns" && ip -n "$ns" link set lo up
-ip netns add "$sub" && ip -n "$sub" link set lo up
-ip link add "bsub$$" type veth peer name "blac$$"
-ip link set "bsub$$" netns "$sub" name sub0
-ip link set "blac$$" netns "$ns" name access0
-for n in "$ns:access0" "$sub:sub0"; do
-  ip netns exec "${n%%:*}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-  ip -n "${n%%:*}" link set "${n##*:}" up
-done
-
-# The LNS: the embedded default with a private CLI socket.
-"$brasd" --print-default-config | sed "s#socket: /run/brasd/cli.sock#socket: $work/lns.sock#" >"$work/lns.yaml"
-# The LAC: the shipped example, with a private CLI socket and subscribers on VLANs 100 and 101.
-sed -e "s#/run/brasd/lac.sock#$work/lac.sock#" "$src/configs/examples/lac-pppoe.yaml" >"$work/lac.yaml"
-python3 - "$work/lac.yaml" <<'PY'
-import re, sys
-p = sys.argv[1]
-s = open(p).read()
-# access0 untagged -> access0 with VLANs 100-101 (and untagged still accepted).
-s2 = re.sub(r"(- name: access0\n(\s+))", r"\1vlans: [{vlan: \"100-101\"}]\n\2", s, count=1)
-assert s2 != s, "no access0 entry in lac-pppoe.yaml"
-open(p, "w").write(s2)
-PY
-"$brasd" --check-config --config "$work/lac.yaml" >/dev/null 2>"$work/check.err" || fail "LAC config: $(cat "$work/check.err")"
-
-ip netns exec "$ns" "$brasd" --config "$work/lns.yaml" >"$work/lns.log" 2>&1 &
-lns_pid=$!
-wait_for 10 "the LNS did not start" test -S "$work/lns.sock"
-ip netns exec "$ns" "$brasd" --config "$work/lac.yaml" >"$work/lac.log" 2>&1 &
-lac_pid=$!
-wait_for 10 "the LAC did not start" test -S "$work/lac.sock"
+# Subscribers on VLANs 100 and 101 (untagged still accepted).
+lac_edit='s.replace("{name: access0, untagged: true}", '"'"'{name: access0, untagged: true, vlans: [{vlan: "100-101"}]}'"'"', 1)'
+lac_lns_start
 
 if command -v tshark >/dev/null; then
   ip netns exec "$sub" tshark -q -i sub0 -s 256 -w "$work/access.pcap" >/dev/null 2>&1 &
@@ -99,12 +44,14 @@ lac_cli show services l2tp session "|" display json >"$work/lac.json" || fail "L
 lns_cli show services l2tp session "|" display json >"$work/lns.json" || fail "LNS json"
 python3 - "$work/lac.json" "$work/lns.json" "$sessions" <<'PY' || fail "the daemons disagree"
 import json, sys
+def value(v):  # Junos JSON: [{"data": "17967"}]
+    return int(v[0]["data"] if isinstance(v, list) else v)
 def pairs(path):
     out = set()
     def walk(o):
         if isinstance(o, dict):
             if "session-local-id" in o and "session-remote-id" in o:
-                out.add((int(o["session-local-id"]), int(o["session-remote-id"])))
+                out.add((value(o["session-local-id"]), value(o["session-remote-id"])))
             for v in o.values(): walk(v)
         elif isinstance(o, list):
             for v in o: walk(v)
@@ -126,7 +73,7 @@ lac_cli show services l2tp session extensive >"$work/ext.txt"
 grep -q "LCP renegotiation: N/A, Authentication: None, Interface ID: N/A" "$work/ext.txt" || fail "extensive: $(head -20 "$work/ext.txt")"
 units=$(grep -Eo "Interface unit: [0-9]+, Call" "$work/ext.txt" | sort -u | wc -l)
 [ "$units" -eq "$sessions" ] || fail "interface units are not one per PPPoE session: $units"
-lac_cli show subscribers summary | grep -Eq "PPPoE +$sessions" || fail "subscribers summary: $(lac_cli show subscribers summary)"
+lac_cli show subscribers summary | grep -Eq "PPPoE: +$sessions\b" || fail "subscribers summary: $(lac_cli show subscribers summary)"
 echo "ok 3 - the LAC renders pp0, Dedicated, N/A, one interface unit per session, and counts PPPoE subscribers"
 
 rc=0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shipped observability files agree with what brasd exports:
 #   1. promtool accepts configs/prometheus/brasd-alerts.yml (check rules) and
-#      configs/prometheus/prometheus.yml (check config, which also loads the rules).
+#      configs/prometheus/prometheus.yml (check config, which also loads the rules),
+#      and the rules pass their unit tests (tests/metrics/brasd-alerts.test.yml).
 #   2. brasd runs in a private network namespace made here, with its exporter
 #      on 127.0.0.1:9101, and one /metrics scrape is taken (bash /dev/tcp, no curl).
 #   3. promtool check metrics accepts the scrape.
@@ -12,6 +13,10 @@
 #      scrape has.
 #   5. The dashboard has the datasource/job/instance variables, and promtool
 #      parses each of its panel expressions (Grafana variables replaced).
+#   6. docs/metrics.md has a row for every brasd_ family of the scrape, with its
+#      type, and the label values a row lists (`label` = a, b) are exactly the
+#      scrape's; every family of its main table is in the scrape (the opt-in
+#      per-session ones need not be).
 # Needs root (network namespace), iproute2, promtool (Debian: prometheus), python3.
 # usage: check_observability.sh BRASD
 set -euo pipefail
@@ -46,6 +51,10 @@ command -v python3 >/dev/null || fail "python3 not found"
 # ------------------------------------------------------------ 1. promtool on the files
 promtool check rules "$rules" >"$work/out" 2>&1 || fail "promtool check rules $rules: $(cat "$work/out")"
 ok "promtool check rules configs/prometheus/brasd-alerts.yml"
+# The alerts' unit tests: each fires on its case and stays quiet on the look-alikes.
+(cd "$here/tests/metrics" && promtool test rules brasd-alerts.test.yml) >"$work/out" 2>&1 ||
+  fail "promtool test rules tests/metrics/brasd-alerts.test.yml: $(cat "$work/out")"
+ok "promtool test rules tests/metrics/brasd-alerts.test.yml"
 # rule_files in prometheus.yml are relative to the file itself; run from elsewhere to prove it.
 (cd / && promtool check config "$promcfg") >"$work/out" 2>&1 || fail "promtool check config $promcfg: $(cat "$work/out")"
 grep -q "1 rule files found" "$work/out" || fail "prometheus.yml does not load the alert rules: $(cat "$work/out")"
@@ -282,5 +291,68 @@ ok "every metric and label value in the dashboard and the alert rules is in the 
 promtool check rules "$work/dashboard-rules.yml" >"$work/out" 2>&1 ||
   fail "a dashboard expression does not parse (the rule is named after the panel): $(cat "$work/out")"
 ok "promtool parses every dashboard panel expression (Grafana variables replaced)"
+
+# ------------------------------------------------------------ 6. docs/metrics.md against the scrape
+python3 - "$here/docs/metrics.md" "$work/metrics.txt" <<'PY' || fail "docs/metrics.md and the scrape disagree (above)"
+import re, sys
+docs_path, scrape_path = sys.argv[1:3]
+errors = []
+types, values = {}, {}
+for line in open(scrape_path, encoding="utf-8"):
+    m = re.match(r"# TYPE (brasd_\w+) (\w+)", line)
+    if m:
+        types[m.group(1)] = m.group(2)
+        continue
+    m = re.match(r"(brasd_\w+)(?:\{(.*)\})?\s", line)
+    if m:
+        d = values.setdefault(m.group(1), {})
+        for lm in re.finditer(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2) or ""):
+            d.setdefault(lm.group(1), set()).add(lm.group(2))
+
+text = open(docs_path, encoding="utf-8").read()
+opt_in = text.split("### Per-session families", 1)[1] if "### Per-session families" in text else ""
+main = text.split("### Per-session families", 1)[0]
+
+def row_names(cell):
+    """`a_total` / `_b_total` (shorthand: the suffix replaces as many trailing words of a) or full names."""
+    names = []
+    for tok in re.findall(r"`([a-z0-9_:]+)`", cell):
+        if tok.startswith("_") and names:
+            n = tok.count("_")
+            names.append("_".join(names[0].split("_")[:-n]) + tok)
+        else:
+            names.append(tok)
+    return names
+
+documented = {}
+for section, must_export in ((main, True), (opt_in, False)):
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| `brasd_") or len(cells) < 3:
+            continue
+        for name in row_names(cells[0]):
+            documented[name] = True
+            if name not in types:
+                if must_export:
+                    errors.append(f"docs/metrics.md documents {name}, which the scrape does not have")
+                continue
+            if cells[1] != types[name]:
+                errors.append(f"docs/metrics.md: {name} is a {types[name]} in the scrape, not a {cells[1]}")
+            if len(cells) >= 4:  # family | type | labels | meaning: listed label values must be the scrape's
+                for lm in re.finditer(r"`(\w+)` = ([\w.-]+(?:, [\w.-]+)*)", cells[2]):
+                    label, listed = lm.group(1), set(lm.group(2).split(", "))
+                    have = values.get(name, {}).get(label, set())
+                    if listed != have:
+                        errors.append(f"docs/metrics.md: {name}{{{label}}} lists {sorted(listed)}, the scrape has "
+                                      f"{sorted(have)}")
+for name in sorted(types):
+    if name not in documented:
+        errors.append(f"the scrape has {name}, which docs/metrics.md does not document")
+for e in errors:
+    print("  " + e, file=sys.stderr)
+print(f"  {len(documented)} documented brasd families, {len(types)} in the scrape")
+sys.exit(1 if errors else 0)
+PY
+ok "docs/metrics.md documents every brasd family of the scrape, with its type and label values"
 
 echo "$passed passed, 0 failed"

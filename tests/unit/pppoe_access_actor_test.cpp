@@ -221,12 +221,64 @@ TEST_F(PppoeAccessActor, DiscoveryCaptureRefusedCallAndEverythingBack) {
   EXPECT_TRUE(eventually([&] { return stats.pppoe_sessions.load() == 0; }));
   EXPECT_EQ(stats.pppoe_starting.load(), 0);
   EXPECT_EQ(stats.pppoe_tx_padt.load(), 1u);
+  EXPECT_EQ(stats.pppoe_refused_no_tunnel.load(), 1u) << "the refused call counts as no-tunnel";
   EXPECT_EQ(table.pppoe_size(), 0u);
   bool terminate_sent = false;
   for (const auto& f : frames.ppp_history()) {
     terminate_sent |= f.size() >= 3 && f[0] == std::byte{0xc0} && f[1] == std::byte{0x21} && f[2] == std::byte{5};
   }
   EXPECT_TRUE(terminate_sent) << "an LCP Terminate-Request (no FF03) before the PADT";
+}
+
+/// A subscriber whose PADR carries a TR-101 tag: the call_request has the line only while
+/// pppoe.access-line-avps is on; the Calling Number takes the circuit ID either way.
+TEST_F(PppoeAccessActor, AccessLineGoesToTheLnsOnlyWhenConfigured) {
+  pppoe::access_line line;
+  line.circuit_id = "olt1 eth 1/1/7";
+  line.actual_rate_down = 16000;
+  const auto tag = pppoe::to_vendor_tag(line);
+  ASSERT_TRUE(tag);
+  for (const bool avps : {true, false}) {
+    settings.access_line_avps = avps;
+    discovery(eth::mac_address{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+              {pppoe::packet_code::padi, 0, {pppoe::service_name{}}, false});
+    const auto pado = frames.take(pppoe::packet_code::pado);
+    ASSERT_TRUE(pado.has_value());
+    const auto* cookie = pppoe::find<pppoe::ac_cookie>(*pado);
+    ASSERT_NE(cookie, nullptr);
+    discovery(ac_mac, {pppoe::packet_code::padr, 0, {pppoe::service_name{}, *cookie, tag.value()}, false});
+    const auto pads = frames.take(pppoe::packet_code::pads);
+    ASSERT_TRUE(pads.has_value());
+    const auto entry = table.find_pppoe(0, pads->session_id);
+    ASSERT_TRUE(entry);
+    ppp::client_config cc;
+    cc.user = "carol";
+    cc.password = "pw";
+    cc.mru = 1492;
+    cc.magic = 0x0c0c0c0c;
+    ppp::client_engine client{cc};
+    auto take_client = [&](const ppp::effects& fx) {
+      for (const auto& e : fx) {
+        if (const auto* s = std::get_if<ppp::send_frame>(&e)) entry->actor->ppp_frame(s->frame);
+      }
+    };
+    take_client(client.start());
+    std::optional<call_request> placed_call;
+    ASSERT_TRUE(eventually([&] {
+      for (auto& f : frames.take_ppp()) take_client(client.receive(f));
+      std::lock_guard lock{placed->mutex};
+      if (placed->calls.empty()) return false;
+      placed_call = placed->calls.back();
+      placed->calls.clear();
+      return true;
+    }));
+    EXPECT_EQ(placed_call->calling_number, "olt1 eth 1/1/7");
+    EXPECT_EQ(placed_call->line.has_value(), avps);
+    if (avps) {
+      EXPECT_EQ(placed_call->line->actual_rate_down, 16000u);
+    }
+    ASSERT_TRUE(eventually([&] { return stats.pppoe_sessions.load() == 0; }));  // the stand-in LAC refuses
+  }
 }
 
 TEST_F(PppoeAccessActor, BadDiscoveryFramesAreCountedByReason) {
