@@ -74,7 +74,8 @@ using shard_actor =
                      caf::reacts_to<incoming_sccrq>,  ///< acceptor: SCCRQ for its key
                      caf::reacts_to<open_tunnel_atom, l2tp::tunnel_candidate, lac_actor, std::uint64_t>,  ///< LAC: open
                                                                                                           ///< a tunnel
-                     caf::reacts_to<tunnel_gone>,                                     ///< tunnel: free its ID
+                     caf::reacts_to<tunnel_gone>,   ///< tunnel: free its ID
+                     caf::reacts_to<key_released>,  ///< tunnel: closing, its key routes new SCCRQs no more
                      caf::replies_to<query_atom, query_request>::with<shard_answer>,  ///< query: its matching tunnels
                      caf::replies_to<clear_atom, clear_request>::with<clear_report>,  ///< query: clear in its tunnels
                      caf::replies_to<count_atom>::with<shard_counts>,  ///< metrics: tunnels, IDs, mailbox

@@ -76,6 +76,7 @@ struct session_control;
 struct session_send;
 struct session_gone;
 struct tunnel_gone;
+struct key_released;
 struct line_update;
 struct call_request;
 struct open_call;
@@ -149,6 +150,14 @@ struct tunnel_gone {
   tunnel_key key;
   bool had_key = false;
   tunnel_end reason = tunnel_end::closed;
+};
+
+/// tunnel -> shard: the tunnel is closing (StopCCN sent or received): a new SCCRQ with its key
+/// (the peer's address, port and Assigned Tunnel ID) is a new tunnel, not a retransmission
+/// (a LAC restarted within the close hold reuses its first tunnel ID).
+struct key_released {
+  std::uint16_t local_tunnel_id = 0;
+  tunnel_key key;
 };
 
 /// PPPoE -> LAC session: the subscriber's line rates changed; tell the LNS (RFC 5515 CSUN).
@@ -293,6 +302,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_gone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::line_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::l2tp::tunnel_candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::key_released)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::call_cleared)

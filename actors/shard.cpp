@@ -30,6 +30,12 @@ struct shard_state {
   common::id_pool tunnel_ids;
   std::unordered_map<std::uint16_t, tunnel_actor> tunnels;
   std::map<tunnel_key, std::uint16_t> by_key;
+
+  /// Forgets `key` if it still routes to `tunnel` (a newer tunnel may hold it by now).
+  void release_key(const tunnel_key& key, std::uint16_t tunnel) {
+    auto it = by_key.find(key);
+    if (it != by_key.end() && it->second == tunnel) by_key.erase(it);
+  }
   bool shutting_down = false;
 
   /// An ID and a place under the global tunnel limit (the tunnel gives both back).
@@ -148,8 +154,9 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
         auto& st = self->state;
         st.tunnels.erase(g.local_tunnel_id);
         st.tunnel_ids.release(g.local_tunnel_id);
-        if (g.had_key) st.by_key.erase(g.key);
+        if (g.had_key) st.release_key(g.key, g.local_tunnel_id);
       },
+      [self](const key_released& k) { self->state.release_key(k.key, k.local_tunnel_id); },
       // The query fan-out: every tunnel filters itself; tunnels that do not
       // answer in time are left out (counted in tunnels_missing).
       [self](query_atom, const query_request& q) {

@@ -77,6 +77,7 @@ struct tunnel_actor_state {
   void perform(l2tp::tunnel_down&) {
     for (auto& [id, actor] : sessions) self->send(actor, down_atom::value);
     sessions.clear();
+    if (args.key) self->send(args.shard, key_released{args.local_id, *args.key});
   }
   void perform(l2tp::ask_tie_break& t) {
     // A plain message: the LAC controller's handler returns a tie_verdict,

@@ -60,7 +60,7 @@ struct ac_config {
   std::uint16_t max_payload = 1500;        ///< RFC 4638 grant cap; <= 1492: the tag is not echoed
   unsigned padi_rate = 1000;               ///< PADIs/s from all MACs (token bucket, burst = rate); 0: unlimited
   unsigned padi_rate_per_mac = 5;          ///< PADIs/s from one MAC; 0: unlimited
-  unsigned max_sessions = 0;               ///< 0: unlimited (65535 IDs per port)
+  unsigned max_sessions = 0;               ///< 0: unlimited (65,534 IDs per port)
   unsigned max_sessions_per_mac = 4;       ///< per MAC on one port; 0: unlimited
   unsigned max_starting = 1000;            ///< sessions opened and not yet up; 0: unlimited
   /// (active sessions, delay): from that many sessions on, PADOs wait that long. Ascending.

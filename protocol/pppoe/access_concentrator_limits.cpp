@@ -83,9 +83,13 @@ session_ids::session_ids(std::uint16_t multiplier) noexcept
 }
 
 std::optional<std::uint16_t> session_ids::allocate() {
-  auto raw = pool_.allocate();
-  if (!raw) return std::nullopt;
-  return times(*raw, multiplier_);
+  for (;;) {
+    auto raw = pool_.allocate();
+    if (!raw) return std::nullopt;
+    const auto id = times(*raw, multiplier_);
+    // RFC 2516 §4: 0xffff is reserved. Its raw ID stays held, so it never comes round again.
+    if (id != 0xffffU) return id;
+  }
 }
 
 bool session_ids::release(std::uint16_t id) {

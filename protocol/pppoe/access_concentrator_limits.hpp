@@ -66,7 +66,8 @@ class padi_limiter {
 /// The SESSION_IDs of one port: unique while held, reused least recently
 /// freed first (common::id_pool), and not handed out in counting order: the
 /// pool's IDs are multiplied by an odd number mod 2^16, a bijection on
-/// 1..65535. Not a secret, only not sequential.
+/// 1..65535, of which 0xffff (reserved by RFC 2516) is never handed out. Not a
+/// secret, only not sequential.
 class session_ids {
  public:
   explicit session_ids(std::uint16_t multiplier = 1) noexcept;

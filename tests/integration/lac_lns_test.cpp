@@ -79,6 +79,47 @@ TEST(LacLns, OneSessionWithTunnelAuthentication) {
   lns.shutdown();
 }
 
+// A LAC that restarts at once comes back from the same address and port with the
+// same first tunnel ID: its SCCRQ carries the key of the tunnel the LNS is still
+// holding after the StopCCN (RFC 2661's close hold). That key must route a new
+// tunnel, not the old one, or the LAC gets no answer for the whole hold.
+TEST(LacLns, ALacRestartedDuringTheCloseHoldGetsANewTunnelAtOnce) {
+  auto lns_cfg = lns_settings("s3cret");
+  // The LNS keeps the default timers: a close hold of a whole retransmission cycle (~31 s).
+  lns_cfg.l2tp.retransmit_initial = 1000ms;
+  lns_cfg.l2tp.retransmit_max = 8000ms;
+  lns_cfg.l2tp.retransmit_count = 5;
+  app::daemon lns{lns_cfg};
+  lns.start();
+  auto cfg = lac_settings(lns.local(0).port, "s3cret", 0);
+  {
+    app::daemon probe{cfg};
+    probe.start();
+    cfg.l2tp.local_gateways[0].port = probe.local(0).port;  // the same port for both runs
+    probe.shutdown();
+  }
+  {
+    app::daemon lac{cfg};
+    lac.start();
+    auto p = place_calls(lac, 1);
+    EXPECT_EQ(p.established, 1u) << p.last_failure;
+    EXPECT_TRUE(lac.shutdown());
+  }
+  EXPECT_TRUE(eventually([&] { return lns.ctx().stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(lns.ctx().stats.tunnels_active.load(), 1) << "the LNS holds the closed tunnel for the close hold";
+  app::daemon again{cfg};
+  again.start();
+  const auto started = std::chrono::steady_clock::now();
+  auto p = place_calls(again, 1);
+  EXPECT_EQ(p.established, 1u) << p.last_failure;
+  // Its first tunnel is answered: it needed no second one (with another ID) after the first went unanswered.
+  EXPECT_EQ(again.ctx().stats.tunnels_created.load(), 1u) << "the new SCCRQ was taken for the old tunnel's";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  EXPECT_EQ(lns.ctx().stats.tunnels_established.load(), 2u);
+  EXPECT_TRUE(again.shutdown());
+  lns.shutdown();
+}
+
 TEST(LacLns, WrongSecretIsRefused) {
   app::daemon lns{lns_settings("right")};
   lns.start();

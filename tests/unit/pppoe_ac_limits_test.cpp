@@ -264,10 +264,11 @@ TEST(PppoeSessionIds, EveryIdOnceNotInCountingOrderAndReturned) {
     session_ids ids{multiplier};
     std::vector<bool> seen(65536, false);
     std::vector<std::uint16_t> order;
-    for (unsigned i = 0; i < 65535; ++i) {
+    for (unsigned i = 0; i < 65534; ++i) {  // 1..0xfffe: RFC 2516 reserves 0xffff
       auto id = ids.allocate();
       ASSERT_TRUE(id) << i;
       ASSERT_NE(*id, 0);
+      ASSERT_NE(*id, 0xffff);
       ASSERT_FALSE(seen[*id]) << *id;
       seen[*id] = true;
       if (order.size() < 3) order.push_back(*id);
