@@ -32,6 +32,7 @@ void reliable_channel::transmit_queued(time_point now, std::vector<outbound_fram
     pending p{next_ns_++, std::move(queue_.front().avps), queue_.front().session_id};
     queue_.pop_front();
     out.push_back({p.ns, next_nr_, p.avps, false, p.session_id});
+    sent_nr_ = next_nr_;
     in_flight_.push_back(std::move(p));
     ++stats_.tx_messages;
     ack_at_.reset();  // the Nr rides on this message
@@ -41,6 +42,7 @@ void reliable_channel::transmit_queued(time_point now, std::vector<outbound_fram
 
 void reliable_channel::send_ack_now(std::vector<outbound_frame>& out) {
   out.push_back({next_ns_, next_nr_, {}, false, 0});
+  sent_nr_ = next_nr_;
   ++stats_.tx_zlb;
   ack_at_.reset();
 }
@@ -83,6 +85,10 @@ receive_verdict reliable_channel::receive(std::uint16_t ns, std::uint16_t nr, wi
     }
     if (!ack_at_) ack_at_ = now + cfg_.ack_delay;
     transmit_queued(now, out);
+    // Half our window unacknowledged: acknowledge now, or the peer stalls until the ack delay
+    // (a busy LAC's calls would be paced at a window per ack delay).
+    const auto unacked = static_cast<std::uint16_t>(next_nr_ - sent_nr_);
+    if (ack_at_ && unacked >= std::max<std::uint16_t>(1, cfg_.receive_window / 2)) send_ack_now(out);
     return receive_verdict::delivered;
   }
   if (seq_less(ns, next_nr_)) {
@@ -120,6 +126,7 @@ void reliable_channel::on_timer(time_point now, std::vector<outbound_frame>& out
   ++timeouts_without_progress_;
   for (auto& p : in_flight_) {
     out.push_back({p.ns, next_nr_, p.avps, true, p.session_id});
+    sent_nr_ = next_nr_;
     ++stats_.retransmissions;
   }
   ack_at_.reset();

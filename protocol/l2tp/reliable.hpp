@@ -151,6 +151,7 @@ class reliable_channel {
   std::uint16_t peer_window_ = 4;
   std::uint16_t next_ns_ = 0;                              ///< Ns of the next new message
   std::uint16_t next_nr_ = 0;                              ///< Ns we expect next from the peer
+  std::uint16_t sent_nr_ = 0;                              ///< the Nr we last sent (acknowledged up to)
   std::deque<pending> in_flight_;                          ///< sent, not yet acknowledged, in Ns order
   std::deque<queued_message> queue_;                       ///< waiting for window space
   std::map<std::uint16_t, inbound_message> out_of_order_;  ///< keyed by distance from next_nr_ at arrival

@@ -59,6 +59,32 @@ TEST_F(Reliable, DeliversInOrderAndBuffersAhead) {
   EXPECT_EQ(ch.stats().rx_out_of_order, 2u);
 }
 
+// Messages pile up unacknowledged (nothing to piggyback on): at half our window the ZLB goes
+// at once, not after the ack delay, so a peer sending a window's worth never stalls on it.
+TEST_F(Reliable, HalfTheWindowUnacknowledgedIsAcknowledgedAtOnce) {
+  reliable_config cfg;
+  cfg.receive_window = 16;
+  cfg.ack_delay = 50ms;
+  reliable_channel ch{cfg};
+  for (std::uint16_t ns = 0; ns < 7; ++ns) {
+    EXPECT_EQ(ch.receive(ns, 0, msg(static_cast<std::uint8_t>(ns)), t0, delivered, out), receive_verdict::delivered);
+  }
+  EXPECT_TRUE(out.empty()) << "below half the window the ack waits for something to ride on";
+  EXPECT_EQ(ch.receive(7, 0, msg(7), t0, delivered, out), receive_verdict::delivered);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].avps.empty()) << "a ZLB";
+  EXPECT_EQ(out[0].nr, 8);
+  // The count starts again from what that ZLB acknowledged.
+  out.clear();
+  for (std::uint16_t ns = 8; ns < 15; ++ns) {
+    ch.receive(ns, 0, msg(static_cast<std::uint8_t>(ns)), t0, delivered, out);
+  }
+  EXPECT_TRUE(out.empty());
+  ch.receive(15, 0, msg(15), t0, delivered, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].nr, 16);
+}
+
 TEST_F(Reliable, DropsBeyondOurWindow) {
   reliable_config cfg;
   cfg.receive_window = 4;
