@@ -1,18 +1,12 @@
 #include "io/packet_socket.hpp"
 
-#include <linux/filter.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <array>
-#include <cerrno>
 #include <cstring>
-#include <optional>
-#include <system_error>
 #include <utility>
+
+#include "io/af_packet.hpp"
 
 namespace bras::io {
 
@@ -25,72 +19,18 @@ constexpr std::size_t batch = 32;
 constexpr int batches_per_wakeup = 8;
 /// Room for a jumbo frame; a longer one arrives truncated and is dropped.
 constexpr std::size_t frame_capacity = 9216;
-/// Room in front of each frame for the VLAN tag the kernel took out.
-constexpr std::size_t tag_room = 4;
-constexpr std::size_t mac_bytes_size = 12;
-constexpr std::size_t control_size = CMSG_SPACE(sizeof(tpacket_auxdata));
+using af_packet::control_size;
+using af_packet::tag_room;
 constexpr int receive_buffer_bytes = 4 * 1024 * 1024;
-
-/// The filter: PPPoE (0x8863, 0x8864) at offset 12, or behind one or two
-/// VLAN tags (0x8100, 0x88a8, 0x9100) at 16 or 20. The kernel has already
-/// taken an outer 802.1Q/802.1ad tag out, so what is left is checked the same way.
-constexpr std::array<sock_filter, 17> pppoe_filter{{
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},        // 0
-    {BPF_JMP | BPF_JEQ | BPF_K, 14, 0, 0x8863},  // 1 -> accept
-    {BPF_JMP | BPF_JEQ | BPF_K, 13, 0, 0x8864},  // 2 -> accept
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8100},   // 3 -> 6
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x88a8},   // 4 -> 6
-    {BPF_JMP | BPF_JEQ | BPF_K, 0, 9, 0x9100},   // 5 -> 6, else reject
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 16},        // 6
-    {BPF_JMP | BPF_JEQ | BPF_K, 8, 0, 0x8863},   // 7 -> accept
-    {BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 0x8864},   // 8 -> accept
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8100},   // 9 -> 12
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x88a8},   // 10 -> 12
-    {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0x9100},   // 11 -> 12, else reject
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 20},        // 12
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8863},   // 13 -> accept
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x8864},   // 14 -> accept, else reject
-    {BPF_RET | BPF_K, 0, 0, 0},                  // 15 reject
-    {BPF_RET | BPF_K, 0, 0, 0xffffffffU},        // 16 accept (whole frame)
-}};
-
-[[noreturn]] void fail(const std::string& interface, const char* what, int error) {
-  throw std::system_error(error, std::system_category(), "cannot open access interface " + interface + ": " + what);
-}
-
-template <class T>
-void set_option(int fd, int level, int name, const T& value, const std::string& interface, const char* what) {
-  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) fail(interface, what, errno);
-}
 
 }  // namespace
 
 struct access_ports::access_port {
   access_port(asio::io_context& io, const std::string& interface) : name{interface}, descriptor{io} {
-    const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);  // nothing arrives before bind
-    if (fd < 0) fail(name, "socket", errno);
-    descriptor.assign(fd);
-    ifindex = static_cast<int>(::if_nametoindex(name.c_str()));
-    if (ifindex == 0) fail(name, "no such interface", errno);
-    const sock_fprog program{static_cast<unsigned short>(pppoe_filter.size()),
-                             const_cast<sock_filter*>(pppoe_filter.data())};
-    set_option(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, name, "SO_ATTACH_FILTER");
-    set_option(fd, SOL_PACKET, PACKET_AUXDATA, 1, name, "PACKET_AUXDATA");
-    set_option(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, name, "PACKET_IGNORE_OUTGOING");
-    // As root the buffer may exceed net.core.rmem_max; otherwise take what the kernel allows.
-    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer_bytes, sizeof receive_buffer_bytes) != 0) {
-      set_option(fd, SOL_SOCKET, SO_RCVBUF, receive_buffer_bytes, name, "SO_RCVBUF");
-    }
-    ifreq request{};
-    if (name.size() >= sizeof request.ifr_name) fail(name, "name too long", ENAMETOOLONG);
-    std::memcpy(request.ifr_name, name.data(), name.size());
-    if (::ioctl(fd, SIOCGIFHWADDR, &request) != 0) fail(name, "SIOCGIFHWADDR", errno);
-    std::memcpy(mac.data(), request.ifr_hwaddr.sa_data, mac.size());
-    sockaddr_ll at{};
-    at.sll_family = AF_PACKET;
-    at.sll_protocol = htons(ETH_P_ALL);
-    at.sll_ifindex = ifindex;
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) fail(name, "bind", errno);
+    const auto opened = af_packet::open_pppoe(name, receive_buffer_bytes);
+    descriptor.assign(opened.fd);
+    ifindex = opened.ifindex;
+    mac = af_packet::mac_of(opened.fd, name);
     for (std::size_t i = 0; i < batch; ++i) {
       iovecs[i] = iovec{slots[i].data() + tag_room, frame_capacity};
       messages[i].msg_hdr.msg_iov = &iovecs[i];
@@ -171,25 +111,6 @@ void access_ports::wait(std::size_t index) {
                                        });
 }
 
-namespace {
-
-/// The outer VLAN tag the kernel took out of the frame, if it did.
-std::optional<std::pair<std::uint16_t, std::uint16_t>> stripped_tag(const msghdr& m) noexcept {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&m), c)) {
-    if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
-        c->cmsg_len < CMSG_LEN(sizeof(tpacket_auxdata)))
-      continue;
-    tpacket_auxdata aux{};
-    std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
-    if ((aux.tp_status & TP_STATUS_VLAN_VALID) == 0) return std::nullopt;
-    const std::uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 ? aux.tp_vlan_tpid : eth::tpid_8021q;
-    return std::pair{tpid, aux.tp_vlan_tci};
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 void access_ports::drain(std::size_t index) noexcept {
   auto& p = *ports_[index];
   const int fd = p.descriptor.native_handle();
@@ -207,19 +128,8 @@ void access_ports::drain(std::size_t index) noexcept {
         if (p.stats != nullptr) p.stats->pppoe_drop_malformed.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
-      std::byte* start = p.slots[i].data() + tag_room;
-      std::size_t size = m.msg_len;
-      if (auto tag = stripped_tag(m.msg_hdr); tag && size >= mac_bytes_size) {
-        // Back where it was on the wire: between the source MAC and the ethertype.
-        std::memmove(start - tag_room, start, mac_bytes_size);
-        start -= tag_room;
-        size += tag_room;
-        start[12] = std::byte{static_cast<std::uint8_t>(tag->first >> 8)};
-        start[13] = std::byte{static_cast<std::uint8_t>(tag->first & 0xff)};
-        start[14] = std::byte{static_cast<std::uint8_t>(tag->second >> 8)};
-        start[15] = std::byte{static_cast<std::uint8_t>(tag->second & 0xff)};
-      }
-      if (path_ != nullptr) path_->from_access(static_cast<std::uint16_t>(index), std::span<std::byte>{start, size});
+      const auto frame = af_packet::restore_vlan_tag(m.msg_hdr, {p.slots[i].data() + tag_room, m.msg_len});
+      if (path_ != nullptr) path_->from_access(static_cast<std::uint16_t>(index), frame);
     }
     if (static_cast<std::size_t>(n) < batch) return;
   }
