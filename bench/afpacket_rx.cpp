@@ -12,11 +12,6 @@
 // Counting starts at the first frame and lasts SECONDS (the sender may start
 // later); it prints one line: frames, bytes, seconds, frames/s. Exits 1 if no
 // frame came within 10 s.
-#include <arpa/inet.h>
-#include <linux/filter.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,69 +23,26 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
+
+#include "io/af_packet.hpp"
 
 namespace {
 
 using steady = std::chrono::steady_clock;
 
-// As in io/packet_socket.cpp (kept equal by hand: that one is private to the daemon's I/O layer).
+// As in io/packet_socket.cpp; the socket itself is the LAC's (io/af_packet.hpp).
 constexpr std::size_t batch = 32;
 constexpr int batches_per_wakeup = 8;
 constexpr std::size_t frame_capacity = 9216;
-constexpr std::size_t control_size = CMSG_SPACE(sizeof(tpacket_auxdata));
+constexpr std::size_t control_size = bras::io::af_packet::control_size;
 constexpr int receive_buffer_bytes = 4 * 1024 * 1024;
-
-/// PPPoE (0x8863, 0x8864) untagged or behind one or two VLAN tags: the LAC's filter.
-constexpr std::array<sock_filter, 17> pppoe_filter{{
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
-    {BPF_JMP | BPF_JEQ | BPF_K, 14, 0, 0x8863},
-    {BPF_JMP | BPF_JEQ | BPF_K, 13, 0, 0x8864},
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8100},
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x88a8},
-    {BPF_JMP | BPF_JEQ | BPF_K, 0, 9, 0x9100},
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 16},
-    {BPF_JMP | BPF_JEQ | BPF_K, 8, 0, 0x8863},
-    {BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 0x8864},
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8100},
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x88a8},
-    {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0x9100},
-    {BPF_LD | BPF_H | BPF_ABS, 0, 0, 20},
-    {BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0x8863},
-    {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x8864},
-    {BPF_RET | BPF_K, 0, 0, 0},
-    {BPF_RET | BPF_K, 0, 0, 0xffffffffU},
-}};
 
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "bras_afpacket_rx: %s: %s\n", what, std::strerror(errno));
   std::exit(2);
-}
-
-template <class T>
-void set_option(int fd, int level, int name, const T& value, const char* what) {
-  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) die(what);
-}
-
-int open_port(const std::string& interface) {
-  const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) die("socket");
-  const int ifindex = static_cast<int>(::if_nametoindex(interface.c_str()));
-  if (ifindex == 0) die(interface.c_str());
-  const sock_fprog program{static_cast<unsigned short>(pppoe_filter.size()),
-                           const_cast<sock_filter*>(pppoe_filter.data())};
-  set_option(fd, SOL_SOCKET, SO_ATTACH_FILTER, program, "SO_ATTACH_FILTER");
-  set_option(fd, SOL_PACKET, PACKET_AUXDATA, 1, "PACKET_AUXDATA");
-  set_option(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
-  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer_bytes, sizeof receive_buffer_bytes) != 0)
-    set_option(fd, SOL_SOCKET, SO_RCVBUF, receive_buffer_bytes, "SO_RCVBUF");
-  sockaddr_ll at{};
-  at.sll_family = AF_PACKET;
-  at.sll_protocol = htons(ETH_P_ALL);
-  at.sll_ifindex = ifindex;
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) die("bind");
-  return fd;
 }
 
 }  // namespace
@@ -106,7 +58,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bras_afpacket_rx: SECONDS must be positive\n");
     return 2;
   }
-  const int fd = open_port(interface);
+  int fd = -1;
+  try {
+    fd = bras::io::af_packet::open_pppoe(interface, receive_buffer_bytes).fd;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bras_afpacket_rx: %s\n", e.what());
+    return 2;
+  }
 
   std::vector<std::array<std::byte, frame_capacity>> slots(batch);
   std::vector<std::array<std::byte, control_size>> controls(batch);
