@@ -20,6 +20,7 @@
 #include "daemon/daemon.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/lac_calls.hpp"
 #include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
@@ -27,38 +28,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct placed {
-  std::size_t established = 0;
-  std::size_t failed = 0;
-  std::string last_failure;
-};
-
 placed place_calls(app::daemon& lac, std::size_t n) {
-  caf::scoped_actor self{lac.system()};
-  for (std::size_t i = 0; i < n; ++i) {
-    actors::call_request c;
-    c.call_id = i + 1;
-    c.calling_number = "sub-" + std::to_string(i);
-    c.tx_connect_speed = 100000000;
-    self->send(lac.lac(), std::move(c));
-  }
-  placed p;
-  for (std::size_t i = 0; i < n; ++i) {
-    bool got = false;
-    self->receive(
-        [&](const actors::call_result& r) {
-          got = true;
-          if (r.established) {
-            ++p.established;
-          } else {
-            ++p.failed;
-            p.last_failure = r.reason;
-          }
-        },
-        caf::after(std::chrono::seconds{30}) >> [&] { p.last_failure = "timeout waiting for call results"; });
-    if (!got) break;
-  }
-  return p;
+  return place_calls_with(
+      lac, n,
+      [](std::size_t i) {
+        actors::call_request c;
+        c.call_id = i + 1;
+        c.calling_number = "sub-" + std::to_string(i);
+        c.tx_connect_speed = 100000000;
+        return c;
+      },
+      std::chrono::seconds{30});
 }
 
 TEST(LacLns, OneSessionWithTunnelAuthentication) {

@@ -16,6 +16,7 @@
 #include "configs/config.hpp"
 #include "daemon/daemon.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/lac_calls.hpp"
 #include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
@@ -23,40 +24,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct placed {
-  std::size_t established = 0;
-  std::size_t failed = 0;
-  std::string last_failure;
-};
-
 /// Places calls first_id .. first_id + n - 1 (as user@realm, with these AAA tunnels) and waits for every answer.
 placed place_calls(app::daemon& lac, std::size_t n, std::uint64_t first_id, const std::string& realm = "isp.example",
                    const l2tp::tunnel_candidates& aaa = {}) {
-  caf::scoped_actor self{lac.system()};
-  for (std::size_t i = 0; i < n; ++i) {
-    actors::call_request c;
-    c.call_id = first_id + i;
-    c.user = "sub" + std::to_string(i) + "@" + realm;
-    c.aaa_tunnels = aaa;
-    self->send(lac.lac(), std::move(c));
-  }
-  placed p;
-  for (std::size_t i = 0; i < n; ++i) {
-    bool got = false;
-    self->receive(
-        [&](const actors::call_result& r) {
-          got = true;
-          if (r.established) {
-            ++p.established;
-          } else {
-            ++p.failed;
-            p.last_failure = r.reason;
-          }
-        },
-        caf::after(std::chrono::seconds{60}) >> [&] { p.last_failure = "timeout waiting for call results"; });
-    if (!got) break;
-  }
-  return p;
+  return place_calls_with(
+      lac, n,
+      [&](std::size_t i) {
+        actors::call_request c;
+        c.call_id = first_id + i;
+        c.user = "sub" + std::to_string(i) + "@" + realm;
+        c.aaa_tunnels = aaa;
+        return c;
+      },
+      std::chrono::seconds{60});
 }
 
 /// An LNS on `address` (an ephemeral port).
