@@ -147,7 +147,7 @@ struct pppoe_access_state {
     entry->pppoe->port = o.port;
     entry->pppoe->session_id = o.session_id;
     entry->pppoe->to_client = o.to_client;
-    entry->pppoe->last_rx_ns.store(std::chrono::steady_clock::now().time_since_epoch().count());
+    entry->last_rx_ns.store(std::chrono::steady_clock::now().time_since_epoch().count());
     pppoe_session_args a;
     a.env = cfg.session;
     a.access = pppoe_access_actor{self};

@@ -164,7 +164,7 @@ struct pppoe_session_state {
   void keepalive() {
     if (at != phase::up) return;
     const auto interval = std::chrono::duration_cast<std::chrono::nanoseconds>(env().pppoe->echo_interval);
-    const std::int64_t last = std::max(leg().last_rx_ns.load(), args.entry->last_rx_ns.load());
+    const std::int64_t last = args.entry->last_rx_ns.load();
     if (steady_ns() - last < interval.count()) {
       idle_intervals = 0;
       return arm_keepalive();

@@ -95,7 +95,8 @@ void pppoe_path::session_frame(std::uint16_t port, const eth::header& hdr, std::
     stats_.pppoe_drop_wrong_mac.fetch_add(1, relaxed);
     return;
   }
-  leg.last_rx_ns.store(steady_now(), relaxed);
+  // Any frame shows the subscriber alive (the LAC's keepalive reads it), relayed or not.
+  s->last_rx_ns.store(steady_now(), relaxed);
   const wire::byte_span ppp = session.value().payload;
   // Acquire: the L2TP fields were written before relaying was set.
   if (!leg.relaying.load(std::memory_order_acquire)) {
@@ -112,7 +113,6 @@ void pppoe_path::session_frame(std::uint16_t port, const eth::header& hdr, std::
   address_control[1] = std::byte{0x03};
   s->rx_packets.fetch_add(1, relaxed);
   s->rx_bytes.fetch_add(ppp.size(), relaxed);
-  s->last_rx_ns.store(steady_now(), relaxed);
   stats_.data_rx_packets.fetch_add(1, relaxed);
   stats_.data_rx_bytes.fetch_add(ppp.size(), relaxed);
   if (!encapsulate(*s, 0, packet)) {

@@ -74,12 +74,11 @@ class sink_ref {
 /// it to the table by ID and then sets `relaying` (release): from then on the
 /// I/O thread relays frames both ways without an actor.
 struct pppoe_leg {
-  std::uint16_t port = 0;                   ///< access interface index (config order)
-  std::uint16_t session_id = 0;             ///< the PPPoE SESSION_ID
-  eth::header to_client;                    ///< dst: the subscriber, src: our MAC, its VLAN tags, ethertype 0x8864
-  std::atomic<bool> relaying{false};        ///< the L2TP call is up (acquire before reading the L2TP fields)
-  std::atomic<std::uint32_t> magic{0};      ///< our LCP magic: Echo-Replies the LAC sends itself carry it
-  std::atomic<std::int64_t> last_rx_ns{0};  ///< steady clock of the last frame from the subscriber
+  std::uint16_t port = 0;               ///< access interface index (config order)
+  std::uint16_t session_id = 0;         ///< the PPPoE SESSION_ID
+  eth::header to_client;                ///< dst: the subscriber, src: our MAC, its VLAN tags, ethertype 0x8864
+  std::atomic<bool> relaying{false};    ///< the L2TP call is up (acquire before reading the L2TP fields)
+  std::atomic<std::uint32_t> magic{0};  ///< our LCP magic: Echo-Replies the LAC sends itself carry it
 };
 
 /// One session as the data plane sees it.
@@ -118,7 +117,7 @@ struct data_session {
   std::atomic<std::uint64_t> mss_clamped{0};
   std::atomic<std::uint64_t> fragmented{0};
   std::atomic<std::uint64_t> icmp_sent{0};  ///< ICMP fragmentation-needed / ICMPv6 packet-too-big
-  std::atomic<std::int64_t> last_rx_ns{0};  ///< steady clock of the last data from the subscriber
+  std::atomic<std::int64_t> last_rx_ns{0};  ///< steady clock of the last data from the subscriber (PPPoE: any frame)
 
   /// LAC sessions reached over PPPoE: the subscriber's side (null otherwise).
   std::unique_ptr<pppoe_leg> pppoe;
