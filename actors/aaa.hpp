@@ -21,9 +21,12 @@ namespace bras::actors {
 /// What the AAA actor uses. `settings` is read at spawn only; `stats` is not
 /// null and outlives the actor (the daemon owns it and awaits every actor).
 struct aaa_config {
-  const config::settings* settings = nullptr;  ///< address-pools, ppp.address-pool and ppp.local-address
+  const config::settings* settings = nullptr;  ///< address-pools, ppp.address-pool and ppp.local-address, aaa, radius
   counters* stats = nullptr;                   ///< auth_accepts, auth_rejects, pool_exhausted
   std::shared_ptr<spdlog::logger> log;         ///< "aaa"
+  /// RADIUS authentication (an invalid handle: every user is local, whatever aaa.method says).
+  radius_client_actor radius;
+  const std::atomic<bool>* accounting_refuses = nullptr;  ///< new sessions are refused while set
 };
 
 /// Spawns the AAA actor over `db`; fails (with the reason) if a configured pool is invalid.

@@ -40,7 +40,9 @@ using session_actor =
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics
                      caf::reacts_to<clear_stats_atom>,                        ///< clear fan-out: restart its statistics
-                     caf::reacts_to<line_update>>;  ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
+                     caf::reacts_to<line_update>,     ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
+                     caf::reacts_to<session_change>,  ///< clear fan-out (RADIUS CoA): new timeouts / interim
+                     caf::reacts_to<acct_atom, std::uint32_t>>;  ///< itself: an Interim-Update is due (generation)
 
 /// One L2TP control connection, either role.
 using tunnel_actor =
@@ -91,9 +93,29 @@ using aaa_actor =
                      caf::reacts_to<aaa_release>,                                 ///< session: give the grant back
                      caf::replies_to<pool_atom>::with<std::vector<pool_usage>>>;  ///< operator: pool usage
 
+/// The RADIUS client: server groups, retransmission, failover, Status-Server probes.
+using radius_client_actor =
+    caf::typed_actor<caf::replies_to<radius_call>::with<radius_outcome>,  ///< aaa / accounting: send a request
+                     caf::reacts_to<radius_datagram>,                     ///< io: a reply
+                     caf::reacts_to<tick_atom, std::uint64_t>,            ///< itself: timers (generation)
+                     caf::replies_to<aaa_stats_atom>::with<model::radius_client_snapshot>>;  ///< query: servers
+
+/// Accounting: the on-disk spool, Start/Interim/Stop through the RADIUS client, Accounting-On/Off.
+using accounting_actor =
+    caf::typed_actor<caf::reacts_to<acct_report>,                  ///< session: a record to deliver
+                     caf::reacts_to<tick_atom, std::uint64_t>,     ///< itself: fsync and resend timers
+                     caf::replies_to<acct_off_atom>::with<bool>,   ///< daemon: clean stop (true: acknowledged)
+                     caf::replies_to<aaa_stats_atom>::with<model::spool_snapshot>>;  ///< query: the spool
+
+/// CoA and Disconnect-Message listener (RFC 5176).
+using coa_actor =
+    caf::typed_actor<caf::reacts_to<radius_datagram>,                          ///< io: a request
+                     caf::replies_to<aaa_stats_atom>::with<model::coa_snapshot>>;  ///< query: its counters
+
 /// The query actor: the operator interface's view of tunnels and sessions.
 using query_actor = caf::typed_actor<caf::replies_to<query_atom, query_request>::with<query_snapshot>,  ///< show ...
-                                     caf::replies_to<clear_atom, clear_request>::with<clear_report>>;   ///< clear ...
+                                     caf::replies_to<clear_atom, clear_request>::with<clear_report>,  ///< clear ...
+                                     caf::replies_to<aaa_stats_atom>::with<aaa_snapshot>>;  ///< show network-access aaa
 
 // The fan-out gatherer (actors/fan_out.hpp) stays a plain caf::actor: it is
 // generic over its answer type and talks to each kind of target above.

@@ -43,6 +43,9 @@ const session_env& context::session_handles() {
     e.malformed_log = &malformed_log;
     e.peer_log = &peer_log;
     e.interface_units = &interface_units;
+    e.accounting = &accounting;
+    e.acct_ids = acct_ids.get();
+    e.radius = &cfg.radius;
     session_env_ = e;
   });
   return session_env_;

@@ -17,15 +17,19 @@
 
 #include "actors/transport.hpp"
 #include "dataplane/session_table.hpp"
+#include "model/aaa.hpp"
 #include "model/query.hpp"
 #include "protocol/l2tp/message.hpp"
 #include "protocol/l2tp/tunnel_candidate.hpp"
 #include "protocol/ppp/server.hpp"
 #include "protocol/pppoe/access_line.hpp"
+#include "protocol/radius/attributes.hpp"
+#include "protocol/radius/packet.hpp"
 
 namespace bras::actors {
 
 // The plain data (model/) the actors produce and exchange.
+using model::aaa_snapshot;
 using model::clear_report;
 using model::clear_request;
 using model::destination_snapshot;
@@ -34,6 +38,7 @@ using model::query_depth;
 using model::query_filter;
 using model::query_request;
 using model::query_snapshot;
+using model::session_change;
 using model::session_snapshot;
 using model::shard_counts;
 using model::subscribers_snapshot;
@@ -67,6 +72,14 @@ using clear_stats_atom = caf::atom_constant<caf::atom("clr_stats")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 /// (clear_atom, clear_request): the same path, answered with a clear_report.
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
+/// Ask the query actor for the aaa_snapshot; ask the RADIUS client, the accounting actor or the
+/// CoA server for their part of it (radius_client_snapshot, spool_snapshot, coa_snapshot).
+using aaa_stats_atom = caf::atom_constant<caf::atom("aaa_stats")>;
+/// daemon -> accounting: send Accounting-Off and answer once it is acknowledged (or gave up), and
+/// the spool is flushed (a clean stop).
+using acct_off_atom = caf::atom_constant<caf::atom("acct_off")>;
+/// session -> itself: an accounting Interim-Update is due.
+using acct_atom = caf::atom_constant<caf::atom("acct")>;
 
 // The messages the interfaces name (defined below), so the catalogue can
 // come before the messages that carry its handles.
@@ -90,6 +103,10 @@ struct ppp_timer;
 struct aaa_request;
 struct aaa_verdict;
 struct aaa_release;
+struct radius_datagram;
+struct radius_call;
+struct radius_outcome;
+struct acct_report;
 struct shard_answer;
 enum class tie_verdict : std::uint8_t;
 
@@ -252,22 +269,73 @@ struct aaa_request {
   std::uint8_t chap_id = 0;
   wire::bytes challenge;
   wire::bytes response;
+  /// Where the subscriber is (RADIUS NAS-Port, NAS-Port-Id, Calling-/Called-Station-Id, the
+  /// RFC 4679 line VSAs); the local backend ignores it.
+  radius::subscriber_line line;
+  std::string acct_session_id;  ///< the session's Acct-Session-Id (in the Access-Request); may be empty
+  /// LAC (PPPoE subscriber to be tunnelled): authenticate and authorize tunnels only; no address
+  /// is assigned and the verdict's tunnels place the call.
+  bool lac = false;
 };
 
 /// aaa -> session: the verdict.
 struct aaa_verdict {
   bool accepted = false;
-  std::string message;        ///< for the PAP Ack/Nak or CHAP Success/Failure
+  std::string message;        ///< for the PAP Ack/Nak or CHAP Success/Failure (RADIUS: the Reply-Message)
   std::string reason;         ///< why not (kebab-case, for logs and accounting)
   std::uint32_t address = 0;  ///< assigned IPv4 (host order); 0: none available
   std::optional<std::chrono::seconds> session_timeout;
   std::optional<std::chrono::seconds> idle_timeout;
+  // From RADIUS (all empty with the local backend):
+  bool radius = false;                                   ///< authorized by RADIUS (Acct-Authentic RADIUS)
+  std::optional<std::chrono::seconds> interim_interval;  ///< Acct-Interim-Interval
+  std::vector<wire::bytes> classes;                      ///< Class, echoed in accounting
+  std::optional<std::uint16_t> framed_mtu;               ///< caps the MRU we accept / the session's MTU
+  std::vector<std::uint32_t> dns;                        ///< overrides ppp.dns for this session (IPCP)
+  std::optional<radius::ipv6_prefix> framed_ipv6_prefix;
+  std::optional<radius::ipv6_prefix> delegated_ipv6_prefix;
+  l2tp::tunnel_candidates tunnels;                       ///< LAC: where to tunnel the call (RFC 2868)
 };
 
 /// session -> aaa: the session of `user` ended; `address` goes back to its pool.
 struct aaa_release {
   std::string user;
   std::uint32_t address = 0;
+};
+
+// ---- RADIUS ----
+
+/// io -> RADIUS client or CoA server: a datagram received on one of its UDP sockets.
+struct radius_datagram {
+  std::uint32_t socket = 0;  ///< the index radius_transport::open returned
+  model::udp_peer from;
+  wire::bytes data;
+};
+
+/// Which server group a request goes to.
+enum class radius_service : std::uint8_t { authentication, accounting };
+
+/// aaa / accounting -> RADIUS client: send this request to the group; answered with radius_outcome.
+/// `request` is plain: the client sets identifier and authenticator, hides User-Password and adds
+/// Message-Authenticator for each server it is sent to (crypto.hpp seal_request).
+struct radius_call {
+  radius_service service = radius_service::authentication;
+  radius::packet request;
+};
+
+/// RADIUS client -> caller: the reply (checked, Tunnel-Password decrypted), or why there is none.
+struct radius_outcome {
+  bool answered = false;
+  radius::packet reply;
+  std::string server;  ///< the server that answered (or was tried last)
+  /// Why not answered: "timeout" (every server tried), "queue-full", "no-server", "crypto-unavailable".
+  std::string error;
+};
+
+/// session -> accounting: one record (Start at PPP up, Interim-Update, Stop at the end).
+/// Fire and forget: from here on the accounting actor owns it (spool, retries).
+struct acct_report {
+  radius::accounting_record record;
 };
 
 // ---- per-session state and statistics (the show commands' extensive / statistics views) ----
@@ -324,5 +392,14 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_timer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_release)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::radius_datagram)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::radius_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::radius_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::acct_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::session_change)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::aaa_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::radius_client_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::spool_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::coa_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::model::pool_usage)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<bras::model::pool_usage>)

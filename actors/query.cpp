@@ -111,6 +111,8 @@ query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_st
         };
         return fan_out_to<clear_report>(self, std::move(job));
       },
+      // CONTRACT PLACEHOLDER: the metrics/CLI helper gathers the RADIUS actors' parts.
+      [](aaa_stats_atom) -> aaa_snapshot { return {}; },
   };
 }
 

@@ -25,6 +25,11 @@ struct query_config {
   lac_actor lac;                                ///< asked for its destinations' lockouts (none: no LAC)
   const config::l2tp_settings* l2tp = nullptr;  ///< the summary's settings and the configured destinations
   const counters* stats = nullptr;              ///< tunnels_active, sessions_active
+  // RADIUS (invalid handles: not configured), asked for their parts of the aaa_snapshot.
+  radius_client_actor radius_auth;
+  radius_client_actor radius_acct;
+  accounting_actor accounting;
+  coa_actor coa;
 };
 
 query_actor spawn_query(caf::actor_system& sys, query_config cfg);

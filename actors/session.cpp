@@ -219,6 +219,8 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
       [self](clear_stats_atom) { self->state.host.clear_statistics(); },
       [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
+      [](session_change&) {},             // CONTRACT PLACEHOLDER: the session-accounting helper applies it
+      [](acct_atom, std::uint32_t) {},    // CONTRACT PLACEHOLDER: the session-accounting helper's interim timer
   };
 }
 

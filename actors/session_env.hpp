@@ -19,6 +19,7 @@
 namespace bras::actors {
 
 class log_limiter;
+class acct_session_ids;
 
 struct session_env {
   const config::ppp_settings* ppp = nullptr;                ///< aaa-timeout, lcp-renegotiation, local-address, ...
@@ -34,6 +35,11 @@ struct session_env {
   log_limiter* malformed_log = nullptr;
   log_limiter* peer_log = nullptr;
   std::atomic<std::uint32_t>* interface_units = nullptr;  ///< sessions created so far (unit numbers)
+  /// RADIUS accounting: where sessions report Start/Interim/Stop (read on use; an invalid handle: no
+  /// accounting), their Acct-Session-Ids (null: none), and the default interim interval.
+  const accounting_actor* accounting = nullptr;
+  acct_session_ids* acct_ids = nullptr;
+  const config::radius_settings* radius = nullptr;
 
   [[nodiscard]] spdlog::logger* log() const noexcept { return log_slot->get(); }
   [[nodiscard]] spdlog::logger* ppp_log() const noexcept { return ppp_log_slot->get(); }

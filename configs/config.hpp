@@ -199,9 +199,75 @@ struct subscriber {
   unsigned max_sessions = 0;  ///< 0: unlimited
 };
 
+/// Where a subscriber is authenticated (and accounted).
+enum class aaa_method : std::uint8_t { local, radius };
+
+/// One realm's AAA method (the part of the user name after the last '@'; "" no realm, "*" any).
+struct aaa_domain {
+  std::string realm;
+  aaa_method method = aaa_method::local;
+};
+
 struct aaa_settings {
   std::string subscribers_file;         ///< YAML file of subscribers (see configs/examples/subscribers.yaml)
   std::vector<subscriber> subscribers;  ///< inline subscribers (added to the file's)
+  aaa_method method = aaa_method::local;  ///< aaa.method: for users whose realm no domain names
+  std::vector<aaa_domain> domains;        ///< aaa.domains: [{realm, method}], exact realm first, then "*"
+};
+
+/// Whether a server's replies must carry Message-Authenticator (BlastRADIUS, CVE-2024-3596).
+enum class message_authenticator_mode : std::uint8_t { automatic, yes, no };
+
+/// One RADIUS server of a group.
+struct radius_server_settings {
+  std::string name;             ///< default "address:port"
+  std::uint32_t address = 0;    ///< host order
+  std::uint16_t port = 0;       ///< default 1812 (authentication) / 1813 (accounting)
+  std::string secret;           ///< required, not empty
+  unsigned weight = 1;
+  unsigned max_outstanding = 256;
+  milliseconds timeout{3000};   ///< timeout-ms: per attempt
+  unsigned retries = 2;         ///< retransmissions before the next server
+  message_authenticator_mode message_authenticator = message_authenticator_mode::automatic;
+};
+
+/// An authentication or accounting server group.
+struct radius_group_settings {
+  std::vector<radius_server_settings> servers;
+  unsigned dead_after = 3;      ///< requests in a row that time out before a server is dead
+  seconds dead_time{30};
+  seconds probe_interval{10};   ///< Status-Server to a dead server after its dead time
+};
+
+/// Accounting's on-disk spool: every record is written here before it is first sent.
+enum class spool_full_policy : std::uint8_t { refuse_new_sessions, drop_oldest_interims };
+struct spool_settings {
+  std::string directory = "/var/lib/brasd/accounting";
+  std::uint64_t max_bytes = 256ull << 20;  ///< max-size-mb
+  milliseconds fsync_interval{100};        ///< fsync-interval-ms: batches of writes are fsync'd this often
+  spool_full_policy when_full = spool_full_policy::refuse_new_sessions;
+};
+
+/// A CoA/Disconnect client (RFC 5176 §2.3: requests are accepted only from these).
+struct coa_client_settings {
+  std::uint32_t address = 0;  ///< host order
+  std::string secret;
+};
+
+struct radius_settings {
+  bool enabled = false;                   ///< a radius: section is present
+  std::string nas_identifier;             ///< default: l2tp.host-name
+  std::uint32_t nas_ip_address = 0;       ///< default: the first local gateway's address
+  std::uint32_t source_address = 0;       ///< bind address for requests; 0: any
+  std::size_t queue_limit = 4096;         ///< requests waiting for a server; beyond, new sessions are refused
+  radius_group_settings authentication;   ///< servers default to port 1812
+  radius_group_settings accounting;       ///< servers default to port 1813; none: no accounting
+  seconds interim_interval{0};            ///< accounting.interim-interval unless RADIUS sends one; 0: none
+  unsigned acct_max_in_flight = 1024;     ///< accounting.max-in-flight: records sent and not yet answered
+  spool_settings spool;                   ///< accounting.spool
+  std::string coa_listen;                 ///< dynamic-authorization.listen "address:port"; empty: off
+  std::vector<coa_client_settings> coa_clients;  ///< dynamic-authorization.clients
+  seconds coa_replay_window{300};         ///< dynamic-authorization.replay-window: Event-Timestamp tolerance
 };
 
 /// How subscriber packets are forwarded (issue #4 measures both).
@@ -245,6 +311,7 @@ struct settings {
   ppp_settings ppp;
   std::vector<address_pool_settings> address_pools;
   aaa_settings aaa;
+  radius_settings radius;
   data_plane_settings data_plane;
   metrics_settings metrics;
   cli_settings cli;

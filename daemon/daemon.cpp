@@ -98,8 +98,11 @@ void daemon::build(config::settings cfg) {
 
   auto db = actors::load_subscriber_db(ctx_->cfg.aaa);
   if (auto* e = std::get_if<std::string>(&db)) throw std::runtime_error(*e);
-  auto aaa = actors::spawn_aaa(*system_, {&ctx_->cfg, &ctx_->stats, ctx_->aaa_log},
-                               std::move(std::get<actors::subscriber_db>(db)));
+  actors::aaa_config ac;
+  ac.settings = &ctx_->cfg;
+  ac.stats = &ctx_->stats;
+  ac.log = ctx_->aaa_log;
+  auto aaa = actors::spawn_aaa(*system_, ac, std::move(std::get<actors::subscriber_db>(db)));
   if (auto* e = std::get_if<std::string>(&aaa)) throw std::runtime_error(*e);
   aaa_ = std::get<actors::aaa_actor>(aaa);
   ctx_->aaa = aaa_;
@@ -153,7 +156,12 @@ void daemon::build(config::settings cfg) {
       actors::spawn_acceptor(*system_, {&ctx_->cfg.l2tp, ctx_->shards, &ctx_->stats, ctx_->log, &ctx_->malformed_log});
   lac_ = actors::spawn_lac(*system_, {&ctx_->cfg.l2tp, ctx_->shards, ctx_->log});
   ctx_->lac = lac_;  // the tunnels ask it to break ties
-  query_ = actors::spawn_query(*system_, {ctx_->shards, lac_, &ctx_->cfg.l2tp, &ctx_->stats});
+  actors::query_config qc;
+  qc.shards = ctx_->shards;
+  qc.lac = lac_;
+  qc.l2tp = &ctx_->cfg.l2tp;
+  qc.stats = &ctx_->stats;
+  query_ = actors::spawn_query(*system_, qc);
   if (!ctx_->cfg.pppoe.interfaces.empty()) build_pppoe();
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));

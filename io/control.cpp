@@ -245,7 +245,10 @@ class control_server::connection : public std::enable_shared_from_this<connectio
           req);
       return;
     }
-    model::clear_request req{command_.filter, command_.target == cli::object::tunnel, command_.statistics};
+    model::clear_request req;
+    req.filter = command_.filter;
+    req.tunnels = command_.target == cli::object::tunnel;
+    req.statistics = command_.statistics;
     server_.system_.spawn(
         [weak, box, query](caf::event_based_actor* self, const model::clear_request& request) {
           give_up_with(self, query);

@@ -27,6 +27,9 @@ struct query_filter {
   std::optional<std::string> peer_gateway_name;  ///< the peer's Host Name
   std::optional<std::string> tunnel_group;
   std::optional<std::string> user;
+  std::optional<std::uint32_t> address;        ///< the subscriber's IPv4 address (host order)
+  std::optional<std::string> acct_session_id;  ///< RADIUS Acct-Session-Id
+  std::optional<std::string> nas_port_id;      ///< RADIUS NAS-Port-Id
 
   /// Fields a tunnel can decide alone (everything but session ID and user;
   /// for the interface, its name without a unit).
@@ -40,10 +43,15 @@ struct query_filter {
     if (tunnel_group && *tunnel_group != t.tunnel_group) return false;
     return true;
   }
-  [[nodiscard]] bool session_filters() const { return local_session_id || user || interface; }
+  [[nodiscard]] bool session_filters() const {
+    return local_session_id || user || interface || address || acct_session_id || nas_port_id;
+  }
   [[nodiscard]] bool matches_session(const session_snapshot& s) const {
     if (local_session_id && *local_session_id != s.local_session_id) return false;
     if (user && *user != s.user) return false;
+    if (address && *address != s.address) return false;
+    if (acct_session_id && *acct_session_id != s.acct_session_id) return false;
+    if (nas_port_id && *nas_port_id != s.nas_port_id) return false;
     if (interface && *interface != s.interface_name &&
         *interface != s.interface_name + "." + std::to_string(s.interface_unit)) {
       return false;
@@ -84,11 +92,20 @@ struct query_request {
   query_depth depth = query_depth::sessions;
 };
 
-/// Close matching sessions (or tunnels), or reset their statistics.
+/// What a RADIUS CoA-Request changes in a live session (RFC 5176); unset fields stay.
+struct session_change {
+  std::optional<std::chrono::seconds> session_timeout;   ///< from now on: counted from the session's start
+  std::optional<std::chrono::seconds> idle_timeout;      ///< 0: off
+  std::optional<std::chrono::seconds> interim_interval;  ///< 0: no Interim-Updates
+};
+
+/// Close matching sessions (or tunnels), or reset their statistics, or change them (CoA).
 struct clear_request {
   query_filter filter;
   bool tunnels = false;     ///< tunnels (StopCCN) rather than sessions (CDN)
   bool statistics = false;  ///< reset counters, close nothing
+  /// A CoA: apply this to the matching sessions, close nothing (sessions only; `statistics` false).
+  std::optional<session_change> change;
 };
 
 /// One address pool's size and use.

@@ -1,0 +1,35 @@
+// Acct-Session-Id: unique across restarts and instances' lifetimes, and
+// cheap to route. "BBBBBBBB-TTTTSSSS-NNNNNNNN" in hex: the boot number (kept
+// in the accounting spool directory, one more at every start), the session's
+// local tunnel and session IDs (so a CoA naming it reaches one tunnel and one
+// session without asking every session), and a per-boot sequence number.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bras::actors {
+
+class acct_session_ids {
+ public:
+  explicit acct_session_ids(std::uint32_t boot) noexcept : boot_(boot) {}
+  /// A new Acct-Session-Id for session (tunnel, session). Thread-safe.
+  [[nodiscard]] std::string next(std::uint16_t local_tunnel_id, std::uint16_t local_session_id);
+  [[nodiscard]] std::uint32_t boot() const noexcept { return boot_; }
+
+ private:
+  std::uint32_t boot_;
+  std::atomic<std::uint32_t> sequence_{0};
+};
+
+/// The local tunnel and session IDs in an Acct-Session-Id of ours; nullopt for any other string.
+struct acct_session_route {
+  std::uint16_t local_tunnel_id = 0;
+  std::uint16_t local_session_id = 0;
+};
+[[nodiscard]] std::optional<acct_session_route> route_of(std::string_view acct_session_id) noexcept;
+
+}  // namespace bras::actors
