@@ -1,15 +1,17 @@
-// libFuzzer target for the RADIUS codec and its cryptography: decode, the
-// Vendor-Specific walk, open_reply / open_request on the raw input (as a reply
-// or a request from anyone), and, since a fuzzer cannot forge MD5, the input
-// re-sealed with our secret and opened again so the checks past the
-// authenticators (Message-Authenticator, Tunnel-Password) see arbitrary
-// attributes. A failed invariant traps.
+// libFuzzer target for the RADIUS codec, its cryptography and the attribute
+// readers: decode, the Vendor-Specific walk, open_reply / open_request on the
+// raw input (as a reply or a request from anyone), and, since a fuzzer cannot
+// forge MD5, the input re-sealed with our secret and opened again so the checks
+// past the authenticators (Message-Authenticator, Tunnel-Password) and the
+// readers (read_authorization, read_dynamic_request, read_accounting_request)
+// see arbitrary attributes. A failed invariant traps.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
 
+#include "protocol/radius/attributes.hpp"
 #include "protocol/radius/crypto.hpp"
 
 namespace {
@@ -33,6 +35,24 @@ void open_raw(wire::byte_span input) {
   (void)radius::open_request(input, secret);
 }
 
+/// What brasd reads from a packet: never more than the packet holds, and what it writes back
+/// from an accounting record reads back the same.
+void read_attributes(const radius::packet& p) {
+  if (auto granted = radius::read_authorization(p)) {
+    if (granted->classes.size() > p.attributes.size() || granted->tunnels.size() > 32) __builtin_trap();
+  }
+  (void)radius::reply_message(p);
+  if (auto request = radius::read_dynamic_request(p)) {
+    if (request->unsupported.size() > p.attributes.size()) __builtin_trap();
+    (void)radius::make_dynamic_reply(p, std::nullopt);
+    (void)radius::make_dynamic_reply(p, radius::error_cause::unsupported_attribute);
+  }
+  if (auto record = radius::read_accounting_request(p)) {
+    const auto again = radius::read_accounting_request(radius::make_accounting_request({}, *record, 0));
+    if (!again || again->session_id != record->session_id || again->status != record->status) __builtin_trap();
+  }
+}
+
 /// Our reply, sealed with a Message-Authenticator, must open unless a Tunnel-Password is malformed.
 void reseal_reply(radius::packet p) {
   const auto auth = fixed_authenticator();
@@ -47,6 +67,7 @@ void reseal_reply(radius::packet p) {
   }
   const auto& reply = std::get<radius::opened_reply>(opened);
   if (!reply.had_message_authenticator) __builtin_trap();
+  read_attributes(reply.reply);
   // Every Tunnel-Password decrypted in place: the tag, then at most 239 clear bytes.
   for (const auto* a : reply.reply.all(radius::attr::tunnel_password)) {
     if (a->value.empty() || a->value.size() > 240) __builtin_trap();
@@ -104,6 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& v : p->vendor_attributes()) {
     if (v.value.size() > radius::max_attribute_value - 6) __builtin_trap();
   }
+  read_attributes(*p);
   reseal_reply(*p);
   reseal_request(*p, radius::code::access_request);
   reseal_request(*p, radius::code::coa_request);
