@@ -9,6 +9,7 @@
 
 #include "actors/context.hpp"
 #include "actors/messages.hpp"
+#include "actors/radius_client_parts.hpp"
 #include "protocol/radius/crypto.hpp"
 
 namespace bras::actors {
@@ -70,42 +71,6 @@ std::uint32_t key_of(std::size_t port, std::uint8_t id) {
 
 model::udp_peer peer_of(const radius::server_config& s) {
   return {s.address, s.port};
-}
-
-std::string_view service_name(radius_service s) {
-  return s == radius_service::authentication ? "authentication" : "accounting";
-}
-
-std::string_view setting_name(radius::message_authenticator_setting s) {
-  switch (s) {
-    case radius::message_authenticator_setting::yes: return "yes";
-    case radius::message_authenticator_setting::no: return "no";
-    case radius::message_authenticator_setting::automatic: return "auto";
-  }
-  return "auto";
-}
-
-/// Does `reply` answer a request of code `request`?
-bool answers(radius::code request, radius::code reply, radius_service service) {
-  using radius::code;
-  switch (request) {
-    case code::access_request:
-      return reply == code::access_accept || reply == code::access_reject || reply == code::access_challenge;
-    case code::accounting_request: return reply == code::accounting_response;
-    case code::status_server:  // RFC 5997 §3: the answer of the port's own service
-      return service == radius_service::authentication ? reply == code::access_accept
-                                                       : reply == code::accounting_response;
-    default: return true;
-  }
-}
-
-/// RFC 5997 §3: a Status-Server carries the NAS identity (and a Message-Authenticator, added when sealed).
-radius::packet status_server_probe(const radius::nas_identity& nas) {
-  radius::packet p;
-  p.code = radius::code::status_server;
-  if (nas.ip_address != 0) p.add_ipv4(radius::attr::nas_ip_address, nas.ip_address);
-  if (!nas.identifier.empty()) p.add_string(radius::attr::nas_identifier, nas.identifier);
-  return p;
 }
 
 void log_state_change(self_pointer self, std::size_t i, radius::server_state before) {
@@ -321,30 +286,6 @@ void count_unmatched(self_pointer self, model::udp_peer from) {
   }
 }
 
-void count_refusal(self_pointer self, std::size_t server, radius::reply_refusal why) {
-  auto& s = self->state.stats[server];
-  switch (why) {
-    case radius::reply_refusal::missing_message_authenticator: ++s.missing_message_authenticator; break;
-    case radius::reply_refusal::malformed: ++s.malformed; break;
-    default: ++s.bad_authenticators; break;
-  }
-}
-
-void record_answer(model::radius_server_snapshot& s, radius::code reply, steady::duration latency) {
-  switch (reply) {
-    case radius::code::access_accept: ++s.accepts; break;
-    case radius::code::access_reject: ++s.rejects; break;
-    case radius::code::access_challenge: ++s.challenges; break;
-    default: ++s.responses; break;
-  }
-  const double seconds = std::chrono::duration<double>(latency).count();
-  const auto& bounds = model::radius_latency_bounds;
-  const auto bucket =
-      static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
-  ++s.latency_buckets[bucket];
-  s.latency_sum_seconds += seconds;
-}
-
 void on_datagram(self_pointer self, radius_datagram& d) {
   auto& st = self->state;
   const auto now = steady::now();
@@ -368,7 +309,7 @@ void on_datagram(self_pointer self, radius_datagram& d) {
   auto opened = radius::open_reply(d.data, f.auth, sc.secret, st.group->policy(server));
   if (auto* why = std::get_if<radius::reply_refusal>(&opened)) {
     // Dropped, and the request stays outstanding: a forged reply must not end it.
-    count_refusal(self, server, *why);
+    record_refusal(st.stats[server], *why);
     if (st.refused_log.allow()) {
       st.cfg.log->warn("radius-reply-refused server={} reason={}", sc.name, radius::to_string(*why));
     }
@@ -440,14 +381,7 @@ void start(self_pointer self, std::promise<std::string>& opened) {
   const auto& g = st.cfg.group;
   for (std::size_t i = 0; i < g.servers.size(); ++i) {
     const auto& s = g.servers[i];
-    model::radius_server_snapshot snap;
-    snap.name = s.name;
-    snap.service = std::string{service_name(st.cfg.service)};
-    snap.address = peer_of(s);
-    snap.message_authenticator = std::string{setting_name(s.message_authenticator)};
-    snap.weight = s.weight;
-    snap.max_outstanding = s.max_outstanding;
-    st.stats.push_back(std::move(snap));
+    st.stats.push_back(initial_server_stats(s, st.cfg.service));
     if (s.message_authenticator == radius::message_authenticator_setting::automatic) {
       st.cfg.log->warn(
           "radius-message-authenticator-unknown server={} service={} setting=auto: replies without "
@@ -533,37 +467,6 @@ std::variant<radius_client_actor, std::string> spawn_radius_client(caf::actor_sy
     return error;
   }
   return actor;
-}
-
-radius::group_config group_config_of(const config::radius_group_settings& g) {
-  radius::group_config out;
-  out.dead_after = g.dead_after;
-  out.dead_time = g.dead_time;
-  out.probe_interval = g.probe_interval;
-  for (const auto& s : g.servers) {
-    radius::server_config c;
-    c.name = s.name.empty() ? model::udp_peer{s.address, s.port}.to_string() : s.name;
-    c.address = s.address;
-    c.port = s.port;
-    c.secret = s.secret;
-    c.weight = s.weight;
-    c.max_outstanding = s.max_outstanding;
-    c.timeout = s.timeout;
-    c.retries = s.retries;
-    switch (s.message_authenticator) {
-      case config::message_authenticator_mode::yes:
-        c.message_authenticator = radius::message_authenticator_setting::yes;
-        break;
-      case config::message_authenticator_mode::no:
-        c.message_authenticator = radius::message_authenticator_setting::no;
-        break;
-      case config::message_authenticator_mode::automatic:
-        c.message_authenticator = radius::message_authenticator_setting::automatic;
-        break;
-    }
-    out.servers.push_back(std::move(c));
-  }
-  return out;
 }
 
 }  // namespace bras::actors
