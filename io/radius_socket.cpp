@@ -61,6 +61,7 @@ void radius_sockets::receive(port& s) {
   s.udp_socket.async_receive_from(
       asio::buffer(s.buffer), s.sender, [this, &s](const boost::system::error_code& ec, std::size_t n) {
         if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) return;
+        if (stopped_.load(std::memory_order_relaxed)) return;  // nothing reaches the actors after stop()
         if (ec) {
           // e.g. an ICMP error queued on the socket: counted, and the socket keeps reading.
           dropped_.fetch_add(1, std::memory_order_relaxed);

@@ -320,6 +320,21 @@ TEST_F(RadiusClient, ForgedReplyAloneDoesNotEndTheRequest) {
   EXPECT_EQ(r.received().size(), 1u);
 }
 
+TEST_F(RadiusClient, ReplyFromAnotherPortIsDroppedAndCounted) {
+  radius_responder r;
+  r.set([](auto& b) { b.wrong_source_first = true; });
+  radius::group_config g;
+  g.servers = {server("one", r)};
+  auto client = spawn(g);
+  auto out = call(client, access_request("mallory", "pw"));
+  ASSERT_TRUE(out.answered) << out.error;
+  auto s = stats(client);
+  EXPECT_EQ(s.servers[0].malformed, 1u);
+  EXPECT_EQ(s.servers[0].accepts, 1u);
+  EXPECT_EQ(r.received().size(), 1u);
+  EXPECT_EQ(logged("radius-reply-wrong-source server=one"), 1u);
+}
+
 TEST_F(RadiusClient, PolicyYesRefusesAReplyWithoutMessageAuthenticator) {
   radius_responder r;
   radius::group_config g;

@@ -33,6 +33,7 @@ class radius_responder {
     bool hold = false;                   ///< requests are kept until release_held()
     bool forge_first = false;            ///< each reply is preceded by one sealed with a wrong secret
     bool genuine = true;                 ///< false: only the forgery (if any) is sent
+    bool wrong_source_first = false;     ///< each reply is first sent, valid, from another port
     bool message_authenticator = false;  ///< replies carry Message-Authenticator
     std::string reply_message;           ///< Reply-Message in Access-Accepts (empty: none)
   };
@@ -53,12 +54,14 @@ class radius_responder {
       ADD_FAILURE() << "responder socket";
     }
     port_ = ntohs(at.sin_port);
+    other_fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
     thread_ = std::thread([this] { loop(); });
   }
   ~radius_responder() {
     stop_ = true;
     thread_.join();
     ::close(fd_);
+    ::close(other_fd_);
   }
   radius_responder(const radius_responder&) = delete;
   radius_responder& operator=(const radius_responder&) = delete;
@@ -143,12 +146,15 @@ class radius_responder {
     }
     if (behaviour_.forge_first)
       send(r.from, radius::seal_reply(answer, r.packet.auth, "not-the-secret", behaviour_.message_authenticator));
+    if (behaviour_.wrong_source_first) {
+      send(r.from, radius::seal_reply(answer, r.packet.auth, secret_, behaviour_.message_authenticator), other_fd_);
+    }
     if (behaviour_.genuine) {
       send(r.from, radius::seal_reply(answer, r.packet.auth, secret_, behaviour_.message_authenticator));
     }
   }
 
-  void send(model::udp_peer to, const std::optional<wire::bytes>& datagram) {
+  void send(model::udp_peer to, const std::optional<wire::bytes>& datagram, int from_fd = -1) {
     if (!datagram) {
       ADD_FAILURE() << "seal_reply failed";
       return;
@@ -157,11 +163,13 @@ class radius_responder {
     peer.sin_family = AF_INET;
     peer.sin_addr.s_addr = htonl(to.address);
     peer.sin_port = htons(to.port);
-    ::sendto(fd_, datagram->data(), datagram->size(), 0, reinterpret_cast<const sockaddr*>(&peer), sizeof peer);
+    ::sendto(from_fd < 0 ? fd_ : from_fd, datagram->data(), datagram->size(), 0,
+             reinterpret_cast<const sockaddr*>(&peer), sizeof peer);
   }
 
   std::string secret_;
   int fd_ = -1;
+  int other_fd_ = -1;  ///< an unbound socket: its replies come from another port
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
