@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@ class radius_responder {
     bool answer = true;                  ///< false: every request is dropped
     bool answer_status_server = true;    ///< false: Status-Server probes are dropped
     int drop = 0;                        ///< the next `drop` requests are dropped, then answered
+    int drop_every = 0;                  ///< > 0: every drop_every-th new request is dropped (once)
     bool hold = false;                   ///< requests are kept until release_held()
     bool forge_first = false;            ///< each reply is preceded by one sealed with a wrong secret
     bool genuine = true;                 ///< false: only the forgery (if any) is sent
@@ -128,6 +130,10 @@ class radius_responder {
         --behaviour_.drop;
         continue;
       }
+      if (behaviour_.drop_every > 0 && !dropped_once_.contains(r.raw) && ++seen_ % behaviour_.drop_every == 0) {
+        dropped_once_.insert(r.raw);  // its retransmission is answered
+        continue;
+      }
       if (behaviour_.hold) {
         held_.push_back(std::move(r));
         continue;
@@ -176,6 +182,8 @@ class radius_responder {
   behaviour behaviour_;
   std::vector<request> received_;
   std::vector<request> held_;
+  std::uint64_t seen_ = 0;  ///< requests counted for drop_every
+  std::set<wire::bytes> dropped_once_;
   std::thread thread_;
 };
 
