@@ -246,6 +246,8 @@ void expire(self_pointer self, std::uint32_t key, time_point now) {
   const auto server = f.server;
   if (f.probe) {
     st.group->probe_failed(server, now);
+    st.cfg.log->info("radius-probe-unanswered server={} service={} next-in={}s", st.group->config(server).name,
+                     service_name(st.cfg.service), st.cfg.group.probe_interval.count());
     release(self, key);
     return;
   }

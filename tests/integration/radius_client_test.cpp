@@ -269,6 +269,7 @@ TEST_F(RadiusClient, StatusServerProbeRevivesADeadServerAfterItsDeadTime) {
   EXPECT_GE(s.servers[0].status_server_sent, 2u);
   EXPECT_EQ(s.servers[0].status_server_answered, 1u);
   EXPECT_EQ(logged("radius-server-alive server=first"), 1u);
+  EXPECT_GE(logged("radius-probe-unanswered server=first"), 1u);
   // The probe is a proper Status-Server (RFC 5997: Message-Authenticator, checked by the server).
   for (const auto& req : first.received()) {
     if (req.packet.code != radius::code::status_server) continue;
