@@ -232,7 +232,7 @@ void send_probe(self_pointer self, std::size_t server, time_point now) {
   auto& st = self->state;
   const auto key = take_identifier(self);
   waiting_call probe;
-  probe.request = status_server_probe(st.cfg.nas);
+  probe.request = radius::make_status_server(st.cfg.nas);  // RFC 5997: Message-Authenticator added when sealed
   if (!key || !launch(self, *key, server, std::move(probe), true, now)) {
     st.group->probe_failed(server, now);  // tried again after probe_interval
     return;

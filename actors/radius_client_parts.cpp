@@ -32,14 +32,6 @@ bool answers(radius::code request, radius::code reply, radius_service service) n
   }
 }
 
-radius::packet status_server_probe(const radius::nas_identity& nas) {
-  radius::packet p;
-  p.code = radius::code::status_server;
-  if (nas.ip_address != 0) p.add_ipv4(radius::attr::nas_ip_address, nas.ip_address);
-  if (!nas.identifier.empty()) p.add_string(radius::attr::nas_identifier, nas.identifier);
-  return p;
-}
-
 model::radius_server_snapshot initial_server_stats(const radius::server_config& s, radius_service service) {
   model::radius_server_snapshot snap;
   snap.name = s.name;

@@ -1,6 +1,6 @@
 // The RADIUS client actor's plain helpers (actors/radius_client.cpp): names
-// for logs and show, which reply answers which request, the Status-Server
-// probe, and the per-server counters of model/aaa.hpp.
+// for logs and show, which reply answers which request, and the per-server
+// counters of model/aaa.hpp.
 #pragma once
 
 #include <chrono>
@@ -19,9 +19,6 @@ namespace bras::actors {
 
 /// Does a reply of code `reply` answer a request of code `request` sent to a `service` server?
 [[nodiscard]] bool answers(radius::code request, radius::code reply, radius_service service) noexcept;
-
-/// RFC 5997 §3: a Status-Server carrying the NAS identity (Message-Authenticator is added when sealed).
-[[nodiscard]] radius::packet status_server_probe(const radius::nas_identity& nas);
 
 /// The counters of a server before its first request.
 [[nodiscard]] model::radius_server_snapshot initial_server_stats(const radius::server_config& s,
