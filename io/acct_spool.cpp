@@ -4,7 +4,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,108 +16,14 @@
 #include <span>
 #include <system_error>
 
+#include "io/spool_frame.hpp"
 #include "protocol/radius/dictionary.hpp"
 
 namespace bras::io {
 
 namespace {
 
-// A frame: 28 header bytes (network order) then the payload.
-//   0 magic  4 payload length  8 seq  16 type  17 kind  18 reserved(2)  20 written_unix  24 crc32
-// The CRC covers the first 24 header bytes and the payload, so a torn or flipped record is
-// recognised whatever part of it is damaged.
-constexpr std::uint32_t frame_magic = 0x42535031;  // "BSP1"
-constexpr std::size_t frame_header = 28;
-constexpr std::uint32_t max_payload = 65536;
-constexpr std::uint8_t frame_record = 1;
-constexpr std::uint8_t frame_ack = 2;  ///< "record `seq` is acknowledged"; no payload
-
-struct frame {
-  std::uint32_t length = 0;
-  std::uint64_t seq = 0;
-  std::uint8_t type = 0;
-  std::uint8_t kind = 0;
-  std::uint32_t written = 0;
-};
-
-void put_be(std::byte* at, std::uint64_t value, int width) {
-  for (int i = width - 1; i >= 0; --i, value >>= 8) at[i] = std::byte(value & 0xff);
-}
-
-std::uint64_t get_be(const std::byte* at, int width) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < width; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(at[i]);
-  return v;
-}
-
-std::uint32_t crc_of(const std::byte* head, wire::byte_span payload) {
-  uLong c = crc32(0L, Z_NULL, 0);
-  c = crc32(c, reinterpret_cast<const Bytef*>(head), 24);
-  if (!payload.empty()) c = crc32(c, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()));
-  return static_cast<std::uint32_t>(c);
-}
-
-wire::bytes encode_frame(const frame& f, wire::byte_span payload) {
-  wire::bytes out(frame_header + payload.size());
-  put_be(&out[0], frame_magic, 4);
-  put_be(&out[4], payload.size(), 4);
-  put_be(&out[8], f.seq, 8);
-  out[16] = std::byte(f.type);
-  out[17] = std::byte(f.kind);
-  put_be(&out[20], f.written, 4);
-  std::copy(payload.begin(), payload.end(), out.begin() + frame_header);
-  put_be(&out[24], crc_of(out.data(), payload), 4);
-  return out;
-}
-
-/// The frame at the start of `data` if it is whole and its CRC holds.
-std::optional<frame> decode_frame(wire::byte_span data) {
-  if (data.size() < frame_header || get_be(data.data(), 4) != frame_magic) return std::nullopt;
-  frame f;
-  f.length = static_cast<std::uint32_t>(get_be(&data[4], 4));
-  if (f.length > max_payload || f.length > data.size() - frame_header) return std::nullopt;
-  f.seq = get_be(&data[8], 8);
-  f.type = std::to_integer<std::uint8_t>(data[16]);
-  f.kind = std::to_integer<std::uint8_t>(data[17]);
-  f.written = static_cast<std::uint32_t>(get_be(&data[20], 4));
-  if (f.type != frame_record && f.type != frame_ack) return std::nullopt;
-  if (crc_of(data.data(), data.subspan(frame_header, f.length)) != get_be(&data[24], 4)) return std::nullopt;
-  return f;
-}
-
-std::string failure(const std::string& what, const std::string& path, int err) {
-  return what + " " + path + ": " + std::strerror(err);
-}
-
-/// pwrite all of `data` at `offset`; false with errno set otherwise.
-bool write_all(int fd, wire::byte_span data, off_t offset) {
-  while (!data.empty()) {
-    const ssize_t n = ::pwrite(fd, data.data(), data.size(), offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    data = data.subspan(static_cast<std::size_t>(n));
-    offset += n;
-  }
-  return true;
-}
-
-bool read_all(int fd, std::byte* out, std::size_t size, off_t offset) {
-  while (size > 0) {
-    const ssize_t n = ::pread(fd, out, size, offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return false;
-    }
-    out += n;
-    size -= static_cast<std::size_t>(n);
-    offset += n;
-  }
-  return true;
-}
+using namespace spool;
 
 class acct_spool final : public actors::accounting_store {
  public:
@@ -485,7 +390,7 @@ class acct_spool final : public actors::accounting_store {
   /// The next offset at or after `from` where a whole, valid frame starts.
   static std::optional<std::size_t> resync(wire::byte_span all, std::size_t from) {
     for (std::size_t p = from; p + frame_header <= all.size(); ++p) {
-      if (get_be(&all[p], 4) == frame_magic && decode_frame(all.subspan(p))) return p;
+      if (starts_with_magic(all.subspan(p)) && decode_frame(all.subspan(p))) return p;
     }
     return std::nullopt;
   }
