@@ -76,6 +76,7 @@ struct coa_state {
 
   /// Whether the request names this NAS (RFC 5176 §3: NAS identification attributes, when present).
   [[nodiscard]] bool names_us(const radius::dynamic_request& r) const {
+    if (r.nas_ipv6_address) return false;  // brasd has no IPv6 NAS address: it names another NAS
     if (r.nas_ip_address && *r.nas_ip_address != cfg.nas.ip_address && *r.nas_ip_address != cfg.listen.address) {
       return false;
     }
