@@ -8,8 +8,8 @@
 // interim interval.
 #pragma once
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <memory>
 #include <string>
@@ -27,7 +27,7 @@ struct coa_config {
   model::udp_peer listen;
   std::vector<config::coa_client_settings> clients;
   std::chrono::seconds replay_window{300};
-  query_actor query;        ///< finds, ends and changes sessions (clear_atom, clear_request)
+  query_actor query;         ///< finds, ends and changes sessions (clear_atom, clear_request)
   radius::nas_identity nas;  ///< a request naming another NAS is NAK'd (403)
   std::shared_ptr<spdlog::logger> log;
 };

@@ -209,8 +209,8 @@ struct aaa_domain {
 };
 
 struct aaa_settings {
-  std::string subscribers_file;         ///< YAML file of subscribers (see configs/examples/subscribers.yaml)
-  std::vector<subscriber> subscribers;  ///< inline subscribers (added to the file's)
+  std::string subscribers_file;           ///< YAML file of subscribers (see configs/examples/subscribers.yaml)
+  std::vector<subscriber> subscribers;    ///< inline subscribers (added to the file's)
   aaa_method method = aaa_method::local;  ///< aaa.method: for users whose realm no domain names
   std::vector<aaa_domain> domains;        ///< aaa.domains: [{realm, method}], exact realm first, then "*"
 };
@@ -220,23 +220,23 @@ enum class message_authenticator_mode : std::uint8_t { automatic, yes, no };
 
 /// One RADIUS server of a group.
 struct radius_server_settings {
-  std::string name;             ///< default "address:port"
-  std::uint32_t address = 0;    ///< host order
-  std::uint16_t port = 0;       ///< default 1812 (authentication) / 1813 (accounting)
-  std::string secret;           ///< required, not empty
+  std::string name;           ///< default "address:port"
+  std::uint32_t address = 0;  ///< host order
+  std::uint16_t port = 0;     ///< default 1812 (authentication) / 1813 (accounting)
+  std::string secret;         ///< required, not empty
   unsigned weight = 1;
   unsigned max_outstanding = 256;
-  milliseconds timeout{3000};   ///< timeout-ms: per attempt
-  unsigned retries = 2;         ///< retransmissions before the next server
+  milliseconds timeout{3000};  ///< timeout-ms: per attempt
+  unsigned retries = 2;        ///< retransmissions before the next server
   message_authenticator_mode message_authenticator = message_authenticator_mode::automatic;
 };
 
 /// An authentication or accounting server group.
 struct radius_group_settings {
   std::vector<radius_server_settings> servers;
-  unsigned dead_after = 3;      ///< requests in a row that time out before a server is dead
+  unsigned dead_after = 3;  ///< requests in a row that time out before a server is dead
   seconds dead_time{30};
-  seconds probe_interval{10};   ///< Status-Server to a dead server after its dead time
+  seconds probe_interval{10};  ///< Status-Server to a dead server after its dead time
 };
 
 /// Accounting's on-disk spool: every record is written here before it is first sent.
@@ -255,19 +255,19 @@ struct coa_client_settings {
 };
 
 struct radius_settings {
-  bool enabled = false;                   ///< a radius: section is present
-  std::string nas_identifier;             ///< default: l2tp.host-name
-  std::uint32_t nas_ip_address = 0;       ///< default: the first local gateway's address
-  std::uint32_t source_address = 0;       ///< bind address for requests; 0: any
-  std::size_t queue_limit = 4096;         ///< requests waiting for a server; beyond, new sessions are refused
-  radius_group_settings authentication;   ///< servers default to port 1812
-  radius_group_settings accounting;       ///< servers default to port 1813; none: no accounting
-  seconds interim_interval{0};            ///< accounting.interim-interval unless RADIUS sends one; 0: none
-  unsigned acct_max_in_flight = 1024;     ///< accounting.max-in-flight: records sent and not yet answered
-  spool_settings spool;                   ///< accounting.spool
-  std::string coa_listen;                 ///< dynamic-authorization.listen "address:port"; empty: off
+  bool enabled = false;                          ///< a radius: section is present
+  std::string nas_identifier;                    ///< default: l2tp.host-name
+  std::uint32_t nas_ip_address = 0;              ///< default: the first local gateway's address
+  std::uint32_t source_address = 0;              ///< bind address for requests; 0: any
+  std::size_t queue_limit = 4096;                ///< requests waiting for a server; beyond, new sessions are refused
+  radius_group_settings authentication;          ///< servers default to port 1812
+  radius_group_settings accounting;              ///< servers default to port 1813; none: no accounting
+  seconds interim_interval{0};                   ///< accounting.interim-interval unless RADIUS sends one; 0: none
+  unsigned acct_max_in_flight = 1024;            ///< accounting.max-in-flight: records sent and not yet answered
+  spool_settings spool;                          ///< accounting.spool
+  std::string coa_listen;                        ///< dynamic-authorization.listen "address:port"; empty: off
   std::vector<coa_client_settings> coa_clients;  ///< dynamic-authorization.clients
-  seconds coa_replay_window{300};         ///< dynamic-authorization.replay-window: Event-Timestamp tolerance
+  seconds coa_replay_window{300};                ///< dynamic-authorization.replay-window: Event-Timestamp tolerance
 };
 
 /// How subscriber packets are forwarded (issue #4 measures both).
