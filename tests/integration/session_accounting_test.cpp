@@ -19,6 +19,7 @@
 #include "actors/messages.hpp"
 #include "actors/session_env.hpp"
 #include "daemon/daemon.hpp"
+#include "protocol/pppoe/access_line.hpp"
 #include "protocol/radius/dictionary.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/ppp_harness.hpp"
@@ -365,6 +366,53 @@ TEST(SessionAccounting, ACoaMatchesByAddressAndByUserAndChangesOnlyThoseSessions
   tunnels.change = model::session_change{};
   EXPECT_TRUE(a.clear(tunnels).tunnels.empty());
   EXPECT_EQ(a.d.lns.ctx().stats.tunnels_active.load(), 1);
+}
+
+TEST(SessionAccounting, TheLacsAccessLineAvpsAndSpeedsDescribeTheLine) {
+  accounted_lns a{grant_with(std::nullopt)};
+  observer obs{a.d.lac->system()};
+  actors::subscriber_args args;
+  args.lac = a.d.lac->lac();
+  args.observer = caf::actor_cast<actors::subscriber_observer_actor>(obs.self);
+  args.id = 1;
+  args.calling_number = "00:11:22:33:44:55";
+  args.ppp = client("alice", "wonderland");
+  pppoe::access_line line;
+  line.circuit_id = "dslam-7 atm 1/1/02:100.33";
+  line.remote_id = "subscriber-42";
+  line.actual_rate_up = 1024;    // kbit/s
+  line.actual_rate_down = 8192;  // kbit/s
+  args.line = line;
+  actors::spawn_subscriber(a.d.lac->system(), std::move(args));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  const auto requests = a.log->aaa_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto& l = requests[0].line;
+  EXPECT_EQ(l.nas_port_id, "dslam-7 atm 1/1/02:100.33");  // the Agent-Circuit-Id
+  EXPECT_EQ(l.calling_station_id, "00:11:22:33:44:55");
+  EXPECT_EQ(l.connect_info, "8192000/1024000");  // tx (down) / rx (up), bit/s
+  ASSERT_TRUE(l.line.has_value());
+  EXPECT_EQ(l.line->remote_id, "subscriber-42");
+  EXPECT_EQ(l.line->actual_rate_down, 8192u);
+  EXPECT_EQ(l.line->actual_rate_up, 1024u);
+  ASSERT_TRUE(eventually([&] { return a.log->count(acct_status::start) == 1; }));
+  EXPECT_EQ(a.log->of(acct_status::start)[0].line.nas_port_id, "dslam-7 atm 1/1/02:100.33");
+}
+
+TEST(SessionAccounting, DnsAndFramedMtuFromTheAcceptApplyToTheSession) {
+  auto grant = grant_with(std::nullopt);
+  grant.dns = {0x08080808, 0x08080404};
+  grant.framed_mtu = 1300;
+  accounted_lns a{grant};
+  observer obs{a.d.lac->system()};
+  dial(*a.d.lac, obs, 1, client("alice", "wonderland"));
+  ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::ipv4_up) == 1; }));
+  const auto* up = obs.first(event::kind::ipv4_up);
+  EXPECT_EQ(up->primary_dns, 0x08080808u);  // not ppp.dns (192.0.2.53)
+  EXPECT_EQ(up->secondary_dns, 0x08080404u);
+  actors::data_session_ptr s;
+  ASSERT_TRUE(eventually([&] { return (s = a.d.lns.ctx().sessions.find_ipv4(up->address)) != nullptr; }));
+  EXPECT_EQ(s->mtu.load(), 1300);  // the subscriber's MRU is 1500: Framed-MTU caps it
 }
 
 }  // namespace
