@@ -8,13 +8,14 @@
 // come and go through radius_transport (io/).
 #pragma once
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <memory>
 
 #include "actors/catalogue.hpp"
 #include "actors/radius_transport.hpp"
+#include "configs/config.hpp"
 #include "protocol/radius/attributes.hpp"
 #include "protocol/radius/server_group.hpp"
 
@@ -24,9 +25,9 @@ struct radius_client_config {
   radius_service service = radius_service::authentication;
   radius::group_config group;
   std::shared_ptr<radius_transport> transport;
-  std::uint32_t source_address = 0;  ///< bind address of the source ports (host order); 0: any
-  std::size_t queue_limit = 4096;    ///< waiting requests; beyond, a call is answered "queue-full" at once
-  radius::nas_identity nas;          ///< in Status-Server probes
+  std::uint32_t source_address = 0;     ///< bind address of the source ports (host order); 0: any
+  std::size_t queue_limit = 4096;       ///< waiting requests; beyond, a call is answered "queue-full" at once
+  radius::nas_identity nas;             ///< in Status-Server probes
   std::shared_ptr<spdlog::logger> log;  ///< "aaa"
 };
 

@@ -33,22 +33,22 @@ enum class message_authenticator_setting : std::uint8_t {
 };
 
 struct server_config {
-  std::string name;              ///< for logs, metrics and show ("address:port" if not configured)
-  std::uint32_t address = 0;     ///< host order
+  std::string name;           ///< for logs, metrics and show ("address:port" if not configured)
+  std::uint32_t address = 0;  ///< host order
   std::uint16_t port = 0;
   std::string secret;
-  unsigned weight = 1;           ///< share of new requests among live servers (0: standby, used only when no other is live)
+  unsigned weight = 1;  ///< share of new requests among live servers (0: standby, used only when no other is live)
   unsigned max_outstanding = 256;
   std::chrono::milliseconds timeout{3000};  ///< per attempt
-  unsigned retries = 2;          ///< retransmissions to this server before the next one is tried
+  unsigned retries = 2;                     ///< retransmissions to this server before the next one is tried
   message_authenticator_setting message_authenticator = message_authenticator_setting::automatic;
 };
 
 struct group_config {
   std::vector<server_config> servers;
-  unsigned dead_after = 3;                     ///< requests in a row that timed out
+  unsigned dead_after = 3;  ///< requests in a row that timed out
   std::chrono::seconds dead_time{30};
-  std::chrono::seconds probe_interval{10};     ///< Status-Server to a dead server after its dead time
+  std::chrono::seconds probe_interval{10};  ///< Status-Server to a dead server after its dead time
 };
 
 enum class server_state : std::uint8_t { alive, dead, probing };
