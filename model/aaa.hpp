@@ -24,21 +24,21 @@ struct radius_server_snapshot {
   std::string name;
   std::string service;  ///< "authentication" or "accounting"
   udp_peer address;
-  std::string state;                  ///< "alive", "dead", "probing"
+  std::string state;  ///< "alive", "dead", "probing"
   std::optional<wall_time> dead_until;
   std::string message_authenticator;  ///< the setting: "auto", "yes", "no"
   bool message_authenticator_seen = false;
   unsigned weight = 1;
   unsigned outstanding = 0;
   unsigned max_outstanding = 0;
-  std::uint64_t requests = 0;         ///< first transmissions
+  std::uint64_t requests = 0;  ///< first transmissions
   std::uint64_t retransmissions = 0;
-  std::uint64_t timeouts = 0;         ///< requests whose every attempt on this server timed out
+  std::uint64_t timeouts = 0;                              ///< requests whose every attempt on this server timed out
   std::uint64_t accepts = 0, rejects = 0, challenges = 0;  ///< authentication
-  std::uint64_t responses = 0;        ///< Accounting-Response
-  std::uint64_t bad_authenticators = 0;   ///< replies refused: Response or Message-Authenticator wrong
-  std::uint64_t missing_message_authenticator = 0;  ///< replies refused: required and absent
-  std::uint64_t malformed = 0;        ///< undecodable or unmatched replies
+  std::uint64_t responses = 0;                             ///< Accounting-Response
+  std::uint64_t bad_authenticators = 0;                    ///< replies refused: Response or Message-Authenticator wrong
+  std::uint64_t missing_message_authenticator = 0;         ///< replies refused: required and absent
+  std::uint64_t malformed = 0;                             ///< undecodable or unmatched replies
   std::uint64_t status_server_sent = 0, status_server_answered = 0;
   /// Latency of answered requests (first send to answer): counts per bucket of radius_latency_bounds
   /// (not cumulative) plus one for +Inf, and the sum.
@@ -48,7 +48,7 @@ struct radius_server_snapshot {
 
 struct radius_client_snapshot {
   std::vector<radius_server_snapshot> servers;
-  std::size_t queued = 0;        ///< requests waiting for a server with room
+  std::size_t queued = 0;  ///< requests waiting for a server with room
   std::size_t queue_limit = 0;
   std::uint64_t queue_full = 0;  ///< requests refused because the queue was full
   std::uint64_t no_server = 0;   ///< requests that failed on every server
@@ -58,19 +58,21 @@ struct radius_client_snapshot {
 struct spool_snapshot {
   bool enabled = false;
   std::string directory;
-  std::string when_full;          ///< "refuse-new-sessions" or "drop-oldest-interims"
-  std::size_t records = 0;        ///< written and not yet acknowledged
-  std::uint64_t bytes = 0;        ///< on disk
+  std::string when_full;    ///< "refuse-new-sessions" or "drop-oldest-interims"
+  std::size_t records = 0;  ///< written and not yet acknowledged
+  std::uint64_t bytes = 0;  ///< on disk
   std::uint64_t max_bytes = 0;
   std::optional<std::chrono::seconds> oldest_age;  ///< of the oldest unacknowledged record
   bool full = false;
   std::uint64_t written = 0, acknowledged = 0, resent = 0;  ///< records (resent: attempts after the first)
-  std::uint64_t replayed = 0;                  ///< found unacknowledged in the spool at start
-  std::uint64_t dropped_interims = 0;          ///< drop-oldest-interims at work
-  std::uint64_t refused_sessions = 0;          ///< refuse-new-sessions at work
+  std::uint64_t replayed = 0;                               ///< found unacknowledged in the spool at start
+  std::uint64_t dropped_interims = 0;                       ///< drop-oldest-interims at work
+  std::uint64_t refused_sessions = 0;                       ///< refuse-new-sessions at work
+  std::uint64_t lost =
+      0;  ///< records that could not be written (full past the Stop reserve, a write error) or read back
   std::uint64_t fsyncs = 0;
   std::uint64_t starts = 0, interims = 0, stops = 0;  ///< records written, by kind
-  std::size_t memory_bytes = 0;  ///< what the accounting actor holds in memory for the spool
+  std::size_t memory_bytes = 0;                       ///< what the accounting actor holds in memory for the spool
 };
 
 struct coa_snapshot {
