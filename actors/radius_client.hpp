@@ -15,6 +15,7 @@
 
 #include "actors/catalogue.hpp"
 #include "actors/radius_transport.hpp"
+#include "configs/config.hpp"
 #include "protocol/radius/attributes.hpp"
 #include "protocol/radius/server_group.hpp"
 

@@ -4,6 +4,7 @@
 // descriptor, safe from any actor thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -23,12 +24,18 @@ class radius_sockets final : public actors::radius_transport {
   [[nodiscard]] model::udp_peer local(std::uint32_t socket) const noexcept override;
   /// Closes every socket (the daemon, before the actors go).
   void stop();
+  /// Datagrams dropped on receive (oversize, not IPv4) and receive errors, over every socket.
+  [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
  private:
-  struct socket;
+  struct port;  ///< one bound socket (not `socket`: the methods' parameter has that name)
+  void receive(port& s);
+
   boost::asio::io_context& io_;
   mutable std::mutex mutex_;  ///< guards sockets_ (open() runs on actor threads)
-  std::vector<std::unique_ptr<socket>> sockets_;
+  std::vector<std::unique_ptr<port>> sockets_;
+  std::atomic<bool> stopped_{false};  ///< no open() and no new receive after stop()
+  std::atomic<std::uint64_t> dropped_{0};
 };
 
 }  // namespace bras::io

@@ -56,11 +56,11 @@ enum class message_authenticator_policy : std::uint8_t {
 
 /// Why a reply was refused (kebab-case, for counters and logs).
 enum class reply_refusal : std::uint8_t {
-  malformed,                       ///< not a RADIUS packet
-  bad_response_authenticator,      ///< the Response Authenticator does not match
-  bad_message_authenticator,       ///< present and wrong
-  missing_message_authenticator,   ///< required (policy yes) and absent
-  crypto_unavailable,              ///< MD5/HMAC refused by libcrypto
+  malformed,                      ///< not a RADIUS packet
+  bad_response_authenticator,     ///< the Response Authenticator does not match
+  bad_message_authenticator,      ///< present and wrong
+  missing_message_authenticator,  ///< required (policy yes) and absent
+  crypto_unavailable,             ///< MD5/HMAC refused by libcrypto
 };
 [[nodiscard]] std::string_view to_string(reply_refusal r) noexcept;
 
@@ -82,7 +82,10 @@ struct opened_reply {
 
 /// Server side (CoA/Disconnect, RFC 5176 §3.5): checks a request's authenticator
 /// (MD5(code+id+length+16 zero bytes+attributes+secret)) and its Message-Authenticator if present.
-/// Returns the decoded request or why it was refused.
+/// Returns the decoded request or why it was refused (a wrong Request Authenticator is
+/// bad_response_authenticator). Accounting-Request is checked the same way (for test servers);
+/// an Access-Request or Status-Server must carry a valid Message-Authenticator, its only proof
+/// (User-Password stays hidden: unhide_password()); any other code is malformed.
 [[nodiscard]] std::variant<packet, reply_refusal> open_request(wire::byte_span datagram, std::string_view secret);
 
 /// Server side: the wire form of our answer to `request_auth` (Response Authenticator; a
