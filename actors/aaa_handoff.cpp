@@ -26,6 +26,11 @@ std::string log_quoted(std::string_view text) {
   return out;
 }
 
+void aaa_handoff::describe(radius::subscriber_line line, std::string acct_session_id) {
+  line_ = std::move(line);
+  acct_session_id_ = std::move(acct_session_id);
+}
+
 void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
   release();
   user_ = a.user;
@@ -36,6 +41,8 @@ void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
   r.chap_id = a.chap_id;
   r.challenge = a.challenge;
   r.response = a.response;
+  r.line = line_;
+  r.acct_session_id = acct_session_id_;
   self_->request(*env().aaa, env().ppp->aaa_timeout, std::move(r))
       .then(
           [this, on_verdict](aaa_verdict& v) {

@@ -17,6 +17,7 @@
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "protocol/ppp/engine.hpp"
+#include "protocol/radius/attributes.hpp"
 
 namespace bras::actors {
 
@@ -48,6 +49,11 @@ class aaa_handoff {
   /// The session ended: give the grant back now, and any grant that arrives later.
   void end();
 
+  /// Where the subscriber is and its Acct-Session-Id, for every Access-Request from now on (set
+  /// before PPP starts; the accounting records and the snapshot read them back).
+  void describe(radius::subscriber_line line, std::string acct_session_id);
+  [[nodiscard]] const radius::subscriber_line& line() const noexcept { return line_; }
+
   /// The user name of the last authentication (empty before one).
   [[nodiscard]] const std::string& user() const noexcept { return user_; }
   /// The address AAA granted last (kept after it is given back, for accounting); 0 if none.
@@ -63,6 +69,8 @@ class aaa_handoff {
   session_actor::pointer self_;
   const session_args& args_;
   std::string user_;
+  radius::subscriber_line line_;
+  std::string acct_session_id_;
   std::uint32_t address_ = 0;
   bool granted_ = false;
   bool ended_ = false;

@@ -83,10 +83,7 @@ void ppp_host::perform(ppp::effects fx) {
       ++timer_generation_[static_cast<std::size_t>(st->which)];
     } else if (auto* au = std::get_if<ppp::authenticate>(&e)) {
       aaa_.ask(*au, [this](const aaa_verdict& v) {
-        if (v.accepted) {
-          session_timeout_ = v.session_timeout;
-          idle_timeout_ = v.idle_timeout;
-        }
+        if (v.accepted) apply(v);
         perform(ppp_->auth_result(v.accepted, v.address, v.message));
       });
     } else if (auto* up = std::get_if<ppp::network_up>(&e)) {
@@ -104,10 +101,21 @@ void ppp_host::perform(ppp::effects fx) {
   }
 }
 
+void ppp_host::apply(const aaa_verdict& v) {
+  session_timeout_ = v.session_timeout;
+  idle_timeout_ = v.idle_timeout;
+  // Framed-MTU: at least IPv6's minimum, so a bad value cannot make the session useless.
+  framed_mtu_.reset();
+  if (v.framed_mtu) framed_mtu_ = std::max<std::uint16_t>(*v.framed_mtu, 1280);
+  // Per-subscriber DNS (RADIUS) replaces ppp.dns for this session's IPCP; the engine is built with ppp.dns.
+  if (!v.dns.empty()) ppp_->set_dns(v.dns[0], v.dns.size() > 1 ? v.dns[1] : 0);
+  acct_.authorized(v);
+}
+
 void ppp_host::network_up(const ppp::network_up& up) {
   if (!data_) return;
   const auto& dp = *env().data_plane;
-  const std::uint16_t mtu = ppp_->peer_mru();
+  const std::uint16_t mtu = framed_mtu_ ? std::min(ppp_->peer_mru(), *framed_mtu_) : ppp_->peer_mru();
   data_->mtu.store(mtu);
   data_->acfc.store(ppp_->tx_flags().acfc);
   data_->pfc.store(ppp_->tx_flags().pfc);
@@ -140,6 +148,7 @@ void ppp_host::network_up(const ppp::network_up& up) {
   if (!session_timeout_ && pc.session_timeout.count() > 0) session_timeout_ = pc.session_timeout;
   if (!idle_timeout_ && pc.idle_timeout.count() > 0) idle_timeout_ = pc.idle_timeout;
   arm_lifetime();
+  acct_.start(aaa_.user(), data_->ipv4.load(), aaa_.line(), *up_wall_);
 }
 
 void ppp_host::receive(ppp_frame& f) {
@@ -192,6 +201,9 @@ void ppp_host::arm_lifetime() {
     const steady_clock::time_point last{steady_clock::duration{data_->last_rx_ns.load()}};
     next = std::min(next, last + *idle_timeout_);
   }
+  // A check already due no later comes first and re-arms: no second timer chain.
+  if (lifetime_due_ && *lifetime_due_ <= next) return;
+  lifetime_due_ = next;
   auto wait = duration_cast<milliseconds>(next - now_t) + milliseconds{1};
   if (wait.count() < 1) wait = milliseconds{1};
   self_->delayed_send(self_, wait, lifetime_atom::value);
@@ -201,6 +213,8 @@ void ppp_host::check_lifetime() {
   using namespace std::chrono;
   if (finished_ || !up_since_) return;
   const auto now_t = steady_clock::now();
+  // The pending check's time has come (an earlier one, superseded by a CoA, leaves it pending).
+  if (lifetime_due_ && now_t >= *lifetime_due_) lifetime_due_.reset();
   // RFC 3145 cause 3 (normal disconnection: we send the LCP Terminate-Request), direction 2 (local), as
   // JunosE reports session and inactivity timeouts; cause 1 is for an operator's action.
   if (session_timeout_ && now_t >= *up_since_ + *session_timeout_) {
@@ -211,6 +225,40 @@ void ppp_host::check_lifetime() {
     if (now_t >= last + *idle_timeout_) return perform(ppp_->close(ppp::cause::normal, "idle-timeout"));
   }
   arm_lifetime();
+}
+
+void ppp_host::change(const session_change& c) {
+  // 0 turns a timeout off (RFC 2865 has no "unlimited" value; 0 is what servers send for it).
+  auto set = [](std::optional<std::chrono::seconds>& t, const std::optional<std::chrono::seconds>& v) {
+    if (!v) return;
+    t = v->count() > 0 ? v : std::nullopt;
+  };
+  set(session_timeout_, c.session_timeout);
+  set(idle_timeout_, c.idle_timeout);
+  if (c.interim_interval) acct_.change_interim(*c.interim_interval);
+  env().ppp_log()->debug("session-changed tunnel={} session={} session-timeout={} idle-timeout={}",
+                         args_.local_tunnel_id, args_.local_id, session_timeout_ ? session_timeout_->count() : 0,
+                         idle_timeout_ ? idle_timeout_->count() : 0);
+  if (finished_) return;
+  // Already past a new Session-Timeout: the check ends the session now.
+  if (up_since_) check_lifetime();
+}
+
+void ppp_host::interim_due(std::uint32_t generation) {
+  if (!acct_.interim_due(generation)) return;
+  acct_.interim(usage(std::chrono::system_clock::now()));
+}
+
+acct_usage ppp_host::usage(std::chrono::system_clock::time_point at) const {
+  // Raw totals: "clear statistics" resets the operator's view, never what is billed.
+  const auto c = raw_counters();
+  acct_usage u;
+  u.input_octets = c.data_rx_bytes;
+  u.output_octets = c.data_tx_bytes;
+  u.input_packets = c.data_rx_packets;
+  u.output_packets = c.data_tx_packets;
+  if (up_wall_) u.session_time = std::chrono::duration_cast<std::chrono::seconds>(at - *up_wall_);
+  return u;
 }
 
 bool ppp_host::close() {
@@ -248,6 +296,8 @@ void ppp_host::lower_layer_gone(std::uint16_t cause, std::string_view why) {
 
 void ppp_host::destroyed() {
   if (!finished_) lower_layer_gone(ppp::cause::none, "session-destroyed");
+  const auto stopped_at = ended_wall_.value_or(std::chrono::system_clock::now());
+  acct_.stop(usage(stopped_at), end_, stopped_at);
   if (args_.role == session_role::lns && ppp_) {
     using namespace std::chrono;
     const auto at = ended_wall_.value_or(system_clock::now());

@@ -21,6 +21,7 @@
 #include "actors/aaa_handoff.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
+#include "actors/session_accounting.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
@@ -30,9 +31,10 @@ class ppp_host {
   /// How PPP ended, when the call must still be cleared towards the peer (no CDN received, tunnel up).
   using finished_handler = std::function<void(const ppp::finished&)>;
 
-  /// `args` and `aaa` are the session's own (they outlive this component); `args` is read on use.
-  ppp_host(session_actor::pointer self, const session_args& args, aaa_handoff& aaa, finished_handler on_finished)
-      : self_(self), args_(args), aaa_(aaa), on_finished_(std::move(on_finished)) {}
+  /// `args`, `aaa` and `acct` are the session's own (they outlive this component); `args` is read on use.
+  ppp_host(session_actor::pointer self, const session_args& args, aaa_handoff& aaa, session_accounting& acct,
+           finished_handler on_finished)
+      : self_(self), args_(args), aaa_(aaa), acct_(acct), on_finished_(std::move(on_finished)) {}
   ppp_host(const ppp_host&) = delete;
   ppp_host& operator=(const ppp_host&) = delete;
 
@@ -53,6 +55,10 @@ class ppp_host {
   void timer_expired(const ppp_timer& t);
   /// The idle / session timeout check is due.
   void check_lifetime();
+  /// A RADIUS CoA: new Session-Timeout (from the session's start), Idle-Timeout, interim interval.
+  void change(const session_change& c);
+  /// (acct_atom, generation): an accounting Interim-Update is due, unless the timer was re-armed since.
+  void interim_due(std::uint32_t generation);
   /// An operator's close: PPP terminates first if it runs; false if there is no PPP to end.
   [[nodiscard]] bool close();
   /// CDN received or tunnel down: PPP ends at once, nothing more is sent.
@@ -68,7 +74,10 @@ class ppp_host {
  private:
   void perform(ppp::effects fx);
   void network_up(const ppp::network_up& up);
+  void apply(const aaa_verdict& v);
   void arm_lifetime();
+  /// The data counters since the session began (not the operator's cleared view) and its time up.
+  [[nodiscard]] acct_usage usage(std::chrono::system_clock::time_point at) const;
   void end_session(ppp::finished fin);
   void unbind_data();
   [[nodiscard]] session_snapshot raw_counters() const;
@@ -78,6 +87,7 @@ class ppp_host {
   session_actor::pointer self_;
   const session_args& args_;
   aaa_handoff& aaa_;
+  session_accounting& acct_;
   finished_handler on_finished_;
 
   std::optional<ppp::server_engine> ppp_;
@@ -89,6 +99,9 @@ class ppp_host {
   ppp::finished end_;                    ///< why PPP ended (accounting)
   std::optional<std::chrono::seconds> session_timeout_;
   std::optional<std::chrono::seconds> idle_timeout_;
+  std::optional<std::uint16_t> framed_mtu_;  ///< RADIUS Framed-MTU: caps the session's MTU (and MSS)
+  /// When the pending lifetime check is due: one timer chain, re-armed earlier only when a CoA shortens it.
+  std::optional<std::chrono::steady_clock::time_point> lifetime_due_;
   std::optional<std::chrono::steady_clock::time_point> up_since_;
   std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
   std::optional<std::chrono::system_clock::time_point> up_wall_;

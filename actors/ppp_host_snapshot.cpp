@@ -64,6 +64,10 @@ void ppp_host::fill(session_snapshot& s) const {
   s.echo_replies_received = c.echo_replies_received - b.echo_replies_received;
   s.echo_timeouts = c.echo_timeouts - b.echo_timeouts;
   s.user = aaa_.user();
+  s.acct_session_id = acct_.session_id();
+  s.nas_port_id = aaa_.line().nas_port_id;
+  // Interim-Updates happen only with an accounting actor.
+  if (env().accounting != nullptr && *env().accounting) s.interim_interval = acct_.interim_interval();
   s.address = data_ ? data_->ipv4.load() : 0;
   s.ipv6_interface_id = data_ ? data_->ipv6_iid.load() : 0;
   if (ppp_) {

@@ -1,10 +1,13 @@
 #include "actors/session.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "actors/aaa_handoff.hpp"
 #include "actors/ppp_host.hpp"
+#include "actors/session_accounting.hpp"
 #include "protocol/l2tp/call.hpp"
 #include "protocol/l2tp/line_avps.hpp"
 
@@ -39,6 +42,61 @@ l2tp::call_config call_config_of(const session_args& a) {
   return c;
 }
 
+/// RFC 5515's access-line AVPs (bit/s) as the TR-101 line RADIUS describes (kbit/s, RFC 4679).
+std::optional<pppoe::access_line> access_line_of(const l2tp::access_line_info& a) {
+  if (a.empty()) return std::nullopt;
+  auto kbits = [](const std::optional<std::uint64_t>& bits) -> std::optional<std::uint32_t> {
+    if (!bits) return std::nullopt;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(*bits / 1000, 0xffffffffu));
+  };
+  pppoe::access_line l;
+  l.circuit_id = a.agent_circuit_id;
+  l.remote_id = a.agent_remote_id;
+  l.actual_rate_up = kbits(a.actual_rate_up);
+  l.actual_rate_down = kbits(a.actual_rate_down);
+  l.min_rate_up = kbits(a.minimum_rate_up);
+  l.min_rate_down = kbits(a.minimum_rate_down);
+  l.attainable_rate_up = kbits(a.attainable_rate_up);
+  l.attainable_rate_down = kbits(a.attainable_rate_down);
+  l.max_rate_up = kbits(a.maximum_rate_up);
+  l.max_rate_down = kbits(a.maximum_rate_down);
+  l.min_rate_up_low_power = kbits(a.minimum_rate_up_low_power);
+  l.min_rate_down_low_power = kbits(a.minimum_rate_down_low_power);
+  l.max_interleaving_delay_up = a.maximum_interleaving_delay_up;
+  l.actual_interleaving_delay_up = a.actual_interleaving_delay_up;
+  l.max_interleaving_delay_down = a.maximum_interleaving_delay_down;
+  l.actual_interleaving_delay_down = a.actual_interleaving_delay_down;
+  if (a.access_loop_encapsulation) {
+    const auto& e = *a.access_loop_encapsulation;
+    l.encapsulation = pppoe::access_loop_encapsulation{e[0], e[1], e[2]};
+  }
+  return l;
+}
+
+/// Where the subscriber is, for RADIUS: NAS-Port the interface unit, Calling-/Called-Station-Id the
+/// L2TP numbers, Connect-Info the connect speeds ("tx" or "tx/rx" bit/s), the LAC's line AVPs, and
+/// NAS-Port-Id the Agent-Circuit-Id, else "<tunnel group or peer host>:<tunnel id>:<session id>".
+radius::subscriber_line subscriber_line_of(const session_args& a, const l2tp::call_facts& facts,
+                                           std::optional<pppoe::access_line> line, std::uint32_t unit) {
+  radius::subscriber_line l;
+  l.nas_port = unit;
+  l.nas_port_type = radius::nas_port_type_virtual;
+  l.calling_station_id = facts.calling;
+  l.called_station_id = facts.called;
+  if (facts.tx_speed != 0) {
+    l.connect_info = std::to_string(facts.tx_speed);
+    if (facts.rx_speed != 0 && facts.rx_speed != facts.tx_speed) l.connect_info += "/" + std::to_string(facts.rx_speed);
+  }
+  if (line && line->circuit_id && !line->circuit_id->empty()) {
+    l.nas_port_id = *line->circuit_id;
+  } else {
+    l.nas_port_id = (a.tunnel_name.empty() ? std::string{"l2tp"} : a.tunnel_name) + ":" +
+                    std::to_string(a.local_tunnel_id) + ":" + std::to_string(a.local_id);
+  }
+  l.line = std::move(line);
+  return l;
+}
+
 /// The CDN that clears the call after PPP ended on its own (not on a CDN or tunnel down).
 std::pair<l2tp::result_code, l2tp::ppp_disconnect_cause> cdn_for(const ppp::finished& end) {
   // Administrative (CDN result 3): the operator's close (cause 1), or a healthy link we ended on
@@ -60,16 +118,21 @@ struct session_actor_state {
   static constexpr const char* name = "session";
 
   explicit session_actor_state(session_actor::stateful_pointer<session_actor_state> s)
-      : self(s), aaa(s, args), host(s, args, aaa, [this](const ppp::finished& end) { ppp_finished(end); }) {}
+      : self(s),
+        aaa(s, args),
+        acct(s, args),
+        host(s, args, aaa, acct, [this](const ppp::finished& end) { ppp_finished(end); }) {}
 
   session_actor::stateful_pointer<session_actor_state> self;
   session_args args;
   const session_env* env = nullptr;
   std::optional<l2tp::call_engine> call;
   aaa_handoff aaa;
+  session_accounting acct;
   ppp_host host;
   std::uint32_t interface_unit = 0;
-  bool tunnel_down = false;  ///< the tunnel went away under it (the LAC places such a call again)
+  std::optional<pppoe::access_line> icrq_line;  ///< LNS: the LAC's RFC 5515 AVPs (for RADIUS)
+  bool tunnel_down = false;                     ///< the tunnel went away under it (the LAC places such a call again)
 
   void perform(l2tp::call_effects fx) {
     for (auto& e : fx) {
@@ -98,6 +161,7 @@ struct session_actor_state {
       } else if (auto* up = std::get_if<l2tp::call_established>(&e)) {
         established(*up);
       } else if (auto* sp = std::get_if<l2tp::call_start_ppp>(&e)) {
+        aaa.describe(subscriber_line_of(args, call->facts(), icrq_line, interface_unit), acct.session_id());
         host.start(sp->proxy);
       } else if (auto* d = std::get_if<l2tp::call_destroyed>(&e)) {
         destroy(d->was_established);
@@ -196,13 +260,20 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
   init.call.emplace(call_config_of(init.args));
   init.env->stats->sessions_created.fetch_add(1);
   init.interface_unit = interface_unit_base + init.env->interface_units->fetch_add(1);
+  init.acct.open();
   // sessions_active was reserved by the tunnel under the global limit.
   if (init.args.role == session_role::lac) init.perform(init.call->open());
   // LNS: reachable by the data plane from the ICRQ on, so PPP frames that
   // overtake the ICCN are kept, not dropped as "unknown session".
   if (init.args.role == session_role::lns) init.host.bind_data(init.args.peer_id, false);
   return {
-      [self](session_control& c) { self->state.perform(self->state.call->receive(c.msg)); },
+      [self](session_control& c) {
+        auto& st = self->state;
+        if (st.args.role == session_role::lns && c.msg.type == l2tp::message_type::icrq) {
+          st.icrq_line = access_line_of(c.msg.access_line);
+        }
+        st.perform(st.call->receive(c.msg));
+      },
       [self](up_atom) { self->state.perform(self->state.call->tunnel_up()); },
       [self](down_atom) {
         auto& st = self->state;
@@ -219,8 +290,8 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
       [self](clear_stats_atom) { self->state.host.clear_statistics(); },
       [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
-      [](session_change&) {},             // CONTRACT PLACEHOLDER: the session-accounting helper applies it
-      [](acct_atom, std::uint32_t) {},    // CONTRACT PLACEHOLDER: the session-accounting helper's interim timer
+      [self](session_change& c) { self->state.host.change(c); },
+      [self](acct_atom, std::uint32_t generation) { self->state.host.interim_due(generation); },
   };
 }
 

@@ -27,6 +27,9 @@ struct session_args {
   std::uint16_t peer_tunnel_id = 0;  ///< the tunnel's peer ID (the data messages' Tunnel ID)
   std::uint16_t gateway = 0;         ///< local gateway of the tunnel
   udp_peer peer;                     ///< the tunnel's peer
+  /// LNS: the tunnel group (else the peer's host name): NAS-Port-Id's prefix when the LAC sent no
+  /// Agent-Circuit-Id.
+  std::string tunnel_name;
   std::uint32_t call_serial = 0;
   call_request call;               ///< LAC: what to put in ICRQ/ICCN
   bool sequencing = false;         ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data

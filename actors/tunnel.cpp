@@ -130,6 +130,7 @@ struct tunnel_actor_state {
     sa.peer_tunnel_id = engine->peer_tunnel_id();
     sa.gateway = args.gateway;
     sa.peer = args.peer;
+    sa.tunnel_name = engine->profile().group_name.empty() ? engine->peer_host_name() : engine->profile().group_name;
     fill(sa);
     auto actor = spawn_session(self->system(), std::move(sa));
     self->link_to(actor);
@@ -221,7 +222,8 @@ tunnel_actor::behavior_type tunnel_behavior(tunnel_actor::stateful_pointer<tunne
       [self](incoming_sccrq& s) { self->state.on_datagram(s.dgram); },
       // Its own state and, as deep as asked, its matching sessions and their sums.
       [self](query_atom, const query_request& q) {
-        return answer_query(self, self->state.describe(), self->state.session_actors(), q);
+        return answer_query(self, self->state.describe(), self->state.session_actors(), q,
+                            self->state.env->sessions->sessions);
       },
       // clear services l2tp session|tunnel [statistics] FILTER.
       [self](clear_atom, const clear_request& c) {
@@ -229,7 +231,8 @@ tunnel_actor::behavior_type tunnel_behavior(tunnel_actor::stateful_pointer<tunne
           self->state.engine->clear_statistics();
           self->state.stats_since = std::chrono::system_clock::now();
         };
-        return answer_clear(self, self->state.describe(), self->state.session_actors(), c, reset);
+        return answer_clear(self, self->state.describe(), self->state.session_actors(), c, reset,
+                            self->state.env->sessions->sessions);
       },
       [self](session_send& s) {
         self->state.run(self->state.engine->session_send(s.local_session_id, s.peer_session_id, s.msg, now()));

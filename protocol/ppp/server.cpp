@@ -36,6 +36,12 @@ effects server_engine::auth_result(bool accepted, std::uint32_t peer_address, st
   impl_->auth_done(accepted, peer_address, message);
   return impl_->take();
 }
+void server_engine::set_dns(std::uint32_t primary, std::uint32_t secondary) noexcept {
+  impl_->cfg.primary_dns = primary;
+  impl_->cfg.secondary_dns = secondary;
+  impl_->ipcp_policy.primary_dns = primary;
+  impl_->ipcp_policy.secondary_dns = secondary;
+}
 effects server_engine::close(std::uint16_t code, std::string_view message) {
   if (!impl_->done) {
     impl_->why.reset();

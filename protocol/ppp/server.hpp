@@ -103,6 +103,10 @@ class server_engine {
   /// what IPCP assigns: 0 means none is available (IPCP then fails with RFC
   /// 3145 cause 19). `message` goes into the PAP Ack/Nak or CHAP Success/Failure.
   [[nodiscard]] effects auth_result(bool accepted, std::uint32_t peer_address, std::string_view message = {});
+  /// The DNS servers IPCP offers (RFC 1877), replacing the configured ones: AAA may name them per
+  /// subscriber, and its verdict comes after the engine was built. Takes effect for Configure-Requests
+  /// answered from now on (call it before auth_result); 0: not offered.
+  void set_dns(std::uint32_t primary, std::uint32_t secondary) noexcept;
   /// Administrative close (or idle/session timeout): LCP Terminate-Request,
   /// then `finished` with `cause` once acked or after Max-Terminate.
   [[nodiscard]] effects close(std::uint16_t cause, std::string_view message);

@@ -433,5 +433,39 @@ TEST(PppServer, Ipv6cpNaksAnIdentifierAnotherSessionHolds) {
       d.receive(ipv6cp_frame(ipv6cp::configure_request{2, {ipv6cp::interface_identifier{suggested}}}));
   EXPECT_EQ(kinds(again), "ipv6cp:conf-ack");
 }
+// RADIUS may name a subscriber's DNS servers: set after the engine was built (before the verdict),
+// they replace the configured ones in IPCP's Nak and in network_up.
+TEST(PppServer, DnsSetAfterAuthenticationIsWhatIpcpOffers) {
+  driver d{pap_config()};
+  open_lcp(d);
+  EXPECT_EQ(kinds(d.receive(pap_frame(pap::authenticate_request{5, "alice", "secret"}))),
+            "stop(auth) authenticate(pap)");
+  constexpr std::uint32_t radius_dns1 = 0xc0000235;  // 192.0.2.53
+  constexpr std::uint32_t radius_dns2 = 0xc0000236;  // 192.0.2.54
+  d.engine.set_dns(radius_dns1, radius_dns2);
+  const effects accepted = d.auth_result(true, assigned, "welcome");
+  const auto ipcp_ours = sent_ipcp<ipcp::configure_request>(accepted);
+  ASSERT_TRUE(ipcp_ours.has_value());
+  const effects naked = d.receive(
+      ipcp_frame(ipcp::configure_request{1, {ipcp::ip_address{0}, ipcp::primary_dns{0}, ipcp::secondary_dns{0}}}));
+  EXPECT_EQ(kinds(naked), "ipcp:conf-nak");
+  const auto nak = sent_ipcp<ipcp::configure_nak>(naked);
+  ASSERT_TRUE(nak.has_value());
+  EXPECT_NE(std::find(nak->options.begin(), nak->options.end(), ipcp::option{ipcp::primary_dns{radius_dns1}}),
+            nak->options.end());
+  EXPECT_NE(std::find(nak->options.begin(), nak->options.end(), ipcp::option{ipcp::secondary_dns{radius_dns2}}),
+            nak->options.end());
+  EXPECT_EQ(std::find(nak->options.begin(), nak->options.end(), ipcp::option{ipcp::primary_dns{dns1}}),
+            nak->options.end());
+  EXPECT_EQ(kinds(d.receive(ipcp_frame(ipcp::configure_request{
+                2, {ipcp::ip_address{assigned}, ipcp::primary_dns{radius_dns1}, ipcp::secondary_dns{radius_dns2}}}))),
+            "ipcp:conf-ack");
+  const effects up = d.receive(ipcp_frame(ipcp::configure_ack{ipcp_ours->identifier, ipcp_ours->options}));
+  const auto v4 = first_of<network_up>(up);
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_EQ(v4->primary_dns, radius_dns1);
+  EXPECT_EQ(v4->secondary_dns, radius_dns2);
+}
+
 }  // namespace
 }  // namespace bras::ppp

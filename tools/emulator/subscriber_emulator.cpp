@@ -199,6 +199,7 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
   c.call_id = init.args.id;
   c.calling_number = init.args.calling_number;
   c.subscriber = self;
+  c.line = init.args.line;
   if (init.args.proxy) {
     auto p = negotiate_locally(*init.ppp, init.args.proxy_auth);
     if (!p) {

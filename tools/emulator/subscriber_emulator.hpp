@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "actors/catalogue.hpp"
 #include "protocol/ppp/client.hpp"
+#include "protocol/pppoe/access_line.hpp"
 
 namespace bras::actors {
 
@@ -107,6 +109,8 @@ struct subscriber_args {
   bool ppp_enabled = true;
   /// Echo Replies to this traffic are counted, not passed to the observer.
   subscriber_traffic traffic;
+  /// TR-101 access-line information, as a PPPoE subscriber's: the LAC sends it in the ICRQ (RFC 5515).
+  std::optional<pppoe::access_line> line;
 };
 
 /// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,
