@@ -128,8 +128,9 @@ void parse_pools(const YAML::Node& n, const walker& w, std::vector<address_pool_
 }
 
 void parse_aaa(const YAML::Node& n, const walker& w, aaa_settings& aaa) {
-  w.only(n, "aaa", {"subscribers-file", "subscribers"});
+  w.only(n, "aaa", {"subscribers-file", "subscribers", "method", "domains"});
   w.text(n, "aaa", "subscribers-file", aaa.subscribers_file);
+  parse_aaa_method(n, w, aaa);
   std::set<std::string> users;
   w.list(n, "aaa", "subscribers", [&](const YAML::Node& x, const std::string& xp) {
     auto s = parse_subscriber(x, xp, w);
@@ -150,7 +151,8 @@ void parse_data_plane(const YAML::Node& n, const walker& w, settings& s) {
 settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
-  w.only(root, "", {"runtime", "log", "l2tp", "pppoe", "ppp", "address-pools", "aaa", "data-plane", "metrics", "cli"});
+  w.only(root, "",
+         {"runtime", "log", "l2tp", "pppoe", "ppp", "address-pools", "aaa", "radius", "data-plane", "metrics", "cli"});
   if (auto n = root["cli"]) {
     only_table("cli", n, w);
     apply_table("cli", n, w, s);
@@ -269,6 +271,8 @@ settings parse(const YAML::Node& root, const walker& w) {
     }
     parse_tunnel_profiles(n, w, l);
   }
+  if (auto n = root["radius"]) parse_radius(n, w, s);
+  check_aaa_radius(root, w, s);
   return s;
 }
 

@@ -1,4 +1,5 @@
-// Helpers shared by the configuration's parsers (config.cpp, config_lac.cpp):
+// Helpers shared by the configuration's parsers (config.cpp, config_lac.cpp,
+// config_radius.cpp):
 // reading a section's or a list entry's keys through the settings table.
 // Internal to configs/.
 #pragma once
@@ -55,6 +56,15 @@ void parse_pppoe(const YAML::Node& n, const yaml_walker& w, settings& s);
 /// l2tp.tunnel-profiles and l2tp.domain-map of the `l2tp` mapping `n`, checked against
 /// l2tp.destinations (already parsed into `l2tp`).
 void parse_tunnel_profiles(const YAML::Node& n, const yaml_walker& w, l2tp_settings& l2tp);
+
+/// aaa.method and aaa.domains of the `aaa` mapping `n` (config_radius.cpp).
+void parse_aaa_method(const YAML::Node& n, const yaml_walker& w, aaa_settings& aaa);
+
+/// The `radius` section; its defaults come from l2tp (host name, first gateway), parsed before it.
+void parse_radius(const YAML::Node& n, const yaml_walker& w, settings& s);
+
+/// RADIUS named as an AAA method (aaa.method, aaa.domains) needs authentication servers.
+void check_aaa_radius(const YAML::Node& root, const yaml_walker& w, const settings& s);
 
 /// Why `pattern` is not a valid Calling Number pattern, or "" when it is.
 [[nodiscard]] std::string calling_number_error(std::string_view pattern);
