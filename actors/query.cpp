@@ -47,6 +47,69 @@ void summarize_with_lockouts(caf::event_based_actor* self, std::shared_ptr<const
   caf::anon_send(spawn_fan_out(self->system(), std::move(job), std::move(reply)), fan_out_start_atom::value);
 }
 
+/// How long each RADIUS actor may take to tell its part of the aaa_snapshot.
+constexpr std::chrono::seconds aaa_answer_deadline{1};
+
+/// The aaa_snapshot being gathered: one part per RADIUS actor, delivered when the last answers
+/// (or fails, or its deadline passes: that part keeps its defaults).
+struct aaa_gathering {
+  aaa_snapshot snapshot;
+  std::size_t pending = 0;
+  caf::typed_response_promise<aaa_snapshot> reply;
+  void one_done() {
+    if (--pending == 0) reply.deliver(std::move(snapshot));
+  }
+};
+
+/// Asks `target` for its part, stores it with `store`. At most four requests
+/// are in flight (one per RADIUS actor), so request().then is cheap here.
+template <class Part, class Self, class Handle, class Store>
+void ask_part(Self* self, const Handle& target, const std::shared_ptr<aaa_gathering>& g, Store store) {
+  self->request(target, aaa_answer_deadline, aaa_stats_atom::value)
+      .then(
+          [g, store](Part& part) {
+            store(g->snapshot, std::move(part));
+            g->one_done();
+          },
+          [g](caf::error&) { g->one_done(); });
+}
+
+/// (aaa_stats_atom): the RADIUS clients', the accounting spool's and the CoA
+/// server's snapshots, each asked only if that actor exists, without blocking.
+template <class Self>
+caf::typed_response_promise<aaa_snapshot> gather_aaa(Self* self, const query_config& cfg) {
+  auto g = std::make_shared<aaa_gathering>();
+  g->reply = self->template make_response_promise<aaa_snapshot>();
+  g->snapshot.taken_at = std::chrono::system_clock::now();
+  g->pending = 1;  // held until every request is out, so no answer can finish the gathering early
+  g->snapshot.radius = cfg.radius_auth || cfg.radius_acct || cfg.accounting || cfg.coa;
+  if (cfg.radius_auth) {
+    ++g->pending;
+    ask_part<model::radius_client_snapshot>(self, cfg.radius_auth, g, [](aaa_snapshot& s, auto&& part) {
+      s.authentication = std::forward<decltype(part)>(part);
+    });
+  }
+  if (cfg.radius_acct) {
+    ++g->pending;
+    ask_part<model::radius_client_snapshot>(self, cfg.radius_acct, g, [](aaa_snapshot& s, auto&& part) {
+      s.accounting = std::forward<decltype(part)>(part);
+    });
+  }
+  if (cfg.accounting) {
+    ++g->pending;
+    ask_part<model::spool_snapshot>(self, cfg.accounting, g,
+                                    [](aaa_snapshot& s, auto&& part) { s.spool = std::forward<decltype(part)>(part); });
+  }
+  if (cfg.coa) {
+    ++g->pending;
+    ask_part<model::coa_snapshot>(self, cfg.coa, g,
+                                  [](aaa_snapshot& s, auto&& part) { s.coa = std::forward<decltype(part)>(part); });
+  }
+  auto promise = g->reply;
+  g->one_done();
+  return promise;
+}
+
 void add_counters(destination_snapshot& d, const tunnel_snapshot& t) {
   d.tunnels_total += 1;
   d.tunnels_active += t.state == "established" ? 1 : 0;
@@ -111,8 +174,7 @@ query_actor::behavior_type query_behavior(query_actor::stateful_pointer<query_st
         };
         return fan_out_to<clear_report>(self, std::move(job));
       },
-      // CONTRACT PLACEHOLDER: the metrics/CLI helper gathers the RADIUS actors' parts.
-      [](aaa_stats_atom) -> aaa_snapshot { return {}; },
+      [self](aaa_stats_atom) { return gather_aaa(self, *self->state.cfg); },
   };
 }
 

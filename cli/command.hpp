@@ -2,7 +2,7 @@
 // The grammar (cli/grammar.hpp) turns a line such as
 //   sh ser l2 sess ext user alice | match Established | count
 // into a `command`; the renderers (cli/render.hpp) turn a command and a
-// query snapshot into text, XML or JSON. Pure: no CAF, Asio or I/O.
+// query snapshot (or an aaa_snapshot) into text, XML or JSON. Pure: no CAF, Asio or I/O.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,16 @@ enum class object : std::uint8_t {
   destination,          ///< show services l2tp destination
   subscribers_summary,  ///< show subscribers summary
   log_level,            ///< set|show log level: the loggers' levels at run time
+  // Answered from the aaa_snapshot (model/aaa.hpp), not the query snapshot: is_aaa().
+  aaa_statistics,        ///< show network-access aaa statistics: RADIUS, accounting and CoA counters
+  aaa_radius_servers,    ///< show network-access aaa radius-servers: each server's state
+  aaa_accounting_spool,  ///< show network-access aaa accounting-spool: the on-disk accounting spool
 };
+
+/// A `show network-access aaa ...` command: answered from the aaa_snapshot.
+constexpr bool is_aaa(object o) {
+  return o == object::aaa_statistics || o == object::aaa_radius_servers || o == object::aaa_accounting_spool;
+}
 
 /// Output level. `standard` is the level with no keyword (Junos: same rows as brief).
 enum class level : std::uint8_t { standard, brief, detail, extensive };

@@ -141,7 +141,10 @@ std::vector<option_spec> options_for(verb v, object o) {
         out.push_back(filter_spec(opt::peer_gateway));
         break;
       case object::subscribers_summary:
-      case object::log_level: break;
+      case object::log_level:
+      case object::aaa_statistics:
+      case object::aaa_radius_servers:
+      case object::aaa_accounting_spool: break;
     }
     return out;
   }

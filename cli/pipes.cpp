@@ -78,7 +78,11 @@ std::string apply_pipes(std::string text, const std::vector<pipe>& pipes) {
   return text;
 }
 
-std::string render(const command& c, const model::query_snapshot& s, const render_options& o) {
+namespace {
+
+/// The renderer the display pipes ask for (`xml`, `json`, else `text`), then the text pipes.
+template <class Xml, class Json, class Text>
+std::string render_with(const command& c, Xml xml, Json json, Text text) {
   // The last display pipe wins, like Junos: "| display xml | display json" gives JSON.
   pipe_kind display = pipe_kind::no_more;
   for (const pipe& p : c.pipes) {
@@ -87,17 +91,30 @@ std::string render(const command& c, const model::query_snapshot& s, const rende
   try {
     std::string out;
     if (display == pipe_kind::display_xml) {
-      out = render_xml(c, s, o);
+      out = xml();
     } else if (display == pipe_kind::display_json) {
-      out = render_json(c, s, o);
+      out = json();
     } else {
-      out = render_text(c, s, o);
+      out = text();
     }
     return apply_pipes(std::move(out), c.pipes);
   } catch (const std::exception& e) {
     // Out of memory on a huge reply: the operator gets a line, the daemon lives on.
     return std::string("error: ") + e.what() + "\n";
   }
+}
+
+}  // namespace
+
+std::string render(const command& c, const model::query_snapshot& s, const render_options& o) {
+  return render_with(
+      c, [&] { return render_xml(c, s, o); }, [&] { return render_json(c, s, o); },
+      [&] { return render_text(c, s, o); });
+}
+
+std::string render(const command& c, const model::aaa_snapshot& s, const render_options& o) {
+  return render_with(
+      c, [&] { return render_xml(c, s, o); }, [&] { return render_json(c, s, o); }, [&] { return render_text(c, s); });
 }
 
 }  // namespace bras::cli

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "model/aaa.hpp"
 #include "model/query.hpp"
 
 namespace bras::cli {
@@ -44,6 +45,15 @@ struct render_options {
 /// `| display json`: the same tree in Junos' JSON mapping.
 [[nodiscard]] std::string render_json(const command& c, const model::query_snapshot& s, const render_options& o = {});
 
+// ---- show network-access aaa ... (cli/text_aaa.cpp, cli/structured_aaa.cpp): the aaa_snapshot ----
+
+/// The text of an aaa command (is_aaa(c.target)); no pipes applied.
+[[nodiscard]] std::string render_text(const command& c, const model::aaa_snapshot& s);
+/// `| display xml` of an aaa command.
+[[nodiscard]] std::string render_xml(const command& c, const model::aaa_snapshot& s, const render_options& o = {});
+/// `| display json` of an aaa command.
+[[nodiscard]] std::string render_json(const command& c, const model::aaa_snapshot& s, const render_options& o = {});
+
 // ---- pipes and the whole reply (cli/pipes.cpp) ----
 
 /// Applies match / except / count in order to `text`; display and no-more
@@ -53,5 +63,7 @@ struct render_options {
 /// The full reply to a show command: the renderer its display pipe asks for
 /// (text by default), then the text pipes.
 [[nodiscard]] std::string render(const command& c, const model::query_snapshot& s, const render_options& o = {});
+/// The same for an aaa command and the aaa_snapshot.
+[[nodiscard]] std::string render(const command& c, const model::aaa_snapshot& s, const render_options& o = {});
 
 }  // namespace bras::cli

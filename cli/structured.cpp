@@ -25,6 +25,9 @@ std::string root_name(object target) {
     case object::destination: return "service-l2tp-destination-information";
     case object::subscribers_summary: return "subscribers-summary-information";
     case object::log_level: return "log-level-information";  // answered by brasd itself, not from a snapshot
+    case object::aaa_statistics:
+    case object::aaa_radius_servers:
+    case object::aaa_accounting_spool: return aaa_root_name(target);  // from the aaa_snapshot (structured_aaa.cpp)
   }
   return "service-l2tp-session-information";
 }
@@ -55,7 +58,10 @@ xml_node build_root(const command& c, const query_snapshot& s, const render_opti
       add_summary(root, s.summary, c.statistics);
       break;
     case object::subscribers_summary: add_subscribers(root, s.subscribers); break;
-    case object::log_level: break;  // not a snapshot view (render_log_levels)
+    case object::log_level:  // not a snapshot view (render_log_levels)
+    case object::aaa_statistics:
+    case object::aaa_radius_servers:
+    case object::aaa_accounting_spool: break;  // not a query snapshot view (build_aaa_reply)
   }
   return root;
 }

@@ -66,4 +66,9 @@ void add_destination(xml_node& root, const model::destination_snapshot& d, view 
 void add_summary(xml_node& root, const model::summary_snapshot& s, bool statistics);
 void add_subscribers(xml_node& root, const model::subscribers_snapshot& s);
 
+// ---- show network-access aaa ... (structured_aaa.cpp) ----
+
+/// The reply root's element name of an aaa command.
+std::string aaa_root_name(object target);
+
 }  // namespace bras::cli::structured_detail

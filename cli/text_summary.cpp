@@ -61,7 +61,10 @@ std::string render_text(const command& c, const query_snapshot& s, const render_
     case object::summary: out = render_summary(c, s.summary); break;
     case object::destination: out = text_detail::render_destinations(c, s); break;
     case object::subscribers_summary: out = render_subscribers(s.subscribers); break;
-    case object::log_level: break;  // not a snapshot view (render_log_levels)
+    case object::log_level:  // not a snapshot view (render_log_levels)
+    case object::aaa_statistics:
+    case object::aaa_radius_servers:
+    case object::aaa_accounting_spool: break;  // not a query snapshot view (render_text of an aaa_snapshot)
   }
   return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete") +
          text_detail::shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");

@@ -36,7 +36,7 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::strin
 }  // namespace
 
 /// Builds the families at scrape time (on the exporter's thread): counters are
-/// read in place, pool and shard figures asked of their actors with a deadline.
+/// read in place, pool, shard and RADIUS figures asked of their actors with a deadline.
 class scrape_collector final : public prometheus::Collectable {
  public:
   explicit scrape_collector(daemon& d) : d_{d} {}
@@ -56,6 +56,11 @@ class scrape_collector final : public prometheus::Collectable {
       self->request(s, std::chrono::seconds{1}, actors::count_atom::value)
           .receive([&](const model::shard_counts& c) { counts = c; }, [](caf::error&) {});
       in.shards.push_back(counts);
+    }
+    // The query actor asks the RADIUS actors within its own 1 s deadline; this one only bounds a wedged daemon.
+    if (d_.query()) {
+      self->request(d_.query(), std::chrono::seconds{2}, actors::aaa_stats_atom::value)
+          .receive([&](model::aaa_snapshot& a) { in.aaa = std::move(a); }, [](caf::error&) {});
     }
     return metrics::render(d_.ctx().stats, in);
   }

@@ -83,7 +83,10 @@ model::query_depth depth_for(const cli::command& c) {
     case cli::object::summary: return c.statistics ? query_depth::totals : query_depth::tunnels;
     case cli::object::destination:
       return c.detail == cli::level::extensive || c.statistics ? query_depth::totals : query_depth::tunnels;
-    case cli::object::log_level: return query_depth::tunnels;  // answered without a query
+    case cli::object::log_level:  // answered without a query
+    case cli::object::aaa_statistics:
+    case cli::object::aaa_radius_servers:
+    case cli::object::aaa_accounting_spool: return query_depth::tunnels;  // answered from the aaa_snapshot
   }
   return query_depth::sessions;
 }
@@ -177,6 +180,11 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     o.junos_release = BRAS_VERSION;
     reply(true, cli::render(command_, snapshot, o));
   }
+  void answered_aaa(model::aaa_snapshot& snapshot) {
+    cli::render_options o;
+    o.junos_release = BRAS_VERSION;
+    reply(true, cli::render(command_, snapshot, o));
+  }
   void cleared(model::clear_report& report) {
     reply(true, cli::apply_pipes(cli::render_clear(command_, report), command_.pipes));
   }
@@ -222,6 +230,27 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     std::weak_ptr<connection> weak = shared_from_this();
     auto box = box_;
     auto query = server_.query_;
+    if (cli::is_aaa(command_.target)) {
+      // show network-access aaa ...: the query actor gathers the RADIUS actors' parts (aaa_snapshot).
+      server_.system_.spawn(
+          [weak, box, query](caf::event_based_actor* self, actors::aaa_stats_atom ask) {
+            give_up_with(self, query);
+            self->request(query, query_timeout, ask)
+                .then(
+                    [weak, box](model::aaa_snapshot& s) {
+                      box->post([weak, s = std::move(s)]() mutable {
+                        if (auto c = weak.lock()) c->answered_aaa(s);
+                      });
+                    },
+                    [weak, box](caf::error&) {
+                      box->post([weak] {
+                        if (auto c = weak.lock()) c->reply(false, "error: the daemon did not answer in time\n");
+                      });
+                    });
+          },
+          actors::aaa_stats_atom::value);
+      return;
+    }
     if (command_.what == cli::verb::show) {
       model::query_request req{command_.filter, depth_for(command_)};
       // The request is a spawn argument, not a capture: CAF 0.17 dereferences

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "metrics/aaa_families.hpp"
+
 namespace bras::metrics {
 
 namespace {
@@ -220,7 +222,9 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
     if (!row.label.empty()) labels.push_back({std::string{row.label}, std::string{row.label_value}});
     b.add(row.read(c), std::move(labels));
   }
-  return b.take();
+  auto out = b.take();
+  append_aaa_families(out, in.aaa);
+  return out;
 }
 
 }  // namespace bras::metrics

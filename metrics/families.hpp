@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dataplane/session_table.hpp"
+#include "model/aaa.hpp"
 #include "model/counters.hpp"
 #include "model/query.hpp"
 
@@ -39,6 +40,7 @@ struct scrape_inputs {
   std::string_view version;
   const dataplane::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
+  model::aaa_snapshot aaa;  ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
 };
 
 /// The aggregate families for one scrape: a pure function of its inputs.

@@ -403,6 +403,26 @@ TEST(CliSocket, SetLogLevelChangesTheRunningLoggers) {
   spdlog::get("ppp")->set_level(before);
 }
 
+TEST(CliSocket, AaaCommandsAnswerFromTheAaaSnapshot) {
+  // No RADIUS configured: the query actor answers at once, and each view says so, in every format.
+  served_lns served;
+  const auto& sock = served.sock();
+  auto stats = ask(sock, "show network-access aaa statistics");
+  ASSERT_TRUE(stats.ok) << stats.body;
+  EXPECT_EQ(stats.body, "RADIUS is not configured\n");
+  auto servers = ask(sock, "sh net aaa rad");
+  ASSERT_TRUE(servers.ok) << servers.body;
+  EXPECT_EQ(servers.body, "No RADIUS servers configured\n");
+  auto spool = ask(sock, "show network-access aaa accounting-spool | display json");
+  ASSERT_TRUE(spool.ok) << spool.body;
+  EXPECT_NE(spool.body.find("\"aaa-accounting-spool-information\""), std::string::npos) << spool.body;
+  EXPECT_NE(spool.body.find("\"spool-enabled\""), std::string::npos) << spool.body;
+  auto xml = ask(sock, "show network-access aaa statistics | display xml | match radius-configured");
+  ASSERT_TRUE(xml.ok) << xml.body;
+  EXPECT_NE(xml.body.find("<radius-configured>no</radius-configured>"), std::string::npos) << xml.body;
+  EXPECT_FALSE(ask(sock, "show network-access aaa").ok);  // incomplete: a syntax error, not a query
+}
+
 std::size_t open_fds() {
   std::size_t n = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator{"/proc/self/fd"}) ++n;
