@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "actors/aaa_radius.hpp"
+#include "actors/aaa_route.hpp"
 #include "actors/address_pool.hpp"
 
 namespace bras::actors {
@@ -14,6 +16,7 @@ namespace {
 struct grant {
   std::string user;
   std::uint32_t address = 0;
+  bool counted = true;  ///< one of the user's sessions (local users; RADIUS has no per-user limit here)
 };
 
 struct aaa_state {
@@ -32,6 +35,43 @@ struct aaa_state {
   /// session that ends before its verdict arrives (or after its request timed
   /// out) never learns of its grant, so its end gives the grant back.
   std::unordered_map<caf::actor_addr, std::vector<grant>> grants;
+  config::aaa_settings routes;       ///< aaa.method and aaa.domains (no subscribers)
+  std::optional<aaa_radius> radius;  ///< set when a RADIUS client is configured
+
+  caf::result<aaa_verdict> ask(const aaa_request& r) {
+    if (radius && method_for(routes, r.user) == config::aaa_method::radius) return radius->ask(self, r);
+    if (r.lac) {
+      // The LAC asks only for RADIUS users; a local one is tunnelled by the domain map, as before.
+      aaa_verdict v;
+      v.accepted = true;
+      return v;
+    }
+    return check(r);
+  }
+
+  /// Completes an Access-Accept with its address: Framed-IP-Address reserved like a static address,
+  /// else one from Framed-Pool's pool (by name) or the default pool.
+  void radius_grant(aaa_verdict& v, const radius::authorization& a, const std::string& user,
+                    const caf::strong_actor_ptr& holder) {
+    if (a.framed_ip && !a.from_pool) {
+      v.address = reserve(*a.framed_ip);
+    } else {
+      std::size_t from = pool;
+      if (!a.framed_pool.empty()) {
+        auto it = std::find_if(pools.begin(), pools.end(), [&](const auto& p) { return p.name() == a.framed_pool; });
+        if (it == pools.end()) {
+          log->warn("aaa-radius-unknown-pool user={} pool={}", user, a.framed_pool);
+          v.accepted = false;
+          v.reason = "unknown-pool";
+          v.message = "authentication failed";
+          return;
+        }
+        from = static_cast<std::size_t>(it - pools.begin());
+      }
+      v.address = allocate(from);
+    }
+    track(holder, grant{user, v.address, false});
+  }
 
   aaa_verdict check(const aaa_request& r) {
     auto v = decide(r);
@@ -73,20 +113,25 @@ struct aaa_state {
   }
 
   /// The static address if it is free, else one from the pool; 0 when none is left.
-  std::uint32_t assign(std::optional<std::uint32_t> fixed) {
-    if (fixed) {
-      for (auto& p : pools) {
-        switch (p.reserve(*fixed)) {
-          case reservation::reserved: return *fixed;
-          case reservation::in_use:
-          case reservation::excluded: return 0;
-          case reservation::outside: continue;
-        }
+  std::uint32_t assign(std::optional<std::uint32_t> fixed) { return fixed ? reserve(*fixed) : allocate(pool); }
+
+  /// `fixed` if it is free (in a pool or outside every pool); 0 when taken or excluded.
+  std::uint32_t reserve(std::uint32_t fixed) {
+    for (auto& p : pools) {
+      switch (p.reserve(fixed)) {
+        case reservation::reserved: return fixed;
+        case reservation::in_use:
+        case reservation::excluded: return 0;
+        case reservation::outside: continue;
       }
-      return static_outside.insert(*fixed).second ? *fixed : 0;
     }
-    if (pools.empty()) return 0;
-    auto a = pools[pool].allocate();
+    return static_outside.insert(fixed).second ? fixed : 0;
+  }
+
+  /// An address from pool `index`; 0 when it is exhausted (or there is no pool).
+  std::uint32_t allocate(std::size_t index) {
+    if (index >= pools.size()) return 0;
+    auto a = pools[index].allocate();
     if (!a) {
       stats->pool_exhausted.fetch_add(1);
       return 0;
@@ -148,22 +193,36 @@ struct aaa_state {
       }
       if (!found) static_outside.erase(r.address);
     }
+    if (!r.counted) return;
     if (auto it = active.find(r.user); it != active.end() && --it->second == 0) active.erase(it);
   }
 };
 
-aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, counters* stats,
-                                      std::shared_ptr<spdlog::logger> log, subscriber_db db,
+/// What the behavior takes from the configuration (read at spawn).
+struct aaa_setup {
+  counters* stats = nullptr;
+  std::shared_ptr<spdlog::logger> log;
+  config::aaa_settings routes;
+  std::optional<aaa_radius_config> radius;
+};
+
+aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, aaa_setup setup, subscriber_db db,
                                       std::vector<address_pool> pools, std::size_t pool) {
   auto& init = self->state;
-  init.stats = stats;
-  init.log = std::move(log);
+  init.stats = setup.stats;
+  init.log = std::move(setup.log);
   init.db = std::move(db);
   init.pools = std::move(pools);
   init.pool = pool;
+  init.routes = std::move(setup.routes);
+  if (setup.radius) {
+    init.radius.emplace(std::move(*setup.radius),
+                        [self](aaa_verdict& v, const radius::authorization& a, const std::string& user,
+                               const caf::strong_actor_ptr& holder) { self->state.radius_grant(v, a, user, holder); });
+  }
   self->set_down_handler([self](caf::down_msg& d) { self->state.on_down(d); });
   return {
-      [self](aaa_request& r) -> aaa_verdict { return self->state.check(r); },
+      [self](aaa_request& r) -> caf::result<aaa_verdict> { return self->state.ask(r); },
       [self](aaa_release& r) { self->state.release(self->current_sender(), r); },
       [self](pool_atom) -> std::vector<pool_usage> {
         std::vector<pool_usage> out;
@@ -204,7 +263,28 @@ std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa
     if (p.name == settings.ppp.address_pool) pool = pools.size();
     pools.push_back(std::move(std::get<address_pool>(made)));
   }
-  return sys.spawn(aaa_behavior, cfg.stats, cfg.log, std::move(db), std::move(pools), pool);
+  aaa_setup setup;
+  setup.stats = cfg.stats;
+  setup.log = cfg.log;
+  setup.routes.method = settings.aaa.method;
+  setup.routes.domains = settings.aaa.domains;
+  const bool asks_radius = settings.aaa.method == config::aaa_method::radius ||
+                           std::any_of(settings.aaa.domains.begin(), settings.aaa.domains.end(),
+                                       [](const auto& d) { return d.method == config::aaa_method::radius; });
+  if (cfg.radius) {
+    aaa_radius_config rc;
+    rc.client = cfg.radius;
+    rc.nas = nas_identity_of(settings);
+    rc.accounting_refuses = cfg.accounting_refuses;
+    rc.l2tp = settings.l2tp;
+    rc.stats = cfg.stats;
+    rc.log = cfg.log;
+    setup.radius = std::move(rc);
+  } else if (asks_radius && cfg.log) {
+    cfg.log->warn(
+        "aaa-radius-unconfigured: aaa asks for radius but no RADIUS server is configured; every user is local");
+  }
+  return sys.spawn(aaa_behavior, std::move(setup), std::move(db), std::move(pools), pool);
 }
 
 }  // namespace bras::actors

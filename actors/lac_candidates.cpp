@@ -84,4 +84,50 @@ call_candidates candidates_for(const config::l2tp_settings& l2tp, std::string_vi
   return out;
 }
 
+namespace {
+
+/// Fills what AAA left out of `c` from the local destination `d` of the same address.
+void fill_from(l2tp::tunnel_candidate& c, const l2tp::tunnel_candidate& d) {
+  c.name = d.name;  // lockouts and show commands keep the configured name
+  if (c.port == 1701) c.port = d.port;
+  if (c.secret.empty()) c.secret = d.secret;
+  if (c.max_sessions == 0) c.max_sessions = d.max_sessions;
+  if (c.client_auth_id.empty()) c.client_auth_id = d.client_auth_id;
+  if (c.server_auth_id.empty()) c.server_auth_id = d.server_auth_id;
+  if (c.assignment_id.empty()) c.assignment_id = d.assignment_id;
+  if (c.local_gateway.empty()) c.local_gateway = d.local_gateway;
+}
+
+}  // namespace
+
+l2tp::tunnel_candidates merge_profile(const config::l2tp_settings& l2tp, std::string_view profile,
+                                      l2tp::tunnel_candidates aaa) {
+  const config::tunnel_profile* found = nullptr;
+  for (const auto& p : l2tp.tunnel_profiles) {
+    if (p.name == profile) found = &p;
+  }
+  if (found == nullptr) return aaa;
+  l2tp::tunnel_candidates out;
+  std::vector<bool> used(aaa.size(), false);
+  for (const auto& name : found->destinations) {
+    const auto* d = destination_named(l2tp, name);
+    if (d == nullptr) continue;
+    auto local = candidate_of(*d);
+    auto it = std::find_if(aaa.begin(), aaa.end(), [&](const auto& c) { return c.address == local.address; });
+    if (it == aaa.end()) {
+      out.push_back(std::move(local));
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(it - aaa.begin());
+    if (used[i]) continue;  // two destinations of one address: the first takes the override
+    used[i] = true;
+    fill_from(*it, local);
+    out.push_back(*it);
+  }
+  for (std::size_t i = 0; i < aaa.size(); ++i) {
+    if (!used[i]) out.push_back(std::move(aaa[i]));
+  }
+  return out;
+}
+
 }  // namespace bras::actors

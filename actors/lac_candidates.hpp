@@ -29,4 +29,12 @@ struct call_candidates {
 /// "*": the first profile; no profiles: every destination.
 [[nodiscard]] call_candidates candidates_for(const config::l2tp_settings& l2tp, std::string_view user);
 
+/// AAA's candidates merged into the local tunnel profile `profile` (RFC 2868 attributes naming a
+/// tunnel group, as Junos merges them): a candidate for the address of one of the profile's
+/// destinations replaces it, taking the destination's values for what it leaves empty (name, secret,
+/// auth IDs, assignment ID, gateway, session limit, a port left at 1701); the others follow the
+/// profile's destinations. No such profile: `aaa` unchanged.
+[[nodiscard]] l2tp::tunnel_candidates merge_profile(const config::l2tp_settings& l2tp, std::string_view profile,
+                                                    l2tp::tunnel_candidates aaa);
+
 }  // namespace bras::actors

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "actors/aaa_route.hpp"
 #include "actors/ppp_settings.hpp"
 #include "actors/pppoe_sinks.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -44,9 +45,10 @@ std::int64_t steady_ns() {
 struct pppoe_session_state {
   static constexpr const char* name = "pppoe-session";
 
-  /// negotiating: LCP and authentication with the subscriber; calling: the call is being placed;
-  /// up: the L2TP session relays; ended: reported to the access actor (waiting only for a pending call).
-  enum class phase : std::uint8_t { negotiating, calling, up, ended };
+  /// negotiating: LCP and authentication with the subscriber; authorizing: AAA (RADIUS) decides;
+  /// calling: the call is being placed; up: the L2TP session relays; ended: reported to the access
+  /// actor (waiting only for a pending call).
+  enum class phase : std::uint8_t { negotiating, authorizing, calling, up, ended };
 
   pppoe_session_actor::pointer self = nullptr;
   pppoe_session_args args;
@@ -99,10 +101,62 @@ struct pppoe_session_state {
       }
       // authenticate: the capture point, handled below; the rest needs no action at the LAC.
     }
-    if (at == phase::negotiating && engine && engine->captured()) place_call();
+    if (at == phase::negotiating && engine && engine->captured()) {
+      if (needs_aaa()) return authorize();
+      place_call({});
+    }
   }
 
-  void place_call() {
+  /// RADIUS users are authorized at the LAC (the Accept may name their LNS); local ones are left to the LNS.
+  [[nodiscard]] bool needs_aaa() const {
+    return env().aaa_routes != nullptr && env().aaa &&
+           method_for(*env().aaa_routes, engine->user()) == config::aaa_method::radius;
+  }
+
+  void authorize() {
+    at = phase::authorizing;
+    const auto proxy = engine->captured_proxy();
+    aaa_request r;
+    r.lac = true;
+    r.user = engine->user();
+    if (proxy.authen_type == ppp::proxy_authen::chap) {
+      r.chap = true;
+      r.chap_id = static_cast<std::uint8_t>(proxy.authen_id.value_or(0) & 0xff);
+      r.challenge = proxy.authen_challenge.value_or(wire::bytes{});
+      r.response = proxy.authen_response.value_or(wire::bytes{});
+    } else if (proxy.authen_response) {
+      r.password = wire::to_string(*proxy.authen_response);  // PAP: the proxy response is the password
+    }
+    r.line = subscriber_line();
+    self->request(env().aaa, env().aaa_timeout, std::move(r))
+        .then([this](aaa_verdict& v) { authorized(v); },
+              [this](caf::error&) {
+                aaa_verdict v;
+                v.reason = "aaa-timeout";
+                v.message = "authentication unavailable";
+                authorized(v);
+              });
+  }
+
+  void authorized(aaa_verdict& v) {
+    if (at != phase::authorizing) return;  // ended meanwhile (PADT, deadline, shutdown)
+    if (v.accepted) return place_call(std::move(v.tunnels));
+    // Refused: PAP Nak / CHAP Failure with AAA's message, LCP Terminate-Request, then the PADT.
+    env().stats->pppoe_refused_auth.fetch_add(1);
+    if (env().peer_log->allow()) {
+      env().log->info("pppoe-auth-refused port={} session={} user={} reason={}", leg().port, leg().session_id,
+                      engine->user(), v.reason);
+    }
+    for (auto& e : engine->auth_result(false, 0, v.message)) {
+      if (auto* f = std::get_if<ppp::send_frame>(&e)) send(f->frame);
+    }
+    end(true, "auth-failed");
+  }
+
+  /// The subscriber's line as RADIUS describes it (NAS-Port-Type, NAS-Port-Id, Calling-Station-Id, TR-101).
+  [[nodiscard]] radius::subscriber_line subscriber_line() const;
+
+  void place_call(l2tp::tunnel_candidates aaa_tunnels) {
     at = phase::calling;
     call_pending = true;
     call_request c;
@@ -110,6 +164,7 @@ struct pppoe_session_state {
     c.calling_number = calling_number();
     c.user = engine->user();
     c.proxy = engine->captured_proxy();
+    c.aaa_tunnels = std::move(aaa_tunnels);
     if (auto m = magic_of(c.proxy.last_sent_confreq)) {
       magic = *m;
       args.entry->pppoe->magic.store(magic);
@@ -240,6 +295,26 @@ std::string pppoe_session_state::calling_number() const {
   }
   f.session_id = leg().session_id;
   return pppoe::format_calling_number(pattern, f);
+}
+
+radius::subscriber_line pppoe_session_state::subscriber_line() const {
+  radius::subscriber_line line;
+  const auto& to = leg().to_client;
+  line.nas_port = leg().session_id;
+  std::string port_id = leg().port < env().interface_names.size() ? env().interface_names[leg().port] : "pppoe";
+  if (to.outer_vlan && to.inner_vlan) {
+    line.nas_port_type = radius::nas_port_type_pppoe_qinq;
+    port_id += ":" + std::to_string(to.outer_vlan->vid) + "." + std::to_string(to.inner_vlan->vid);
+  } else if (to.outer_vlan) {
+    line.nas_port_type = radius::nas_port_type_pppoe_vlan;
+    port_id += ":" + std::to_string(to.outer_vlan->vid);
+  } else {
+    line.nas_port_type = radius::nas_port_type_pppoe_ethernet;
+  }
+  line.nas_port_id = std::move(port_id);
+  line.calling_station_id = calling_number();
+  line.line = args.line;
+  return line;
 }
 
 pppoe_session_actor::behavior_type pppoe_session_behavior(

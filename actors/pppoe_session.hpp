@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,6 +34,12 @@ struct pppoe_session_env {
   std::shared_ptr<spdlog::logger> log;       ///< "ppp"
   log_limiter* peer_log = nullptr;           ///< events a subscriber can trigger at will
   std::vector<std::string> interface_names;  ///< by port, for the Calling Number
+  /// Subscribers whose realm routes to RADIUS (aaa_route.hpp) are authorized by AAA before their
+  /// call is placed (the Access-Accept's tunnel attributes pick the LNS). Null or an invalid handle:
+  /// no AAA at the LAC, the domain map places every call.
+  const config::aaa_settings* aaa_routes = nullptr;
+  aaa_actor aaa;
+  std::chrono::milliseconds aaa_timeout{std::chrono::seconds{10}};  ///< ppp.aaa-timeout
 };
 
 struct pppoe_session_args {

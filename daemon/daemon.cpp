@@ -17,6 +17,7 @@
 #include "dataplane/pppoe_path.hpp"
 #include "io/control.hpp"
 #include "io/packet_socket.hpp"
+#include "io/radius_socket.hpp"
 #include "io/tun.hpp"
 #include "io/udp.hpp"
 #include "metrics/families.hpp"
@@ -101,12 +102,15 @@ void daemon::build(config::settings cfg) {
   system_cfg_->set("logger.verbosity", caf::atom("quiet"));
   system_ = std::make_unique<caf::actor_system>(*system_cfg_);
 
+  build_radius_clients();
   auto db = actors::load_subscriber_db(ctx_->cfg.aaa);
   if (auto* e = std::get_if<std::string>(&db)) throw std::runtime_error(*e);
   actors::aaa_config ac;
   ac.settings = &ctx_->cfg;
   ac.stats = &ctx_->stats;
   ac.log = ctx_->aaa_log;
+  ac.radius = ctx_->radius_auth;
+  ac.accounting_refuses = &ctx_->accounting_refuses;
   auto aaa = actors::spawn_aaa(*system_, ac, std::move(std::get<actors::subscriber_db>(db)));
   if (auto* e = std::get_if<std::string>(&aaa)) throw std::runtime_error(*e);
   aaa_ = std::get<actors::aaa_actor>(aaa);
@@ -166,7 +170,11 @@ void daemon::build(config::settings cfg) {
   qc.lac = lac_;
   qc.l2tp = &ctx_->cfg.l2tp;
   qc.stats = &ctx_->stats;
+  qc.radius_auth = ctx_->radius_auth;
+  qc.radius_acct = ctx_->radius_acct;
+  qc.accounting = ctx_->accounting;
   query_ = actors::spawn_query(*system_, qc);
+  build_coa();
   if (!ctx_->cfg.pppoe.interfaces.empty()) build_pppoe();
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
@@ -248,11 +256,13 @@ void daemon::stop_everything() noexcept {
   pppoe_access_ = nullptr;
   if (discovery_sink_) discovery_sink_->attach(actors::pppoe_access_actor{});
   caf::anon_send_exit(aaa_, caf::exit_reason::user_shutdown);
+  stop_radius();
   if (query_) caf::anon_send_exit(query_, caf::exit_reason::user_shutdown);
   query_ = nullptr;
   acceptor_ = nullptr;
   lac_ = nullptr;
   aaa_ = nullptr;
+  forget_radius();
   system_->await_all_actors_done();
   ctx_->shards.clear();
   ctx_->lac = nullptr;
@@ -283,6 +293,7 @@ bool daemon::shutdown_done() const {
 
 void daemon::stop_io() {
   if (access_ports_) access_ports_->stop();
+  if (radius_sockets_) radius_sockets_->stop();
   udp_->stop();
   if (work_) work_.reset();
   io_.stop();
@@ -299,6 +310,8 @@ bool daemon::shutdown() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
+  // The sessions' Stops are with the accounting actor now: Accounting-Off goes after them.
+  if (clean) accounting_off();
   stop_io();
   if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) io_thread_.join();
   clean_shutdown_ = clean;
@@ -314,7 +327,8 @@ void daemon::async_shutdown() {
 
 void daemon::poll_shutdown() {
   clean_shutdown_ = shutdown_done();
-  if (clean_shutdown_ || std::chrono::steady_clock::now() >= shutdown_deadline_) return stop_io();
+  if (clean_shutdown_) return async_accounting_off([this] { stop_io(); });
+  if (std::chrono::steady_clock::now() >= shutdown_deadline_) return stop_io();
   shutdown_timer_->expires_after(std::chrono::milliseconds{20});
   shutdown_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) poll_shutdown();

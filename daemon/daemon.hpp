@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "actors/pppoe_sinks.hpp"
 #include "configs/config.hpp"
 #include "io/asio.hpp"
+#include "protocol/radius/attributes.hpp"
 
 namespace prometheus {
 class Exposer;
@@ -31,6 +33,7 @@ class udp_service;
 class tun_device;
 class control_server;
 class access_ports;
+class radius_sockets;
 }  // namespace bras::io
 
 namespace bras::app {
@@ -97,6 +100,7 @@ class daemon {
   std::unique_ptr<io::access_ports> access_ports_;
   std::unique_ptr<actors::access_discovery_sink> discovery_sink_;
   std::unique_ptr<dataplane::pppoe_path> pppoe_;
+  std::shared_ptr<io::radius_sockets> radius_sockets_;  ///< RADIUS client ports and the CoA port
   actors::pppoe_access_actor pppoe_access_;
   std::shared_ptr<scrape_collector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
@@ -115,6 +119,16 @@ class daemon {
   void build(config::settings cfg);
   /// PPPoE access: opens the interfaces (std::system_error naming the one that fails), spawns the access actor.
   void build_pppoe();
+  /// RADIUS (daemon/radius.cpp): the clients, the spool and the accounting actor, before the shards;
+  /// the CoA server, after the query actor; Accounting-Off on a clean stop (blocking, or on the I/O
+  /// thread then `then`); ending and forgetting the actors.
+  void build_radius_clients();
+  void build_coa();
+  [[nodiscard]] radius::nas_identity nas_identity() const;
+  bool accounting_off();
+  void async_accounting_off(std::function<void()> then);
+  void stop_radius() noexcept;
+  void forget_radius() noexcept;
   /// Whether SIGTERM's work is done: every tunnel closed and every PPPoE subscriber sent its PADT.
   [[nodiscard]] bool shutdown_done() const;
   /// SIGTERM's first step: PADT to the subscribers, StopCCN to the peers.

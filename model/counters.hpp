@@ -51,6 +51,7 @@ namespace bras::model {
   COUNTER(auth_accepts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "accept") \
   COUNTER(auth_rejects, "brasd_aaa_authentications_total", "authentication verdicts", "result", "reject") \
   COUNTER(aaa_timeouts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "timeout") \
+  COUNTER(aaa_radius_unavailable, "brasd_aaa_authentications_total", "authentication verdicts", "result", "unavailable") \
   FAMILIES(address_pools) \
   COUNTER(pool_exhausted, "brasd_address_pool_exhausted_total", "address requests a pool could not serve", "", "") \
   /* Data plane (aggregates; the per-session counters live in data_session) */ \
@@ -87,6 +88,7 @@ namespace bras::model {
   COUNTER(pppoe_refused_vlan_sessions, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-sessions-per-vlan") \
   COUNTER(pppoe_refused_starting, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "max-starting") \
   COUNTER(pppoe_refused_no_tunnel, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "no-tunnel") \
+  COUNTER(pppoe_refused_auth, "brasd_pppoe_refusals_total", "PADI/PADR refused, by reason", "reason", "auth-failed") \
   COUNTER(pppoe_drop_malformed, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "malformed") \
   COUNTER(pppoe_drop_vlan, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "vlan-not-configured") \
   COUNTER(pppoe_drop_unknown_session, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "unknown-session") \

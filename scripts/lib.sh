@@ -18,7 +18,7 @@ BRAS_BUILD_PACKAGES=(
 # interop tests. None of the daemons is started by the install.
 BRAS_TEST_PACKAGES=(
   libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus tmux
-  python3 l2tpns freeradius freeradius-utils pppoe
+  python3 python3-yaml l2tpns freeradius freeradius-utils pppoe
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

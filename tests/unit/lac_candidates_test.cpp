@@ -89,3 +89,60 @@ TEST(LacCandidates, CandidateCarriesTheDestination) {
 
 }  // namespace
 }  // namespace bras::actors
+
+namespace bras::actors {
+namespace {
+
+l2tp::tunnel_candidate from_aaa(std::uint32_t address, std::uint8_t tag, unsigned preference = 0) {
+  l2tp::tunnel_candidate c;
+  c.name = "aaa:" + std::to_string(address);
+  c.address = address;
+  c.tag = tag;
+  c.preference = preference;
+  return c;
+}
+
+TEST(LacCandidates, AaaTunnelsMergeIntoTheNamedProfileOverridingPerAddress) {
+  auto l = mapped();
+  l.destinations[0].port = 1702;
+  l.destinations[0].max_sessions = 50;
+  auto over_a = from_aaa(0xc0000201, 1, 7);  // 192.0.2.1 = destination "a"
+  over_a.secret = "from-radius";
+  over_a.server_auth_id = "lns-radius";
+  auto extra = from_aaa(0xc6336401, 2, 3);  // 198.51.100.1: not in the profile
+  extra.secret = "x";
+  auto merged = merge_profile(l, "isp", {over_a, extra});
+  ASSERT_EQ(merged.size(), 3U);
+  // The profile's order, then what only AAA named.
+  EXPECT_EQ(merged[0].name, "c");
+  EXPECT_EQ(merged[0].secret, "s-c") << "untouched by AAA";
+  EXPECT_EQ(merged[0].assignment_id, "gold");
+  EXPECT_EQ(merged[1].name, "a") << "the configured name is kept";
+  EXPECT_EQ(merged[1].secret, "from-radius") << "RADIUS overrides";
+  EXPECT_EQ(merged[1].server_auth_id, "lns-radius");
+  EXPECT_EQ(merged[1].preference, 7U);
+  EXPECT_EQ(merged[1].tag, 1);
+  EXPECT_EQ(merged[1].port, 1702) << "missing from RADIUS: the local destination's";
+  EXPECT_EQ(merged[1].max_sessions, 50U);
+  EXPECT_EQ(merged[2].address, 0xc6336401U);
+  EXPECT_EQ(merged[2].secret, "x");
+  EXPECT_EQ(merged[2].preference, 3U);
+}
+
+TEST(LacCandidates, AaaTunnelsWithAnUnknownProfileStayAsTheyAre) {
+  auto l = mapped();
+  auto only = from_aaa(0xc0000201, 1);
+  auto merged = merge_profile(l, "no-such-profile", {only});
+  ASSERT_EQ(merged.size(), 1U);
+  EXPECT_EQ(merged[0].name, only.name);
+  EXPECT_TRUE(merged[0].secret.empty());
+}
+
+TEST(LacCandidates, ATunnelGroupAloneIsTheProfile) {
+  auto merged = merge_profile(mapped(), "plain", {});
+  ASSERT_EQ(merged.size(), 1U);
+  EXPECT_EQ(merged[0].name, "b");
+}
+
+}  // namespace
+}  // namespace bras::actors

@@ -72,6 +72,34 @@ TEST(PppServerLac, ChapCaptureCarriesOurChallengeAndTheResponse) {
   EXPECT_FALSE(any_armed(d));
 }
 
+// AAA at the LAC (a RADIUS user refused before any call): the refusal reaches the subscriber.
+TEST(PppServerLac, RefusedAtTheCapturePointPapNakWithTheMessageThenTerminate) {
+  driver d{lac_config({lcp::auth_method::pap})};
+  open_lcp(d);
+  EXPECT_EQ(kinds(d.receive(pap_frame(pap::authenticate_request{9, "dave@radius.example", "pw"}))),
+            "stop(auth) stop(echo) authenticate(pap)");
+  const effects refused = d.engine.auth_result(false, 0, "your account is suspended");
+  EXPECT_EQ(kinds(refused), "pap:auth-nak lcp:term-req arm(lcp)");
+  const auto nak = sent_pap<pap::authenticate_nak>(refused);
+  ASSERT_TRUE(nak.has_value());
+  EXPECT_EQ(nak->identifier, 9);
+  EXPECT_EQ(nak->message, "your account is suspended");
+  EXPECT_EQ(d.engine.ipcp_state(), ppp_state::initial) << "no NCP after a refusal";
+}
+
+TEST(PppServerLac, RefusedAtTheCapturePointChapFailureWithTheMessage) {
+  driver d{lac_config({lcp::auth_method::chap_md5})};
+  const auto challenge = sent_chap<chap::challenge>(open_lcp(d));
+  ASSERT_TRUE(challenge.has_value());
+  d.receive(chap_frame(chap::response{challenge->identifier, value16(0x80), "erin@radius.example"}));
+  const effects refused = d.engine.auth_result(false, 0, "authentication unavailable");
+  const auto failure = sent_chap<chap::failure>(refused);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_EQ(failure->identifier, challenge->identifier);
+  EXPECT_EQ(failure->message, "authentication unavailable");
+  EXPECT_TRUE(sent_lcp<terminate_request>(refused).has_value());
+}
+
 TEST(PppServerLac, WithoutAuthenticationLcpOpeningIsTheCapturePoint) {
   driver d{lac_config({})};
   const effects opened = open_lcp(d);
