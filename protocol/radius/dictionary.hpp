@@ -77,8 +77,10 @@ inline constexpr std::uint8_t tunnel_preference = 83;
 inline constexpr std::uint8_t acct_interim_interval = 85;
 inline constexpr std::uint8_t nas_port_id = 87;
 inline constexpr std::uint8_t framed_pool = 88;
+inline constexpr std::uint8_t chargeable_user_identity = 89;
 inline constexpr std::uint8_t tunnel_client_auth_id = 90;
 inline constexpr std::uint8_t tunnel_server_auth_id = 91;
+inline constexpr std::uint8_t originating_line_info = 94;
 inline constexpr std::uint8_t nas_ipv6_address = 95;
 inline constexpr std::uint8_t framed_interface_id = 96;
 inline constexpr std::uint8_t framed_ipv6_prefix = 97;
@@ -92,7 +94,13 @@ inline constexpr std::uint8_t delegated_ipv6_prefix_pool = 171;
 }  // namespace attr
 
 /// Acct-Status-Type values (RFC 2866 §5.1).
-enum class acct_status : std::uint32_t { start = 1, stop = 2, interim_update = 3, accounting_on = 7, accounting_off = 8 };
+enum class acct_status : std::uint32_t {
+  start = 1,
+  stop = 2,
+  interim_update = 3,
+  accounting_on = 7,
+  accounting_off = 8
+};
 
 /// Acct-Terminate-Cause values (RFC 2866 §5.10).
 namespace terminate {
@@ -165,7 +173,16 @@ inline constexpr std::uint8_t attainable_data_rate_upstream = 133;
 inline constexpr std::uint8_t attainable_data_rate_downstream = 134;
 inline constexpr std::uint8_t maximum_data_rate_upstream = 135;
 inline constexpr std::uint8_t maximum_data_rate_downstream = 136;
+inline constexpr std::uint8_t minimum_data_rate_upstream_low_power = 137;
+inline constexpr std::uint8_t minimum_data_rate_downstream_low_power = 138;
+inline constexpr std::uint8_t maximum_interleaving_delay_upstream = 139;
+inline constexpr std::uint8_t actual_interleaving_delay_upstream = 140;
+inline constexpr std::uint8_t maximum_interleaving_delay_downstream = 141;
+inline constexpr std::uint8_t actual_interleaving_delay_downstream = 142;
 inline constexpr std::uint8_t access_loop_encapsulation = 144;
+/// Unisphere/Juniper ERX (Junos and JunosE read it): Tunnel-Group names a local tunnel profile.
+inline constexpr std::uint32_t unisphere = 4874;
+inline constexpr std::uint8_t erx_tunnel_group = 64;
 }  // namespace vendor
 
 }  // namespace bras::radius
