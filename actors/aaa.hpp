@@ -1,7 +1,9 @@
 // The AAA actor: authentication and address assignment for the LNS's
 // sessions, asynchronously (sessions send a request and keep running). The
-// backend here is the local subscriber list (configuration and subscribers
-// file); RADIUS plugs in behind the same messages. It also owns the address
+// backend is chosen per user (aaa_route.hpp: aaa.domains by realm, else
+// aaa.method): the local subscriber list (configuration and subscribers file)
+// or RADIUS (aaa_radius.hpp, answered later through a response promise; also
+// the LAC's tunnel authorization). It also owns the address
 // pools, so an address and the user's session count always go back together:
 // when the session releases them, or when it ends holding them (it monitors
 // every session it granted something to, so a verdict that arrived too late
@@ -22,7 +24,7 @@ namespace bras::actors {
 /// null and outlives the actor (the daemon owns it and awaits every actor).
 struct aaa_config {
   const config::settings* settings = nullptr;  ///< address-pools, ppp.address-pool and ppp.local-address, aaa, radius
-  counters* stats = nullptr;                   ///< auth_accepts, auth_rejects, pool_exhausted
+  counters* stats = nullptr;                   ///< auth_accepts, auth_rejects, pool_exhausted, aaa_radius_unavailable
   std::shared_ptr<spdlog::logger> log;         ///< "aaa"
   /// RADIUS authentication (an invalid handle: every user is local, whatever aaa.method says).
   radius_client_actor radius;

@@ -99,8 +99,9 @@ caf::result<aaa_verdict> aaa_radius::ask(aaa_actor::pointer self, const aaa_requ
   radius_call call;
   call.service = radius_service::authentication;
   call.request = radius::make_access_request(cfg_.nas, credentials_of(r), r.line, r.acct_session_id);
-  auto promise = self->make_response_promise<aaa_verdict>();
+  // Before the promise: making it takes the sender out of the current message.
   auto holder = self->current_sender();
+  auto promise = self->make_response_promise<aaa_verdict>();
   aaa_request asked;  // what finish() needs, without the credentials
   asked.user = r.user;
   asked.lac = r.lac;

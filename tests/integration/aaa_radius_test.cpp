@@ -73,14 +73,18 @@ std::string read_all(const fs::path& p) {
 }
 
 /// Keeps the listen blocks of a site on 127.0.0.1 only: auth on `auth`, acct on `acct`; IPv6 ones go.
+/// Comment lines (which mention ipv6addr and braces) are copied and otherwise ignored.
 std::string rewrite_listens(const std::string& site, std::uint16_t auth, std::uint16_t acct) {
   std::istringstream in{site};
   std::string out, line, block;
-  bool in_listen = false;
+  bool in_listen = false, v6 = false, is_acct = false;
   int depth = 0;
   while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    const std::string trimmed = first == std::string::npos ? std::string{} : line.substr(first);
     if (!in_listen && line.rfind("listen {", 0) == 0) {
       in_listen = true;
+      v6 = is_acct = false;
       depth = 0;
       block.clear();
     }
@@ -88,19 +92,17 @@ std::string rewrite_listens(const std::string& site, std::uint16_t auth, std::ui
       out += line + "\n";
       continue;
     }
-    for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-    const auto trimmed =
-        line.substr(line.find_first_not_of(" \t") == std::string::npos ? line.size() : line.find_first_not_of(" \t"));
-    if (trimmed.rfind("ipaddr =", 0) == 0) {
-      line = "\tipaddr = 127.0.0.1";
-    } else if (trimmed.rfind("port =", 0) == 0) {
-      line = "\tport = @PORT@";
+    if (!trimmed.empty() && trimmed[0] != '#') {
+      for (char c : trimmed) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+      if (trimmed.rfind("ipv6addr", 0) == 0) v6 = true;
+      if (trimmed.rfind("type = acct", 0) == 0) is_acct = true;
+      if (trimmed.rfind("ipaddr =", 0) == 0) line = "\tipaddr = 127.0.0.1";
+      if (trimmed.rfind("port =", 0) == 0) line = "\tport = @PORT@";
     }
     block += line + "\n";
     if (depth > 0) continue;
     in_listen = false;
-    if (block.find("ipv6addr") != std::string::npos) continue;
-    const bool is_acct = block.find("type = acct") != std::string::npos;
+    if (v6) continue;
     const auto at = block.find("@PORT@");
     if (at != std::string::npos) block.replace(at, 6, std::to_string(is_acct ? acct : auth));
     out += block;
@@ -123,7 +125,8 @@ class freeradius {
     const auto acct_port = free_udp_port();
     const auto inner_port = free_udp_port();
     const auto site = raddb / "sites-available" / "default";
-    std::ofstream{site} << rewrite_listens(read_all(site), auth_port_, acct_port);
+    const auto site_text = rewrite_listens(read_all(site), auth_port_, acct_port);  // read before truncating
+    std::ofstream{site} << site_text;
     const auto inner = raddb / "sites-available" / "inner-tunnel";
     auto inner_text = read_all(inner);
     if (auto at = inner_text.find("port = 18120"); at != std::string::npos) {
@@ -256,9 +259,9 @@ class aaa_radius_test : public ::testing::Test {
     }
     io_thread_ = std::thread{[this] { io_.run(); }};
     transport_ = std::make_shared<io::radius_sockets>(io_);
-    caf::actor_system_config cfg;
-    cfg.set("scheduler.max-threads", 2);
-    system_.emplace(cfg);
+    system_cfg_.set("scheduler.max-threads", 2);
+    system_cfg_.set("logger.verbosity", caf::atom("quiet"));
+    system_.emplace(system_cfg_);  // the config must outlive the system
     log_ = spdlog::get("aaa-radius-test");
     if (!log_) log_ = spdlog::stderr_color_mt("aaa-radius-test");
     log_->set_level(spdlog::level::warn);
@@ -301,11 +304,14 @@ class aaa_radius_test : public ::testing::Test {
     return actors_.back();
   }
 
-  actors::aaa_verdict ask(const actors::aaa_actor& aaa, actors::aaa_request r) {
+  /// Asks as `session` (the grant's holder), or as a throwaway actor.
+  actors::aaa_verdict ask(const actors::aaa_actor& aaa, actors::aaa_request r, caf::scoped_actor* session = nullptr) {
     actors::aaa_verdict out;
     out.reason = "no-answer";
-    caf::scoped_actor self{*system_};
-    self->request(aaa, 20s, std::move(r))
+    std::optional<caf::scoped_actor> own;
+    if (session == nullptr) session = &own.emplace(*system_);
+    (*session)
+        ->request(aaa, 20s, std::move(r))
         .receive([&](actors::aaa_verdict& v) { out = std::move(v); },
                  [&](caf::error& e) { out.reason = "error: " + caf::to_string(e); });
     return out;
@@ -328,6 +334,7 @@ class aaa_radius_test : public ::testing::Test {
       boost::asio::make_work_guard(io_)};
   std::thread io_thread_;
   std::shared_ptr<io::radius_sockets> transport_;
+  caf::actor_system_config system_cfg_;
   std::optional<caf::actor_system> system_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<actors::radius_client_actor> clients_;
@@ -354,8 +361,9 @@ freeradius* with_freeradius::server_ = nullptr;
 
 TEST_F(with_freeradius, PapAcceptCarriesFramedIpAndItsAttributes) {
   auto aaa = spawn_real();
-  auto v = ask(aaa, pap("pap-ip", "pw-ip"));
-  ASSERT_TRUE(v.accepted) << v.reason << " " << v.message;
+  std::optional<caf::scoped_actor> session{*system_};  // holds the grant while it lives
+  auto v = ask(aaa, pap("pap-ip", "pw-ip"), &*session);
+  ASSERT_TRUE(v.accepted) << v.reason << " " << v.message << "\n" << server_->log();
   EXPECT_TRUE(v.radius);
   EXPECT_EQ(v.address, 0x0a4d0005U) << "Framed-IP-Address 10.77.0.5, reserved in the default pool";
   EXPECT_EQ(v.session_timeout, std::chrono::seconds{3600});
@@ -365,31 +373,41 @@ TEST_F(with_freeradius, PapAcceptCarriesFramedIpAndItsAttributes) {
   EXPECT_EQ(wire::to_string(v.classes[0]), "gold");
   EXPECT_EQ(v.framed_mtu, 1400);
   EXPECT_EQ(v.message, "hello");
-  // The address is held like a local static one: a second session cannot have it.
+  // The address is held like a local static one: a second session cannot have it...
   auto again = ask(aaa, pap("pap-ip", "pw-ip"));
   EXPECT_TRUE(again.accepted);
   EXPECT_EQ(again.address, 0U);
   EXPECT_EQ(stats_.auth_accepts.load(), 2U);
+  // ...until the first session ends holding it (no release: the AAA actor's monitor takes it back).
+  session.reset();
+  EXPECT_TRUE(eventually([&] { return ask(aaa, pap("pap-ip", "pw-ip")).address == 0x0a4d0005U; }));
   EXPECT_NE(server_->log().find("User-Name = \"pap-ip\""), std::string::npos);
 }
 
 TEST_F(with_freeradius, FramedPoolPicksThePoolByNameAndAnUnknownOneIsRefused) {
   auto aaa = spawn_real();
-  auto v = ask(aaa, pap("pool-user", "pw-pool"));
+  caf::scoped_actor session{*system_};
+  auto v = ask(aaa, pap("pool-user", "pw-pool"), &session);
   ASSERT_TRUE(v.accepted) << v.reason;
   EXPECT_EQ(v.address >> 8, 0x0a5800U) << "from radius-pool (10.88.0.0/24)";
   auto bad = ask(aaa, pap("bad-pool", "pw-bad"));
   EXPECT_FALSE(bad.accepted);
   EXPECT_EQ(bad.reason, "unknown-pool");
-  // Freed when the session's release comes: the pool usage goes back to zero.
-  caf::scoped_actor self{*system_};
-  self->send(aaa, actors::aaa_release{"pool-user", v.address});
-  std::vector<model::pool_usage> usage;
-  EXPECT_TRUE(eventually([&] {
-    self->request(aaa, 5s, actors::pool_atom::value)
-        .receive([&](std::vector<model::pool_usage>& u) { usage = std::move(u); }, [](caf::error&) {});
-    return usage.size() == 2 && usage[1].in_use == 0;
-  }));
+  caf::scoped_actor operator_{*system_};
+  auto radius_pool_in_use = [&] {
+    std::size_t in_use = 99;
+    operator_->request(aaa, 5s, actors::pool_atom::value)
+        .receive(
+            [&](std::vector<model::pool_usage>& u) {
+              if (u.size() == 2) in_use = u[1].in_use;
+            },
+            [](caf::error&) {});
+    return in_use;
+  };
+  EXPECT_EQ(radius_pool_in_use(), 1U) << "held by the session, like a local grant";
+  // The session's release gives it back.
+  session->send(aaa, actors::aaa_release{"pool-user", v.address});
+  EXPECT_TRUE(eventually([&] { return radius_pool_in_use() == 0; }));
 }
 
 TEST_F(with_freeradius, ChapAcceptFromThePoolAndRejectWithReplyMessage) {
