@@ -8,8 +8,8 @@
 // oldest Interim-Updates, never a Start or a Stop.
 #pragma once
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <atomic>
 #include <memory>

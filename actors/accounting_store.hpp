@@ -28,8 +28,7 @@ class accounting_store {
   [[nodiscard]] virtual std::uint32_t boot() const noexcept = 0;
   /// Writes a record (an encoded, unsealed Accounting-Request without Acct-Delay-Time); its
   /// description, or nullopt when the spool is full or the write failed (errno in last_error()).
-  virtual std::optional<spooled_record> append(wire::byte_span record, std::uint8_t kind,
-                                               std::uint32_t now_unix) = 0;
+  virtual std::optional<spooled_record> append(wire::byte_span record, std::uint8_t kind, std::uint32_t now_unix) = 0;
   /// Reads a pending record back; nullopt if it is gone or unreadable.
   [[nodiscard]] virtual std::optional<wire::bytes> read(std::uint64_t seq) = 0;
   /// The record was delivered (or dropped by policy): it is never replayed.

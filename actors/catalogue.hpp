@@ -102,19 +102,19 @@ using radius_client_actor =
 
 /// Accounting: the on-disk spool, Start/Interim/Stop through the RADIUS client, Accounting-On/Off.
 using accounting_actor =
-    caf::typed_actor<caf::reacts_to<acct_report>,                  ///< session: a record to deliver
-                     caf::reacts_to<tick_atom, std::uint64_t>,     ///< itself: fsync and resend timers
-                     caf::replies_to<acct_off_atom>::with<bool>,   ///< daemon: clean stop (true: acknowledged)
+    caf::typed_actor<caf::reacts_to<acct_report>,                 ///< session: a record to deliver
+                     caf::reacts_to<tick_atom, std::uint64_t>,    ///< itself: fsync and resend timers
+                     caf::replies_to<acct_off_atom>::with<bool>,  ///< daemon: clean stop (true: acknowledged)
                      caf::replies_to<aaa_stats_atom>::with<model::spool_snapshot>>;  ///< query: the spool
 
 /// CoA and Disconnect-Message listener (RFC 5176).
 using coa_actor =
-    caf::typed_actor<caf::reacts_to<radius_datagram>,                          ///< io: a request
+    caf::typed_actor<caf::reacts_to<radius_datagram>,                              ///< io: a request
                      caf::replies_to<aaa_stats_atom>::with<model::coa_snapshot>>;  ///< query: its counters
 
 /// The query actor: the operator interface's view of tunnels and sessions.
 using query_actor = caf::typed_actor<caf::replies_to<query_atom, query_request>::with<query_snapshot>,  ///< show ...
-                                     caf::replies_to<clear_atom, clear_request>::with<clear_report>,  ///< clear ...
+                                     caf::replies_to<clear_atom, clear_request>::with<clear_report>,    ///< clear ...
                                      caf::replies_to<aaa_stats_atom>::with<aaa_snapshot>>;  ///< show network-access aaa
 
 // The fan-out gatherer (actors/fan_out.hpp) stays a plain caf::actor: it is

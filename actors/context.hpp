@@ -57,15 +57,15 @@ struct context {
   config::settings cfg;
   std::shared_ptr<transport> tx;
   std::vector<shard_actor> shards;
-  lac_actor lac;                    ///< the LAC controller (tie-breaking asks it)
-  aaa_actor aaa;                    ///< authentication and address pools
-  radius_client_actor radius_auth;  ///< RADIUS authentication group (invalid: none configured)
-  radius_client_actor radius_acct;  ///< RADIUS accounting group (invalid: none configured)
-  accounting_actor accounting;      ///< the accounting spool and records (invalid: no accounting)
-  coa_actor coa;                    ///< CoA / Disconnect listener (invalid: off)
-  std::unique_ptr<acct_session_ids> acct_ids;  ///< set before the first session when accounting is on
+  lac_actor lac;                                ///< the LAC controller (tie-breaking asks it)
+  aaa_actor aaa;                                ///< authentication and address pools
+  radius_client_actor radius_auth;              ///< RADIUS authentication group (invalid: none configured)
+  radius_client_actor radius_acct;              ///< RADIUS accounting group (invalid: none configured)
+  accounting_actor accounting;                  ///< the accounting spool and records (invalid: no accounting)
+  coa_actor coa;                                ///< CoA / Disconnect listener (invalid: off)
+  std::unique_ptr<acct_session_ids> acct_ids;   ///< set before the first session when accounting is on
   std::atomic<bool> accounting_refuses{false};  ///< the spool is full under refuse-new-sessions
-  session_table sessions;           ///< what the data plane forwards for
+  session_table sessions;                       ///< what the data plane forwards for
   data_plane* forwarder = nullptr;  ///< the data plane's forwarding functions (set before the first session)
   counters stats;
   std::shared_ptr<spdlog::logger> log;      ///< "l2tp": tunnels, sessions, the LAC controller

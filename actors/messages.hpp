@@ -294,7 +294,7 @@ struct aaa_verdict {
   std::vector<std::uint32_t> dns;                        ///< overrides ppp.dns for this session (IPCP)
   std::optional<radius::ipv6_prefix> framed_ipv6_prefix;
   std::optional<radius::ipv6_prefix> delegated_ipv6_prefix;
-  l2tp::tunnel_candidates tunnels;                       ///< LAC: where to tunnel the call (RFC 2868)
+  l2tp::tunnel_candidates tunnels;  ///< LAC: where to tunnel the call (RFC 2868)
 };
 
 /// session -> aaa: the session of `user` ended; `address` goes back to its pool.

@@ -82,7 +82,9 @@ caf::typed_response_promise<aaa_snapshot> gather_aaa(Self* self, const query_con
   g->reply = self->template make_response_promise<aaa_snapshot>();
   g->snapshot.taken_at = std::chrono::system_clock::now();
   g->pending = 1;  // held until every request is out, so no answer can finish the gathering early
-  g->snapshot.radius = cfg.radius_auth || cfg.radius_acct || cfg.accounting || cfg.coa;
+  // The CoA server is spawned after this actor (it needs its handle): read its slot now.
+  const coa_actor coa = cfg.coa != nullptr ? *cfg.coa : coa_actor{};
+  g->snapshot.radius = cfg.radius_auth || cfg.radius_acct || cfg.accounting || coa;
   if (cfg.radius_auth) {
     ++g->pending;
     ask_part<model::radius_client_snapshot>(self, cfg.radius_auth, g, [](aaa_snapshot& s, auto&& part) {
@@ -100,9 +102,9 @@ caf::typed_response_promise<aaa_snapshot> gather_aaa(Self* self, const query_con
     ask_part<model::spool_snapshot>(self, cfg.accounting, g,
                                     [](aaa_snapshot& s, auto&& part) { s.spool = std::forward<decltype(part)>(part); });
   }
-  if (cfg.coa) {
+  if (coa) {
     ++g->pending;
-    ask_part<model::coa_snapshot>(self, cfg.coa, g,
+    ask_part<model::coa_snapshot>(self, coa, g,
                                   [](aaa_snapshot& s, auto&& part) { s.coa = std::forward<decltype(part)>(part); });
   }
   auto promise = g->reply;

@@ -29,7 +29,7 @@ struct query_config {
   radius_client_actor radius_auth;
   radius_client_actor radius_acct;
   accounting_actor accounting;
-  coa_actor coa;
+  const coa_actor* coa = nullptr;  ///< read on use: the CoA server is spawned after the query actor
 };
 
 query_actor spawn_query(caf::actor_system& sys, query_config cfg);

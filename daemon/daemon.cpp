@@ -173,6 +173,7 @@ void daemon::build(config::settings cfg) {
   qc.radius_auth = ctx_->radius_auth;
   qc.radius_acct = ctx_->radius_acct;
   qc.accounting = ctx_->accounting;
+  qc.coa = &ctx_->coa;
   query_ = actors::spawn_query(*system_, qc);
   build_coa();
   if (!ctx_->cfg.pppoe.interfaces.empty()) build_pppoe();
@@ -206,6 +207,9 @@ void daemon::build_pppoe() {
   env->stats = &ctx_->stats;
   env->log = ctx_->ppp_log;
   env->peer_log = &ctx_->peer_log;
+  env->aaa = aaa_;
+  env->aaa_routes = &ctx_->cfg.aaa;
+  env->aaa_timeout = ctx_->cfg.ppp.aaa_timeout;
   env->interface_names = names;
   actors::pppoe_access_config ac;
   ac.pppoe = &ctx_->cfg.pppoe;

@@ -37,11 +37,11 @@ struct session_snapshot {
   std::string ppp_phase;             ///< dead, establish, authenticate, network, terminate ("" on the LAC)
   std::string lcp_state, ipcp_state, ipv6cp_state;
   std::string user;
-  std::string acct_session_id;      ///< RADIUS Acct-Session-Id (LNS; empty without accounting ids)
-  std::string nas_port_id;          ///< RADIUS NAS-Port-Id the session was authenticated with
+  std::string acct_session_id;                           ///< RADIUS Acct-Session-Id (LNS; empty without accounting ids)
+  std::string nas_port_id;                               ///< RADIUS NAS-Port-Id the session was authenticated with
   std::optional<std::chrono::seconds> interim_interval;  ///< accounting Interim-Update interval; none: off
-  std::uint32_t address = 0;        ///< the subscriber's IPv4 address (host order); 0: none
-  std::uint32_t local_address = 0;  ///< our PPP (IPCP) address (host order); 0: none
+  std::uint32_t address = 0;                             ///< the subscriber's IPv4 address (host order); 0: none
+  std::uint32_t local_address = 0;                       ///< our PPP (IPCP) address (host order); 0: none
   std::uint64_t ipv6_interface_id = 0;
   std::uint16_t mru = 0;            ///< ours
   std::uint16_t peer_mru = 0;       ///< the subscriber's (the session's MTU)

@@ -20,7 +20,6 @@ struct cause_row {
   std::uint32_t terminate_cause;
 };
 
-constexpr auto at_peer = static_cast<std::uint8_t>(ppp::direction::at_peer);
 constexpr auto at_local = static_cast<std::uint8_t>(ppp::direction::at_local);
 
 constexpr std::array<cause_row, 25> cause_table{{

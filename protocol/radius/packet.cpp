@@ -30,8 +30,9 @@ std::vector<vendor_attribute> packet::vendor_attributes() const {
       const auto type = std::to_integer<std::uint8_t>(a.value[at]);
       const auto len = std::to_integer<std::size_t>(a.value[at + 1]);
       if (len < 2 || len > a.value.size() - at) break;
-      out.push_back({vendor, type, wire::bytes(a.value.begin() + static_cast<std::ptrdiff_t>(at + 2),
-                                               a.value.begin() + static_cast<std::ptrdiff_t>(at + len))});
+      out.push_back({vendor, type,
+                     wire::bytes(a.value.begin() + static_cast<std::ptrdiff_t>(at + 2),
+                                 a.value.begin() + static_cast<std::ptrdiff_t>(at + len))});
       at += len;
     }
   }
