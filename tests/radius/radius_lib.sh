@@ -66,7 +66,7 @@ for m in re.finditer(r'^listen \{\n.*?^\}\n', text, re.S | re.M):
     out.append(text[i:m.start()])
     block = m.group(0)
     i = m.end()
-    if 'ipv6addr' in block:
+    if re.search(r'^\s*ipv6addr\s*=', block, re.M):
         continue
     kind = re.search(r'^\s*type = (\w+)', block, re.M).group(1)
     block = re.sub(r'^(\s*)ipaddr = .*$', r'\g<1>ipaddr = 127.0.0.1', block, flags=re.M)
