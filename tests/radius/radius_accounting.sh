@@ -77,7 +77,7 @@ echo "ok 4 - brasd killed with SIGKILL and restarted: the spool still holds them
 
 sleep $((30 - (SECONDS - outage_start) > 0 ? 30 - (SECONDS - outage_start) : 0))
 radius_start fr
-wait_until 90 test "$(metric brasd_accounting_spool_records)" = 0 ||
+wait_until 90 eval '[ "$(metric brasd_accounting_spool_records)" = 0 ]' ||
   fail "the spool did not drain: $(metric brasd_accounting_spool_records) left"
 echo "ok 5 - FreeRADIUS back after 30 s: the spool drained"
 

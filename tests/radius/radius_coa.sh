@@ -39,7 +39,7 @@ ip netns exec "$ns" "$loadgen" --sessions 4 --user 'coa{n}' --password coa-pass 
   >"$work/load.out" 2>&1 &
 pids+=($!)
 sessions() { cli_run show services l2tp summary | sed -n 's/.*Sessions: \([0-9]*\).*/\1/p' | head -1; }
-wait_until 20 test "$(sessions)" = 4 || fail "the 4 sessions did not come up: $(cli_run show services l2tp summary)"
+wait_until 20 eval '[ "$(sessions)" = 4 ]' || fail "the 4 sessions did not come up: $(cli_run show services l2tp summary)"
 
 field_of() {  # USER FIELD: the field of USER's Start record
   detail_records fr | python3 -c "
@@ -50,7 +50,7 @@ for line in sys.stdin:
         print(r.get(sys.argv[2], '')); break
 " "$1" "$2"
 }
-wait_until 10 test -n "$(field_of coa1 Acct-Session-Id)" || fail "no Start for coa1"
+wait_until 10 eval '[ -n "$(field_of coa1 Acct-Session-Id)" ]' || fail "no Start for coa1"
 stop_cause() {
   detail_records fr | python3 -c "
 import json, sys
@@ -68,8 +68,8 @@ radclient_send() {  # CODE ATTRIBUTES: radclient's output
 sid=$(field_of coa1 Acct-Session-Id)
 out=$(radclient_send disconnect "Acct-Session-Id = \"$sid\"")
 grep -q "Received Disconnect-ACK" <<<"$out" || fail "no Disconnect-ACK: $out"
-wait_until 10 test "$(sessions)" = 3 || fail "coa1 still up after its Disconnect-ACK"
-wait_until 10 test "$(stop_cause coa1)" = Admin-Reset || fail "coa1's Stop says '$(stop_cause coa1)', not Admin-Reset"
+wait_until 10 eval '[ "$(sessions)" = 3 ]' || fail "coa1 still up after its Disconnect-ACK"
+wait_until 10 eval '[ "$(stop_cause coa1)" = Admin-Reset ]' || fail "coa1's Stop says '$(stop_cause coa1)', not Admin-Reset"
 echo "ok 1 - Disconnect-Request by Acct-Session-Id: ACK, the session ends, its Stop says Admin-Reset"
 
 # 2. Disconnect by Framed-IP-Address.
@@ -77,15 +77,15 @@ ip=$(field_of coa2 Framed-IP-Address)
 [ -n "$ip" ] || fail "no Framed-IP-Address in coa2's Start"
 out=$(radclient_send disconnect "Framed-IP-Address = $ip")
 grep -q "Received Disconnect-ACK" <<<"$out" || fail "no Disconnect-ACK for $ip: $out"
-wait_until 10 test "$(sessions)" = 2 || fail "coa2 still up"
+wait_until 10 eval '[ "$(sessions)" = 2 ]' || fail "coa2 still up"
 echo "ok 2 - Disconnect-Request by Framed-IP-Address ends that session"
 
 # 3. CoA: a new Session-Timeout (counted from the session's start) is enforced.
 out=$(radclient_send coa "User-Name = \"coa3\"
 Session-Timeout = 3")
 grep -q "Received CoA-ACK" <<<"$out" || fail "no CoA-ACK: $out"
-wait_until 10 test "$(sessions)" = 1 || fail "coa3 did not end by its new Session-Timeout"
-wait_until 10 test "$(stop_cause coa3)" = Session-Timeout || fail "coa3's Stop says '$(stop_cause coa3)'"
+wait_until 10 eval '[ "$(sessions)" = 1 ]' || fail "coa3 did not end by its new Session-Timeout"
+wait_until 10 eval '[ "$(stop_cause coa3)" = Session-Timeout ]' || fail "coa3's Stop says '$(stop_cause coa3)'"
 echo "ok 3 - CoA-Request: ACK, and the new Session-Timeout ends the session"
 
 # 4. An unknown session: NAK with Error-Cause Session-Context-Not-Found (503).

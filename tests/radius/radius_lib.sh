@@ -42,7 +42,7 @@ make_test_namespace() {
 
 # radius_configure NAME AUTH_PORT ACCT_PORT: a copy of /etc/freeradius/3.0 in $work/NAME with
 # the users in $work/radius.users first in its users file, listening on 127.0.0.1 on the given
-# ports (the inner-tunnel site on AUTH_PORT + 10000), its logs and detail files in $work/NAME-log.
+# ports (the inner-tunnel site on AUTH_PORT + 1000), its logs and detail files in $work/NAME-log.
 radius_configure() {
   local name=$1 auth=$2 acct=$3 dir=$work/$1
   chmod 755 "$work"  # FreeRADIUS drops to the freerad user and reads its copy here
@@ -75,7 +75,7 @@ for m in re.finditer(r'^listen \{\n.*?^\}\n', text, re.S | re.M):
 out.append(text[i:])
 open(default, 'w').write(''.join(out))
 t = open(inner).read()
-open(inner, 'w').write(re.sub(r'port = 18120', 'port = %d' % (int(auth) + 10000), t))
+open(inner, 'w').write(re.sub(r'port = 18120', 'port = %d' % (int(auth) + 1000), t))
 PY
 }
 

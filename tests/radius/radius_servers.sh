@@ -62,7 +62,7 @@ grep -Eiq "fa.*(dead|down)" "$work/servers.txt" || fail "show radius-servers: $(
 echo "ok 2 - fa dies: fo2 fails over to fb, fa is dead in the metrics and the show command"
 
 radius_start fa
-wait_until 20 test "$(up_of fa)" = 1 || fail "fa did not come back after its dead time"
+wait_until 20 eval '[ "$(up_of fa)" = 1 ]' || fail "fa did not come back after its dead time"
 grep -q "Status-Server" "$work/fa.log" || fail "fa was not probed with Status-Server"
 dial fo3 || fail "fo3 was not established"
 seen_by fa fo3 || fail "fo3 did not go back to fa"
