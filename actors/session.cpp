@@ -42,37 +42,6 @@ l2tp::call_config call_config_of(const session_args& a) {
   return c;
 }
 
-/// RFC 5515's access-line AVPs (bit/s) as the TR-101 line RADIUS describes (kbit/s, RFC 4679).
-std::optional<pppoe::access_line> access_line_of(const l2tp::access_line_info& a) {
-  if (a.empty()) return std::nullopt;
-  auto kbits = [](const std::optional<std::uint64_t>& bits) -> std::optional<std::uint32_t> {
-    if (!bits) return std::nullopt;
-    return static_cast<std::uint32_t>(std::min<std::uint64_t>(*bits / 1000, 0xffffffffu));
-  };
-  pppoe::access_line l;
-  l.circuit_id = a.agent_circuit_id;
-  l.remote_id = a.agent_remote_id;
-  l.actual_rate_up = kbits(a.actual_rate_up);
-  l.actual_rate_down = kbits(a.actual_rate_down);
-  l.min_rate_up = kbits(a.minimum_rate_up);
-  l.min_rate_down = kbits(a.minimum_rate_down);
-  l.attainable_rate_up = kbits(a.attainable_rate_up);
-  l.attainable_rate_down = kbits(a.attainable_rate_down);
-  l.max_rate_up = kbits(a.maximum_rate_up);
-  l.max_rate_down = kbits(a.maximum_rate_down);
-  l.min_rate_up_low_power = kbits(a.minimum_rate_up_low_power);
-  l.min_rate_down_low_power = kbits(a.minimum_rate_down_low_power);
-  l.max_interleaving_delay_up = a.maximum_interleaving_delay_up;
-  l.actual_interleaving_delay_up = a.actual_interleaving_delay_up;
-  l.max_interleaving_delay_down = a.maximum_interleaving_delay_down;
-  l.actual_interleaving_delay_down = a.actual_interleaving_delay_down;
-  if (a.access_loop_encapsulation) {
-    const auto& e = *a.access_loop_encapsulation;
-    l.encapsulation = pppoe::access_loop_encapsulation{e[0], e[1], e[2]};
-  }
-  return l;
-}
-
 /// Where the subscriber is, for RADIUS: NAS-Port the interface unit, Calling-/Called-Station-Id the
 /// L2TP numbers, Connect-Info the connect speeds ("tx" or "tx/rx" bit/s), the LAC's line AVPs, and
 /// NAS-Port-Id the Agent-Circuit-Id, else "<tunnel group or peer host>:<tunnel id>:<session id>".
@@ -270,7 +239,7 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](session_control& c) {
         auto& st = self->state;
         if (st.args.role == session_role::lns && c.msg.type == l2tp::message_type::icrq) {
-          st.icrq_line = access_line_of(c.msg.access_line);
+          st.icrq_line = l2tp::tr101_line_of(c.msg.access_line);
         }
         st.perform(st.call->receive(c.msg));
       },

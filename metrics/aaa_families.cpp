@@ -5,6 +5,8 @@
 // per-service families have one series per configured server or group.
 #include "metrics/aaa_families.hpp"
 
+#include "metrics/family_builder.hpp"
+
 #include <limits>
 #include <string>
 #include <utility>
@@ -17,36 +19,6 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 using labels = std::vector<ClientMetric::Label>;
-
-class aaa_builder {
- public:
-  explicit aaa_builder(std::vector<MetricFamily>& out) : out_{out} {}
-  aaa_builder& family(std::string name, std::string help, MetricType type) {
-    out_.push_back(MetricFamily{std::move(name), std::move(help), type, {}});
-    return *this;
-  }
-  aaa_builder& add(double value, labels l = {}) {
-    ClientMetric m;
-    m.label = std::move(l);
-    if (out_.back().type == MetricType::Counter) {
-      m.counter.value = value;
-    } else {
-      m.gauge.value = value;
-    }
-    out_.back().metric.push_back(std::move(m));
-    return *this;
-  }
-  aaa_builder& add_histogram(ClientMetric::Histogram h, labels l) {
-    ClientMetric m;
-    m.label = std::move(l);
-    m.histogram = std::move(h);
-    out_.back().metric.push_back(std::move(m));
-    return *this;
-  }
-
- private:
-  std::vector<MetricFamily>& out_;
-};
 
 double d(std::uint64_t v) {
   return static_cast<double>(v);
@@ -75,7 +47,7 @@ ClientMetric::Histogram latency(const model::radius_server_snapshot& r) {
   return h;
 }
 
-void render_servers(aaa_builder& b, const model::aaa_snapshot& s) {
+void render_servers(family_builder& b, const model::aaa_snapshot& s) {
   const auto C = MetricType::Counter;
   const auto G = MetricType::Gauge;
   const auto all = groups(s);
@@ -161,7 +133,7 @@ void render_servers(aaa_builder& b, const model::aaa_snapshot& s) {
             [](const group& g) { return d(g.source_ports); });
 }
 
-void render_spool_coa(aaa_builder& b, const model::aaa_snapshot& s) {
+void render_spool_coa(family_builder& b, const model::aaa_snapshot& s) {
   const auto C = MetricType::Counter;
   const auto G = MetricType::Gauge;
   const auto& p = s.spool;
@@ -207,7 +179,7 @@ void render_spool_coa(aaa_builder& b, const model::aaa_snapshot& s) {
 }  // namespace
 
 void append_aaa_families(std::vector<prometheus::MetricFamily>& out, const model::aaa_snapshot& s) {
-  aaa_builder b{out};
+  family_builder b{out};
   render_servers(b, s);
   render_spool_coa(b, s);
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "metrics/aaa_families.hpp"
+#include "metrics/family_builder.hpp"
 
 namespace bras::metrics {
 
@@ -46,36 +47,12 @@ constexpr std::array<std::string_view, 21> cause_names{
     "no-address-permitted",
 };
 
-class builder {
- public:
-  /// Starts a family; the following add() calls fill it.
-  builder& family(std::string name, std::string help, MetricType type) {
-    out_.push_back(MetricFamily{std::move(name), std::move(help), type, {}});
-    return *this;
-  }
-  builder& add(double value, std::vector<ClientMetric::Label> labels = {}) {
-    ClientMetric m;
-    m.label = std::move(labels);
-    if (out_.back().type == MetricType::Counter) {
-      m.counter.value = value;
-    } else {
-      m.gauge.value = value;
-    }
-    out_.back().metric.push_back(std::move(m));
-    return *this;
-  }
-  std::vector<MetricFamily> take() { return std::move(out_); }
-
- private:
-  std::vector<MetricFamily> out_;
-};
-
 double v(const std::atomic<std::uint64_t>& a) {
   return static_cast<double>(a.load(std::memory_order_relaxed));
 }
 
 /// The per-session, shard and process families, after the counters.
-void render_sessions_shards_process(builder& b, const scrape_inputs& in) {
+void render_sessions_shards_process(family_builder& b, const scrape_inputs& in) {
   const auto C = MetricType::Counter;
   const auto G = MetricType::Gauge;
   // Per-session families (behind metrics.per-session, capped): one series per session
@@ -175,7 +152,7 @@ process_figures read_process_figures() {
 namespace {
 
 /// Families from the other inputs, at their FAMILIES(...) lines of BRAS_MODEL_COUNTERS.
-void render_slot(builder& b, model::counter_slot slot, const model::counters& c, const scrape_inputs& in) {
+void render_slot(family_builder& b, model::counter_slot slot, const model::counters& c, const scrape_inputs& in) {
   const auto C = MetricType::Counter;
   const auto G = MetricType::Gauge;
   switch (slot) {
@@ -205,7 +182,8 @@ void render_slot(builder& b, model::counter_slot slot, const model::counters& c,
 }  // namespace
 
 std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& in) {
-  builder b;
+  std::vector<MetricFamily> out;
+  family_builder b{out};
   std::string_view open_family;
   for (const auto& row : model::counter_rows) {
     if (row.row_kind == model::counter_row::kind::families) {
@@ -222,7 +200,6 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
     if (!row.label.empty()) labels.push_back({std::string{row.label}, std::string{row.label_value}});
     b.add(row.read(c), std::move(labels));
   }
-  auto out = b.take();
   append_aaa_families(out, in.aaa);
   return out;
 }

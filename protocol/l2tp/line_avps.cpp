@@ -39,4 +39,34 @@ std::uint32_t connect_speed_of(std::uint32_t kbits) noexcept {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{kbits} * 1000, most));
 }
 
+std::optional<pppoe::access_line> tr101_line_of(const access_line_info& a) {
+  if (a.empty()) return std::nullopt;
+  auto kbits = [](const std::optional<std::uint64_t>& bits) -> std::optional<std::uint32_t> {
+    if (!bits) return std::nullopt;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(*bits / 1000, 0xffffffffu));
+  };
+  pppoe::access_line l;
+  l.circuit_id = a.agent_circuit_id;
+  l.remote_id = a.agent_remote_id;
+  l.actual_rate_up = kbits(a.actual_rate_up);
+  l.actual_rate_down = kbits(a.actual_rate_down);
+  l.min_rate_up = kbits(a.minimum_rate_up);
+  l.min_rate_down = kbits(a.minimum_rate_down);
+  l.attainable_rate_up = kbits(a.attainable_rate_up);
+  l.attainable_rate_down = kbits(a.attainable_rate_down);
+  l.max_rate_up = kbits(a.maximum_rate_up);
+  l.max_rate_down = kbits(a.maximum_rate_down);
+  l.min_rate_up_low_power = kbits(a.minimum_rate_up_low_power);
+  l.min_rate_down_low_power = kbits(a.minimum_rate_down_low_power);
+  l.max_interleaving_delay_up = a.maximum_interleaving_delay_up;
+  l.actual_interleaving_delay_up = a.actual_interleaving_delay_up;
+  l.max_interleaving_delay_down = a.maximum_interleaving_delay_down;
+  l.actual_interleaving_delay_down = a.actual_interleaving_delay_down;
+  if (a.access_loop_encapsulation) {
+    const auto& e = *a.access_loop_encapsulation;
+    l.encapsulation = pppoe::access_loop_encapsulation{e[0], e[1], e[2]};
+  }
+  return l;
+}
+
 }  // namespace bras::l2tp

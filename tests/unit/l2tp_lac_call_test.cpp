@@ -143,3 +143,19 @@ TEST(L2tpLacCall, ConnectSpeedSaturatesAtThirtyTwoBits) {
 
 }  // namespace
 }  // namespace bras::l2tp
+
+namespace bras::l2tp {
+namespace {
+
+TEST(L2tpLineAvps, TheLnsReadsBackTheLineTheLacSent) {
+  // The LNS hands RADIUS the TR-101 line (kbit/s) the LAC put in its ICRQ (bit/s).
+  auto line = dsl_line();
+  line.max_interleaving_delay_up = 16;
+  const auto back = tr101_line_of(line_avps(line));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, line);
+  EXPECT_FALSE(tr101_line_of(access_line_info{}).has_value());
+}
+
+}  // namespace
+}  // namespace bras::l2tp
