@@ -2,6 +2,7 @@
 // authentication and accounting clients, the accounting actor, the CoA
 // server, and Accounting-Off on a clean stop. Nothing here when no radius:
 // section is configured.
+#include <chrono>
 #include <ctime>
 
 #include "actors/accounting.hpp"
@@ -60,6 +61,15 @@ void daemon::build_radius_clients() {
   };
   if (!rc.authentication.servers.empty()) {
     ctx_->radius_auth = client(actors::radius_service::authentication, rc.authentication);
+    // A session that gave up on AAA before the client tried every server would never see a failover.
+    std::chrono::milliseconds failover{0};
+    for (const auto& s : rc.authentication.servers) failover += s.timeout * (s.retries + 1);
+    const auto needed = std::chrono::ceil<std::chrono::seconds>(failover) + std::chrono::seconds{1};
+    if (ctx_->cfg.ppp.aaa_timeout < needed) {
+      ctx_->aaa_log->info("aaa-timeout-raised from={}s to={}s: every authentication server is tried first",
+                          ctx_->cfg.ppp.aaa_timeout.count(), needed.count());
+      ctx_->cfg.ppp.aaa_timeout = needed;
+    }
   }
   if (rc.accounting.servers.empty()) {
     ctx_->acct_ids = std::make_unique<actors::acct_session_ids>(static_cast<std::uint32_t>(std::time(nullptr)));
