@@ -81,6 +81,17 @@ sys.exit(1)
 " "$@"
 }
 wait_until 10 start_of radpap gold-pap || fail "no Start with Class gold-pap: $(detail_records fr)"
+start_field() {  # USER FIELD: the field of USER's Start record in the detail file
+  detail_records fr | python3 -c "
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get('User-Name') == sys.argv[1] and r.get('Acct-Status-Type') == 'Start':
+        print(r.get(sys.argv[2], '')); break
+" "$1" "$2"
+}
+[ "$(start_field radpap Framed-IP-Address)" = 100.64.200.9 ] ||
+  fail "the Start says Framed-IP-Address $(start_field radpap Framed-IP-Address)"
 wait_until 10 stop_of radpap Session-Timeout gold-pap || fail "no Stop (Session-Timeout, Class): $(detail_records fr)"
 echo "ok 3 - Start and Stop carry the Class; the Stop says Session-Timeout"
 
@@ -118,9 +129,19 @@ wait_until 8 bash -c "'$cli' --socket '$work/cli.sock' show services l2tp summar
   fail "Idle-Timeout 3 did not end the session"
 wait "$lg" || true
 wait_until 10 stop_of radchap Idle-Timeout silver-chap || fail "no Stop (Idle-Timeout, Class): $(detail_records fr)"
-echo "ok 6 - Idle-Timeout from RADIUS ends the session; the Stop says Idle-Timeout"
+[[ "$(start_field radchap Framed-IP-Address)" == 100.65.0.* ]] ||
+  fail "radchap's Start says Framed-IP-Address $(start_field radchap Framed-IP-Address), not one of radpool"
+echo "ok 6 - Idle-Timeout from RADIUS ends the session; Framed-IP (from radpool) and Class in the detail file"
 
-# 7. Nothing held: every pool address is back.
+# A CHAP reject (wrong password).
+ip netns exec "$ns" "$loadgen" --sessions 1 --user radchap --password wrong --timeout 10 \
+  --report-json "$work/chapbad.json" >"$work/chapbad.out" 2>&1 || true
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r['established']==0 else 1)" \
+  "$work/chapbad.json" || fail "radchap with a wrong password was established"
+grep -q 'ppp-auth-rejected.*user="radchap".*reason=radius-reject' "$work/brasd.log" || fail "no CHAP radius-reject"
+echo "ok 7 - CHAP with a wrong password: Access-Reject, CHAP Failure"
+
+# 8. Nothing held: every pool address is back.
 in_use=$(metric 'brasd_address_pool_used_addresses')
 [ "$in_use" = 0 ] || fail "addresses still in use: '$in_use'"
-echo "ok 7 - every address is back in its pool"
+echo "ok 8 - every address is back in its pool"
