@@ -1,6 +1,5 @@
 // The AAA actor's RADIUS backend against a real FreeRADIUS (Debian's 3.2,
-// stock configuration copied to a temp dir, users prepended, listening on free
-// high ports on 127.0.0.1): PAP and CHAP accepts with their attributes
+// stock configuration: tests/integration/freeradius.hpp): PAP and CHAP accepts with their attributes
 // (Framed-IP reserved, Framed-Pool by name, timeouts, Class, MTU), Reject with
 // its Reply-Message, tagged tunnel attributes for the LAC (merged into a local
 // tunnel profile named by ERX-Tunnel-Group), and the refusals RADIUS itself
@@ -13,9 +12,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -25,27 +21,13 @@
 #include "io/asio.hpp"
 #include "io/radius_socket.hpp"
 #include "protocol/common/crypto.hpp"
+#include "tests/integration/freeradius.hpp"
 #include "tests/integration/harness.hpp"
 
 namespace bras {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr std::uint32_t loopback = 0x7f000001;
-
-/// A UDP port nobody has bound on 127.0.0.1 right now (bound, read back, closed).
-std::uint16_t free_udp_port() {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(loopback);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 /// A UDP socket on 127.0.0.1 that never answers: a RADIUS server that is down but not refusing.
 struct silent_server {
@@ -63,112 +45,6 @@ struct silent_server {
   ~silent_server() { ::close(fd); }
   silent_server(const silent_server&) = delete;
   silent_server& operator=(const silent_server&) = delete;
-};
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in{p};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Keeps the listen blocks of a site on 127.0.0.1 only: auth on `auth`, acct on `acct`; IPv6 ones go.
-/// Comment lines (which mention ipv6addr and braces) are copied and otherwise ignored.
-std::string rewrite_listens(const std::string& site, std::uint16_t auth, std::uint16_t acct) {
-  std::istringstream in{site};
-  std::string out, line, block;
-  bool in_listen = false, v6 = false, is_acct = false;
-  int depth = 0;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t");
-    const std::string trimmed = first == std::string::npos ? std::string{} : line.substr(first);
-    if (!in_listen && line.rfind("listen {", 0) == 0) {
-      in_listen = true;
-      v6 = is_acct = false;
-      depth = 0;
-      block.clear();
-    }
-    if (!in_listen) {
-      out += line + "\n";
-      continue;
-    }
-    if (!trimmed.empty() && trimmed[0] != '#') {
-      for (char c : trimmed) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-      if (trimmed.rfind("ipv6addr", 0) == 0) v6 = true;
-      if (trimmed.rfind("type = acct", 0) == 0) is_acct = true;
-      if (trimmed.rfind("ipaddr =", 0) == 0) line = "\tipaddr = 127.0.0.1";
-      if (trimmed.rfind("port =", 0) == 0) line = "\tport = @PORT@";
-    }
-    block += line + "\n";
-    if (depth > 0) continue;
-    in_listen = false;
-    if (v6) continue;
-    const auto at = block.find("@PORT@");
-    if (at != std::string::npos) block.replace(at, 6, std::to_string(is_acct ? acct : auth));
-    out += block;
-  }
-  return out;
-}
-
-/// FreeRADIUS in debug mode (-X: one process, foreground) on a copy of /etc/freeradius/3.0.
-class freeradius {
- public:
-  bool start(const std::string& users) {
-    char pattern[] = "/tmp/brasd-aaa-radius-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) return false;
-    dir_ = pattern;
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                              fs::perms::others_read | fs::perms::others_exec);
-    const auto raddb = dir_ / "raddb";
-    if (std::system(("cp -a /etc/freeradius/3.0 " + raddb.string()).c_str()) != 0) return false;
-    auth_port_ = free_udp_port();
-    const auto acct_port = free_udp_port();
-    const auto inner_port = free_udp_port();
-    const auto site = raddb / "sites-available" / "default";
-    const auto site_text = rewrite_listens(read_all(site), auth_port_, acct_port);  // read before truncating
-    std::ofstream{site} << site_text;
-    const auto inner = raddb / "sites-available" / "inner-tunnel";
-    auto inner_text = read_all(inner);
-    if (auto at = inner_text.find("port = 18120"); at != std::string::npos) {
-      inner_text.replace(at, 12, "port = " + std::to_string(inner_port));
-    }
-    std::ofstream{inner} << inner_text;
-    // Prepended: the first matching entry wins; the file keeps its owner and mode.
-    const auto authorize = raddb / "mods-config" / "files" / "authorize";
-    const auto stock = read_all(authorize);
-    std::ofstream{authorize, std::ios::trunc} << users << "\n" << stock;
-    log_ = dir_ / "radius.log";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const auto log = log_.string();
-      if (std::freopen(log.c_str(), "w", stdout) == nullptr) ::_exit(126);
-      ::dup2(::fileno(stdout), 2);
-      const auto d = raddb.string();
-      ::execlp("freeradius", "freeradius", "-X", "-d", d.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    return eventually([&] { return read_all(log_).find("Ready to process requests") != std::string::npos; }, 20s);
-  }
-
-  ~freeradius() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (!dir_.empty()) {
-      std::error_code ignored;
-      fs::remove_all(dir_, ignored);
-    }
-  }
-
-  [[nodiscard]] std::uint16_t auth_port() const { return auth_port_; }
-  [[nodiscard]] std::string log() const { return read_all(log_); }
-
- private:
-  fs::path dir_;
-  fs::path log_;
-  pid_t pid_ = -1;
-  std::uint16_t auth_port_ = 0;
 };
 
 const char* const users = R"(pap-ip	Cleartext-Password := "pw-ip"
@@ -346,8 +222,8 @@ class with_freeradius : public aaa_radius_test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0 || std::system("command -v freeradius >/dev/null 2>&1") != 0) return;
-    server_ = new freeradius;
-    if (!server_->start(users)) ADD_FAILURE() << "FreeRADIUS did not start:\n" << server_->log();
+    server_ = new test::freeradius{users};
+    if (!server_->ready()) ADD_FAILURE() << "FreeRADIUS did not start:\n" << server_->log();
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -355,9 +231,9 @@ class with_freeradius : public aaa_radius_test {
   }
   actors::aaa_actor spawn_real() { return spawn(group_at(server_->auth_port(), 2000ms, 1)); }
 
-  static freeradius* server_;
+  static test::freeradius* server_;
 };
-freeradius* with_freeradius::server_ = nullptr;
+test::freeradius* with_freeradius::server_ = nullptr;
 
 TEST_F(with_freeradius, PapAcceptCarriesFramedIpAndItsAttributes) {
   auto aaa = spawn_real();
