@@ -348,9 +348,11 @@ struct accounting_state {
 }  // namespace
 
 accounting_actor spawn_accounting(caf::actor_system& sys, accounting_config cfg) {
-  return sys.spawn([cfg = std::move(cfg)](accounting_actor::stateful_pointer<accounting_state> self) mutable
-                   -> accounting_actor::behavior_type {
-    self->state.cfg = std::move(cfg);
+  // The configuration is the spawn argument, not a capture: CAF 0.17 binds a function actor without
+  // arguments through a null tuple, which UBSan reports (docs/architecture.md, stack notes).
+  auto behavior = [](accounting_actor::stateful_pointer<accounting_state> self,
+                     accounting_config c) -> accounting_actor::behavior_type {
+    self->state.cfg = std::move(c);
     self->state.start();
     return {
         [self](acct_report& r) {
@@ -364,7 +366,8 @@ accounting_actor spawn_accounting(caf::actor_system& sys, accounting_config cfg)
         },
         [self](aaa_stats_atom) -> model::spool_snapshot { return self->state.snapshot(); },
     };
-  });
+  };
+  return sys.spawn(behavior, std::move(cfg));
 }
 
 }  // namespace bras::actors
