@@ -50,14 +50,18 @@ run() {  # KIND USER: one run; prints "KIND rate/s p50 p99 rss_before_kB rss_pea
   ip netns exec "$ns" "$loadgen" --sessions "$sessions" --tunnels $(((sessions + 249) / 250)) --max-outstanding 2000 \
     --user "$2" --password bench --hold 5 --timeout 120 --report-json "$work/$1.json" >"$work/$1.out" 2>&1 &
   lg=$!
+  local spool="" live
   while kill -0 "$lg" 2>/dev/null; do
     now=$(rss)
     [ "$now" -gt "$peak" ] && peak=$now
+    # The spool's own memory while the sessions are live (largest seen), next to the RSS.
+    if [ "$1" = radius ]; then
+      live=$(metric brasd_accounting_spool_memory_bytes)
+      [ -n "$live" ] && [ "${live%.*}" -gt "${spool:-0}" ] && spool=${live%.*}
+    fi
     sleep 0.5
   done
   wait "$lg" || true
-  local spool=""
-  [ "$1" = radius ] && spool=$(metric brasd_accounting_spool_memory_bytes)
   kill "$brasd_pid"; wait "$brasd_pid" 2>/dev/null || true
   python3 - "$work/$1.json" "$1" "$before" "$peak" "${spool:-n/a}" <<'PY'
 import json, sys
