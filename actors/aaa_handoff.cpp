@@ -26,12 +26,11 @@ std::string log_quoted(std::string_view text) {
   return out;
 }
 
-void aaa_handoff::describe(radius::subscriber_line line, std::string acct_session_id) {
+void aaa_handoff::describe(radius::subscriber_line line) {
   line_ = std::move(line);
-  acct_session_id_ = std::move(acct_session_id);
 }
 
-void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
+void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_session_id, verdict_handler on_verdict) {
   release();
   user_ = a.user;
   aaa_request r;
@@ -42,7 +41,7 @@ void aaa_handoff::ask(const ppp::authenticate& a, verdict_handler on_verdict) {
   r.challenge = a.challenge;
   r.response = a.response;
   r.line = line_;
-  r.acct_session_id = acct_session_id_;
+  r.acct_session_id = acct_session_id;
   self_->request(*env().aaa, env().ppp->aaa_timeout, std::move(r))
       .then(
           [this, on_verdict](aaa_verdict& v) {

@@ -45,13 +45,14 @@ class aaa_handoff {
 
   /// Asks AAA about these credentials; `on_verdict` runs unless the session ended meanwhile.
   /// A grant already held is given back first: the new verdict replaces it (LCP renegotiated).
-  void ask(const ppp::authenticate& a, verdict_handler on_verdict);
+  /// `acct_session_id` goes in the Access-Request (session_accounting owns it).
+  void ask(const ppp::authenticate& a, const std::string& acct_session_id, verdict_handler on_verdict);
   /// The session ended: give the grant back now, and any grant that arrives later.
   void end();
 
-  /// Where the subscriber is and its Acct-Session-Id, for every Access-Request from now on (set
-  /// before PPP starts; the accounting records and the snapshot read them back).
-  void describe(radius::subscriber_line line, std::string acct_session_id);
+  /// Where the subscriber is, for every Access-Request from now on (set before PPP starts; the
+  /// accounting records and the snapshot read it back from here: the session keeps one copy).
+  void describe(radius::subscriber_line line);
   [[nodiscard]] const radius::subscriber_line& line() const noexcept { return line_; }
 
   /// The user name of the last authentication (empty before one).
@@ -70,7 +71,6 @@ class aaa_handoff {
   const session_args& args_;
   std::string user_;
   radius::subscriber_line line_;
-  std::string acct_session_id_;
   std::uint32_t address_ = 0;
   bool granted_ = false;
   bool ended_ = false;

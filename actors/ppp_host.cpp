@@ -82,7 +82,7 @@ void ppp_host::perform(ppp::effects fx) {
     } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
       ++timer_generation_[static_cast<std::size_t>(st->which)];
     } else if (auto* au = std::get_if<ppp::authenticate>(&e)) {
-      aaa_.ask(*au, [this](const aaa_verdict& v) {
+      aaa_.ask(*au, acct_.session_id(), [this](const aaa_verdict& v) {
         if (v.accepted) apply(v);
         perform(ppp_->auth_result(v.accepted, v.address, v.message));
       });
@@ -148,7 +148,7 @@ void ppp_host::network_up(const ppp::network_up& up) {
   if (!session_timeout_ && pc.session_timeout.count() > 0) session_timeout_ = pc.session_timeout;
   if (!idle_timeout_ && pc.idle_timeout.count() > 0) idle_timeout_ = pc.idle_timeout;
   arm_lifetime();
-  acct_.start(aaa_.user(), data_->ipv4.load(), aaa_.line(), *up_wall_);
+  acct_.start(data_->ipv4.load(), *up_wall_);
 }
 
 void ppp_host::receive(ppp_frame& f) {

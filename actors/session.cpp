@@ -89,7 +89,7 @@ struct session_actor_state {
   explicit session_actor_state(session_actor::stateful_pointer<session_actor_state> s)
       : self(s),
         aaa(s, args),
-        acct(s, args),
+        acct(s, args, aaa),
         host(s, args, aaa, acct, [this](const ppp::finished& end) { ppp_finished(end); }) {}
 
   session_actor::stateful_pointer<session_actor_state> self;
@@ -130,7 +130,7 @@ struct session_actor_state {
       } else if (auto* up = std::get_if<l2tp::call_established>(&e)) {
         established(*up);
       } else if (auto* sp = std::get_if<l2tp::call_start_ppp>(&e)) {
-        aaa.describe(subscriber_line_of(args, call->facts(), icrq_line, interface_unit), acct.session_id());
+        aaa.describe(subscriber_line_of(args, call->facts(), icrq_line, interface_unit));
         host.start(sp->proxy);
       } else if (auto* d = std::get_if<l2tp::call_destroyed>(&e)) {
         destroy(d->was_established);

@@ -45,11 +45,11 @@ radius::accounting_record session_accounting::record(radius::acct_status status,
   radius::accounting_record r;
   r.status = status;
   r.session_id = session_id_;
-  r.user = user_;
+  r.user = aaa_.user();
   r.framed_ip = framed_ip_;
   r.framed_ipv6_prefix = framed_ipv6_prefix_;
   r.delegated_ipv6_prefix = delegated_ipv6_prefix_;
-  r.line = line_;
+  r.line = aaa_.line();
   r.classes = classes_;
   r.event_timestamp = unix_seconds(at);
   r.authentic_local = !radius_;
@@ -61,13 +61,10 @@ void session_accounting::report(radius::accounting_record r) const {
   self_->send(*env().accounting, acct_report{std::move(r)});
 }
 
-void session_accounting::start(const std::string& user, std::uint32_t framed_ip, const radius::subscriber_line& line,
-                               std::chrono::system_clock::time_point at) {
+void session_accounting::start(std::uint32_t framed_ip, std::chrono::system_clock::time_point at) {
   if (started_ || stopped_ || env().accounting == nullptr || !*env().accounting) return;
   started_ = true;
-  user_ = user;
   framed_ip_ = framed_ip;
-  line_ = line;
   report(record(radius::acct_status::start, at));
   arm_interim();
 }

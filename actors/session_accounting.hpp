@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/aaa_handoff.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "protocol/ppp/engine.hpp"
@@ -31,8 +32,10 @@ struct acct_usage {
 
 class session_accounting {
  public:
-  /// `args` is the session's own (it outlives this component); read on use.
-  session_accounting(session_actor::pointer self, const session_args& args) : self_(self), args_(args) {}
+  /// `args` and `aaa` are the session's own (they outlive this component); read on use: the records
+  /// carry the user and the line the AAA hand-off holds, not copies of them.
+  session_accounting(session_actor::pointer self, const session_args& args, const aaa_handoff& aaa)
+      : self_(self), args_(args), aaa_(aaa) {}
   session_accounting(const session_accounting&) = delete;
   session_accounting& operator=(const session_accounting&) = delete;
 
@@ -44,8 +47,7 @@ class session_accounting {
   /// An accepted verdict: Class, the interim interval and Acct-Authentic for the records to come.
   void authorized(const aaa_verdict& v);
   /// The subscriber's network is up for the first time (its address bound): Start, and the interim timer.
-  void start(const std::string& user, std::uint32_t framed_ip, const radius::subscriber_line& line,
-             std::chrono::system_clock::time_point at);
+  void start(std::uint32_t framed_ip, std::chrono::system_clock::time_point at);
   /// (acct_atom, generation): an Interim-Update with `usage` if the generation is current.
   [[nodiscard]] bool interim_due(std::uint32_t generation) const noexcept;
   void interim(const acct_usage& usage);
@@ -73,6 +75,7 @@ class session_accounting {
 
   session_actor::pointer self_;
   const session_args& args_;
+  const aaa_handoff& aaa_;
   std::string session_id_;
   // From the Access-Accept.
   std::vector<wire::bytes> classes_;
@@ -80,10 +83,7 @@ class session_accounting {
   std::optional<std::chrono::seconds> coa_interim_;
   bool radius_ = false;
   std::optional<radius::ipv6_prefix> framed_ipv6_prefix_, delegated_ipv6_prefix_;
-  // Fixed by the Start.
-  std::string user_;
-  std::uint32_t framed_ip_ = 0;
-  radius::subscriber_line line_;
+  std::uint32_t framed_ip_ = 0;  ///< fixed by the Start
   bool started_ = false;
   bool stopped_ = false;
   std::uint32_t interim_generation_ = 0;
