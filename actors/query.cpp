@@ -57,7 +57,11 @@ struct aaa_gathering {
   std::size_t pending = 0;
   caf::typed_response_promise<aaa_snapshot> reply;
   void one_done() {
-    if (--pending == 0) reply.deliver(std::move(snapshot));
+    if (--pending != 0) return;
+    // The AAA actor is the authentication client's only caller: each request the full queue refused
+    // was a new session refused.
+    snapshot.sessions_refused_queue_full = snapshot.authentication.queue_full;
+    reply.deliver(std::move(snapshot));
   }
 };
 

@@ -94,7 +94,8 @@ struct aaa_snapshot {
   radius_client_snapshot accounting;
   spool_snapshot spool;
   coa_snapshot coa;
-  std::uint64_t sessions_refused_queue_full = 0;  ///< new sessions refused: RADIUS queue full
+  std::uint64_t sessions_refused_queue_full = 0;  ///< new sessions refused: RADIUS queue full (the query actor
+                                                  ///< derives it from the authentication group's queue_full)
 };
 
 }  // namespace bras::model

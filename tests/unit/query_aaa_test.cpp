@@ -33,6 +33,7 @@ radius_client_actor::behavior_type radius_standin(radius_client_actor::pointer, 
         one.requests = requests;
         s.servers.push_back(one);
         s.queued = 3;
+        s.queue_full = requests / 2;
         return s;
       },
   };
@@ -123,6 +124,8 @@ TEST(QueryAaa, EveryPartComesFromItsActor) {
   EXPECT_EQ(s.accounting.servers[0].name, "acct-1");
   EXPECT_EQ(s.accounting.servers[0].requests, 22u);
   EXPECT_EQ(s.accounting.queued, 3u);
+  // Only the authentication group's full queue refuses sessions.
+  EXPECT_EQ(s.sessions_refused_queue_full, 5u);
   EXPECT_TRUE(s.spool.enabled);
   EXPECT_EQ(s.spool.records, 7u);
   EXPECT_TRUE(s.coa.enabled);
