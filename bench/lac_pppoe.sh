@@ -92,15 +92,8 @@ in_ns() { ip netns exec "$ns" "$@"; }
 in_sub() { ip netns exec "$sub" "$@"; }
 lac_cli() { in_ns "$cli" -s "$work/lac.sock" "$@"; }
 
-ip netns add "$ns" && ip -n "$ns" link set lo up
-ip netns add "$sub" && ip -n "$sub" link set lo up
-ip link add "bbs$$" type veth peer name "bba$$"
-ip link set "bbs$$" netns "$sub" name sub0
-ip link set "bba$$" netns "$ns" name access0
-for n in "$ns:access0" "$sub:sub0"; do
-  ip netns exec "${n%%:*}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-  ip -n "${n%%:*}" link set "${n##*:}" up
-done
+source "$root/tests/lib/access_netns.sh"
+access_namespaces "$ns" "$sub"
 # The upstream blast's destination: dropped by the kernel behind the LNS's tun, no reply.
 ip -n "$ns" route add blackhole 198.18.0.0/15
 

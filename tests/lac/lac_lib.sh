@@ -5,6 +5,8 @@
 # brasd and src, and may set lac_edit (a python expression on `s`, the LAC's
 # YAML text) before lac_lns_start.
 
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/access_netns.sh"
+
 lac_pid="" lns_pid="" cap_pid=""
 
 cleanup() {
@@ -39,15 +41,7 @@ wait_for() {
 
 # The namespaces, the veth, and both daemons up with their CLI sockets.
 lac_lns_start() {
-  ip netns add "$ns" && ip -n "$ns" link set lo up
-  ip netns add "$sub" && ip -n "$sub" link set lo up
-  ip link add "bs$$" type veth peer name "bl$$"
-  ip link set "bs$$" netns "$sub" name sub0
-  ip link set "bl$$" netns "$ns" name access0
-  for n in "$ns:access0" "$sub:sub0"; do
-    ip netns exec "${n%%:*}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip -n "${n%%:*}" link set "${n##*:}" up
-  done
+  access_namespaces "$ns" "$sub"
   "$brasd" --print-default-config | sed "s#socket: /run/brasd/cli.sock#socket: $work/lns.sock#" >"$work/lns.yaml"
   sed -e "s#/run/brasd/lac.sock#$work/lac.sock#" "$src/configs/examples/lac-pppoe.yaml" >"$work/lac.yaml"
   if [ -n "${lac_edit:-}" ]; then
