@@ -14,13 +14,8 @@ brasd=$root/build/release/daemon/brasd
 loadgen=$root/build/release/tools/bras-loadgen
 cli=$root/build/release/cli/bras-cli
 [ -x "$brasd" ] && [ -x "$loadgen" ] && [ -x "$cli" ] || { echo "build the release tree first" >&2; exit 2; }
-PATH=$PATH:/usr/sbin:/sbin
-ns=bras-radbench-$$
-work=$(mktemp -d /tmp/bras-radbench.XXXXXX)
-pids=()
-fail() { echo "FAIL: $*" >&2; tail -20 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
 source "$root/tests/radius/radius_lib.sh"
-trap radius_cleanup EXIT
+radius_test_begin radbench freeradius
 
 cat >"$work/radius.users" <<'USERS'
 DEFAULT	User-Name =~ "^bench[0-9]+$", Cleartext-Password := "bench"

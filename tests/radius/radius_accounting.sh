@@ -10,14 +10,8 @@
 # usage: radius_accounting.sh BRASD BRAS_CLI BRAS_LOADGEN SOURCE_ROOT [SESSIONS]
 set -euo pipefail
 brasd=$1 cli=$2 loadgen=$3 root=$4 sessions=${5:-1000}
-PATH=$PATH:/usr/sbin:/sbin
-command -v freeradius >/dev/null || { echo "SKIP: freeradius is not installed" >&2; exit 77; }
-ns=bras-radacct-$$
-work=$(mktemp -d /tmp/bras-radacct.XXXXXX)
-pids=()
 source "$(dirname "$0")/radius_lib.sh"
-trap radius_cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -30 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
+radius_test_begin radacct freeradius
 
 cat >"$work/radius.users" <<'USERS'
 DEFAULT	User-Name =~ "^acct[0-9]+$", Cleartext-Password := "acct-pass"

@@ -9,14 +9,8 @@
 # usage: radius_auth.sh BRASD BRAS_CLI BRAS_LOADGEN SOURCE_ROOT
 set -euo pipefail
 brasd=$1 cli=$2 loadgen=$3 root=$4
-PATH=$PATH:/usr/sbin:/sbin
-command -v freeradius >/dev/null || { echo "SKIP: freeradius is not installed" >&2; exit 77; }
-ns=bras-radauth-$$
-work=$(mktemp -d /tmp/bras-radauth.XXXXXX)
-pids=()
 source "$(dirname "$0")/radius_lib.sh"
-trap radius_cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -30 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
+radius_test_begin radauth freeradius tshark
 
 cat >"$work/radius.users" <<'USERS'
 radpap	Cleartext-Password := "pap-pass"

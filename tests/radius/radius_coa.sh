@@ -10,16 +10,9 @@
 # usage: radius_coa.sh BRASD BRAS_CLI BRAS_LOADGEN SOURCE_ROOT
 set -euo pipefail
 brasd=$1 cli=$2 loadgen=$3 root=$4
-PATH=$PATH:/usr/sbin:/sbin
-command -v freeradius >/dev/null && command -v radclient >/dev/null ||
-  { echo "SKIP: freeradius or radclient is not installed" >&2; exit 77; }
-ns=bras-radcoa-$$
-work=$(mktemp -d /tmp/bras-radcoa.XXXXXX)
-pids=()
 tool=$(dirname "$0")/radius_tool.py
 source "$(dirname "$0")/radius_lib.sh"
-trap radius_cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -30 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
+radius_test_begin radcoa freeradius radclient tshark
 
 cat >"$work/radius.users" <<'USERS'
 DEFAULT	User-Name =~ "^coa[0-9]+$", Cleartext-Password := "coa-pass"

@@ -4,10 +4,23 @@
 # namespace on the ports the test names, with its logs and accounting detail
 # files in the test's directory; brasd on configs/examples/lns-radius.yaml
 # adjusted to the test; bras-cli and /metrics read-backs. The caller sets
-# `work`, `ns`, `pids` (array), `root` (the source tree), `brasd`, `cli`,
-# `loadgen` and a `fail` function, and calls radius_cleanup from its EXIT trap.
+# `root` (the source tree), `brasd`, `cli` and `loadgen`, and calls radius_test_begin.
 
-radius_pids=()  # index: instance name -> pid, via radius_pid_<name>
+# radius_test_begin NAME TOOL...: skips (exit 77) unless every TOOL is installed; then sets `ns`,
+# `work` (a private directory, kept with BRAS_KEEP_WORK) and `pids`, the clean-up trap and `fail`.
+radius_test_begin() {
+  PATH=$PATH:/usr/sbin:/sbin
+  local tool
+  for tool in "${@:2}"; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
+  done
+  ns=bras-$1-$$
+  work=$(mktemp -d "/tmp/bras-$1.XXXXXX")
+  pids=()
+  trap radius_cleanup EXIT
+}
+
+fail() { echo "FAIL: $*" >&2; tail -30 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
 
 # radius_cleanup: FreeRADIUS instances and brasd down, the namespace gone.
 radius_cleanup() {
@@ -101,7 +114,6 @@ radius_stop() {
   local pid=${!var}
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  : >"$work/$1.log.ready-cut"
   # A later radius_start must see a fresh "Ready" line, not this run's.
   mv "$work/$1.log" "$work/$1.log.$(date +%s%N)"
 }

@@ -9,15 +9,9 @@
 # usage: radius_servers.sh BRASD BRAS_CLI BRAS_LOADGEN SOURCE_ROOT
 set -euo pipefail
 brasd=$1 cli=$2 loadgen=$3 root=$4
-PATH=$PATH:/usr/sbin:/sbin
-command -v freeradius >/dev/null || { echo "SKIP: freeradius is not installed" >&2; exit 77; }
-ns=bras-radsrv-$$
-work=$(mktemp -d /tmp/bras-radsrv.XXXXXX)
-pids=()
 tool=$(dirname "$0")/radius_tool.py
 source "$(dirname "$0")/radius_lib.sh"
-trap radius_cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -30 "$work/brasd.log" >&2 2>/dev/null || true; exit 1; }
+radius_test_begin radsrv freeradius
 
 cat >"$work/radius.users" <<'USERS'
 DEFAULT	User-Name =~ "^fo[0-9]+$", Cleartext-Password := "fo-pass"
