@@ -91,10 +91,8 @@ echo "ok 4 - a bad Response Authenticator: refused and counted"
 kill "$responder_pid"; wait "$responder_pid" 2>/dev/null || true
 responder no-ma
 dial fo5 || fail "policy no: an Accept without Message-Authenticator was refused"
-grep -q "message-authenticator\|Message-Authenticator" "$work/brasd.log" ||
-  fail "no BlastRADIUS warning for a server that does not send Message-Authenticator"
 kill "$brasd_pid"; wait "$brasd_pid" 2>/dev/null || true
-echo "ok 5 - policy no: an Accept without Message-Authenticator is taken, with a warning"
+echo "ok 5 - policy no: an Accept without Message-Authenticator is taken"
 
 blast_config "$work/blast-yes.yaml" "yes"
 brasd_up "$work/blast-yes.yaml"
@@ -107,9 +105,12 @@ kill "$responder_pid"; wait "$responder_pid" 2>/dev/null || true
 responder good
 blast_config "$work/blast-auto.yaml" auto
 brasd_up "$work/blast-auto.yaml"
+# A server not yet known to send Message-Authenticator is named at start (BlastRADIUS).
+grep -q "radius-message-authenticator-unknown server=resp" "$work/brasd.log" ||
+  fail "no start warning for a server set to auto"
 dial fo7 || fail "policy auto: an Accept with Message-Authenticator was refused"
 kill "$responder_pid"; wait "$responder_pid" 2>/dev/null || true
 responder no-ma
 dial fo8 && fail "policy auto: after one with Message-Authenticator, an Accept without was taken"
 [ "$(dropped missing-message-authenticator)" -ge 1 ] || fail "not counted"
-echo "ok 7 - policy auto: once the server sent Message-Authenticator, an Accept without it is refused"
+echo "ok 7 - policy auto: warned at start; once the server sent Message-Authenticator, an Accept without it is refused"
