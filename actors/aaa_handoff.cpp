@@ -47,12 +47,16 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
           [this, on_verdict](aaa_verdict& v) {
             if (ended_) {
               // Too late: give the grant back now (the AAA actor would take it once we are gone).
-              if (v.accepted) self_->send(*env().aaa, aaa_release{user_, v.address});
+              if (v.accepted) {
+                self_->send(*env().aaa, aaa_release{user_, v.address, v.framed_ipv6_prefix, v.delegated_ipv6_prefix});
+              }
               return;
             }
             if (v.accepted) {
               granted_ = true;
               address_ = v.address;
+              framed_ipv6_prefix_ = v.framed_ipv6_prefix;
+              delegated_ipv6_prefix_ = v.delegated_ipv6_prefix;
             } else if (env().peer_log->allow()) {
               // At info, and the user name is the subscriber's: quoted like session-ended's.
               env().ppp_log()->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
@@ -78,7 +82,7 @@ void aaa_handoff::end() {
 void aaa_handoff::release() {
   if (!granted_) return;
   granted_ = false;
-  self_->send(*env().aaa, aaa_release{user_, address_});
+  self_->send(*env().aaa, aaa_release{user_, address_, framed_ipv6_prefix_, delegated_ipv6_prefix_});
 }
 
 void aaa_handoff::log_session_ended(const session_end_record& r) const {

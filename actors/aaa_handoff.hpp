@@ -72,6 +72,7 @@ class aaa_handoff {
   std::string user_;
   radius::subscriber_line line_;
   std::uint32_t address_ = 0;
+  std::optional<ip::ipv6_prefix> framed_ipv6_prefix_, delegated_ipv6_prefix_;  ///< granted with address_
   bool granted_ = false;
   bool ended_ = false;
 };

@@ -36,6 +36,7 @@ using session_actor =
                      caf::reacts_to<subscriber_frame>,  ///< LAC subscriber: send this frame to the LNS
                      caf::reacts_to<tun_packet>,        ///< data plane (actor mode): an IP packet for the subscriber
                      caf::reacts_to<ppp_timer>,         ///< itself: a PPP engine timer expired
+                     caf::reacts_to<ipv6_timer>,        ///< itself: the next unsolicited Router Advertisement
                      caf::reacts_to<lifetime_atom>,     ///< itself: check the idle and session timeouts
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics

@@ -100,6 +100,7 @@ struct ppp_frame;
 struct subscriber_frame;
 struct tun_packet;
 struct ppp_timer;
+struct ipv6_timer;
 struct aaa_request;
 struct aaa_verdict;
 struct aaa_release;
@@ -292,15 +293,27 @@ struct aaa_verdict {
   std::vector<wire::bytes> classes;                      ///< Class, echoed in accounting
   std::optional<std::uint16_t> framed_mtu;               ///< caps the MRU we accept / the session's MTU
   std::vector<std::uint32_t> dns;                        ///< overrides ppp.dns for this session (IPCP)
-  std::optional<radius::ipv6_prefix> framed_ipv6_prefix;
-  std::optional<radius::ipv6_prefix> delegated_ipv6_prefix;
+  /// The session's IPv6 /64 (SLAAC) and delegated prefix (DHCPv6-PD), assigned by AAA: RADIUS
+  /// Framed-/Delegated-IPv6-Prefix or a pool (Framed-IPv6-Pool, Delegated-IPv6-Prefix-Pool, the local
+  /// subscriber's, ipv6.prefix-pool / delegated-prefix-pool). None: not available (the session stays
+  /// link-local only, or delegates nothing). Pool prefixes go back with aaa_release.
+  std::optional<ip::ipv6_prefix> framed_ipv6_prefix;
+  std::optional<ip::ipv6_prefix> delegated_ipv6_prefix;
   l2tp::tunnel_candidates tunnels;  ///< LAC: where to tunnel the call (RFC 2868)
 };
 
-/// session -> aaa: the session of `user` ended; `address` goes back to its pool.
+/// session -> aaa: the session of `user` ended; `address` and its IPv6 prefixes go back to their pools.
 struct aaa_release {
   std::string user;
   std::uint32_t address = 0;
+  std::optional<ip::ipv6_prefix> framed_ipv6_prefix;
+  std::optional<ip::ipv6_prefix> delegated_ipv6_prefix;
+};
+
+/// session -> itself: the IPv6 link's timer (the next unsolicited Router Advertisement); stale
+/// unless `generation` is current.
+struct ipv6_timer {
+  std::uint32_t generation = 0;
 };
 
 // ---- RADIUS ----
@@ -389,6 +402,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_timer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ipv6_timer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_release)

@@ -189,6 +189,10 @@ void ppp_host::timer_expired(const ppp_timer& t) {
   perform(ppp_->timeout(static_cast<ppp::timer>(t.which)));
 }
 
+void ppp_host::ipv6_timer_expired(const ipv6_timer& t) {
+  if (ipv6_ && !finished_) ipv6_->timer_expired(t);
+}
+
 // ------------------------------------------------------------ lifetime and the end
 
 void ppp_host::arm_lifetime() {

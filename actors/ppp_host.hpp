@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "actors/aaa_handoff.hpp"
+#include "actors/ipv6_host.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "actors/session_accounting.hpp"
@@ -53,6 +54,8 @@ class ppp_host {
   /// An IP packet from tun for the subscriber.
   void from_tun(const tun_packet& p);
   void timer_expired(const ppp_timer& t);
+  /// The IPv6 link's timer (the next unsolicited Router Advertisement).
+  void ipv6_timer_expired(const ipv6_timer& t);
   /// The idle / session timeout check is due.
   void check_lifetime();
   /// A RADIUS CoA: new Session-Timeout (from the session's start), Idle-Timeout, interim interval.
@@ -91,6 +94,7 @@ class ppp_host {
   finished_handler on_finished_;
 
   std::optional<ppp::server_engine> ppp_;
+  std::optional<ipv6_host> ipv6_;  ///< LNS with env().ipv6: RAs, DHCPv6, the routed prefixes
   data_session_ptr data_;
   std::array<std::uint32_t, ppp::timer_count> timer_generation_{};
   std::vector<ppp_frame> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN

@@ -14,6 +14,7 @@
 #include "configs/config.hpp"
 #include "dataplane/session_table.hpp"
 #include "model/counters.hpp"
+#include "protocol/dhcpv6/server.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
@@ -40,6 +41,9 @@ struct session_env {
   const accounting_actor* accounting = nullptr;
   acct_session_ids* acct_ids = nullptr;
   const config::radius_settings* radius = nullptr;
+  /// IPv6 beyond IPv6CP: Router Advertisements and the per-session DHCPv6 server (null: neither).
+  const config::ipv6_settings* ipv6 = nullptr;
+  const dhcpv6::server_config* dhcpv6 = nullptr;  ///< built once: the Server Identifier, lifetimes, DNS
 
   [[nodiscard]] spdlog::logger* log() const noexcept { return log_slot->get(); }
   [[nodiscard]] spdlog::logger* ppp_log() const noexcept { return ppp_log_slot->get(); }

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/ip/ipv6_prefix.hpp"
+
 namespace bras::config {
 
 using seconds = std::chrono::seconds;
@@ -189,6 +191,58 @@ struct address_pool_settings {
   std::vector<std::uint32_t> exclude;
 };
 
+/// A named pool of IPv6 prefixes of one length: /64s for the subscribers' links (SLAAC), or
+/// delegated prefixes (DHCPv6-PD), carved from aggregates.
+struct prefix_pool_settings {
+  std::string name;
+  std::vector<ip::ipv6_prefix> prefixes;  ///< the aggregates
+  std::uint8_t prefix_length = 64;        ///< of each prefix handed out (<= 64)
+  std::vector<ip::ipv6_prefix> exclude;
+};
+
+/// Router Advertisements on each session's link (RFC 4861 §6.2.1 names and defaults).
+struct router_advertisement_settings {
+  bool enabled = true;
+  seconds max_interval{600};             ///< MaxRtrAdvInterval, 4..1800
+  seconds min_interval{200};             ///< MinRtrAdvInterval, 3..0.75 * max
+  unsigned initial_count = 3;            ///< MAX_INITIAL_RTR_ADVERTISEMENTS
+  seconds initial_interval{16};          ///< MAX_INITIAL_RTR_ADVERT_INTERVAL
+  bool managed = false;                  ///< M flag
+  bool other_config = true;              ///< O flag (DNS by DHCPv6 Information-Request)
+  std::uint16_t router_lifetime = 1800;  ///< seconds (AdvDefaultLifetime)
+  std::uint32_t reachable_time = 0;      ///< ms
+  std::uint32_t retrans_timer = 0;       ///< ms
+  std::uint8_t hop_limit = 64;
+  bool mtu_option = true;                     ///< advertise the session's MTU
+  std::uint32_t valid_lifetime = 2592000;     ///< of the /64 (AdvValidLifetime)
+  std::uint32_t preferred_lifetime = 604800;  ///< (AdvPreferredLifetime)
+  seconds min_delay_between_ras{3};           ///< MIN_DELAY_BETWEEN_RAS: solicited RAs at most this often
+};
+
+/// The DHCPv6 server on each session's link (RFC 8415).
+struct dhcpv6_settings {
+  bool enabled = true;
+  bool rapid_commit = true;
+  std::uint32_t preferred_lifetime = 3600;  ///< of the delegated prefix
+  std::uint32_t valid_lifetime = 7200;
+  std::uint32_t t1 = 1800;
+  std::uint32_t t2 = 2880;
+  /// The Server Identifier (hex DUID, e.g. "0004..."); empty: a DUID-UUID derived from
+  /// /etc/machine-id and l2tp.host-name, stable across restarts.
+  std::string server_duid;
+};
+
+/// LNS: IPv6 for subscribers beyond IPv6CP (needs ppp.ipv6).
+struct ipv6_settings {
+  std::string prefix_pool;            ///< the /64 per session (Framed-IPv6-Pool overrides); empty: none
+  std::string delegated_prefix_pool;  ///< the delegated prefix (Delegated-IPv6-Prefix-Pool overrides); empty: none
+  std::vector<ip::ipv6_address> dns;  ///< RDNSS and DHCPv6 DNS servers, up to 3
+  /// The LNS's address on the tun device (the subscribers' traffic to "the LNS side"); none: not set.
+  std::optional<ip::ipv6_address> local_address;
+  router_advertisement_settings router_advertisement;
+  dhcpv6_settings dhcpv6;
+};
+
 /// A local subscriber (the AAA backend without RADIUS).
 struct subscriber {
   std::string user;
@@ -196,7 +250,11 @@ struct subscriber {
   std::optional<std::uint32_t> address;  ///< static IPv4, host byte order
   std::optional<seconds> session_timeout;
   std::optional<seconds> idle_timeout;
-  unsigned max_sessions = 0;  ///< 0: unlimited
+  unsigned max_sessions = 0;                        ///< 0: unlimited
+  std::optional<ip::ipv6_prefix> ipv6_prefix;       ///< static /64 (Framed-IPv6-Prefix)
+  std::optional<ip::ipv6_prefix> delegated_prefix;  ///< static delegated prefix (Delegated-IPv6-Prefix)
+  std::string ipv6_pool;                            ///< Framed-IPv6-Pool; empty: ipv6.prefix-pool
+  std::string delegated_pool;                       ///< Delegated-IPv6-Prefix-Pool; empty: ipv6.delegated-prefix-pool
 };
 
 /// Where a subscriber is authenticated (and accounted).
@@ -310,6 +368,8 @@ struct settings {
   pppoe_settings pppoe;
   ppp_settings ppp;
   std::vector<address_pool_settings> address_pools;
+  std::vector<prefix_pool_settings> prefix_pools;
+  ipv6_settings ipv6;
   aaa_settings aaa;
   radius_settings radius;
   data_plane_settings data_plane;

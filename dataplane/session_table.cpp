@@ -102,3 +102,22 @@ std::size_t session_table::pppoe_size() const {
 }
 
 }  // namespace bras::dataplane
+
+namespace bras::dataplane {
+
+// Placeholder (contract step): the data-plane helper implements these.
+bool session_table::bind_ipv6_prefix(const data_session_ptr&, ipv6_route, const ip::ipv6_prefix&) {
+  return false;
+}
+void session_table::unbind_ipv6_prefix(const data_session&, ipv6_route) {}
+data_session_ptr session_table::find_ipv6_route(const ip::ipv6_address&) const {
+  return nullptr;
+}
+std::size_t session_table::ipv6_link_routes() const {
+  return 0;
+}
+std::size_t session_table::ipv6_delegated_routes() const {
+  return 0;
+}
+
+}  // namespace bras::dataplane

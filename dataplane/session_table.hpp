@@ -20,6 +20,7 @@
 
 #include "model/endpoint.hpp"
 #include "protocol/common/bytes.hpp"
+#include "protocol/ip/ipv6_prefix.hpp"
 #include "protocol/pppoe/ethernet.hpp"
 
 namespace bras::dataplane {
@@ -99,11 +100,17 @@ struct data_session {
   // Set by the session actor as PPP progresses; read by the data plane.
   std::atomic<std::uint32_t> ipv4{0};      ///< the subscriber's address once IPCP is up (host order)
   std::atomic<std::uint64_t> ipv6_iid{0};  ///< the subscriber's interface identifier once IPv6CP is up
-  std::atomic<std::uint16_t> mtu{1500};    ///< the subscriber's MRU: the largest IP packet we send it
-  std::atomic<std::uint16_t> tcp_mss{0};   ///< MSS clamp (0: none)
-  std::atomic<bool> acfc{false};           ///< address/control field compression when sending
-  std::atomic<bool> pfc{false};            ///< protocol field compression when sending
-  std::atomic<bool> sequencing{false};     ///< send data messages with Ns/Nr (the LAC asked for it)
+  /// The routed IPv6 prefixes (anti-spoofing reads them; the table's routes point here): the
+  /// session's /64 by its upper 64 bits, and the delegated prefix (length <= 64) by its upper 64
+  /// bits and length. 0: none (before IPv6CP is up / while DHCPv6 has not bound it).
+  std::atomic<std::uint64_t> ipv6_link_net{0};
+  std::atomic<std::uint64_t> ipv6_delegated_net{0};
+  std::atomic<std::uint8_t> ipv6_delegated_length{0};
+  std::atomic<std::uint16_t> mtu{1500};   ///< the subscriber's MRU: the largest IP packet we send it
+  std::atomic<std::uint16_t> tcp_mss{0};  ///< MSS clamp (0: none)
+  std::atomic<bool> acfc{false};          ///< address/control field compression when sending
+  std::atomic<bool> pfc{false};           ///< protocol field compression when sending
+  std::atomic<bool> sequencing{false};    ///< send data messages with Ns/Nr (the LAC asked for it)
   std::atomic<std::uint16_t> next_ns{0};
 
   // Counters, updated in place by whichever thread forwards the packet.
@@ -111,6 +118,10 @@ struct data_session {
   std::atomic<std::uint64_t> rx_bytes{0};
   std::atomic<std::uint64_t> tx_packets{0};  ///< data to the subscriber
   std::atomic<std::uint64_t> tx_bytes{0};
+  std::atomic<std::uint64_t> rx_v6_packets{0};  ///< of rx_packets / rx_bytes, IPv6 alone
+  std::atomic<std::uint64_t> rx_v6_bytes{0};
+  std::atomic<std::uint64_t> tx_v6_packets{0};  ///< of tx_packets / tx_bytes, IPv6 alone
+  std::atomic<std::uint64_t> tx_v6_bytes{0};
   std::atomic<std::uint64_t> rx_errors{0};  ///< undecodable or not allowed (spoofed, NCP down)
   std::atomic<std::uint64_t> tx_errors{0};  ///< could not be sent (too big with DF, socket error)
   std::atomic<std::uint64_t> spoofed{0};    ///< source address not the session's
@@ -137,10 +148,25 @@ class session_table {
   void unbind_ipv4(const data_session& s);
   bool bind_ipv6(const data_session_ptr& s, std::uint64_t interface_id);
   void unbind_ipv6(const data_session& s);
+  /// Which of a session's IPv6 prefixes a route is.
+  enum class ipv6_route : std::uint8_t { link, delegated };
+  /// Routes `prefix` (length <= 64; the link's is a /64) to `s` and records it in the session's
+  /// ipv6_link_net / ipv6_delegated_* for anti-spoofing; false (nothing changed) if another
+  /// session holds an overlapping route or the length is above 64. Rebinding the same kind
+  /// replaces the session's previous route of that kind.
+  bool bind_ipv6_prefix(const data_session_ptr& s, ipv6_route kind, const ip::ipv6_prefix& prefix);
+  /// Removes the session's route of `kind` (none: no change).
+  void unbind_ipv6_prefix(const data_session& s, ipv6_route kind);
 
   [[nodiscard]] data_session_ptr find(std::uint16_t tunnel_id, std::uint16_t session_id) const;
   [[nodiscard]] data_session_ptr find_ipv4(std::uint32_t address) const;
   [[nodiscard]] data_session_ptr find_ipv6(std::uint64_t interface_id) const;
+  /// The session whose /64 or delegated prefix holds `destination` (longest match); null if none.
+  [[nodiscard]] data_session_ptr find_ipv6_route(const ip::ipv6_address& destination) const;
+  /// Sessions with a /64 routed (dual-stack sessions, for scrapes and tests).
+  [[nodiscard]] std::size_t ipv6_link_routes() const;
+  /// Sessions with a delegated prefix routed.
+  [[nodiscard]] std::size_t ipv6_delegated_routes() const;
   [[nodiscard]] std::size_t size() const;
   /// Calls `f(const data_session&)` for up to `limit` sessions with an IPv4 address, under the
   /// shared lock (scrapes: `f` must be quick and must not touch the table).

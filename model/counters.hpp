@@ -54,6 +54,31 @@ namespace bras::model {
   COUNTER(aaa_radius_unavailable, "brasd_aaa_authentications_total", "authentication verdicts", "result", "unavailable") \
   FAMILIES(address_pools) \
   COUNTER(pool_exhausted, "brasd_address_pool_exhausted_total", "address requests a pool could not serve", "", "") \
+  COUNTER(prefix_pool_exhausted, "brasd_prefix_pool_exhausted_total", "IPv6 prefix requests a pool could not serve, by kind", "kind", "ipv6-prefix") \
+  COUNTER(delegated_pool_exhausted, "brasd_prefix_pool_exhausted_total", "IPv6 prefix requests a pool could not serve, by kind", "kind", "delegated-prefix") \
+  /* IPv6 on the subscribers' links: Neighbor Discovery and DHCPv6 (LNS) */ \
+  COUNTER(nd_rs_received, "brasd_ipv6_router_solicitations_total", "Router Solicitations received from subscribers", "", "") \
+  COUNTER(nd_ra_solicited, "brasd_ipv6_router_advertisements_total", "Router Advertisements sent, by kind", "kind", "solicited") \
+  COUNTER(nd_ra_unsolicited, "brasd_ipv6_router_advertisements_total", "Router Advertisements sent, by kind", "kind", "unsolicited") \
+  COUNTER(nd_echo_replies, "brasd_ipv6_echo_replies_total", "ICMPv6 Echo Requests to our link-local address answered", "", "") \
+  COUNTER(ipv6_local_malformed, "brasd_ipv6_link_dropped_total", "link-local packets from subscribers dropped, by reason", "reason", "malformed") \
+  COUNTER(ipv6_local_rate_limited, "brasd_ipv6_link_dropped_total", "link-local packets from subscribers dropped, by reason", "reason", "rate-limited") \
+  COUNTER(ipv6_local_unhandled, "brasd_ipv6_link_dropped_total", "link-local packets from subscribers dropped, by reason", "reason", "not-for-router") \
+  COUNTER(dhcpv6_rx_solicit, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "solicit") \
+  COUNTER(dhcpv6_rx_request, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "request") \
+  COUNTER(dhcpv6_rx_renew, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "renew") \
+  COUNTER(dhcpv6_rx_rebind, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "rebind") \
+  COUNTER(dhcpv6_rx_release, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "release") \
+  COUNTER(dhcpv6_rx_decline, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "decline") \
+  COUNTER(dhcpv6_rx_confirm, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "confirm") \
+  COUNTER(dhcpv6_rx_information_request, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "information-request") \
+  COUNTER(dhcpv6_rx_other, "brasd_dhcpv6_received_total", "DHCPv6 messages received from subscribers, by type", "type", "other") \
+  COUNTER(dhcpv6_tx_advertise, "brasd_dhcpv6_sent_total", "DHCPv6 messages sent to subscribers, by type", "type", "advertise") \
+  COUNTER(dhcpv6_tx_reply, "brasd_dhcpv6_sent_total", "DHCPv6 messages sent to subscribers, by type", "type", "reply") \
+  COUNTER(dhcpv6_drop_malformed, "brasd_dhcpv6_dropped_total", "DHCPv6 messages dropped, by reason", "reason", "malformed") \
+  COUNTER(dhcpv6_drop_invalid, "brasd_dhcpv6_dropped_total", "DHCPv6 messages dropped, by reason", "reason", "invalid") \
+  COUNTER(dhcpv6_drop_not_for_us, "brasd_dhcpv6_dropped_total", "DHCPv6 messages dropped, by reason", "reason", "not-for-us") \
+  GAUGE(dhcpv6_bound, "brasd_dhcpv6_delegated_prefixes", "delegated prefixes bound now (granted by a DHCPv6 Reply, not released)", "", "") \
   /* Data plane (aggregates; the per-session counters live in data_session) */ \
   COUNTER(data_rx_packets, "brasd_data_packets_total", "subscriber IP packets forwarded, by direction", "direction", "from-subscriber") \
   COUNTER(data_tx_packets, "brasd_data_packets_total", "subscriber IP packets forwarded, by direction", "direction", "to-subscriber") \
@@ -61,6 +86,8 @@ namespace bras::model {
   COUNTER(data_tx_bytes, "brasd_data_bytes_total", "subscriber IP bytes forwarded, by direction", "direction", "to-subscriber") \
   COUNTER(data_rx_unknown_session, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "unknown-session") \
   COUNTER(data_rx_spoofed, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "spoofed-source") \
+  COUNTER(data_rx_spoofed_v6, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "spoofed-source-ipv6") \
+  COUNTER(data_rx_link_local, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "link-local-source") \
   COUNTER(data_rx_not_up, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "ncp-not-open") \
   COUNTER(data_rx_malformed, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "malformed") \
   COUNTER(data_tun_no_route, "brasd_data_dropped_packets_total", "data packets dropped, by reason", "reason", "no-session-for-destination") \

@@ -113,6 +113,9 @@ struct pool_usage {
   std::string name;
   std::size_t size = 0;
   std::size_t in_use = 0;
+  /// "ipv4" (addresses), "ipv6-prefix" (a /64 per session) or "delegated-prefix" (DHCPv6-PD).
+  std::string family = "ipv4";
+  std::uint8_t prefix_length = 32;  ///< of what is handed out (32 for IPv4)
 };
 
 /// How many tunnels a shard routes and how many of its IDs are taken (for tests and drain checks).

@@ -43,6 +43,13 @@ struct session_snapshot {
   std::uint32_t address = 0;                             ///< the subscriber's IPv4 address (host order); 0: none
   std::uint32_t local_address = 0;                       ///< our PPP (IPCP) address (host order); 0: none
   std::uint64_t ipv6_interface_id = 0;
+  // IPv6 beyond IPv6CP (LNS; brasd additions, Junos has no field): text form, empty when none.
+  std::string ipv6_prefix;       ///< the session's /64, advertised for SLAAC ("2001:db8:100:1::/64")
+  std::string delegated_prefix;  ///< the prefix delegated by DHCPv6 ("2001:db8:8000:100::/56")
+  bool delegated_bound = false;  ///< a DHCPv6 Reply granted it and no Release since (routed to the session)
+  std::uint64_t ra_sent = 0, rs_received = 0, dhcpv6_received = 0, dhcpv6_sent = 0;
+  // Data counters for IPv6 alone (included in data_*; RADIUS ERX-IPv6-Acct-* accounting).
+  std::uint64_t data_rx_v6_packets = 0, data_rx_v6_bytes = 0, data_tx_v6_packets = 0, data_tx_v6_bytes = 0;
   std::uint16_t mru = 0;            ///< ours
   std::uint16_t peer_mru = 0;       ///< the subscriber's (the session's MTU)
   std::uint16_t auth_protocol = 0;  ///< 0xc023 PAP, 0xc223 CHAP, 0: none

@@ -11,7 +11,7 @@ set -euo pipefail
 declare -A allowed=(
   [protocol]=""
   [model]=""
-  [configs]=""
+  [configs]="protocol"
   [dataplane]="protocol model configs"
   [actors]="protocol model configs dataplane"
   [metrics]="model dataplane"

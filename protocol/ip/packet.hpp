@@ -18,12 +18,12 @@
 
 #include "protocol/common/bytes.hpp"
 #include "protocol/common/result.hpp"
+#include "protocol/ip/ipv6_prefix.hpp"
 
 namespace bras::ip {
 
-/// An IPv6 address in network byte order. IPv4 addresses are host-order
-/// std::uint32_t (192.0.2.1 is 0xc0000201).
-using ipv6_address = std::array<std::byte, 16>;
+// IPv6 addresses (ipv6_address, network byte order) are in ipv6_prefix.hpp.
+// IPv4 addresses are host-order std::uint32_t (192.0.2.1 is 0xc0000201).
 
 /// IP protocol / IPv6 Next Header numbers (IANA "Assigned Internet Protocol Numbers").
 namespace proto {

@@ -36,18 +36,15 @@
 
 #include "protocol/common/bytes.hpp"
 #include "protocol/common/result.hpp"
+#include "protocol/ip/ipv6_prefix.hpp"
 #include "protocol/l2tp/tunnel_candidate.hpp"
 #include "protocol/pppoe/access_line.hpp"
 #include "protocol/radius/packet.hpp"
 
 namespace bras::radius {
 
-/// An IPv6 prefix as RADIUS carries it (RFC 3162 §2.3): length and up to 16 bytes, host's view.
-struct ipv6_prefix {
-  std::array<std::byte, 16> address{};
-  std::uint8_t length = 0;
-  friend bool operator==(const ipv6_prefix&, const ipv6_prefix&) = default;
-};
+/// An IPv6 prefix as RADIUS carries it (RFC 3162 §2.3): length and up to 16 bytes.
+using ipv6_prefix = ip::ipv6_prefix;
 /// The 18-byte-at-most RFC 3162 encoding (reserved, length, prefix bytes) and its decoder.
 [[nodiscard]] wire::bytes encode_prefix(const ipv6_prefix& p);
 [[nodiscard]] std::optional<ipv6_prefix> decode_prefix(wire::byte_span value) noexcept;

@@ -95,7 +95,10 @@ config::settings aaa_settings() {
   s.ppp.address_pool = "default";
   s.aaa.method = config::aaa_method::radius;
   s.aaa.domains = {{"local.example", config::aaa_method::local}};
-  s.aaa.subscribers = {{"carol@local.example", "pw-local", std::nullopt, std::nullopt, std::nullopt, 0}};
+  config::subscriber carol;
+  carol.user = "carol@local.example";
+  carol.password = "pw-local";
+  s.aaa.subscribers = {carol};
   // The LAC's local profile "isp" that an Accept naming it merges with.
   config::lns_destination a;
   a.name = "lns-a";
@@ -282,7 +285,7 @@ TEST_F(with_freeradius, FramedPoolPicksThePoolByNameAndAnUnknownOneIsRefused) {
   };
   EXPECT_EQ(radius_pool_in_use(), 1U) << "held by the session, like a local grant";
   // The session's release gives it back.
-  session->send(aaa, actors::aaa_release{"pool-user", v.address});
+  session->send(aaa, actors::aaa_release{"pool-user", v.address, std::nullopt, std::nullopt});
   EXPECT_TRUE(eventually([&] { return radius_pool_in_use() == 0; }));
 }
 
