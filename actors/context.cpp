@@ -28,6 +28,11 @@ const ppp::server_config& context::ppp_base() const {
   return ppp_base_;
 }
 
+const dhcpv6::server_config& context::dhcpv6_base() const {
+  std::call_once(dhcpv6_once_, [this] { dhcpv6_ = dhcpv6_config(cfg, machine_id()); });
+  return dhcpv6_;
+}
+
 const session_env& context::session_handles() {
   std::call_once(session_env_once_, [this] {
     session_env e;
@@ -46,6 +51,10 @@ const session_env& context::session_handles() {
     e.accounting = &accounting;
     e.acct_ids = acct_ids.get();
     e.radius = &cfg.radius;
+    if (cfg.ppp.ipv6) {
+      e.ipv6 = &cfg.ipv6;
+      e.dhcpv6 = &dhcpv6_base();
+    }
     session_env_ = e;
   });
   return session_env_;

@@ -82,6 +82,8 @@ struct context {
   /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,
   /// on first use: `cfg` is set before the first session and not changed after.
   [[nodiscard]] const ppp::server_config& ppp_base() const;
+  /// The per-session DHCPv6 server's settings (ppp_settings.hpp), built on first use like ppp_base().
+  [[nodiscard]] const dhcpv6::server_config& dhcpv6_base() const;
   /// The parts the sessions use (session_env.hpp), built on first use like ppp_base().
   [[nodiscard]] const session_env& session_handles();
   /// The parts the tunnels use (tunnel_env.hpp), built on first use (`tx` must be set by then).
@@ -90,6 +92,8 @@ struct context {
  private:
   mutable std::once_flag ppp_base_once_;
   mutable ppp::server_config ppp_base_;
+  mutable std::once_flag dhcpv6_once_;
+  mutable dhcpv6::server_config dhcpv6_;
   std::once_flag session_env_once_;
   session_env session_env_;
   std::once_flag tunnel_env_once_;

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "actors/messages.hpp"
@@ -27,7 +28,7 @@ class ipv6_host {
   /// How the component sends a packet to the subscriber (the PPP host frames it as IPv6).
   using send_function = std::function<void(wire::byte_span packet)>;
 
-  ipv6_host(caf::event_based_actor* self, const session_env& env, send_function send)
+  ipv6_host(session_actor::pointer self, const session_env& env, send_function send)
       : self_(self), env_(env), send_(std::move(send)) {}
 
   /// AAA's verdict: the prefixes the session may use (before IPv6CP is up).
@@ -48,7 +49,9 @@ class ipv6_host {
   void arm_next();
   void dhcpv6(wire::byte_span packet);
 
-  caf::event_based_actor* self_;
+  void route_delegated(bool on);
+
+  session_actor::pointer self_;
   const session_env& env_;
   send_function send_;
   dataplane::data_session_ptr data_;
@@ -57,6 +60,7 @@ class ipv6_host {
   ip::ipv6_address ours_{};  ///< our link-local address
   std::uint16_t mtu_ = 0;
   bool up_ = false;
+  bool delegated_routed_ = false;  ///< the delegated prefix is in the data plane (counted in dhcpv6_bound)
   std::uint32_t generation_ = 0;
   unsigned initial_left_ = 0;  ///< initial unsolicited RAs still to send
   std::optional<std::chrono::steady_clock::time_point> last_solicited_;

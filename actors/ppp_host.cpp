@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/ppp_settings.hpp"
+#include "protocol/ip/nd.hpp"
 #include "protocol/ppp/frame.hpp"
 
 namespace bras::actors {
@@ -37,6 +38,7 @@ void ppp_host::call_up(std::uint16_t peer_session_id, bool sequencing) {
 }
 
 void ppp_host::unbind_data() {
+  if (ipv6_) ipv6_->down();
   if (!data_) return;
   if (data_->pppoe) data_->pppoe->relaying.store(false, std::memory_order_release);
   env().sessions->remove(*data_);
@@ -67,6 +69,11 @@ void ppp_host::start(const ppp::proxy_info& proxy) {
     return holder && holder.get() != mine;
   };
   ppp_.emplace(std::move(c));
+  if (env().ipv6 != nullptr) {
+    ipv6_.emplace(self_, env(), [this](wire::byte_span packet) {
+      if (ppp_) send_frame(ppp_->frame_ip(ppp::network::ipv6, packet));
+    });
+  }
   perform(ppp_->start(proxy));
   // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
   for (auto& f : std::exchange(early_frames_, {})) receive(f);
@@ -93,6 +100,7 @@ void ppp_host::perform(ppp::effects fx) {
       if (dn->which == ppp::network::ipv4) {
         env().sessions->unbind_ipv4(*data_);
       } else {
+        if (ipv6_) ipv6_->down();
         env().sessions->unbind_ipv6(*data_);
       }
     } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
@@ -109,6 +117,7 @@ void ppp_host::apply(const aaa_verdict& v) {
   if (v.framed_mtu) framed_mtu_ = std::max<std::uint16_t>(*v.framed_mtu, 1280);
   // Per-subscriber DNS (RADIUS) replaces ppp.dns for this session's IPCP; the engine is built with ppp.dns.
   if (!v.dns.empty()) ppp_->set_dns(v.dns[0], v.dns.size() > 1 ? v.dns[1] : 0);
+  if (ipv6_) ipv6_->assigned(v.framed_ipv6_prefix, v.delegated_ipv6_prefix);
   acct_.authorized(v);
 }
 
@@ -135,6 +144,7 @@ void ppp_host::network_up(const ppp::network_up& up) {
                             args_.local_tunnel_id, args_.local_id, up.peer_interface_id);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
     }
+    if (ipv6_) ipv6_->up(data_, up.local_interface_id, mtu);
   }
   if (up_since_) return;
   up_since_ = std::chrono::steady_clock::now();
@@ -165,6 +175,13 @@ void ppp_host::receive(ppp_frame& f) {
   }
   if (finished_) return;
   auto fr = ppp::decode_frame(f.frame);
+  // IPv6 for the router itself (RS, DHCPv6, echo to our link-local; link-local and multicast
+  // destinations): the data plane hands it here, whatever its mode, and it never reaches tun.
+  if (fr && fr.value().protocol == ppp::proto::ipv6 && ipv6_ &&
+      ip::nd::classify(fr.value().payload) != ip::nd::local_kind::forward) {
+    ipv6_->receive(fr.value().payload);
+    return;
+  }
   if (fr && data_ && forwarder() != nullptr &&
       (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
     // Actor data path: the I/O thread handed us the packet.

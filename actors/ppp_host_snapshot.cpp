@@ -70,6 +70,7 @@ void ppp_host::fill(session_snapshot& s) const {
   if (env().accounting != nullptr && *env().accounting) s.interim_interval = acct_.interim_interval();
   s.address = data_ ? data_->ipv4.load() : 0;
   s.ipv6_interface_id = data_ ? data_->ipv6_iid.load() : 0;
+  if (ipv6_) ipv6_->fill(s);
   if (ppp_) {
     s.ppp_phase = std::string{ppp::to_string(ppp_->phase())};
     s.lcp_state = std::string{ppp::to_string(ppp_->lcp_state())};

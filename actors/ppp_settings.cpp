@@ -1,7 +1,10 @@
 #include "actors/ppp_settings.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <fstream>
 
 #include "protocol/common/crypto.hpp"
 
@@ -30,6 +33,43 @@ ppp::server_config ppp_base_config(const config::settings& cfg) {
   if (!pc.dns.empty()) c.primary_dns = pc.dns[0];
   if (pc.dns.size() > 1) c.secondary_dns = pc.dns[1];
   return c;
+}
+
+dhcpv6::server_config dhcpv6_config(const config::settings& cfg, std::string_view machine_id) {
+  const auto& d = cfg.ipv6.dhcpv6;
+  dhcpv6::server_config c;
+  c.rapid_commit = d.rapid_commit;
+  c.preferred_lifetime = d.preferred_lifetime;
+  c.valid_lifetime = d.valid_lifetime;
+  c.t1 = d.t1;
+  c.t2 = d.t2;
+  c.dns_servers = cfg.ipv6.dns;
+  if (!d.server_duid.empty()) {
+    auto nibble = [](char ch) { return ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10; };
+    for (std::size_t i = 0; i + 1 < d.server_duid.size(); i += 2) {
+      c.server_duid.push_back(static_cast<std::byte>(nibble(d.server_duid[i]) * 16 + nibble(d.server_duid[i + 1])));
+    }
+    return c;
+  }
+  // A name-based UUID (RFC 4122 §4.3, version 3: MD5) of the machine and the instance.
+  const std::string name = std::string{machine_id} + "/" + cfg.l2tp.host_name;
+  std::array<std::byte, 16> uuid{};
+  if (auto digest = wire::md5({std::as_bytes(std::span{name.data(), name.size()})})) uuid = *digest;
+  uuid[6] = (uuid[6] & std::byte{0x0f}) | std::byte{0x30};
+  uuid[8] = (uuid[8] & std::byte{0x3f}) | std::byte{0x80};
+  c.server_duid = dhcpv6::duid_uuid(uuid);
+  return c;
+}
+
+std::string machine_id() {
+  for (const char* path : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
+    std::ifstream in{path};
+    std::string id;
+    if (in >> id && !id.empty()) return id;
+  }
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) == 0) return host.data();
+  return "brasd";
 }
 
 bool draw_session_secrets(ppp::server_config& c) {
