@@ -147,6 +147,7 @@ void daemon::build(config::settings cfg) {
     collector_ = std::make_shared<scrape_collector>(*this);
     exposer_->RegisterCollectable(collector_);
   }
+  if (ctx_->cfg.ppp.ipv6) log_ipv6();
   // Each actor gets the parts of the instance it uses, not the context.
   // A control socket that cannot be bound fails the start after this:
   // stop_everything ends these actors again.
@@ -223,6 +224,22 @@ void daemon::build_pppoe() {
   discovery_sink_->attach(pppoe_access_);
   access_ports_->start(*pppoe_, &ctx_->stats);
   ctx_->io_log->info("pppoe-access-up interfaces={}", names.size());
+}
+
+void daemon::log_ipv6() {
+  const auto& v6 = ctx_->cfg.ipv6;
+  const auto& duid = ctx_->dhcpv6_base().server_duid;
+  std::string hex;
+  for (const auto b : duid) {
+    static constexpr char digits[] = "0123456789abcdef";
+    hex += digits[std::to_integer<unsigned>(b) >> 4];
+    hex += digits[std::to_integer<unsigned>(b) & 0xf];
+  }
+  ctx_->ppp_log->info(
+      "ipv6-up prefix-pool={} delegated-prefix-pool={} router-advertisement={} dhcpv6={} server-duid={}",
+      v6.prefix_pool.empty() ? "none" : v6.prefix_pool,
+      v6.delegated_prefix_pool.empty() ? "none" : v6.delegated_prefix_pool,
+      v6.router_advertisement.enabled ? "on" : "off", v6.dhcpv6.enabled ? "on" : "off", hex);
 }
 
 void daemon::set_log_levels(const config::settings& cfg) {

@@ -119,6 +119,8 @@ class daemon {
   void build(config::settings cfg);
   /// PPPoE access: opens the interfaces (std::system_error naming the one that fails), spawns the access actor.
   void build_pppoe();
+  /// One info line with the IPv6 settings in force and the DHCPv6 Server Identifier.
+  void log_ipv6();
   /// RADIUS (daemon/radius.cpp): the clients, the spool and the accounting actor, before the shards;
   /// the CoA server, after the query actor; Accounting-Off on a clean stop (blocking, or on the I/O
   /// thread then `then`); ending and forgetting the actors.
