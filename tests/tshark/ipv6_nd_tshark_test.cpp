@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/dhcpv6/message.hpp"
 #include "protocol/ip/nd.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -271,6 +272,70 @@ TEST_F(TsharkIpv6Link, Dhcpv6InUdp) {
         {"dhcpv6.iaprefix.pref_lifetime", "3600"},
         {"dhcpv6.iaprefix.valid_lifetime", "7200"},
         {"dhcpv6.dns_server", "2001:db8::53"}});
+  verify();
+}
+
+TEST_F(TsharkIpv6Link, Dhcpv6CodecMessagesInUdp) {
+  const auto client = addr("fe80::211:22ff:fe33:4455");
+  const auto client_duid = dhcpv6::duid_ll(
+      {std::byte{0x02}, std::byte{0x11}, std::byte{0x22}, std::byte{0x33}, std::byte{0x44}, std::byte{0x55}});
+  std::array<std::byte, 16> uuid{};
+  for (std::size_t i = 0; i < uuid.size(); ++i) uuid[i] = static_cast<std::byte>(0x10 + i);
+  const auto server_duid = dhcpv6::duid_uuid(uuid);
+
+  dhcpv6::message solicit;
+  solicit.type = dhcpv6::msg_type::solicit;
+  solicit.transaction_id = 0x010203;
+  solicit.client_id = client_duid;
+  solicit.ia_pds.push_back({7, 0, 0, {}, {}});
+  solicit.oro = {dhcpv6::option::dns_servers};
+  solicit.elapsed_time = 0;
+  solicit.rapid_commit = true;
+  ipv6("codec Solicit", encode_udp(client, all_dhcp_servers(), 546, 547, dhcpv6::encode(solicit), 1),
+       {{"udp.checksum.status", outer_udp_then_good},
+        {"dhcpv6.msgtype", "1"},
+        {"dhcpv6.xid", "0x010203"},
+        {"dhcpv6.iaid", "00000007"},
+        {"dhcpv6.duidll.link_layer_addr", "02:11:22:33:44:55"}});
+
+  dhcpv6::message reply;
+  reply.type = dhcpv6::msg_type::reply;
+  reply.transaction_id = 0x010203;
+  reply.client_id = client_duid;
+  reply.server_id = server_duid;
+  dhcpv6::ia_prefix granted;
+  granted.preferred_lifetime = 3600;
+  granted.valid_lifetime = 7200;
+  granted.prefix = ipv6_prefix::make(addr("2001:db8:300:4400::"), 56);
+  reply.ia_pds.push_back({7, 1800, 2880, {granted}, {}});
+  reply.rapid_commit = true;
+  reply.dns_servers = {addr("2001:db8::53"), addr("2001:db8::35")};
+  ipv6("codec Reply with IA_PD", encode_udp(addr("fe80::1"), client, 547, 546, dhcpv6::encode(reply)),
+       {{"udp.checksum.status", outer_udp_then_good},
+        {"dhcpv6.msgtype", "7"},
+        {"dhcpv6.xid", "0x010203"},
+        {"dhcpv6.iaid", "00000007"},
+        {"dhcpv6.iaid.t1", "1800"},
+        {"dhcpv6.iaid.t2", "2880"},
+        {"dhcpv6.iaprefix.pref_addr", "2001:db8:300:4400::"},
+        {"dhcpv6.iaprefix.pref_len", "56"},
+        {"dhcpv6.iaprefix.pref_lifetime", "3600"},
+        {"dhcpv6.iaprefix.valid_lifetime", "7200"},
+        {"dhcpv6.duiduuid.bytes", "101112131415161718191a1b1c1d1e1f"},
+        {"dhcpv6.dns_server", "2001:db8::53,2001:db8::35"}});
+
+  // A refusal: the IA_PD carries status NoPrefixAvail (6).
+  dhcpv6::message refused = reply;
+  refused.type = dhcpv6::msg_type::advertise;
+  refused.rapid_commit = false;
+  refused.dns_servers.clear();
+  refused.ia_pds = {{7, 0, 0, {}, dhcpv6::status_code{dhcpv6::status::no_prefix_avail, "no prefix"}}};
+  ipv6("codec Advertise refusing the IA_PD", encode_udp(addr("fe80::1"), client, 547, 546, dhcpv6::encode(refused)),
+       {{"udp.checksum.status", outer_udp_then_good},
+        {"dhcpv6.msgtype", "2"},
+        {"dhcpv6.status_code", "6"},
+        {"dhcpv6.status_msg", "no prefix"},
+        {"dhcpv6.iaprefix.pref_addr", ""}});
   verify();
 }
 
