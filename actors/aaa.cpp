@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "actors/aaa_prefixes.hpp"
 #include "actors/aaa_radius.hpp"
 #include "actors/aaa_route.hpp"
 #include "actors/address_pool.hpp"
@@ -12,11 +13,14 @@ namespace bras::actors {
 
 namespace {
 
-/// What a session holds until it ends: one of its user's sessions and, unless 0, an address.
+/// What a session holds until it ends: one of its user's sessions and, unless 0 or none, an address
+/// and IPv6 prefixes.
 struct grant {
   std::string user;
   std::uint32_t address = 0;
   bool counted = true;  ///< one of the user's sessions (local users; RADIUS has no per-user limit here)
+  std::optional<ip::ipv6_prefix> framed_ipv6_prefix;
+  std::optional<ip::ipv6_prefix> delegated_ipv6_prefix;
 };
 
 struct aaa_state {
@@ -31,6 +35,8 @@ struct aaa_state {
   std::size_t pool = 0;                              ///< the pool IPCP assigns from
   std::unordered_map<std::string, unsigned> active;  ///< sessions per user
   std::unordered_set<std::uint32_t> static_outside;  ///< static addresses outside every pool, in use
+  aaa_prefixes prefixes;                             ///< the IPv6 prefix pools and static prefixes
+  bool ipv6 = false;                                 ///< ppp.ipv6: sessions get IPv6 prefixes
   /// Grants by the session that asked, which is monitored while it holds any: a
   /// session that ends before its verdict arrives (or after its request timed
   /// out) never learns of its grant, so its end gives the grant back.
@@ -70,12 +76,23 @@ struct aaa_state {
       }
       v.address = allocate(from);
     }
-    track(holder, grant{user, v.address, false});
+    assign_ipv6(v, user, {a.framed_ipv6_prefix, a.framed_ipv6_pool}, {a.delegated_ipv6_prefix, a.delegated_ipv6_pool});
+    track(holder, grant{user, v.address, false, v.framed_ipv6_prefix, v.delegated_ipv6_prefix});
+  }
+
+  /// The session's /64 and delegated prefix (none without ppp.ipv6 or when none is available).
+  void assign_ipv6(aaa_verdict& v, const std::string& user, const prefix_request& link,
+                   const prefix_request& delegated) {
+    if (!ipv6) return;
+    v.framed_ipv6_prefix = prefixes.assign(prefix_kind::link, link, user, *stats, *log);
+    v.delegated_ipv6_prefix = prefixes.assign(prefix_kind::delegated, delegated, user, *stats, *log);
   }
 
   aaa_verdict check(const aaa_request& r) {
     auto v = decide(r);
-    if (v.accepted) track(self->current_sender(), grant{r.user, v.address});
+    if (v.accepted) {
+      track(self->current_sender(), grant{r.user, v.address, true, v.framed_ipv6_prefix, v.delegated_ipv6_prefix});
+    }
     return v;
   }
 
@@ -109,6 +126,7 @@ struct aaa_state {
     v.session_timeout = s->session_timeout;
     v.idle_timeout = s->idle_timeout;
     v.address = assign(s->address);
+    assign_ipv6(v, r.user, {s->ipv6_prefix, s->ipv6_pool}, {s->delegated_prefix, s->delegated_pool});
     return v;
   }
 
@@ -148,7 +166,7 @@ struct aaa_state {
 
   /// A session gives its grant back.
   void release(const caf::strong_actor_ptr& holder, const aaa_release& r) {
-    if (!holder) return give_back({r.user, r.address});
+    if (!holder) return give_back({r.user, r.address, true, r.framed_ipv6_prefix, r.delegated_ipv6_prefix});
     const auto addr = caf::actor_cast<caf::actor_addr>(holder);
     auto it = grants.find(addr);
     if (it == grants.end()) {
@@ -193,6 +211,8 @@ struct aaa_state {
       }
       if (!found) static_outside.erase(r.address);
     }
+    if (r.framed_ipv6_prefix) prefixes.give_back(*r.framed_ipv6_prefix, *log);
+    if (r.delegated_ipv6_prefix) prefixes.give_back(*r.delegated_ipv6_prefix, *log);
     if (!r.counted) return;
     if (auto it = active.find(r.user); it != active.end() && --it->second == 0) active.erase(it);
   }
@@ -204,16 +224,19 @@ struct aaa_setup {
   std::shared_ptr<spdlog::logger> log;
   config::aaa_settings routes;
   std::optional<aaa_radius_config> radius;
+  bool ipv6 = false;  ///< ppp.ipv6
 };
 
 aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, aaa_setup setup, subscriber_db db,
-                                      std::vector<address_pool> pools, std::size_t pool) {
+                                      std::vector<address_pool> pools, std::size_t pool, aaa_prefixes prefixes) {
   auto& init = self->state;
   init.stats = setup.stats;
   init.log = std::move(setup.log);
   init.db = std::move(db);
   init.pools = std::move(pools);
   init.pool = pool;
+  init.prefixes = std::move(prefixes);
+  init.ipv6 = setup.ipv6;
   init.routes = std::move(setup.routes);
   if (setup.radius) {
     init.radius.emplace(std::move(*setup.radius),
@@ -227,6 +250,7 @@ aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> sel
       [self](pool_atom) -> std::vector<pool_usage> {
         std::vector<pool_usage> out;
         for (const auto& p : self->state.pools) out.push_back({p.name(), p.size(), p.in_use()});
+        for (auto& p : self->state.prefixes.usage()) out.push_back(std::move(p));
         return out;
       },
   };
@@ -263,7 +287,10 @@ std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa
     if (p.name == settings.ppp.address_pool) pool = pools.size();
     pools.push_back(std::move(std::get<address_pool>(made)));
   }
+  auto prefixes = aaa_prefixes::make(settings);
+  if (auto* e = std::get_if<std::string>(&prefixes)) return *e;
   aaa_setup setup;
+  setup.ipv6 = settings.ppp.ipv6;
   setup.stats = cfg.stats;
   setup.log = cfg.log;
   setup.routes.method = settings.aaa.method;
@@ -284,7 +311,8 @@ std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa
     cfg.log->warn(
         "aaa-radius-unconfigured: aaa asks for radius but no RADIUS server is configured; every user is local");
   }
-  return sys.spawn(aaa_behavior, std::move(setup), std::move(db), std::move(pools), pool);
+  return sys.spawn(aaa_behavior, std::move(setup), std::move(db), std::move(pools), pool,
+                   std::move(std::get<aaa_prefixes>(prefixes)));
 }
 
 }  // namespace bras::actors

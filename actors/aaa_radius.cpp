@@ -79,8 +79,6 @@ radius_decision decide_radius(const radius_outcome& outcome, bool lac, const con
   v.classes = a.classes;
   v.framed_mtu = a.framed_mtu;
   v.dns = a.dns;
-  v.framed_ipv6_prefix = a.framed_ipv6_prefix;
-  v.delegated_ipv6_prefix = a.delegated_ipv6_prefix;
   if (lac) {
     v.tunnels = a.tunnel_group.empty() ? a.tunnels : merge_profile(l2tp, a.tunnel_group, a.tunnels);
   }

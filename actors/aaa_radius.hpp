@@ -54,7 +54,7 @@ struct aaa_radius_config {
 
 class aaa_radius {
  public:
-  /// Completes an accepted LNS verdict with its address and tracks the grant for `holder` (the
+  /// Completes an accepted LNS verdict with its address and IPv6 prefixes and tracks the grant for `holder` (the
   /// session that asked); may turn the verdict into a reject (an unknown Framed-Pool).
   using grant_fn = std::function<void(aaa_verdict& v, const radius::authorization& a, const std::string& user,
                                       const caf::strong_actor_ptr& holder)>;

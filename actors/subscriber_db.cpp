@@ -59,6 +59,7 @@ subscriber_db parse(const YAML::Node& root, const walker& w) {
   if (!root || root.IsNull()) return db;
   w.only(root, "", {"subscribers"});
   std::unordered_map<std::uint32_t, std::string> address_owner;
+  std::unordered_map<std::string, std::string> prefix_owner;  ///< by prefix text
   w.list(root, "", "subscribers", [&](const YAML::Node& n, const std::string& p) {
     subscriber s = config::parse_subscriber(n, p, w);
     if (s.address) {
@@ -66,6 +67,15 @@ subscriber_db parse(const YAML::Node& root, const walker& w) {
       if (!fresh) {
         w.fail(n["address"], p + ".address",
                "address " + n["address"].as<std::string>() + " already belongs to " + owner->second);
+      }
+    }
+    // A static prefix, like a static address, belongs to one subscriber.
+    for (const auto& [key, prefix] :
+         {std::pair{"ipv6-prefix", s.ipv6_prefix}, {"delegated-prefix", s.delegated_prefix}}) {
+      if (!prefix) continue;
+      auto [owner, fresh] = prefix_owner.try_emplace(ip::to_string(*prefix), s.user);
+      if (!fresh) {
+        w.fail(n[key], p + "." + key, "prefix " + ip::to_string(*prefix) + " already belongs to " + owner->second);
       }
     }
     const std::string user = s.user;

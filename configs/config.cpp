@@ -56,7 +56,7 @@ std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
 }
 
 subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yaml_walker& w) {
-  only_entry_table<subscriber>(n, p, w, {"user", "password", "address"});
+  only_entry_table<subscriber>(n, p, w, {"user", "password", "address", "ipv6-prefix", "delegated-prefix"});
   subscriber s;
   s.user = w.required_text(n, p, "user");
   s.password = w.required_text(n, p, "password");
@@ -65,6 +65,7 @@ subscriber parse_subscriber(const YAML::Node& n, const std::string& p, const yam
     s.address = parse_ipv4(text);
     if (!s.address) w.fail(n["address"], p + ".address", "not an IPv4 address: " + text);
   }
+  parse_subscriber_ipv6(n, p, w, s);
   apply_entry_table(n, p, w, s);
   return s;
 }
@@ -152,7 +153,8 @@ settings parse(const YAML::Node& root, const walker& w) {
   settings s;
   if (!root || root.IsNull()) return s;
   w.only(root, "",
-         {"runtime", "log", "l2tp", "pppoe", "ppp", "address-pools", "aaa", "radius", "data-plane", "metrics", "cli"});
+         {"runtime", "log", "l2tp", "pppoe", "ppp", "address-pools", "prefix-pools", "ipv6", "aaa", "radius",
+          "data-plane", "metrics", "cli"});
   if (auto n = root["cli"]) {
     only_table("cli", n, w);
     apply_table("cli", n, w, s);
@@ -174,7 +176,10 @@ settings parse(const YAML::Node& root, const walker& w) {
   if (auto n = root["pppoe"]) parse_pppoe(n, w, s);
   if (auto n = root["ppp"]) parse_ppp(n, w, s);
   parse_pools(root, w, s.address_pools);
+  parse_prefix_pools(root, w, s);
+  if (auto n = root["ipv6"]) parse_ipv6(n, w, s);
   if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);
+  check_ipv6(root, w, s);
   if (auto n = root["data-plane"]) parse_data_plane(n, w, s);
   if (!s.ppp.address_pool.empty()) {
     bool found = false;

@@ -66,6 +66,18 @@ void parse_radius(const YAML::Node& n, const yaml_walker& w, settings& s);
 /// RADIUS named as an AAA method (aaa.method, aaa.domains) needs authentication servers.
 void check_aaa_radius(const YAML::Node& root, const yaml_walker& w, const settings& s);
 
+/// `prefix-pools` (config_ipv6.cpp); address-pools are parsed before it (names are unique across both).
+void parse_prefix_pools(const YAML::Node& root, const yaml_walker& w, settings& s);
+
+/// The `ipv6` section: default pools, DNS, local address, router-advertisement, dhcpv6.
+void parse_ipv6(const YAML::Node& n, const yaml_walker& w, settings& s);
+
+/// A subscriber's ipv6-prefix (a /64) and delegated-prefix (inline and in the subscribers file).
+void parse_subscriber_ipv6(const YAML::Node& n, const std::string& path, const yaml_walker& w, subscriber& s);
+
+/// The pools named by ipv6 and the inline subscribers exist (and hand out /64s where SLAAC needs them).
+void check_ipv6(const YAML::Node& root, const yaml_walker& w, const settings& s);
+
 /// Why `pattern` is not a valid Calling Number pattern, or "" when it is.
 [[nodiscard]] std::string calling_number_error(std::string_view pattern);
 

@@ -88,7 +88,31 @@ class yaml_walker;
   CHOICE("cli", "session-layout", cli.session_layout, "mx", "mx|m-series", "expected mx or m-series", "which Junos layout \"show services l2tp session\" follows") \
   TEXT("metrics", "listen", metrics.listen, "", "Prometheus /metrics address:port; empty: none") \
   FLAG("metrics", "per-session", metrics.per_session, "false", "per-session series: costly at scale") \
-  INTEGER("metrics", "per-session-limit", metrics.per_session_limit, "10000", 1, 1000000, "at most this many sessions' series per scrape")
+  INTEGER("metrics", "per-session-limit", metrics.per_session_limit, "10000", 1, 1000000, "at most this many sessions' series per scrape") \
+  TEXT("ipv6", "prefix-pool", ipv6.prefix_pool, "", "prefix pool of the sessions' /64s (SLAAC); empty: none") \
+  TEXT("ipv6", "delegated-prefix-pool", ipv6.delegated_prefix_pool, "", "prefix pool of the delegated prefixes (DHCPv6-PD); empty: none") \
+  FLAG("ipv6.router-advertisement", "enabled", ipv6.router_advertisement.enabled, "true", "answer Router Solicitations and advertise periodically") \
+  DURATION("ipv6.router-advertisement", "max-interval", ipv6.router_advertisement.max_interval, "600", 4, 1800, "MaxRtrAdvInterval") \
+  DURATION("ipv6.router-advertisement", "min-interval", ipv6.router_advertisement.min_interval, "200", 3, 1350, "MinRtrAdvInterval, at most 0.75 * max-interval") \
+  INTEGER("ipv6.router-advertisement", "initial-count", ipv6.router_advertisement.initial_count, "3", 0, 10, "unsolicited RAs at set-up (MAX_INITIAL_RTR_ADVERTISEMENTS)") \
+  DURATION("ipv6.router-advertisement", "initial-interval", ipv6.router_advertisement.initial_interval, "16", 1, 1800, "at most this far apart (MAX_INITIAL_RTR_ADVERT_INTERVAL)") \
+  FLAG("ipv6.router-advertisement", "managed", ipv6.router_advertisement.managed, "false", "M flag: addresses by DHCPv6") \
+  FLAG("ipv6.router-advertisement", "other-config", ipv6.router_advertisement.other_config, "true", "O flag: other configuration (DNS) by DHCPv6") \
+  INTEGER("ipv6.router-advertisement", "router-lifetime", ipv6.router_advertisement.router_lifetime, "1800", 0, 9000, "seconds; 0 or at least max-interval") \
+  INTEGER("ipv6.router-advertisement", "reachable-time-ms", ipv6.router_advertisement.reachable_time, "0", 0, 3600000, "0: unspecified") \
+  INTEGER("ipv6.router-advertisement", "retrans-timer-ms", ipv6.router_advertisement.retrans_timer, "0", 0, 4294967295LL, "0: unspecified") \
+  INTEGER("ipv6.router-advertisement", "hop-limit", ipv6.router_advertisement.hop_limit, "64", 0, 255, "Cur Hop Limit; 0: unspecified") \
+  FLAG("ipv6.router-advertisement", "mtu-option", ipv6.router_advertisement.mtu_option, "true", "advertise the session's MTU") \
+  INTEGER("ipv6.router-advertisement", "valid-lifetime", ipv6.router_advertisement.valid_lifetime, "2592000", 0, 4294967295LL, "of the /64, seconds") \
+  INTEGER("ipv6.router-advertisement", "preferred-lifetime", ipv6.router_advertisement.preferred_lifetime, "604800", 0, 4294967295LL, "of the /64, seconds; at most valid-lifetime") \
+  DURATION("ipv6.router-advertisement", "min-delay-between-ras", ipv6.router_advertisement.min_delay_between_ras, "3", 0, 1800, "solicited RAs at most this often (MIN_DELAY_BETWEEN_RAS)") \
+  FLAG("ipv6.dhcpv6", "enabled", ipv6.dhcpv6.enabled, "true", "the DHCPv6 server on each session's link") \
+  FLAG("ipv6.dhcpv6", "rapid-commit", ipv6.dhcpv6.rapid_commit, "true", "answer a Solicit with Rapid Commit by a Reply (RFC 8415 18.3.1)") \
+  INTEGER("ipv6.dhcpv6", "preferred-lifetime", ipv6.dhcpv6.preferred_lifetime, "3600", 0, 4294967295LL, "of the delegated prefix, seconds") \
+  INTEGER("ipv6.dhcpv6", "valid-lifetime", ipv6.dhcpv6.valid_lifetime, "7200", 1, 4294967295LL, "of the delegated prefix, seconds") \
+  INTEGER("ipv6.dhcpv6", "t1", ipv6.dhcpv6.t1, "1800", 0, 4294967295LL, "seconds until the client renews") \
+  INTEGER("ipv6.dhcpv6", "t2", ipv6.dhcpv6.t2, "2880", 0, 4294967295LL, "seconds until the client rebinds") \
+  TEXT("ipv6.dhcpv6", "server-duid", ipv6.dhcpv6.server_duid, "", "Server Identifier in hex; empty: a DUID-UUID from /etc/machine-id and l2tp.host-name")
 // clang-format on
 
 // clang-format off
@@ -133,7 +157,9 @@ class yaml_walker;
 #define BRAS_CONFIG_SUBSCRIBER_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
   DURATION("aaa.subscribers[]", "session-timeout", session_timeout, "", 1, 4294967295LL, "absent: ppp.session-timeout") \
   DURATION("aaa.subscribers[]", "idle-timeout", idle_timeout, "", 1, 4294967295LL, "absent: ppp.idle-timeout") \
-  INTEGER("aaa.subscribers[]", "max-sessions", max_sessions, "0", 0, 65535, "0: unlimited")
+  INTEGER("aaa.subscribers[]", "max-sessions", max_sessions, "0", 0, 65535, "0: unlimited") \
+  TEXT("aaa.subscribers[]", "ipv6-pool", ipv6_pool, "", "Framed-IPv6-Pool; empty: ipv6.prefix-pool") \
+  TEXT("aaa.subscribers[]", "delegated-pool", delegated_pool, "", "Delegated-IPv6-Prefix-Pool; empty: ipv6.delegated-prefix-pool")
 // clang-format on
 
 enum class setting_kind { integer, duration, flag, text, choice };
@@ -186,10 +212,8 @@ std::span<const basic_setting_row<pado_delay_step>> entry_rows() noexcept;
 /// Settings whose value in the embedded default (configs/brasd.yaml) is not the
 /// value an absent key leaves: the shipped file turns these on.
 inline constexpr std::pair<std::string_view, std::string_view> shipped_defaults[] = {
-    {"data-plane.tun", "bras0"},
-    {"cli.socket", "/run/brasd/cli.sock"},
-    {"metrics.listen", "127.0.0.1:9101"},
-    {"ppp.address-pool", "demo"},
+    {"data-plane.tun", "bras0"},  {"cli.socket", "/run/brasd/cli.sock"}, {"metrics.listen", "127.0.0.1:9101"},
+    {"ppp.address-pool", "demo"}, {"ipv6.prefix-pool", "demo-v6"},       {"ipv6.delegated-prefix-pool", "demo-pd"},
 };
 
 }  // namespace bras::config

@@ -79,6 +79,14 @@ lac@tunnel.example	Cleartext-Password := "pw-lac"
 	Tunnel-Server-Endpoint:2 = "192.0.2.9",
 	Tunnel-Preference:2 = 2
 
+v6-static	Cleartext-Password := "pw-v6"
+	Framed-IPv6-Prefix = 2001:db8:100:5::/64,
+	Delegated-IPv6-Prefix = 2001:db8:7777:ab00::/56
+
+v6-pools	Cleartext-Password := "pw-v6"
+	Framed-IPv6-Pool = "radius-v6",
+	Delegated-IPv6-Prefix-Pool = "radius-pd"
+
 grouped@tunnel.example	Cleartext-Password := "pw-grouped"
 	ERX-Tunnel-Group = "isp",
 	Tunnel-Type:1 = L2TP,
@@ -287,6 +295,63 @@ TEST_F(with_freeradius, FramedPoolPicksThePoolByNameAndAnUnknownOneIsRefused) {
   // The session's release gives it back.
   session->send(aaa, actors::aaa_release{"pool-user", v.address, std::nullopt, std::nullopt});
   EXPECT_TRUE(eventually([&] { return radius_pool_in_use() == 0; }));
+}
+
+TEST_F(with_freeradius, Ipv6PrefixesFromTheAcceptItsPoolsOrTheDefaults) {
+  auto v6 = [](std::string_view t) { return *ip::parse_ipv6_prefix(t); };
+  settings_.prefix_pools = {{"demo-v6", {v6("2001:db8:100::/48")}, 64, {}},
+                            {"radius-v6", {v6("2001:db8:200::/48")}, 64, {}},
+                            {"demo-pd", {v6("2001:db8:8000::/40")}, 56, {}},
+                            {"radius-pd", {v6("2001:db8:9000::/40")}, 56, {}}};
+  settings_.ipv6.prefix_pool = "demo-v6";
+  settings_.ipv6.delegated_prefix_pool = "demo-pd";
+  auto aaa = spawn_real();
+  auto text = [](const std::optional<ip::ipv6_prefix>& p) { return p ? ip::to_string(*p) : "<none>"; };
+  std::optional<caf::scoped_actor> holder{*system_};
+  // Framed-IPv6-Prefix (in demo-v6: reserved there) and Delegated-IPv6-Prefix (in no pool: held).
+  auto fixed = ask(aaa, pap("v6-static", "pw-v6"), &*holder);
+  ASSERT_TRUE(fixed.accepted) << fixed.reason << "\n" << server_->log();
+  EXPECT_EQ(text(fixed.framed_ipv6_prefix), "2001:db8:100:5::/64");
+  EXPECT_EQ(text(fixed.delegated_ipv6_prefix), "2001:db8:7777:ab00::/56");
+  auto twice = ask(aaa, pap("v6-static", "pw-v6"));
+  EXPECT_TRUE(twice.accepted) << "IPv4 still works";
+  EXPECT_EQ(text(twice.framed_ipv6_prefix), "<none>") << "held by the first session";
+  EXPECT_EQ(text(twice.delegated_ipv6_prefix), "<none>");
+  // Framed-IPv6-Pool and Delegated-IPv6-Prefix-Pool pick the pools by name.
+  caf::scoped_actor session{*system_};
+  auto pooled = ask(aaa, pap("v6-pools", "pw-v6"), &session);
+  ASSERT_TRUE(pooled.accepted);
+  EXPECT_EQ(text(pooled.framed_ipv6_prefix), "2001:db8:200::/64");
+  EXPECT_EQ(text(pooled.delegated_ipv6_prefix), "2001:db8:9000::/56");
+  // No IPv6 attribute: the ipv6 section's default pools.
+  caf::scoped_actor plain{*system_};
+  auto defaults = ask(aaa, pap("pool-user", "pw-pool"), &plain);
+  EXPECT_EQ(text(defaults.framed_ipv6_prefix), "2001:db8:100::/64");
+  EXPECT_EQ(text(defaults.delegated_ipv6_prefix), "2001:db8:8000::/56");
+  caf::scoped_actor operator_{*system_};
+  auto in_use = [&](const std::string& name) {
+    std::size_t n = 99;
+    operator_->request(aaa, 5s, actors::pool_atom::value)
+        .receive(
+            [&](std::vector<model::pool_usage>& u) {
+              for (const auto& p : u) {
+                if (p.name == name) n = p.in_use;
+              }
+            },
+            [](caf::error&) {});
+    return n;
+  };
+  EXPECT_EQ(in_use("radius-v6"), 1U);
+  EXPECT_EQ(in_use("radius-pd"), 1U);
+  EXPECT_EQ(in_use("demo-v6"), 2U);
+  // The session's release gives its prefixes back; the holder's end gives the static ones back.
+  session->send(
+      aaa, actors::aaa_release{"v6-pools", pooled.address, pooled.framed_ipv6_prefix, pooled.delegated_ipv6_prefix});
+  EXPECT_TRUE(eventually([&] { return in_use("radius-v6") == 0 && in_use("radius-pd") == 0; }));
+  holder.reset();
+  EXPECT_TRUE(eventually([&] { return in_use("demo-v6") == 1; }));
+  auto back = ask(aaa, pap("v6-static", "pw-v6"));
+  EXPECT_EQ(text(back.delegated_ipv6_prefix), "2001:db8:7777:ab00::/56");
 }
 
 TEST_F(with_freeradius, ChapAcceptFromThePoolAndRejectWithReplyMessage) {

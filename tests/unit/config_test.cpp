@@ -167,6 +167,33 @@ TEST(Config, ParsesPrefixes) {
   EXPECT_TRUE(parse_prefix("0.0.0.0/0")->contains(0xffffffff));
 }
 
+/// The mapping of a (possibly nested, "ipv6.dhcpv6") section in `root`.
+YAML::Node section_of(const YAML::Node& root, std::string_view section) {
+  YAML::Node n = root;
+  while (!section.empty() && n) {
+    const auto dot = section.find('.');
+    n.reset(n[std::string{section.substr(0, dot)}]);  // reset: operator= would overwrite the node
+    section = dot == std::string_view::npos ? std::string_view{} : section.substr(dot + 1);
+  }
+  return n;
+}
+
+/// `section.key: value` as a YAML document, nested at each dot; the key's line is the section's depth + 1.
+std::pair<std::string, int> setting_yaml(std::string_view section, std::string_view key, const std::string& value) {
+  std::string yaml;
+  std::string indent;
+  int line = 1;
+  while (true) {
+    const auto dot = section.find('.');
+    yaml += indent + std::string{section.substr(0, dot)} + ":\n";
+    indent += "  ";
+    ++line;
+    if (dot == std::string_view::npos) break;
+    section.remove_prefix(dot + 1);
+  }
+  return {yaml + indent + std::string{key} + ": " + value + "\n", line};
+}
+
 // The settings table and the embedded default (what --print-default-config
 // prints) cannot drift: every table setting is written there, with the value
 // an absent key leaves, or the value the shipped file turns on.
@@ -174,7 +201,7 @@ TEST(ConfigTable, EverySettingIsInTheEmbeddedDefaultWithItsDefault) {
   const YAML::Node root = YAML::Load(std::string{default_yaml()});
   for (const auto& row : setting_rows()) {
     const std::string path = std::string{row.section} + "." + std::string{row.key};
-    const YAML::Node section = root[std::string{row.section}];
+    const YAML::Node section = section_of(root, row.section);
     ASSERT_TRUE(section && section[std::string{row.key}]) << path << " is not in configs/brasd.yaml";
     std::string expected{row.default_value};
     for (const auto& [shipped_path, value] : shipped_defaults) {
@@ -212,10 +239,10 @@ TEST(ConfigTable, EveryRangeAndChoiceIsEnforced) {
     } else {
       continue;
     }
-    const std::string yaml = std::string{row.section} + ":\n  " + std::string{row.key} + ": " + value + "\n";
+    const auto [yaml, line] = setting_yaml(row.section, row.key, value);
     auto r = load(yaml, "t.yaml");
     ASSERT_TRUE(std::holds_alternative<load_error>(r)) << path;
-    EXPECT_EQ(error_of(r).line, 2) << path;
+    EXPECT_EQ(error_of(r).line, line) << path;
     EXPECT_EQ(error_of(r).path, path);
     if (!reason.empty()) {
       EXPECT_EQ(error_of(r).reason, reason) << path;
