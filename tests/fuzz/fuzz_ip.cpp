@@ -4,6 +4,9 @@
 // the length, is idempotent and keeps a correct TCP checksum correct; ICMP
 // errors are well-formed, within their size caps, with valid checksums and
 // quote the original; fragments fit the MTU and reassemble to the payload.
+// Neighbor Discovery (protocol/ip/nd.hpp): classify() only sends well-formed
+// link-scope or multicast packets to the router; every decoded RA, RS and UDP
+// datagram re-encodes to what was decoded; echo replies answer the request.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +14,7 @@
 #include <span>
 #include <utility>
 
+#include "protocol/ip/nd.hpp"
 #include "protocol/ip/packet.hpp"
 
 namespace {
@@ -168,11 +172,65 @@ void check_fragment(wire::byte_span data, std::uint16_t mtu) {
   require(position == payload.size());
 }
 
+void check_classify(wire::byte_span data) {
+  const auto kind = ip::nd::classify(data);
+  const auto h = ip::parse_ipv6(data);
+  if (kind == ip::nd::local_kind::forward) {
+    require(!h.ok() || !(ip::is_multicast(h->dst) || ip::is_link_local(h->dst)));
+    return;
+  }
+  require(h.ok() && (ip::is_multicast(h->dst) || ip::is_link_local(h->dst)));
+  if (kind == ip::nd::local_kind::echo_request) require(ip::is_link_local(h->dst));
+  if (kind != ip::nd::local_kind::other_local) {
+    require(h->next_header == (kind == ip::nd::local_kind::dhcpv6 ? ip::proto::udp : ip::proto::icmpv6));
+  }
+}
+
+void check_nd(wire::byte_span data) {
+  if (auto ra = ip::nd::decode_router_advertisement(data); ra.ok()) {
+    const auto h = ip::parse_ipv6(data);
+    require(h.ok() && h->hop_limit == 255 && ip::is_link_local(h->src));
+    const auto again = ip::nd::encode_router_advertisement(h->src, h->dst, *ra);
+    const auto back = ip::nd::decode_router_advertisement(again);
+    require(back.ok() && *back == *ra);
+  } else {
+    require(ra.err().offset <= data.size());
+  }
+  if (auto rs = ip::nd::decode_router_solicitation(data); rs.ok()) {
+    const auto h = ip::parse_ipv6(data);
+    require(h.ok() && h->hop_limit == 255 && h->src == rs->src);
+  } else {
+    require(rs.err().offset <= data.size());
+  }
+  if (auto u = ip::nd::decode_udp(data); u.ok()) {
+    const auto again = ip::nd::encode_udp(u->src, u->dst, u->src_port, u->dst_port, u->payload, u->hop_limit);
+    // Identical but for traffic class and flow label, which are not kept.
+    require(again.size() >= 4 && again.size() <= data.size());
+    require(std::equal(again.begin() + 4, again.end(), data.begin() + 4));
+  } else {
+    require(u.err().offset <= data.size());
+  }
+  if (auto h = ip::parse_ipv6(data); h.ok()) {
+    const auto reply = ip::nd::make_echo_reply(data, h->dst);
+    if (!reply.empty()) {
+      const auto echo = ip::nd::parse_echo_reply(reply);
+      require(echo.has_value() && echo->src == h->dst);
+      require(echo->identifier == wire::load_u16(data.data() + 44) &&
+              echo->sequence == wire::load_u16(data.data() + 46));
+      require(reply.size() == ip::ipv6_header_size + h->payload_length);
+      require(std::equal(reply.begin() + 44, reply.end(), data.begin() + 44));
+    }
+  }
+  (void)ip::nd::parse_echo_reply(data);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const wire::byte_span data{reinterpret_cast<const std::byte*>(bytes), size};
   check_parse(data);
+  check_classify(data);
+  check_nd(data);
   // Parameters come from the size so that the input stays a plain packet.
   const auto mtu = static_cast<std::uint16_t>(68 + size % 1500);
   for (std::uint16_t mss : {std::uint16_t{536}, ip::mss_for_mtu(mtu, false), std::uint16_t{0}}) check_clamp(data, mss);
