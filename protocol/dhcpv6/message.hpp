@@ -136,7 +136,8 @@ struct message {
 };
 
 /// Decodes a client/server message; Relay-Forw/Relay-Repl give an error "relay message".
-/// Repeated singleton options (two Client Identifiers, ...) are an error.
+/// Repeated singleton options (two Client Identifiers, ...) are an error. An IA_NA/IA_PD with T1 > T2
+/// (both nonzero) in an Advertise/Reply/Reconfigure is left out, the rest kept (RFC 8415 §21.21).
 [[nodiscard]] wire::result<message> decode(wire::byte_span payload);
 /// Encodes `m`: options in the order client id, server id, IAs, status, the rest.
 [[nodiscard]] wire::bytes encode(const message& m);
