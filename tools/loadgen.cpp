@@ -68,8 +68,9 @@ struct options {
   bool release = false;       ///< --ipv6: DHCPv6 Release before LCP Terminate at hang-up
   std::string traffic_dest6;  ///< --ipv6 --traffic: ICMPv6 Echo to this address
   bool traffic_from_pd = false;
-  std::string tun;      ///< one session as this local tun interface
-  bool no_ppp = false;  ///< L2TP only: a session counts as up once its call is established
+  std::string tun;             ///< one session as this local tun interface
+  std::string hangup = "lcp";  ///< at the end: "lcp" (LCP Terminate, then CDN) or "cdn" (CDN alone)
+  bool no_ppp = false;         ///< L2TP only: a session counts as up once its call is established
   unsigned threads = 2;
   unsigned timeout = 60;            ///< seconds without progress before giving up
   double traffic = 0;               ///< ICMP Echo Requests per second per session; 0: none
@@ -165,6 +166,10 @@ int main(int argc, char** argv) {
                  "--ipv6 --traffic: also ICMPv6 Echo Requests from the SLAAC address to this IPv6 address");
   app.add_flag("--traffic-from-pd", o.traffic_from_pd,
                "--traffic-dest6: as many again from ::1 in the delegated prefix");
+  app.add_option("--hangup", o.hangup,
+                 "how sessions end: lcp (LCP Terminate-Request, then the call is cleared) or cdn (the LAC clears "
+                 "the call alone)")
+      ->check(CLI::IsMember({"lcp", "cdn"}));
   app.add_option("--tun", o.tun,
                  "with --sessions 1: the session as a local tun interface NAME (IPv4 and IPv6CP link-local) for "
                  "real clients, until --hold ends (0: until SIGINT/SIGTERM)");
@@ -320,6 +325,7 @@ int main(int argc, char** argv) {
       a.ipv6.enabled = v6_client;
       a.ipv6.prefix_delegation = !o.no_pd;
       a.ipv6.release = o.release;
+      a.hangup_cdn = o.hangup == "cdn";
       a.traffic.destination_v6 = traffic_dest6;
       a.traffic.from_delegated_prefix = o.traffic_from_pd;
       if (v6_client) v6_waiting.insert(next);

@@ -353,7 +353,7 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
       [self](mute_atom) { self->state.muted = true; },
       [self](close_atom) {
         auto& st = self->state;
-        if (st.ended || !st.args.ppp_enabled) {
+        if (st.ended || !st.args.ppp_enabled || st.args.hangup_cdn) {
           if (st.session) self->send(st.session, close_atom::value);
           return;
         }

@@ -140,6 +140,9 @@ struct subscriber_args {
   /// the LNS are dropped): L2TP control-plane measurements, e.g. against an
   /// LNS whose PPP cannot run here.
   bool ppp_enabled = true;
+  /// close_atom clears the call with a bare CDN (no LCP Terminate, no DHCPv6 Release), as a
+  /// LAC whose subscriber vanished does: the LNS must free what the session held all the same.
+  bool hangup_cdn = false;
   /// Echo Replies to this traffic are counted, not passed to the observer.
   subscriber_traffic traffic;
   subscriber_ipv6 ipv6;
