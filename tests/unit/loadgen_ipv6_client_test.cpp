@@ -1,12 +1,14 @@
 // bras-loadgen's IPv6 host side (tools/emulator/ipv6_client.hpp) against the
 // real codecs, time given by the test: RS and its RFC 4861 retransmissions,
 // SLAAC from the RA, the DHCPv6 Solicit that follows and its RFC 8415 §15
-// retransmissions, and each failure stage the report counts.
+// retransmissions, and each failure stage the report counts. The DHCPv6
+// peer is brasd's own per-session server (protocol/dhcpv6/server.hpp).
 #include "tools/emulator/ipv6_client.hpp"
 
 #include <gtest/gtest.h>
 
 #include "protocol/dhcpv6/message.hpp"
+#include "protocol/dhcpv6/server.hpp"
 #include "protocol/ip/nd.hpp"
 
 namespace bras::emulator {
@@ -165,6 +167,136 @@ TEST(LoadgenIpv6Client, AfterTheRaSolicitsAPrefixAndRetransmitsDoubling) {
   EXPECT_EQ(c.failure(), ipv6_failure::no_dhcpv6_reply);
   EXPECT_FALSE(c.lease());
   EXPECT_TRUE(c.release().empty()) << "nothing bound, nothing to release";
+}
+
+/// The LNS side of one session's DHCPv6: brasd's pure server over `binding`, answering each
+/// packet the client sends (UDP from fe80::1 port 547 to its link-local port 546).
+struct lns_dhcpv6 {
+  dhcpv6::server_config config;
+  dhcpv6::binding binding;
+  unsigned handled = 0;
+  std::vector<dhcpv6::msg_type> received;
+
+  lns_dhcpv6() {
+    config.server_duid =
+        dhcpv6::duid_ll({std::byte{0x02}, std::byte{0xaa}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{1}});
+    config.dns_servers = {addr("2001:db8::53")};
+    binding.delegated = ip::parse_ipv6_prefix("2001:db8:8000:100::/56");
+    binding.link = ip::parse_ipv6_prefix("2001:db8:1:2::/64");
+  }
+
+  /// The answer to `packet`, if any, as an IPv6 packet to the client.
+  std::optional<wire::bytes> answer(const wire::bytes& packet) {
+    auto udp = ip::nd::decode_udp(packet);
+    EXPECT_TRUE(udp);
+    if (!udp) return std::nullopt;
+    auto m = dhcpv6::decode(udp->payload);
+    EXPECT_TRUE(m) << wire::to_string(m.err());
+    if (!m) return std::nullopt;
+    ++handled;
+    received.push_back(m->type);
+    auto out = dhcpv6::handle(config, binding, *m);
+    auto* a = std::get_if<dhcpv6::answer>(&out.result);
+    if (a == nullptr) return std::nullopt;
+    return ip::nd::encode_udp(addr("fe80::1"), udp->src, dhcpv6::server_port, dhcpv6::client_port, a->reply);
+  }
+};
+
+/// Runs a client with PD up to its first DHCPv6 packet; returns that packet.
+wire::bytes to_first_solicit(ipv6_client& c, clock_type::time_point t) {
+  (void)c.start(t);
+  bool consumed = false;
+  auto fx = c.receive(router_advertisement("2001:db8:1:2::/64"), t, consumed);
+  EXPECT_EQ(fx.send.size(), 1u);
+  return fx.send.empty() ? wire::bytes{} : fx.send[0];
+}
+
+TEST(LoadgenIpv6Client, RapidCommitBindsTheDelegatedPrefixInOneExchange) {
+  ipv6_client c{config(true)};
+  lns_dhcpv6 lns;
+  const auto t0 = clock_type::now();
+  auto solicit = to_first_solicit(c, t0);
+  auto reply = lns.answer(solicit);
+  ASSERT_TRUE(reply);
+  bool consumed = false;
+  auto fx = c.receive(*reply, t0 + 40ms, consumed);
+  EXPECT_TRUE(consumed);
+  EXPECT_TRUE(fx.ready);
+  EXPECT_TRUE(fx.send.empty());
+  EXPECT_EQ(lns.received, std::vector<dhcpv6::msg_type>{dhcpv6::msg_type::solicit});
+  EXPECT_TRUE(lns.binding.bound);
+  ASSERT_TRUE(c.lease());
+  EXPECT_EQ(ip::to_string(c.lease()->prefix), "2001:db8:8000:100::/56");
+  EXPECT_EQ(c.delegated_address(), addr("2001:db8:8000:100::1"));
+  EXPECT_EQ(c.dhcpv6_latency(), std::chrono::microseconds{40ms});
+  // The Release frees the binding on the server, and the client forgets its lease.
+  auto release = c.release();
+  ASSERT_FALSE(release.empty());
+  (void)lns.answer(release);
+  EXPECT_EQ(lns.received.back(), dhcpv6::msg_type::release);
+  EXPECT_FALSE(lns.binding.bound);
+  EXPECT_FALSE(c.lease());
+  EXPECT_TRUE(c.release().empty());
+}
+
+TEST(LoadgenIpv6Client, AdvertiseIsFollowedByARequestInANewTransaction) {
+  ipv6_client c{config(true)};
+  lns_dhcpv6 lns;
+  lns.config.rapid_commit = false;
+  const auto t0 = clock_type::now();
+  auto advertise = lns.answer(to_first_solicit(c, t0));
+  ASSERT_TRUE(advertise);
+  bool consumed = false;
+  auto fx = c.receive(*advertise, t0 + 10ms, consumed);
+  EXPECT_FALSE(fx.ready);
+  ASSERT_EQ(fx.send.size(), 1u);
+  EXPECT_EQ(fx.arm, std::chrono::milliseconds{1s});
+  auto request = dhcpv6::decode(ip::nd::decode_udp(fx.send[0])->payload);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->type, dhcpv6::msg_type::request);
+  EXPECT_EQ(request->transaction_id, 0x1235u);
+  // A stale Advertise (the Solicit's transaction) now changes nothing.
+  fx = c.receive(*advertise, t0 + 11ms, consumed);
+  EXPECT_TRUE(consumed);
+  EXPECT_TRUE(fx.send.empty());
+  auto reply = lns.answer(ip::nd::encode_udp(c.link_local(), ip::nd::all_dhcp_servers(), dhcpv6::client_port,
+                                             dhcpv6::server_port, dhcpv6::encode(*request), 1));
+  ASSERT_TRUE(reply);
+  fx = c.receive(*reply, t0 + 30ms, consumed);
+  EXPECT_TRUE(fx.ready);
+  EXPECT_TRUE(c.ready());
+  EXPECT_EQ(c.dhcpv6_latency(), std::chrono::microseconds{30ms}) << "from the first Solicit";
+}
+
+TEST(LoadgenIpv6Client, NoPrefixAvailIsItsOwnFailure) {
+  ipv6_client c{config(true)};
+  lns_dhcpv6 lns;
+  lns.binding.delegated.reset();  // the pool is exhausted
+  auto reply = lns.answer(to_first_solicit(c, clock_type::now()));
+  ASSERT_TRUE(reply);
+  bool consumed = false;
+  auto fx = c.receive(*reply, clock_type::now(), consumed);
+  EXPECT_TRUE(fx.failed);
+  EXPECT_EQ(c.failure(), ipv6_failure::no_prefix_avail);
+  EXPECT_STREQ(to_string(c.failure()), "NoPrefixAvail");
+}
+
+TEST(LoadgenIpv6Client, IgnoresAnotherClientsReply) {
+  ipv6_client c{config(true)};
+  ipv6_client other{[] {
+    auto o = config(true);
+    o.duid = dhcpv6::duid_ll({std::byte{2}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{8}});
+    return o;
+  }()};
+  lns_dhcpv6 lns;
+  auto reply = lns.answer(to_first_solicit(other, clock_type::now()));
+  ASSERT_TRUE(reply);
+  (void)to_first_solicit(c, clock_type::now());
+  bool consumed = false;
+  auto fx = c.receive(*reply, clock_type::now(), consumed);
+  EXPECT_TRUE(consumed);
+  EXPECT_FALSE(fx.ready || fx.failed);
+  EXPECT_FALSE(c.lease());
 }
 
 }  // namespace
