@@ -13,7 +13,7 @@ lns_ns=bras-v6lns-$$ sub_ns=bras-v6sub-$$
 work=$(mktemp -d /tmp/bras-ipv6-clients.XXXXXX)
 source "$(dirname "$0")/ipv6_lib.sh"
 trap ipv6_cleanup EXIT
-for tool in rdisc6 dhcpcd dumpcap tshark; do
+for tool in rdisc6 dhcpcd ping dumpcap tshark; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/lib.sh BRAS_TEST_PACKAGES)"
 done
 
