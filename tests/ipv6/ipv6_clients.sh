@@ -52,7 +52,11 @@ ra_prefix=$(sed -n 's/^ *Prefix *: *\(\S*\).*/\1/p' "$work/rdisc6.out" | head -1
 grep -Eq "^ *Recursive DNS server *: *2001:db8::53$" "$work/rdisc6.out" || fail "RA has no RDNSS 2001:db8::53: $(cat "$work/rdisc6.out")"
 echo "ok 2 - rdisc6 reads the RA: prefix $ra_prefix (as bras-cli shows) and RDNSS 2001:db8::53"
 
-# dhcpcd: DHCPv6 only, no RS of its own, a delegated prefix with Rapid Commit.
+# dhcpcd (9.4.1) on a tun with no hardware address: it makes a DUID-LLT from
+# lo's and keeps it in its (private) database; noipv6rs makes it Solicit at
+# once rather than wait for an RA with the M flag (brasd's default is M off,
+# O on); -N sends a Renew, -k a Release and ends it. dhcpcd-base ships no
+# service, so installing it starts nothing in the root namespace.
 mkdir -p "$work/dhcpcd-db" "$work/dhcpcd-run" /var/lib/dhcpcd /run/dhcpcd
 cat >"$work/dhcpcd.conf" <<'EOF'
 ipv6only

@@ -91,8 +91,8 @@ PY
 # ipv6_two_namespaces: $lns_ns (lns0 10.99.0.1/24) and $sub_ns (lns1
 # 10.99.0.2/24) joined by a veth, loopback up in both.
 ipv6_two_namespaces() {
-  ip netns add "$lns_ns" && ip -n "$lns_ns" link set lo up || fail "netns $lns_ns"
-  ip netns add "$sub_ns" && ip -n "$sub_ns" link set lo up || fail "netns $sub_ns"
+  { ip netns add "$lns_ns" && ip -n "$lns_ns" link set lo up; } || fail "netns $lns_ns"
+  { ip netns add "$sub_ns" && ip -n "$sub_ns" link set lo up; } || fail "netns $sub_ns"
   ip link add "v6l$$" type veth peer name "v6s$$" || fail "veth"
   ip link set "v6l$$" netns "$lns_ns" name lns0
   ip link set "v6s$$" netns "$sub_ns" name lns1

@@ -15,7 +15,7 @@ trap ipv6_cleanup EXIT
 sessions=1000
 
 per_session_metrics=1 ipv6_config 127.0.0.1 ""
-ip netns add "$lns_ns" && ip -n "$lns_ns" link set lo up || fail "netns $lns_ns"
+{ ip netns add "$lns_ns" && ip -n "$lns_ns" link set lo up; } || fail "netns $lns_ns"
 lns_start
 
 # Everything handed out is back: both pools empty, no delegated prefix bound, no session.
