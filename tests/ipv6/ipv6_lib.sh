@@ -51,7 +51,7 @@ ipv6_config() {
   local listen=$1 allowed=$2
   "$brasd" --print-default-config >"$work/default.yaml" || fail "brasd --print-default-config"
   python3 - "$work/default.yaml" "$work/lns.yaml" "$work" "$listen" "$allowed" "${per_session_metrics:-0}" <<'PY' ||
-import sys
+import re, sys
 src, dst, work, listen, allowed, per_session = sys.argv[1:]
 s = open(src).read()
 def edit(old, new):
@@ -64,7 +64,8 @@ if listen != "127.0.0.1":
     edit("allowed-sources: [127.0.0.0/8]", f"allowed-sources: [{allowed}]")
 if per_session == "1":
     edit("per-session: false", "per-session: true")
-# The default may carry the dual-stack pools already (then they must be these).
+# The default may carry the pools and the ipv6 section already (then the
+# pools must be these, and the LNS side address and DNS are set in it).
 if "\nprefix-pools:" not in s:
     s += """prefix-pools:
   - name: demo-v6
@@ -73,12 +74,26 @@ if "\nprefix-pools:" not in s:
   - name: demo-pd
     prefixes: [2001:db8:8000::/36]
     prefix-length: 56
-ipv6:
+"""
+start = s.find("\nipv6:\n")
+if start < 0:
+    s += """ipv6:
   prefix-pool: demo-v6
   delegated-prefix-pool: demo-pd
   local-address: 2001:db8:ffff::1
   dns: [2001:db8::53]
 """
+else:
+    start += len("\nipv6:\n")
+    next_key = re.search(r"^[a-z]", s[start:], re.M)
+    end = start + next_key.start() if next_key else len(s)
+    section = s[start:end]
+    section, n = re.subn(r"^  dns: \[[^\]]*\]", "  dns: [2001:db8::53]", section, count=1, flags=re.M)
+    assert n == 1, "the default's ipv6 section has no dns: [...]"
+    section, n = re.subn(r"^  #? *local-address: .*$", "  local-address: 2001:db8:ffff::1", section, count=1, flags=re.M)
+    if n == 0:
+        section = "  local-address: 2001:db8:ffff::1\n" + section
+    s = s[:start] + section + s[end:]
 for want in ("demo-v6", "demo-pd", "2001:db8:100::/40", "2001:db8:8000::/36", "2001:db8:ffff::1", "2001:db8::53"):
     assert want in s, f"the config has no {want}"
 open(dst, "w").write(s)
