@@ -79,6 +79,8 @@ cli_pd=$(session_field "Delegated prefix")
 prefix_in "$pd" 2001:db8:8000::/36 56 || fail "delegated prefix '$pd' is not a /56 of demo-pd"
 [ "$(metric brasd_dhcpv6_received_total type=solicit)" -gt "$solicits" ] || fail "brasd counted no Solicit"
 [ "$(metric brasd_dhcpv6_delegated_prefixes)" = 1 ] || fail "brasd_dhcpv6_delegated_prefixes is not 1"
+lns_cli show services l2tp session extensive 2>&1 | grep -q "Delegated prefix: $pd (bound)" ||
+  fail "bras-cli does not show $pd (bound): $(lns_cli show services l2tp session extensive 2>&1 | grep prefix)"
 echo "ok 3 - dhcpcd obtains $pd (as bras-cli shows), one delegated prefix bound"
 
 renews=$(metric brasd_dhcpv6_received_total type=renew) || fail "$renews"
@@ -123,10 +125,9 @@ dhcpcd_pid=""
 wait_for 5 "brasd counted no Release" metric_is brasd_dhcpv6_received_total type=release $((releases + 1))
 wait_for 5 "brasd_dhcpv6_delegated_prefixes is not 0 after the Release" metric_is brasd_dhcpv6_delegated_prefixes "" 0
 lns_cli show services l2tp session extensive >"$work/extensive.txt" 2>&1 || fail "bras-cli: $(cat "$work/extensive.txt")"
-if grep -q "Delegated prefix:" "$work/extensive.txt"; then
-  grep "Delegated prefix:" "$work/extensive.txt" | grep -qi "not bound" ||
-    fail "bras-cli still shows the prefix bound: $(grep "Delegated prefix:" "$work/extensive.txt")"
-fi
+# The prefix stays the session's (from its pool) until the session ends, no longer bound.
+grep -q "Delegated prefix: $pd (not bound)" "$work/extensive.txt" ||
+  fail "bras-cli does not show $pd (not bound): $(grep "prefix" "$work/extensive.txt")"
 echo "ok 7 - dhcpcd -k releases $pd: brasd counts the Release and shows it not bound"
 
 # tshark, an independent decoder, over the L2TP capture of all of the above.
