@@ -17,6 +17,10 @@ session_snapshot ppp_host::raw_counters() const {
     s.data_rx_bytes = data_->rx_bytes.load();
     s.data_tx_packets = data_->tx_packets.load();
     s.data_tx_bytes = data_->tx_bytes.load();
+    s.data_rx_v6_packets = data_->rx_v6_packets.load();
+    s.data_rx_v6_bytes = data_->rx_v6_bytes.load();
+    s.data_tx_v6_packets = data_->tx_v6_packets.load();
+    s.data_tx_v6_bytes = data_->tx_v6_bytes.load();
     s.rx_errors = data_->rx_errors.load();
     s.tx_errors = data_->tx_errors.load();
     s.spoofed = data_->spoofed.load();
@@ -52,6 +56,10 @@ void ppp_host::fill(session_snapshot& s) const {
   s.data_rx_bytes = c.data_rx_bytes - b.data_rx_bytes;
   s.data_tx_packets = c.data_tx_packets - b.data_tx_packets;
   s.data_tx_bytes = c.data_tx_bytes - b.data_tx_bytes;
+  s.data_rx_v6_packets = c.data_rx_v6_packets - b.data_rx_v6_packets;
+  s.data_rx_v6_bytes = c.data_rx_v6_bytes - b.data_rx_v6_bytes;
+  s.data_tx_v6_packets = c.data_tx_v6_packets - b.data_tx_v6_packets;
+  s.data_tx_v6_bytes = c.data_tx_v6_bytes - b.data_tx_v6_bytes;
   s.rx_errors = c.rx_errors - b.rx_errors;
   s.tx_errors = c.tx_errors - b.tx_errors;
   s.spoofed = c.spoofed - b.spoofed;

@@ -280,6 +280,7 @@ void summarize(query_snapshot& q, const config::l2tp_settings& l2, const counter
   for (const auto& r : q.tunnels) {
     for (const auto& ss : r.sessions) {
       (ss.lac ? sub.l2tp_lac : sub.l2tp_lns) += 1;
+      if (!ss.ipv6_prefix.empty()) ++(ss.address != 0 ? sub.dual_stack : sub.ipv6_only);
       const bool up = ss.lac ? ss.state == "established" : ss.ppp_phase == "network";
       const bool ending = ss.ppp_phase == "terminate";
       if (up) {

@@ -26,6 +26,12 @@ void add_session_extensive(xml_node& row, const session_snapshot& s, wall_time n
   row.add("session-authentication", authentication(s.auth_protocol));
   if (!s.lac) row.add("session-proxy-lcp", on_off(s.proxied_lcp));
   if (s.ipv6_interface_id != 0) row.add("session-ipv6-interface-id", interface_id(s.ipv6_interface_id));
+  if (!s.ipv6_prefix.empty() || !s.delegated_prefix.empty()) {
+    row.add("ipv6-ra-sent", num(s.ra_sent));
+    row.add("ipv6-rs-received", num(s.rs_received));
+    row.add("dhcpv6-received", num(s.dhcpv6_received));
+    row.add("dhcpv6-sent", num(s.dhcpv6_sent));
+  }
   row.add("session-call-serial-number", num(s.call_serial_number));
   add_if(row, "session-calling-number", s.calling_number);
   add_if(row, "session-called-number", s.called_number);
@@ -38,6 +44,12 @@ void add_session_extensive(xml_node& row, const session_snapshot& s, wall_time n
   if (s.idle) add_duration(row, "session-idle-time", s.idle->count());
   add_date(row, "statistics-since", s.statistics_since);
   add_traffic_counters(row, s);
+  if (!s.ipv6_prefix.empty() || !s.delegated_prefix.empty()) {
+    row.add("data-ipv6-tx-packets", num(s.data_tx_v6_packets));
+    row.add("data-ipv6-tx-bytes", num(s.data_tx_v6_bytes));
+    row.add("data-ipv6-rx-packets", num(s.data_rx_v6_packets));
+    row.add("data-ipv6-rx-bytes", num(s.data_rx_v6_bytes));
+  }
   row.add("spoofed-packets", num(s.spoofed));
   row.add("mss-clamped-packets", num(s.mss_clamped));
   row.add("fragmented-packets", num(s.fragmented));
@@ -71,6 +83,11 @@ void add_session(xml_node& group, const session_snapshot& s, view v, wall_time n
   if (!s.lac && s.address != 0) row.add("session-assigned-ip-address", ipv4(s.address));
   add_if(row, "session-local-name", s.local_name);
   add_if(row, "session-remote-name", s.remote_name);
+  add_if(row, "session-ipv6-prefix", s.ipv6_prefix);
+  if (!s.delegated_prefix.empty()) {
+    row.add("session-delegated-prefix", s.delegated_prefix);
+    row.add("session-delegated-prefix-bound", s.delegated_bound ? "yes" : "no");
+  }
   row.add("local-gateway", ipv4(s.local.address));
   row.add("local-gateway-port", num(s.local.port));
   add_if(row, "local-gateway-name", s.local_gateway_name);
@@ -220,6 +237,9 @@ void add_subscribers(xml_node& root, const model::subscribers_snapshot& s) {
   // Junos counts tunnelled (LAC) subscribers by their access type, PPPoE.
   counters.add("session-type-pppoe", num(s.l2tp_lac));
   counters.add("session-type-l2tp", num(s.l2tp_lns));
+  // brasd: the text's "Subscribers by Address Family".
+  counters.add("session-family-dual-stack", num(s.dual_stack));
+  counters.add("session-family-ipv6-only", num(s.ipv6_only));
 }
 
 }  // namespace bras::cli::structured_detail

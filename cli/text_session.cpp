@@ -103,11 +103,35 @@ enum class style : std::uint8_t {
          field("Username", s.user) + ", " + field("Assigned IP address", ipv4(s.address)) + '\n';
 }
 
+// ---- IPv6 beyond IPv6CP: brasd lines no Junos sample has, printed only for a session with a
+// prefix, so a session without one prints exactly its sample ----
+
+[[nodiscard]] bool has_ipv6_prefix(const session_snapshot& s) {
+  return !s.ipv6_prefix.empty() || !s.delegated_prefix.empty();
+}
+
+[[nodiscard]] std::string ipv6_prefix_lines(const session_snapshot& s) {
+  if (!has_ipv6_prefix(s)) return {};
+  std::string delegated = s.delegated_prefix;
+  if (!delegated.empty()) delegated += s.delegated_bound ? " (bound)" : " (not bound)";
+  return "    " + field("IPv6 prefix", s.ipv6_prefix) + '\n' + "    " + field("Delegated prefix", delegated) + '\n';
+}
+
+/// The prefixes, then the Router Advertisement and DHCPv6 counters (extensive).
+[[nodiscard]] std::string ipv6_lines(const session_snapshot& s) {
+  if (!has_ipv6_prefix(s)) return {};
+  return ipv6_prefix_lines(s) + "    Router advertisements sent: " + std::to_string(s.ra_sent) +
+         ", Router solicitations received: " + std::to_string(s.rs_received) + '\n' +
+         "    DHCPv6 received: " + std::to_string(s.dhcpv6_received) +
+         ", DHCPv6 sent: " + std::to_string(s.dhcpv6_sent) + '\n';
+}
+
 [[nodiscard]] std::string detail_block(style st, const session_snapshot& s) {
-  if (st == style::m_lns) return m_head(s) + m_names_line(s);
+  if (st == style::m_lns) return m_head(s) + m_names_line(s) + ipv6_prefix_lines(s);
   return "  Session local ID: " + id(st, s.local_session_id) + ", Session remote ID: " + id(st, s.peer_session_id) +
          ", Interface unit: " + std::to_string(s.interface_unit) + '\n' + "    State: " + state_of(s) + ", " +
-         field("Interface", s.interface_name) + ", Mode: Dedicated\n" + addresses_line(s) + names_line(s);
+         field("Interface", s.interface_name) + ", Mode: Dedicated\n" + addresses_line(s) + names_line(s) +
+         ipv6_prefix_lines(s);
 }
 
 // ---- extensive ----
@@ -121,6 +145,11 @@ enum class style : std::uint8_t {
 [[nodiscard]] std::string statistics_lines(const session_snapshot& s) {
   std::string out = "    Statistics since: " + junos_date(s.statistics_since) + '\n';
   append_traffic_table(out, s);
+  // The IPv6 share of the Data rows (included in them).
+  if (has_ipv6_prefix(s)) {
+    append_counter_row(out, {"IPv6 Tx", s.data_tx_v6_packets, s.data_tx_v6_bytes});
+    append_counter_row(out, {"IPv6 Rx", s.data_rx_v6_packets, s.data_rx_v6_bytes});
+  }
   return out;
 }
 
@@ -138,7 +167,7 @@ enum class style : std::uint8_t {
          names_line(s) + "    Tx speed: initial " + std::to_string(s.tx_speed) + '\n' + "    Rx speed: initial " +
          std::to_string(s.rx_speed) + '\n' + bearer_line(s) + "    LCP renegotiation: " + on_off(s.lcp_renegotiation) +
          ", Authentication: " + auth_name(s.auth_protocol) + '\n' +
-         "    Call serial number: " + std::to_string(s.call_serial_number) + '\n' + times_lines(s, q) +
+         "    Call serial number: " + std::to_string(s.call_serial_number) + '\n' + ipv6_lines(s) + times_lines(s, q) +
          statistics_lines(s);
 }
 
@@ -152,7 +181,7 @@ enum class style : std::uint8_t {
          ", Interface ID: N/A\n" + "    Interface unit: " + std::to_string(s.interface_unit) +
          ", Call serial number: " + std::to_string(s.call_serial_number) + '\n' +
          "    Policer bandwidth: 0, Policer burst size: 0\n" + "    " + field("Firewall filter", "") + '\n' +
-         times_lines(s, q) + statistics_lines(s);
+         ipv6_lines(s) + times_lines(s, q) + statistics_lines(s);
 }
 
 [[nodiscard]] std::string extensive_lac(const session_snapshot& s, const query_snapshot& q) {

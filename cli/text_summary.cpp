@@ -38,6 +38,17 @@ using namespace text_detail;
 
 // ---- show subscribers summary ----
 
+/// brasd's section (no Junos sample has one), only when a subscriber has IPv6: a v4-only
+/// daemon prints the Junos layout unchanged.
+[[nodiscard]] std::string address_families(const model::subscribers_snapshot& b) {
+  if (b.dual_stack == 0 && b.ipv6_only == 0) return {};
+  const auto line = [](std::string_view label, std::size_t n) {
+    return n == 0 ? std::string() : "   " + std::string(label) + ": " + std::to_string(n) + '\n';
+  };
+  return "\nSubscribers by Address Family\n" + line("Dual-stack", b.dual_stack) + line("IPv6 only", b.ipv6_only) +
+         "   Total: " + std::to_string(b.dual_stack + b.ipv6_only) + '\n';
+}
+
 [[nodiscard]] std::string render_subscribers(const model::subscribers_snapshot& b) {
   // Junos lists only the states and client types that have subscribers, then the total.
   const auto line = [](std::string_view label, std::size_t n) {
@@ -48,7 +59,7 @@ using namespace text_detail;
   return "Subscribers by State\n" + line("Init", b.init) + line("Configured", b.configured) + line("Active", b.active) +
          line("Terminating", b.terminating) + "   Total: " + std::to_string(by_state) +
          "\n\nSubscribers by Client Type\n" + line("L2TP", b.l2tp_lns) + line("PPPoE", b.l2tp_lac) +
-         "   Total: " + std::to_string(by_type) + '\n';
+         "   Total: " + std::to_string(by_type) + '\n' + address_families(b);
 }
 
 }  // namespace

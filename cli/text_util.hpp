@@ -189,15 +189,18 @@ struct counter_row {
   std::optional<std::uint64_t> bytes;
 };
 
+/// One row of the table below (brasd appends rows of its own under the Junos ones).
+inline void append_counter_row(std::string& out, const counter_row& row) {
+  out += "      " + ljust(row.label, 10) + rjust(junos_count(row.packets), 15);
+  if (row.bytes) out += rjust(junos_count(*row.bytes), 13);
+  out += '\n';
+}
+
 /// The aligned Packets / Bytes table of the session extensive samples
 /// (labels at column 6, packets ending at column 30, bytes at 43).
 inline void append_counter_table(std::string& out, std::initializer_list<counter_row> rows) {
   out += "                        Packets        Bytes\n";
-  for (const auto& row : rows) {
-    std::string line = "      " + ljust(row.label, 10) + rjust(junos_count(row.packets), 15);
-    if (row.bytes) line += rjust(junos_count(*row.bytes), 13);
-    out += line + '\n';
-  }
+  for (const auto& row : rows) append_counter_row(out, row);
 }
 
 /// The Control / Data / Errors table of any snapshot that carries the shared

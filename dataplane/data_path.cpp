@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dataplane/pppoe_path.hpp"
+#include "protocol/ip/nd.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/l2tp/header.hpp"
 #include "protocol/ppp/frame.hpp"
@@ -30,6 +31,23 @@ std::span<std::byte> scratch() {
 
 std::uint16_t ip_protocol(bool ipv6) {
   return ipv6 ? ppp::proto::ipv6 : ppp::proto::ipv4;
+}
+
+/// An IPv6 packet for the router itself (RS, DHCPv6, echo to our link-local, any link-scope or
+/// multicast destination): the session's IPv6 host answers or drops it; never forwarded.
+bool for_the_router(wire::byte_span packet) noexcept {
+  return ip::nd::classify(packet) != ip::nd::local_kind::forward;
+}
+
+/// Whether an IPv6 source lies in the session's /64 or its delegated prefix.
+bool own_ipv6_source(const data_session& s, const ip::ipv6_address& source) noexcept {
+  const std::uint64_t high = ip::high64(source);
+  const std::uint64_t link = s.ipv6_link_net.load(relaxed);
+  if (link != 0 && high == link) return true;
+  const std::uint64_t delegated = s.ipv6_delegated_net.load(relaxed);
+  const std::uint8_t length = s.ipv6_delegated_length.load(relaxed);
+  if (delegated == 0 || length == 0 || length > 64) return false;
+  return (high & (~std::uint64_t{0} << (64 - length))) == delegated;
 }
 
 }  // namespace
@@ -67,6 +85,11 @@ bool data_path::from_l2tp(std::uint16_t gateway, model::udp_peer peer, std::span
   const auto protocol = f.value().protocol;
   const bool ip = protocol == ppp::proto::ipv4 || protocol == ppp::proto::ipv6;
   if (ip && fast_up_ && !s->lac) {
+    // For the router (ND, DHCPv6, echo): the session actor, with the whole frame like control frames.
+    if (protocol == ppp::proto::ipv6 && for_the_router(f.value().payload)) {
+      if (s->actor) s->actor->ppp_frame(p->payload);
+      return true;
+    }
     up_in_place(*s, protocol == ppp::proto::ipv6, datagram.subspan(f.value().payload_offset, f.value().payload.size()));
     return true;
   }
@@ -83,25 +106,37 @@ bool data_path::admit(data_session& s, bool ipv6, wire::byte_span packet) noexce
     s.rx_errors.fetch_add(1, relaxed);
     return false;
   }
-  bool allowed = false;
   if (!ipv6) {
     auto src = ip::ipv4_source(packet);
-    allowed = src && *src == bound;
-  } else {
-    // Without prefix delegation the session owns its interface identifier:
-    // link-local and SLAAC addresses both end in it (RFC 5072 §5).
-    auto src = ip::ipv6_source(packet);
-    std::uint64_t low = 0;
-    if (src) {
-      for (std::size_t i = 8; i < 16; ++i) low = (low << 8) | std::to_integer<std::uint64_t>((*src)[i]);
+    if (!src || *src != bound) {
+      s.spoofed.fetch_add(1, relaxed);
+      s.rx_errors.fetch_add(1, relaxed);
+      stats_.data_rx_spoofed.fetch_add(1, relaxed);
+      return false;
     }
-    allowed = src && low == bound;
-  }
-  if (!allowed) {
-    s.spoofed.fetch_add(1, relaxed);
-    s.rx_errors.fetch_add(1, relaxed);
-    stats_.data_rx_spoofed.fetch_add(1, relaxed);
-    return false;
+  } else {
+    // Forwarded IPv6 comes from the session's /64 (SLAAC) or its delegated prefix. A
+    // link-local source is valid on the link only (RFC 4291 §2.5.6): the router's own
+    // traffic was diverted before, so here it is a packet that must not leave the link.
+    auto src = ip::ipv6_source(packet);
+    if (!src) {
+      s.rx_errors.fetch_add(1, relaxed);
+      stats_.data_rx_malformed.fetch_add(1, relaxed);
+      return false;
+    }
+    if (ip::is_link_local(*src)) {
+      s.rx_errors.fetch_add(1, relaxed);
+      stats_.data_rx_link_local.fetch_add(1, relaxed);
+      return false;
+    }
+    if (!own_ipv6_source(s, *src)) {
+      s.spoofed.fetch_add(1, relaxed);
+      s.rx_errors.fetch_add(1, relaxed);
+      stats_.data_rx_spoofed_v6.fetch_add(1, relaxed);
+      return false;
+    }
+    s.rx_v6_packets.fetch_add(1, relaxed);
+    s.rx_v6_bytes.fetch_add(packet.size(), relaxed);
   }
   s.rx_packets.fetch_add(1, relaxed);
   s.rx_bytes.fetch_add(packet.size(), relaxed);
@@ -132,6 +167,9 @@ void data_path::up_in_place(data_session& s, bool ipv6, std::span<std::byte> pac
 }
 
 void data_path::from_subscriber(data_session& s, bool ipv6, wire::byte_span packet) noexcept {
+  // The session actor hands packets for the router to its IPv6 host before calling this; one
+  // that still arrives here is dropped rather than forwarded (never to tun, not data).
+  if (ipv6 && for_the_router(packet)) return;
   if (!admit(s, ipv6, packet)) return;
   // Read-only here (the actor's message): copied only when a SYN must be rewritten.
   const auto mss = s.tcp_mss.load(relaxed);
@@ -155,9 +193,9 @@ void data_path::from_tun(headroom_packet packet) noexcept {
   if (version == 4 && view.size() >= 20) {
     s = sessions_.find_ipv4(wire::load_u32(view.data() + 16));
   } else if (version == 6 && view.size() >= 40) {
-    std::uint64_t iid = 0;
-    for (std::size_t i = 32; i < 40; ++i) iid = (iid << 8) | std::to_integer<std::uint64_t>(view[i]);
-    s = sessions_.find_ipv6(iid);
+    ip::ipv6_address destination{};
+    std::memcpy(destination.data(), view.data() + 24, destination.size());
+    s = sessions_.find_ipv6_route(destination);
   }
   if (!s) {
     stats_.data_tun_no_route.fetch_add(1, relaxed);
@@ -234,6 +272,10 @@ void data_path::send_ip(data_session& s, bool ipv6, headroom_packet& packet) noe
   }
   s.tx_packets.fetch_add(1, relaxed);
   s.tx_bytes.fetch_add(size, relaxed);
+  if (ipv6) {
+    s.tx_v6_packets.fetch_add(1, relaxed);
+    s.tx_v6_bytes.fetch_add(size, relaxed);
+  }
   stats_.data_tx_packets.fetch_add(1, relaxed);
   stats_.data_tx_bytes.fetch_add(size, relaxed);
   send_data(s, ip_protocol(ipv6), packet);

@@ -1,6 +1,7 @@
 // The sessions the data plane forwards for: by (tunnel ID, session ID) for
-// packets from the LAC, by IPv4 address and by IPv6 interface identifier for
-// packets from tun. Session actors add and remove their entry (rare); the
+// packets from the LAC, by IPv4 address and by IPv6 prefix (the session's /64
+// and its delegated prefix, longest match) for packets from tun; by IPv6
+// interface identifier for IPv6CP's uniqueness check. Session actors add and remove their entry (rare); the
 // I/O thread looks entries up per packet under a shared lock (readers never
 // wait for each other, only for the rare add/bind/remove) and updates the
 // entry's counters in place (relaxed atomics, no lock). This table is the one
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <concepts>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -17,6 +19,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "model/endpoint.hpp"
 #include "protocol/common/bytes.hpp"
@@ -152,8 +155,9 @@ class session_table {
   enum class ipv6_route : std::uint8_t { link, delegated };
   /// Routes `prefix` (length <= 64; the link's is a /64) to `s` and records it in the session's
   /// ipv6_link_net / ipv6_delegated_* for anti-spoofing; false (nothing changed) if another
-  /// session holds an overlapping route or the length is above 64. Rebinding the same kind
-  /// replaces the session's previous route of that kind.
+  /// route overlaps it (another session's, or the session's own of the other kind: every
+  /// address has one route), the length is 0 or above 64, or a link route is not a /64.
+  /// Rebinding the same kind replaces the session's previous route of that kind.
   bool bind_ipv6_prefix(const data_session_ptr& s, ipv6_route kind, const ip::ipv6_prefix& prefix);
   /// Removes the session's route of `kind` (none: no change).
   void unbind_ipv6_prefix(const data_session& s, ipv6_route kind);
@@ -198,6 +202,22 @@ class session_table {
   std::unordered_map<std::uint32_t, data_session_ptr> by_ipv4_;
   std::unordered_map<std::uint64_t, data_session_ptr> by_ipv6_;
   std::unordered_map<std::uint32_t, data_session_ptr> by_pppoe_;  ///< (port << 16) | PPPoE SESSION_ID
+
+  /// The IPv6 routes of one prefix length, keyed by the prefix's upper 64 bits (masked).
+  struct ipv6_routes_of_length {
+    std::uint8_t length = 0;
+    std::unordered_map<std::uint64_t, data_session_ptr> routes;
+  };
+  /// The lengths in use, longest first (a lookup tries each: usually two, /64 and the delegated one).
+  std::vector<ipv6_routes_of_length> ipv6_routes_;
+  /// Every route as a span of upper-64-bit values, first -> last: routes never overlap, so the
+  /// one span that could overlap a new route is found in O(log n) whatever the lengths.
+  std::map<std::uint64_t, std::uint64_t> ipv6_spans_;
+  std::size_t ipv6_link_count_ = 0;
+  std::size_t ipv6_delegated_count_ = 0;
+
+  /// Removes the session's route of `kind` (the lock held); true if there was one.
+  bool drop_ipv6_route(const data_session& s, ipv6_route kind);
 };
 
 /// The forwarding functions the session actors use in actor mode

@@ -151,6 +151,29 @@ process_figures read_process_figures() {
 
 namespace {
 
+/// IPv4 pools in the address-pool families; IPv6 pools (a /64 per session, or delegated
+/// prefixes) in the prefix-pool families, labelled by kind as brasd_prefix_pool_exhausted_total.
+void render_pools(family_builder& b, const std::vector<model::pool_usage>& pools) {
+  const auto G = MetricType::Gauge;
+  const auto ipv4 = [](const model::pool_usage& p) { return p.family == "ipv4"; };
+  b.family("brasd_address_pool_addresses", "addresses a pool can hand out", G);
+  for (const auto& p : pools) {
+    if (ipv4(p)) b.add(static_cast<double>(p.size), {{"pool", p.name}});
+  }
+  b.family("brasd_address_pool_used_addresses", "addresses of a pool in use", G);
+  for (const auto& p : pools) {
+    if (ipv4(p)) b.add(static_cast<double>(p.in_use), {{"pool", p.name}});
+  }
+  b.family("brasd_prefix_pool_prefixes", "IPv6 prefixes a pool can hand out, by kind", G);
+  for (const auto& p : pools) {
+    if (!ipv4(p)) b.add(static_cast<double>(p.size), {{"pool", p.name}, {"kind", p.family}});
+  }
+  b.family("brasd_prefix_pool_used_prefixes", "IPv6 prefixes of a pool in use, by kind", G);
+  for (const auto& p : pools) {
+    if (!ipv4(p)) b.add(static_cast<double>(p.in_use), {{"pool", p.name}, {"kind", p.family}});
+  }
+}
+
 /// Families from the other inputs, at their FAMILIES(...) lines of BRAS_MODEL_COUNTERS.
 void render_slot(family_builder& b, model::counter_slot slot, const model::counters& c, const scrape_inputs& in) {
   const auto C = MetricType::Counter;
@@ -169,12 +192,7 @@ void render_slot(family_builder& b, model::counter_slot slot, const model::count
         b.add(v(c.disconnect_causes[i]), {{"cause", code}, {"reason", reason}});
       }
       return;
-    case model::counter_slot::address_pools:
-      b.family("brasd_address_pool_addresses", "addresses a pool can hand out", G);
-      for (const auto& p : in.pools) b.add(static_cast<double>(p.size), {{"pool", p.name}});
-      b.family("brasd_address_pool_used_addresses", "addresses of a pool in use", G);
-      for (const auto& p : in.pools) b.add(static_cast<double>(p.in_use), {{"pool", p.name}});
-      return;
+    case model::counter_slot::address_pools: render_pools(b, in.pools); return;
     case model::counter_slot::sessions_shards_process: render_sessions_shards_process(b, in); return;
   }
 }

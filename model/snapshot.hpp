@@ -168,6 +168,8 @@ struct subscribers_snapshot {
   std::size_t init = 0, configured = 0, active = 0, terminating = 0;  ///< by state (LNS PPP phase / LAC call)
   std::size_t l2tp_lns = 0;                                           ///< PPP terminated here (Junos client type L2TP)
   std::size_t l2tp_lac = 0;  ///< tunnelled subscribers (Junos counts them as PPPoE)
+  /// By address family (LNS; brasd): an IPv4 address and an IPv6 prefix, or a prefix alone.
+  std::size_t dual_stack = 0, ipv6_only = 0;
 };
 
 }  // namespace bras::model

@@ -15,10 +15,13 @@ BRAS_BUILD_PACKAGES=(
 # terminal), python3 (parses JSON/XML output and the dashboards in tests),
 # l2tpns + freeradius + freeradius-utils (an independent LNS/LAC/PPPoE server
 # and its RADIUS) and pppoe (rp-pppoe's user-mode PPPoE client) for the
-# interop tests. None of the daemons is started by the install.
+# interop tests; ndisc6 (rdisc6), dhcpcd-base (a DHCPv6-PD client that works
+# on a tun with no hardware address) and iputils-ping for the IPv6 client
+# tests. None of the daemons is started by the install (dhcpcd-base ships no
+# service).
 BRAS_TEST_PACKAGES=(
   libgtest-dev libgmock-dev tshark clang-14 libclang-rt-14-dev clang-format-14 xl2tpd iproute2 prometheus tmux
-  python3 python3-yaml l2tpns freeradius freeradius-utils pppoe
+  python3 python3-yaml l2tpns freeradius freeradius-utils pppoe ndisc6 dhcpcd-base iputils-ping
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -6,6 +6,11 @@
 //
 //   bras-loadgen --lns 192.0.2.1 --sessions 10000 --rate 1000 --user 'user{n}@isp' --password pw
 //
+// With --ipv6 each session then solicits a router, takes its SLAAC address
+// from the RA and a delegated prefix by DHCPv6 (tools/emulator/ipv6_client.hpp).
+// With --tun NAME (one session) the session becomes a local tun interface
+// for real client software instead (tools/loadgen_tun.hpp).
+//
 // With --pppoe IFACE it plays PPPoE subscribers on an Ethernet interface
 // instead (tools/pppoe_loadgen.hpp), with the same pacing and report.
 //
@@ -22,9 +27,11 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -33,6 +40,7 @@
 #include "daemon/daemon.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
 #include "tools/loadgen_report.hpp"
+#include "tools/loadgen_tun.hpp"
 #include "tools/pppoe_loadgen.hpp"
 
 namespace {
@@ -57,7 +65,13 @@ struct options {
   unsigned hold = 0;  ///< seconds to hold the sessions before tearing them down
   bool proxy = false;
   bool ipv6 = false;
-  bool no_ppp = false;  ///< L2TP only: a session counts as up once its call is established
+  bool no_pd = false;         ///< --ipv6: ready with the SLAAC address alone
+  bool release = false;       ///< --ipv6: DHCPv6 Release before LCP Terminate at hang-up
+  std::string traffic_dest6;  ///< --ipv6 --traffic: ICMPv6 Echo to this address
+  bool traffic_from_pd = false;
+  std::string tun;             ///< one session as this local tun interface
+  std::string hangup = "lcp";  ///< at the end: "lcp" (LCP Terminate, then CDN) or "cdn" (CDN alone)
+  bool no_ppp = false;         ///< L2TP only: a session counts as up once its call is established
   unsigned threads = 2;
   unsigned timeout = 60;            ///< seconds without progress before giving up
   double traffic = 0;               ///< ICMP Echo Requests per second per session; 0: none
@@ -120,6 +134,11 @@ traffic_report hold(actors::traffic_counters& c, unsigned seconds, bool traffic)
   r.received = c.received.load();
   r.sent_bytes = c.sent_bytes.load();
   r.received_bytes = c.received_bytes.load();
+  r.sent_v6 = c.sent_v6.load();
+  r.received_v6 = c.received_v6.load();
+  r.sent_v6_bytes = c.sent_v6_bytes.load();
+  r.received_v6_bytes = c.received_v6_bytes.load();
+  r.received_v6_from_pd = c.received_v6_from_pd.load();
   return r;
 }
 
@@ -140,7 +159,21 @@ int main(int argc, char** argv) {
   app.add_option("--host-name", o.host_name, "our L2TP Host Name");
   app.add_option("--hold", o.hold, "seconds to hold the sessions, then tear them down");
   app.add_flag("--proxy", o.proxy, "proxy LCP and authentication in the ICCN");
-  app.add_flag("--ipv6", o.ipv6, "negotiate IPv6CP too");
+  app.add_flag("--ipv6", o.ipv6,
+               "IPv6CP too, then RS/RA (SLAAC) and DHCPv6-PD per session; a session is v6 ready with both");
+  app.add_flag("--no-pd", o.no_pd, "--ipv6: no DHCPv6-PD; v6 ready with the SLAAC address alone");
+  app.add_flag("--release", o.release, "--ipv6: send a DHCPv6 Release before LCP Terminate at hang-up");
+  app.add_option("--traffic-dest6", o.traffic_dest6,
+                 "--ipv6 --traffic: also ICMPv6 Echo Requests from the SLAAC address to this IPv6 address");
+  app.add_flag("--traffic-from-pd", o.traffic_from_pd,
+               "--traffic-dest6: as many again from ::1 in the delegated prefix");
+  app.add_option("--hangup", o.hangup,
+                 "how sessions end: lcp (LCP Terminate-Request, then the call is cleared) or cdn (the LAC clears "
+                 "the call alone)")
+      ->check(CLI::IsMember({"lcp", "cdn"}));
+  app.add_option("--tun", o.tun,
+                 "with --sessions 1: the session as a local tun interface NAME (IPv4 and IPv6CP link-local) for "
+                 "real clients, until --hold ends (0: until SIGINT/SIGTERM)");
   app.add_flag("--no-ppp", o.no_ppp,
                "L2TP only: a session is up when its call is (ICCN sent); no PPP. For LNSs whose PPP cannot run");
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1u, 256u));
@@ -185,9 +218,27 @@ int main(int argc, char** argv) {
     }
     traffic_destination = ntohl(a.s_addr);
   }
+  std::optional<ip::ipv6_address> traffic_dest6;
+  if (!o.traffic_dest6.empty()) {
+    traffic_dest6 = ip::parse_ipv6_address(o.traffic_dest6);
+    if (!traffic_dest6 || !o.ipv6) {
+      std::fprintf(stderr, "bras-loadgen: --traffic-dest6 needs --ipv6 and an IPv6 address: %s\n",
+                   o.traffic_dest6.c_str());
+      return 2;
+    }
+  }
+  if ((o.no_pd || o.release || o.traffic_from_pd) && !o.ipv6) {
+    std::fprintf(stderr, "bras-loadgen: --no-pd, --release and --traffic-from-pd need --ipv6\n");
+    return 2;
+  }
+  if (!o.tun.empty() && (o.sessions != 1 || o.no_ppp || !po.interface.empty())) {
+    std::fprintf(stderr, "bras-loadgen: --tun needs --sessions 1 over L2TP with PPP\n");
+    return 2;
+  }
   if (!po.interface.empty()) {
-    if (o.proxy || o.no_ppp) {
-      std::fprintf(stderr, "bras-loadgen: --proxy and --no-ppp are L2TP options, not for --pppoe\n");
+    if (o.proxy || o.no_ppp || !o.traffic_dest6.empty() || o.no_pd || o.release) {
+      std::fprintf(stderr,
+                   "bras-loadgen: --proxy, --no-ppp and the --ipv6 client options are L2TP options, not for --pppoe\n");
       return 2;
     }
     if (!vlan.empty()) {
@@ -249,9 +300,18 @@ int main(int argc, char** argv) {
   std::map<std::string, unsigned> failures;
   std::map<long, unsigned> per_second;  ///< sessions established in each second since the start
   unsigned up = 0, failed = 0, next = 0;
+  // --ipv6: sessions whose v6 outcome (ready or failed) is still to come, and the outcomes.
+  const bool v6_client = o.ipv6 && o.tun.empty() && !o.no_ppp;
+  std::unordered_set<std::uint64_t> v6_waiting;
+  loadgen::ipv6_report v6;
+  v6.enabled = v6_client;
+  v6.prefix_delegation = !o.no_pd;
+  loadgen::tun_session tun_peer;  ///< --tun: what IPCP and IPv6CP gave the one session
   const auto t0 = clock_type::now();
   auto last_progress = t0, last_change = t0;
-  while (up + failed < o.sessions) {
+  // When the last set-up result came in: the set-up rate's span (the v6 outcomes may come later).
+  std::optional<clock_type::time_point> setup_done;
+  while (up + failed < o.sessions || !v6_waiting.empty()) {
     const auto now = clock_type::now();
     const double elapsed = std::chrono::duration<double>(now - t0).count();
     const auto allowed = o.rate > 0 ? static_cast<unsigned>(elapsed * o.rate) + 1 : o.sessions;
@@ -264,7 +324,14 @@ int main(int argc, char** argv) {
       a.ppp.user = expand(o.user, next);
       a.ppp.password = expand(o.password, next);
       a.ppp.magic = 0x10000000u + next;
-      a.ppp.ipv6 = o.ipv6;
+      a.ppp.ipv6 = o.ipv6 || !o.tun.empty();
+      a.ipv6.enabled = v6_client;
+      a.ipv6.prefix_delegation = !o.no_pd;
+      a.ipv6.release = o.release;
+      a.hangup_cdn = o.hangup == "cdn";
+      a.traffic.destination_v6 = traffic_dest6;
+      a.traffic.from_delegated_prefix = o.traffic_from_pd;
+      if (v6_client) v6_waiting.insert(next);
       a.ppp.interface_id = 0x0200000000000000ull + next;
       a.proxy = o.proxy;
       a.ppp_enabled = !o.no_ppp;
@@ -278,6 +345,28 @@ int main(int argc, char** argv) {
     self->receive(
         [&](actors::subscriber_event& e) {
           using kind = actors::subscriber_event::kind;
+          if (e.what == kind::ipv4_up) tun_peer.ipv4 = {e.address, e.peer_address};
+          if (e.what == kind::ipv6_up) tun_peer.interface_id = e.interface_id;
+          if (v6_waiting.count(e.id) != 0) {
+            if (e.what == kind::ipv6_ready) {
+              ++v6.ready;
+              v6.ra_latency_ms.push_back(e.ra_latency_ms);
+              v6.prefixes.push_back(e.ipv6_prefix);
+              if (!e.delegated_prefix.empty()) {
+                v6.dhcpv6_latency_ms.push_back(e.dhcpv6_latency_ms);
+                v6.delegated_prefixes.push_back(e.delegated_prefix);
+              }
+            } else if (e.what == kind::ipv6_failed) {
+              ++v6.failures[e.message];
+            } else if (e.what == kind::finished && started.count(e.id) == 0) {
+              ++v6.failures["session ended before v6 ready"];  // it was up: not counted as a set-up failure
+            }
+            if (e.what == kind::ipv6_ready || e.what == kind::ipv6_failed || e.what == kind::finished ||
+                e.what == kind::call_failed || e.what == kind::auth_failed) {
+              v6_waiting.erase(e.id);
+              last_change = clock_type::now();
+            }
+          }
           auto it = started.find(e.id);
           if (it == started.end()) return;
           if (e.what == (o.no_ppp ? kind::call_up : kind::ipv4_up)) {
@@ -295,6 +384,7 @@ int main(int argc, char** argv) {
           }
         },
         [](actors::subscriber_ip&) {}, caf::after(10ms) >> [] {});
+    if (!setup_done && up + failed >= o.sessions) setup_done = clock_type::now();
     if (clock_type::now() - last_progress >= 1s) {
       last_progress = clock_type::now();
       std::fprintf(stderr, "\restablished %u  failed %u  outstanding %u  rate %.0f/s    ", up, failed,
@@ -303,14 +393,18 @@ int main(int argc, char** argv) {
     if (clock_type::now() - last_change > std::chrono::seconds{o.timeout}) {
       failures["no progress for " + std::to_string(o.timeout) + " s"] += o.sessions - up - failed;
       failed = o.sessions - up;
+      if (!v6_waiting.empty()) v6.failures["no v6 result in " + std::to_string(o.timeout) + " s"] += v6_waiting.size();
       break;
     }
   }
-  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  const double seconds = std::chrono::duration<double>(setup_done.value_or(clock_type::now()) - t0).count();
   std::fprintf(stderr, "\n");
   // Hold the sessions; with --traffic, measure the traffic while they are held.
   traffic_report tr;
-  if (o.hold > 0 && up > 0) {
+  int tun_status = 0;
+  if (!o.tun.empty() && up == 1) {
+    tun_status = loadgen::run_tun(self, subscribers.front(), o.tun, tun_peer, o.hold, o.timeout);
+  } else if (o.hold > 0 && up > 0) {
     std::fprintf(stderr, "holding %u sessions for %u s\n", up, o.hold);
     tr = hold(*traffic, o.hold, o.traffic > 0);
   }
@@ -326,9 +420,12 @@ int main(int argc, char** argv) {
   report.traffic_pps = o.traffic;
   report.traffic_size = o.traffic_size;
   report.tr = tr;
+  report.tr.ipv6 = traffic_dest6.has_value();
+  report.v6 = std::move(v6);
+  const bool v6_complete = !v6_client || report.v6.ready == up;
   loadgen::print_report(std::move(report), o.report_json);
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
   subscribers.clear();
   lac->shutdown();
-  return failed == 0 ? 0 : 1;
+  return failed == 0 && v6_complete && tun_status == 0 ? 0 : 1;
 }

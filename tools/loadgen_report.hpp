@@ -14,9 +14,24 @@ namespace bras::loadgen {
 struct traffic_report {
   std::uint64_t sent = 0, received = 0, sent_bytes = 0, received_bytes = 0;
   double held_seconds = 0, held_sent_pps = 0, held_received_pps = 0;
+  /// ICMPv6 Echo (--ipv6 --traffic-dest6); the counts above are IPv4.
+  bool ipv6 = false;
+  std::uint64_t sent_v6 = 0, received_v6 = 0, sent_v6_bytes = 0, received_v6_bytes = 0, received_v6_from_pd = 0;
   [[nodiscard]] double loss_percent() const {
     return sent == 0 ? 0 : 100.0 * static_cast<double>(sent - std::min(sent, received)) / static_cast<double>(sent);
   }
+};
+
+/// --ipv6: RS/RA, SLAAC and DHCPv6-PD after IPv6CP.
+struct ipv6_report {
+  bool enabled = false;
+  bool prefix_delegation = true;
+  unsigned ready = 0;                        ///< sessions with their SLAAC address (and delegated prefix)
+  std::map<std::string, unsigned> failures;  ///< by stage: "no RA", "no DHCPv6 reply", "NoPrefixAvail", ...
+  std::vector<double> ra_latency_ms;         ///< IPv6CP up to the RA
+  std::vector<double> dhcpv6_latency_ms;     ///< first Solicit to the binding Reply
+  std::vector<std::string> prefixes;         ///< each ready session's /64
+  std::vector<std::string> delegated_prefixes;
 };
 
 struct run_report {
@@ -31,6 +46,7 @@ struct run_report {
   double traffic_pps = 0;
   unsigned traffic_size = 0;
   traffic_report tr;
+  ipv6_report v6;
   /// Mode-specific lines (after the common ones) and JSON members (`"name": value`, comma-free).
   std::vector<std::string> extra_lines;
   std::vector<std::string> extra_json;

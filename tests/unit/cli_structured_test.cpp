@@ -384,6 +384,81 @@ TEST(CliStructured, SummaryDestinationAndSubscribers) {
   EXPECT_EQ(drow.find("destination-lockout-remaining")->attributes.at(0).second, "120");
 }
 
+TEST(CliStructured, Ipv6PrefixFieldsOnlyForASessionWithAPrefix) {
+  auto q = make_snapshot();
+  auto& s = q.tunnels.front().sessions.front();
+  s.ipv6_interface_id = 0x021122fffe334455;
+  s.ipv6_prefix = "2001:db8:100:1::/64";
+  s.delegated_prefix = "2001:db8:8000:100::/56";
+  s.delegated_bound = true;
+  s.ra_sent = 12;
+  s.rs_received = 1;
+  s.dhcpv6_received = 4;
+  s.dhcpv6_sent = 5;
+  s.data_tx_v6_packets = 3;
+  s.data_tx_v6_bytes = 300;
+  s.data_rx_v6_packets = 6;
+  s.data_rx_v6_bytes = 120;
+  q.subscribers.dual_stack = 1;
+  q.subscribers.ipv6_only = 2;
+  const auto rows = [&](level l) {
+    const xml_node reply = build_reply(make_command(object::session, l), q, {});
+    const auto& group = root_of(reply).children.at(0).children;
+    std::vector<xml_node> out;
+    for (const auto& child : group) {
+      if (child.name == "l2tp-session-information") out.push_back(child);
+    }
+    return out;
+  };
+  const auto detail = rows(level::detail);
+  ASSERT_EQ(detail.size(), 2u);
+  EXPECT_EQ(text_of(detail[0], "session-ipv6-prefix"), "2001:db8:100:1::/64");
+  EXPECT_EQ(text_of(detail[0], "session-delegated-prefix"), "2001:db8:8000:100::/56");
+  EXPECT_EQ(text_of(detail[0], "session-delegated-prefix-bound"), "yes");
+  EXPECT_EQ(detail[0].find("ipv6-ra-sent"), nullptr);  // counters: extensive only
+  for (const char* name : {"session-ipv6-prefix", "session-delegated-prefix", "session-delegated-prefix-bound"}) {
+    EXPECT_EQ(detail[1].find(name), nullptr) << name;  // no prefix: no element
+  }
+  EXPECT_EQ(rows(level::brief)[0].find("session-ipv6-prefix"), nullptr);
+
+  const auto extensive = rows(level::extensive);
+  EXPECT_EQ(text_of(extensive[0], "session-ipv6-prefix"), "2001:db8:100:1::/64");
+  EXPECT_EQ(text_of(extensive[0], "ipv6-ra-sent"), "12");
+  EXPECT_EQ(text_of(extensive[0], "ipv6-rs-received"), "1");
+  EXPECT_EQ(text_of(extensive[0], "dhcpv6-received"), "4");
+  EXPECT_EQ(text_of(extensive[0], "dhcpv6-sent"), "5");
+  EXPECT_EQ(text_of(extensive[0], "data-ipv6-tx-packets"), "3");
+  EXPECT_EQ(text_of(extensive[0], "data-ipv6-tx-bytes"), "300");
+  EXPECT_EQ(text_of(extensive[0], "data-ipv6-rx-packets"), "6");
+  EXPECT_EQ(text_of(extensive[0], "data-ipv6-rx-bytes"), "120");
+  for (const char* name : {"ipv6-ra-sent", "dhcpv6-sent", "data-ipv6-rx-bytes"}) {
+    EXPECT_EQ(extensive[1].find(name), nullptr) << name;
+  }
+  s.delegated_bound = false;
+  EXPECT_EQ(text_of(rows(level::detail)[0], "session-delegated-prefix-bound"), "no");
+  s.delegated_prefix.clear();
+  EXPECT_EQ(rows(level::detail)[0].find("session-delegated-prefix"), nullptr);
+
+  const xml_node subs = build_reply(make_command(object::subscribers_summary), q, {});
+  const xml_node& counters = *root_of(subs).find("counters");
+  EXPECT_EQ(text_of(counters, "session-family-dual-stack"), "1");
+  EXPECT_EQ(text_of(counters, "session-family-ipv6-only"), "2");
+  // Always present, zeros included, like the other counters.
+  const xml_node none = build_reply(make_command(object::subscribers_summary), make_snapshot(), {});
+  EXPECT_EQ(text_of(*root_of(none).find("counters"), "session-family-dual-stack"), "0");
+
+  // The JSON carries the same, read by an independent parser.
+  const auto r = python(
+      "import sys, json\n"
+      "d = json.load(sys.stdin)\n"
+      "g = d['service-l2tp-session-information'][0]['l2tp-session-tunnel-information'][0]\n"
+      "s = g['l2tp-session-information'][0]\n"
+      "print(s['session-ipv6-prefix'][0]['data'], s['ipv6-ra-sent'][0]['data'], s['data-ipv6-rx-bytes'][0]['data'])\n",
+      render_json(make_command(object::session, level::extensive), q, {}));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "2001:db8:100:1::/64 12 120\n");
+}
+
 TEST(CliStructured, EscapesHostileText) {
   EXPECT_EQ(xml_escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&apos;");
   EXPECT_EQ(xml_escape("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");

@@ -462,6 +462,88 @@ TEST_F(CliTextSession, MSeriesLayoutGroupsByInterfaceAndShowsTheUser) {
   expect_golden("session_mixed_m_extensive", render_text(show(object::session, level::extensive), q, m));
 }
 
+/// Tunnel 101 with a dual-stack session (a /64 and a bound delegated prefix), an IPv6-only one
+/// whose delegated prefix is not bound yet, and a v4-only one (which must print as before).
+query_snapshot dual_stack() {
+  query_snapshot q;
+  q.taken_at = now;
+  auto t101 = tunnel(false, 101, 7001, ip(192, 0, 2, 10));
+  auto s7 = session(t101, 7, 31, "established");
+  s7.user = "alice@isp.example";
+  s7.address = ip(100, 64, 0, 7);
+  s7.local_address = ip(100, 64, 0, 1);
+  s7.ipv6_interface_id = 0x021122fffe334455;
+  s7.ipv6_prefix = "2001:db8:100:1::/64";
+  s7.delegated_prefix = "2001:db8:8000:100::/56";
+  s7.delegated_bound = true;
+  s7.ra_sent = 12;
+  s7.rs_received = 1;
+  s7.dhcpv6_received = 4;
+  s7.dhcpv6_sent = 4;
+  s7.data_tx_v6_packets = 4000;
+  s7.data_tx_v6_bytes = 5000;
+  s7.data_rx_v6_packets = 6000;
+  s7.data_rx_v6_bytes = 70000;
+  auto s8 = session(t101, 8, 33, "established");
+  s8.user = "v6only";
+  s8.ipv6_prefix = "2001:db8:100:2::/64";
+  s8.delegated_prefix = "2001:db8:8000:200::/56";
+  s8.ra_sent = 3;
+  s8.data_tx_packets = s8.data_tx_v6_packets = 9000;
+  s8.data_tx_bytes = s8.data_tx_v6_bytes = 9999;
+  s8.data_rx_packets = s8.data_rx_v6_packets = 10000;
+  s8.data_rx_bytes = s8.data_rx_v6_bytes = 123456;
+  auto s9 = session(t101, 9, 34, "established");
+  s9.user = "v4only";
+  s9.address = ip(100, 64, 0, 9);
+  t101.sessions = 3;
+  q.tunnels.push_back({t101, {s7, s8, s9}});
+  return q;
+}
+
+TEST_F(CliTextSession, Ipv6PrefixLinesOnlyForSessionsWithAPrefix) {
+  const auto q = dual_stack();
+  expect_golden("session_ipv6_detail", render_text(show(object::session, level::detail), q));
+  expect_golden("session_ipv6_extensive", render_text(show(object::session, level::extensive), q));
+  const render_options m{.session_layout = layout::m_series};
+  expect_golden("session_ipv6_m_detail", render_text(show(object::session, level::detail), q, m));
+  expect_golden("session_ipv6_m_extensive", render_text(show(object::session, level::extensive), q, m));
+  // The rows and the statistics view (Junos samples with no room for them) are unchanged.
+  expect_golden("session_ipv6_standard", render_text(show(object::session), q));
+  const std::string statistics = render_text(show(object::session, level::standard, true), q);
+  EXPECT_EQ(statistics.find("IPv6"), std::string::npos);
+  EXPECT_EQ(statistics.find("prefix"), std::string::npos);
+
+  // The v4-only session prints exactly what it printed before IPv6 prefixes existed.
+  auto v4_only = q;
+  v4_only.tunnels.front().sessions = {q.tunnels.front().sessions.back()};
+  for (const level l : {level::detail, level::extensive}) {
+    const std::string text = render_text(show(object::session, l), v4_only);
+    EXPECT_EQ(text.find("IPv6"), std::string::npos);
+    EXPECT_EQ(text.find("Delegated"), std::string::npos);
+  }
+}
+
+TEST_F(CliTextSession, DelegatedPrefixBoundOrNotAndAbsent) {
+  auto q = dual_stack();
+  auto& s = q.tunnels.front().sessions.front();
+  const auto extensive = [&] { return render_text(show(object::session, level::extensive), q); };
+  EXPECT_NE(extensive().find("    IPv6 prefix: 2001:db8:100:1::/64\n"
+                             "    Delegated prefix: 2001:db8:8000:100::/56 (bound)\n"
+                             "    Router advertisements sent: 12, Router solicitations received: 1\n"
+                             "    DHCPv6 received: 4, DHCPv6 sent: 4\n"),
+            std::string::npos);
+  s.delegated_bound = false;
+  EXPECT_NE(extensive().find("    Delegated prefix: 2001:db8:8000:100::/56 (not bound)\n"), std::string::npos);
+  s.delegated_prefix.clear();
+  EXPECT_NE(extensive().find("    IPv6 prefix: 2001:db8:100:1::/64\n    Delegated prefix:\n"), std::string::npos);
+  // The IPv6 rows follow the Data and Errors rows, aligned with them.
+  EXPECT_NE(extensive().find("      Errors Rx               0\n"
+                             "      IPv6 Tx              4000         5000\n"
+                             "      IPv6 Rx              6000        70.0k\n"),
+            std::string::npos);
+}
+
 TEST_F(CliTextSession, HeaderOnlyForTunnelsWithSessions) {
   // As the daemon answers `... session user bob`: every tunnel listed, one session matched.
   auto q = mixed();
@@ -621,6 +703,18 @@ TEST_F(CliTextSubscribers, ByStateAndClientType) {
   expect_golden("subscribers_summary", render_text(show(object::subscribers_summary), q));
   EXPECT_EQ(render_text(show(object::subscribers_summary), query_snapshot{}),
             "Subscribers by State\n   Total: 0\n\nSubscribers by Client Type\n   Total: 0\n");
+}
+
+TEST_F(CliTextSubscribers, ByAddressFamilyOnlyWithIpv6Subscribers) {
+  query_snapshot q;
+  q.subscribers = {.init = 1, .configured = 0, .active = 18, .terminating = 1, .l2tp_lns = 12, .l2tp_lac = 8};
+  q.subscribers.dual_stack = 9;
+  q.subscribers.ipv6_only = 2;
+  expect_golden("subscribers_summary_ipv6", render_text(show(object::subscribers_summary), q));
+  q.subscribers.dual_stack = 0;
+  EXPECT_NE(render_text(show(object::subscribers_summary), q)
+                .find("\n\nSubscribers by Address Family\n   IPv6 only: 2\n   Total: 2\n"),
+            std::string::npos);
 }
 
 using CliTextClear = utc_test;

@@ -266,6 +266,12 @@ TEST(IpNd, RsValidityFailures) {
     EXPECT_EQ(rs.err().offset, c.offset) << c.what;
   }
 
+  auto short_message = rs_vector;
+  short_message.resize(44);
+  put16(short_message, 4, 4);
+  EXPECT_EQ(decode_router_solicitation(span(short_message)).err(), (wire::error{"truncated ICMPv6 message", 44}));
+  EXPECT_EQ(decode_router_solicitation(span(udp_vector)).err(), (wire::error{"not ICMPv6", 6}));
+
   auto zero_length = with_slla(rs_vector);
   zero_length.at(49) = std::byte{0};
   refix_checksum(zero_length, 2);

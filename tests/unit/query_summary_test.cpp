@@ -69,5 +69,40 @@ TEST(QuerySummary, DestinationsAreTheConfiguredLnsThenThePeersWithTunnels) {
   EXPECT_EQ(q.summary.data_rx_bytes, 100u);
 }
 
+TEST(QuerySummary, SubscribersByAddressFamilyFromTheSessions) {
+  context ctx;
+  ctx.cfg = load("l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1}]\n");
+  const auto lns_session = [](std::uint32_t address, std::string prefix) {
+    session_snapshot s;
+    s.state = "established";
+    s.ppp_phase = "network";
+    s.address = address;
+    s.ipv6_prefix = std::move(prefix);
+    return s;
+  };
+  tunnel_report lns;
+  lns.tunnel.state = "established";
+  lns.sessions = {lns_session(0x64400007, "2001:db8:100:1::/64"), lns_session(0x64400008, "2001:db8:100:2::/64"),
+                  lns_session(0, "2001:db8:100:3::/64"), lns_session(0x64400009, ""), lns_session(0, "")};
+  // A delegated prefix alone (no /64 on the link) makes no IPv6 subscriber.
+  lns.sessions.back().delegated_prefix = "2001:db8:8000:100::/56";
+  tunnel_report lac;
+  lac.tunnel.lac = true;
+  session_snapshot tunnelled;
+  tunnelled.lac = true;
+  tunnelled.state = "established";
+  lac.sessions = {tunnelled};
+  query_snapshot q;
+  q.tunnels = {lns, lac};
+  summarize(q, ctx.cfg.l2tp, ctx.stats, {});
+  EXPECT_EQ(q.subscribers.dual_stack, 2u);
+  EXPECT_EQ(q.subscribers.ipv6_only, 1u);
+  EXPECT_EQ(q.subscribers.l2tp_lns, 5u);
+  EXPECT_EQ(q.subscribers.l2tp_lac, 1u);
+  EXPECT_EQ(q.subscribers.active, 6u);
+  summarize(q, ctx.cfg.l2tp, ctx.stats, {});  // summarizing again does not count twice
+  EXPECT_EQ(q.subscribers.dual_stack, 2u);
+}
+
 }  // namespace
 }  // namespace bras::actors

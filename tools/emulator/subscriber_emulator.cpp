@@ -1,11 +1,15 @@
 #include "tools/emulator/subscriber_emulator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
+#include "protocol/dhcpv6/message.hpp"
+#include "protocol/ip/nd.hpp"
 #include "protocol/ip/packet.hpp"
 #include "protocol/ppp/frame.hpp"
 #include "protocol/ppp/server.hpp"
+#include "tools/emulator/ipv6_client.hpp"
 
 namespace bras::actors {
 
@@ -30,6 +34,10 @@ struct subscriber_state {
   std::uint32_t address = 0;
   std::uint16_t echo_sequence = 0;
   double traffic_carry = 0;
+  /// --ipv6: the host side after IPv6CP, its timer's generation, and its Echo sequence number.
+  std::optional<emulator::ipv6_client> v6;
+  std::uint32_t v6_generation = 0;
+  std::uint16_t echo6_sequence = 0;
 
   /// Ticks of at least 100 ms: a burst per tick keeps timer messages few
   /// when many subscribers send fast.
@@ -58,7 +66,74 @@ struct subscriber_state {
       t.counters->sent_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
       self->send(session, subscriber_frame{ppp->frame_ip(ppp::network::ipv4, packet)});
     }
+    if (v6 && v6->ready() && t.destination_v6) {
+      const auto size = std::max<std::size_t>(t.size, 48);
+      for (unsigned i = 0; i < burst; ++i) {
+        send_echo6(v6->slaac_address(), *t.destination_v6, size);
+        if (t.from_delegated_prefix && v6->lease()) send_echo6(v6->delegated_address(), *t.destination_v6, size);
+      }
+    }
     self->delayed_send(self, traffic_interval(), traffic_atom::value);
+  }
+
+  void send_echo6(const ip::ipv6_address& from, const ip::ipv6_address& to, std::size_t size) {
+    auto packet = ip::nd::make_echo_request(from, to, echo_identifier(), ++echo6_sequence, size);
+    args.traffic.counters->sent_v6.fetch_add(1, std::memory_order_relaxed);
+    args.traffic.counters->sent_v6_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
+    send_ip(true, packet);
+  }
+
+  void send_ip(bool ipv6, wire::byte_span packet) {
+    if (!session || ended) return;
+    self->send(session, subscriber_frame{ppp->frame_ip(ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, packet)});
+  }
+
+  /// True when `packet` answers our ICMPv6 load traffic (then it is only counted).
+  bool count_traffic_reply6(wire::byte_span packet) {
+    if (!v6 || !args.traffic.counters) return false;
+    auto r = ip::nd::parse_echo_reply(packet);
+    if (!r || r->identifier != echo_identifier()) return false;
+    auto& c = *args.traffic.counters;
+    c.received_v6.fetch_add(1, std::memory_order_relaxed);
+    c.received_v6_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
+    constexpr std::size_t destination_offset = 24;  // in the fixed IPv6 header
+    ip::ipv6_address to{};
+    std::copy_n(packet.begin() + destination_offset, to.size(), to.begin());
+    if (v6->lease() && to == v6->delegated_address()) c.received_v6_from_pd.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+
+  void start_ipv6(std::uint64_t interface_id) {
+    if (!args.ipv6.enabled || v6) return;
+    emulator::ipv6_client_config c;
+    c.interface_id = interface_id;
+    c.prefix_delegation = args.ipv6.prefix_delegation;
+    // DUID-LL of a made-up locally administered MAC carrying our ID: distinct per subscriber.
+    std::array<std::byte, 6> mac{std::byte{0x02}};
+    for (std::size_t i = 0; i < 5; ++i) mac[5 - i] = static_cast<std::byte>(args.id >> (8 * i));
+    c.duid = dhcpv6::duid_ll(mac);
+    c.iaid = 1;
+    c.transaction_id = static_cast<std::uint32_t>(args.id * 16);
+    v6.emplace(std::move(c));
+    perform_v6(v6->start(emulator::ipv6_client::clock_type::now()));
+  }
+
+  void perform_v6(emulator::ipv6_client_effects fx) {
+    for (const auto& packet : fx.send) send_ip(true, packet);
+    if (fx.arm) self->delayed_send(self, *fx.arm, ipv6_client_timer{++v6_generation});
+    if (!fx.ready && !fx.failed) return;
+    subscriber_event ev;
+    if (fx.ready) {
+      ev.what = subscriber_event::kind::ipv6_ready;
+      if (v6->slaac_prefix()) ev.ipv6_prefix = ip::to_string(*v6->slaac_prefix());
+      if (v6->lease()) ev.delegated_prefix = ip::to_string(v6->lease()->prefix);
+      ev.ra_latency_ms = std::chrono::duration<double, std::milli>(v6->ra_latency()).count();
+      ev.dhcpv6_latency_ms = std::chrono::duration<double, std::milli>(v6->dhcpv6_latency()).count();
+    } else {
+      ev.what = subscriber_event::kind::ipv6_failed;
+      ev.message = emulator::to_string(v6->failure());
+    }
+    event(std::move(ev));
   }
 
   [[nodiscard]] std::uint16_t echo_identifier() const { return static_cast<std::uint16_t>(args.id); }
@@ -96,10 +171,13 @@ struct subscriber_state {
         subscriber_event ev;
         ev.what = up->which == ppp::network::ipv4 ? subscriber_event::kind::ipv4_up : subscriber_event::kind::ipv6_up;
         ev.address = up->local_address;
+        ev.peer_address = up->peer_address;
+        ev.interface_id = up->local_interface_id;
         ev.primary_dns = up->primary_dns;
         ev.secondary_dns = up->secondary_dns;
         if (up->which == ppp::network::ipv4) start_traffic(up->local_address);
         event(std::move(ev));
+        if (up->which == ppp::network::ipv6) start_ipv6(up->local_interface_id);
       } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
         finish(fin->cause, fin->message);
         // Hang up the call as well; the LNS may already be clearing it.
@@ -127,6 +205,15 @@ struct subscriber_state {
     auto fr = ppp::decode_frame(f.frame);
     if (fr && (fr.value().protocol == ppp::proto::ipv4 || fr.value().protocol == ppp::proto::ipv6)) {
       if (fr.value().protocol == ppp::proto::ipv4 && count_traffic_reply(fr.value().payload)) return;
+      if (fr.value().protocol == ppp::proto::ipv6 && v6) {
+        bool consumed = false;
+        auto fx = v6->receive(fr.value().payload, emulator::ipv6_client::clock_type::now(), consumed);
+        if (consumed) {
+          perform_v6(std::move(fx));
+          return;
+        }
+        if (count_traffic_reply6(fr.value().payload)) return;
+      }
       if (args.observer) {
         self->send(args.observer, subscriber_ip{args.id, fr.value().protocol == ppp::proto::ipv6,
                                                 wire::bytes{fr.value().payload.begin(), fr.value().payload.end()}});
@@ -251,6 +338,11 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
         if (st.ended || t.which >= ppp::timer_count || st.generation[t.which] != t.generation) return;
         st.perform(st.ppp->timeout(static_cast<ppp::timer>(t.which)));
       },
+      [self](ipv6_client_timer t) {
+        auto& st = self->state;
+        if (st.ended || !st.v6 || t.generation != st.v6_generation) return;
+        st.perform_v6(st.v6->timeout(emulator::ipv6_client::clock_type::now()));
+      },
       [self](subscriber_ip& p) {
         auto& st = self->state;
         if (!st.session || st.ended) return;
@@ -261,9 +353,13 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
       [self](mute_atom) { self->state.muted = true; },
       [self](close_atom) {
         auto& st = self->state;
-        if (st.ended || !st.args.ppp_enabled) {
+        if (st.ended || !st.args.ppp_enabled || st.args.hangup_cdn) {
           if (st.session) self->send(st.session, close_atom::value);
           return;
+        }
+        // The Release goes first, so the LNS frees the prefix by DHCPv6, not only at hang-up.
+        if (st.args.ipv6.release && st.v6) {
+          if (auto release = st.v6->release(); !release.empty()) st.send_ip(true, release);
         }
         st.perform(st.ppp->close());
       },
