@@ -278,6 +278,10 @@ acct_usage ppp_host::usage(std::chrono::system_clock::time_point at) const {
   u.output_octets = c.data_tx_bytes;
   u.input_packets = c.data_rx_packets;
   u.output_packets = c.data_tx_packets;
+  u.ipv6_input_octets = c.data_rx_v6_bytes;
+  u.ipv6_output_octets = c.data_tx_v6_bytes;
+  u.ipv6_input_packets = c.data_rx_v6_packets;
+  u.ipv6_output_packets = c.data_tx_v6_packets;
   if (up_wall_) u.session_time = std::chrono::duration_cast<std::chrono::seconds>(at - *up_wall_);
   return u;
 }
