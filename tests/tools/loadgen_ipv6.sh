@@ -39,10 +39,12 @@ if "\nprefix-pools:" not in s:
     s += "prefix-pools:\n  - {name: demo-v6, prefixes: [2001:db8:100::/40], prefix-length: 64}\n" \
          "  - {name: demo-pd, prefixes: [2001:db8:8000::/36], prefix-length: 56}\n" \
          "ipv6:\n  prefix-pool: demo-v6\n  delegated-prefix-pool: demo-pd\n"
+# The LNS side's address: the v6 traffic's destination (only the ipv6 section's key).
 lines = s.split("\n")
 at = lines.index("ipv6:")
-lines = [l for l in lines if not l.lstrip().startswith(("local-address:", "# local-address:"))]
-lines.insert(at + 1, "  local-address: 2001:db8:ffff::1")
+end = next((i for i in range(at + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")), len(lines))
+section = [l for l in lines[at + 1:end] if not l.lstrip().startswith(("local-address:", "# local-address:"))]
+lines[at + 1:end] = ["  local-address: 2001:db8:ffff::1"] + section
 open(dst, "w").write("\n".join(lines))
 PY
 "$brasd" --check-config "$work/brasd.yaml" >/dev/null 2>"$work/err" || fail "brasd refuses the config: $(cat "$work/err")"
