@@ -83,8 +83,8 @@ assert r["v6_ready"] == n == v6["ready"] and v6["failures"] == {}, v6["failures"
 assert len(v6["v6_prefixes"]) == n and r["v6_prefixes_distinct"] == n == len(set(v6["v6_prefixes"])), "/64s"
 for p in v6["v6_prefixes"]:
     assert ipaddress.ip_network(p).subnet_of(ipaddress.ip_network("2001:db8:100::/40")) and p.endswith("/64"), p
-lat = v6["ra_latency_ms"]
-assert 0 < lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"], lat
+lat = v6["ra_latency_ms"]  # may be ~0: an unsolicited RA at set-up
+assert 0 <= lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"], lat
 if pd:
     d = v6["delegated_prefixes"]
     assert len(d) == n and r["delegated_prefixes_distinct"] == n == len(set(d)), "delegated prefixes"
