@@ -35,14 +35,15 @@ dual_stack_run() {
   loadgen_pid=$!
   holding() {
     kill -0 "$loadgen_pid" 2>/dev/null || fail "$name: bras-loadgen ended before holding the sessions"
-    grep -q "^holding $sessions sessions" "$work/loadgen.err"
+    grep -qs "^holding $sessions sessions" "$work/loadgen.err"
   }
   wait_for 120 "$name: bras-loadgen is not holding $sessions sessions" holding
   sleep 3
   # While held: brasd has every prefix out, and every session moved packets both ways.
   [ "$(pool_in_use demo-v6)" = $sessions ] || fail "$name: demo-v6 in use: $(pool_in_use demo-v6 2>&1)"
   [ "$(pool_in_use demo-pd)" = $sessions ] || fail "$name: demo-pd in use: $(pool_in_use demo-pd 2>&1)"
-  [ "$(metric brasd_dhcpv6_delegated_prefixes)" = $sessions ] || fail "$name: delegated prefixes bound"
+  [ "$(metric brasd_dhcpv6_delegated_prefixes)" = $sessions ] ||
+    fail "$name: $(metric brasd_dhcpv6_delegated_prefixes 2>&1) delegated prefixes bound, not $sessions"
   ip netns exec "$lns_ns" python3 - $sessions <<'PY' || fail "$name: per-session traffic"
 import re, sys, urllib.request
 sessions = int(sys.argv[1])
