@@ -89,6 +89,10 @@ void add_usage(radius::accounting_record& r, const acct_usage& u) {
   r.output_octets = u.output_octets;
   r.input_packets = u.input_packets;
   r.output_packets = u.output_packets;
+  r.ipv6_input_octets = u.ipv6_input_octets;
+  r.ipv6_output_octets = u.ipv6_output_octets;
+  r.ipv6_input_packets = u.ipv6_input_packets;
+  r.ipv6_output_packets = u.ipv6_output_packets;
 }
 
 }  // namespace

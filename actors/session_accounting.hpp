@@ -27,6 +27,8 @@ namespace bras::actors {
 /// The session's usage so far, in RADIUS's directions: input = from the subscriber.
 struct acct_usage {
   std::uint64_t input_octets = 0, output_octets = 0, input_packets = 0, output_packets = 0;
+  /// IPv6 alone (included above): ERX-IPv6-Acct-* (session_snapshot data_{rx,tx}_v6_*).
+  std::uint64_t ipv6_input_octets = 0, ipv6_output_octets = 0, ipv6_input_packets = 0, ipv6_output_packets = 0;
   std::chrono::seconds session_time{0};  ///< from PPP up
 };
 

@@ -121,7 +121,10 @@ void daemon::build(config::settings cfg) {
   if (!ctx_->cfg.data_plane.tun.empty()) {
     std::vector<config::ipv4_prefix> routes;
     for (const auto& p : ctx_->cfg.address_pools) routes.insert(routes.end(), p.prefixes.begin(), p.prefixes.end());
-    tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes);
+    io::tun_ipv6 v6{ctx_->cfg.ipv6.local_address, {}};
+    for (const auto& p : ctx_->cfg.prefix_pools)
+      v6.routes.insert(v6.routes.end(), p.prefixes.begin(), p.prefixes.end());
+    tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes, v6);
   }
   data_ = std::make_unique<dataplane::data_path>(ctx_->cfg.data_plane.mode, ctx_->sessions, ctx_->stats, *udp_,
                                                  tun_.get(), [ctx = ctx_.get()](int error) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/ipv6.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -11,8 +12,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <fstream>
 #include <system_error>
+#include <thread>
 
 namespace bras::io {
 
@@ -24,7 +28,10 @@ namespace {
 
 /// A socket for interface ioctls, closed on scope exit.
 struct ioctl_socket {
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  explicit ioctl_socket(int family = AF_INET) : fd{::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0)} {}
+  ioctl_socket(const ioctl_socket&) = delete;
+  ioctl_socket& operator=(const ioctl_socket&) = delete;
+  int fd;
   ~ioctl_socket() {
     if (fd >= 0) ::close(fd);
   }
@@ -42,10 +49,75 @@ void set_address(ifreq& req, std::uint32_t address) {
   std::memcpy(&req.ifr_addr, &a, sizeof a);
 }
 
+/// Writes a per-device IPv6 sysctl; false (errno set) if it cannot.
+bool set_ipv6_sysctl(const std::string& device, const char* key, const char* value) {
+  std::ofstream file{"/proc/sys/net/ipv6/conf/" + device + "/" + key};
+  if (!file) {
+    if (errno == 0) errno = ENOENT;
+    return false;
+  }
+  file << value;
+  file.flush();
+  if (!file) {
+    if (errno == 0) errno = EIO;
+    return false;
+  }
+  return true;
+}
+
+/// Even without DAD the kernel finishes an address's set-up in a work queue: until then it is
+/// tentative (no bind, packets to it dropped). Start returns once it is usable.
+void wait_until_usable(const std::string& name, const ip::ipv6_address& address) {
+  sockaddr_in6 at{};
+  at.sin6_family = AF_INET6;
+  std::memcpy(&at.sin6_addr, address.data(), sizeof at.sin6_addr);
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    ioctl_socket probe{AF_INET6};
+    if (probe.fd < 0) fail("tun " + name + ": IPv6 socket");
+    if (::bind(probe.fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) == 0) return;
+    if (errno != EADDRNOTAVAIL) fail("tun " + name + ": IPv6 address not usable");
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  fail("tun " + name + ": IPv6 address still tentative after 3 s");
+}
+
+/// The LNS's IPv6 address and the prefix pools' routes on the device (up already: IPv6 routes
+/// need a running device).
+void configure_ipv6(const std::string& name, const tun_ipv6& ipv6) {
+  if (!ipv6.local_address && ipv6.routes.empty()) return;
+  // The link is point-to-point to brasd itself: no one else can hold the address, and
+  // Duplicate Address Detection would only keep it tentative (unusable) for a second.
+  if (!set_ipv6_sysctl(name, "disable_ipv6", "0")) fail("tun " + name + ": enable IPv6 (is IPv6 on in the kernel?)");
+  if (!set_ipv6_sysctl(name, "accept_dad", "0")) fail("tun " + name + ": disable DAD");
+  ioctl_socket s{AF_INET6};
+  if (s.fd < 0) fail("tun " + name + ": IPv6 socket");
+  const int index = static_cast<int>(::if_nametoindex(name.c_str()));
+  if (index == 0) fail("tun " + name + ": interface index");
+  if (ipv6.local_address) {
+    in6_ifreq req{};
+    std::memcpy(&req.ifr6_addr, ipv6.local_address->data(), sizeof req.ifr6_addr);
+    req.ifr6_prefixlen = 128;
+    req.ifr6_ifindex = index;
+    if (::ioctl(s.fd, SIOCSIFADDR, &req) < 0 && errno != EEXIST) fail("tun " + name + ": set IPv6 address");
+    wait_until_usable(name, *ipv6.local_address);
+  }
+  for (const auto& p : ipv6.routes) {
+    in6_rtmsg rt{};
+    std::memcpy(&rt.rtmsg_dst, p.address.data(), sizeof rt.rtmsg_dst);
+    rt.rtmsg_dst_len = p.length;
+    rt.rtmsg_flags = RTF_UP;
+    rt.rtmsg_metric = 1;
+    rt.rtmsg_ifindex = index;
+    if (::ioctl(s.fd, SIOCADDRT, &rt) < 0 && errno != EEXIST) {
+      fail("tun " + name + ": add IPv6 route " + ip::to_string(p));
+    }
+  }
+}
+
 }  // namespace
 
 tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std::uint32_t local_address,
-                       const std::vector<config::ipv4_prefix>& routes, std::uint16_t mtu)
+                       const std::vector<config::ipv4_prefix>& routes, const tun_ipv6& ipv6, std::uint16_t mtu)
     : name_{name}, stream_{io} {
   fd_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0) fail("tun " + name + ": cannot open /dev/net/tun");
@@ -59,6 +131,8 @@ tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std
     fail("tun " + name + ": TUNSETIFF (is another brasd using it? are we root / CAP_NET_ADMIN?)");
   }
   name_ = req.ifr_name;
+  // Owned by the stream from here: a failing step below closes it (and the kernel drops the device).
+  stream_.assign(fd_);
   ioctl_socket s;
   if (s.fd < 0) fail("tun " + name_ + ": socket");
   ifreq r{};
@@ -84,7 +158,7 @@ tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std
     rt.rt_dev = name_.data();
     if (::ioctl(s.fd, SIOCADDRT, &rt) < 0 && errno != EEXIST) fail("tun " + name_ + ": add route");
   }
-  stream_.assign(fd_);
+  configure_ipv6(name_, ipv6);
 }
 
 tun_device::~tun_device() {

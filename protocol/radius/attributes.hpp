@@ -135,8 +135,12 @@ struct accounting_record {
   std::uint32_t session_time = 0;                       ///< Acct-Session-Time (interim, stop)
   std::uint64_t input_octets = 0, output_octets = 0;    ///< from the subscriber / to it (Gigawords added above 2^32)
   std::uint64_t input_packets = 0, output_packets = 0;  ///< 32-bit on the wire (wrap)
-  std::uint32_t terminate_cause = 0;                    ///< Stop only; 0: left out
-  bool authentic_local = false;                         ///< Acct-Authentic: RADIUS (1) or Local (2)
+  /// IPv6 alone (included above), in ERX-IPv6-Acct-* (vendor 4874, 151-156) on Interim and Stop
+  /// when the session has an IPv6 prefix or IPv6 traffic; none of them: left out.
+  std::uint64_t ipv6_input_octets = 0, ipv6_output_octets = 0;
+  std::uint64_t ipv6_input_packets = 0, ipv6_output_packets = 0;
+  std::uint32_t terminate_cause = 0;  ///< Stop only; 0: left out
+  bool authentic_local = false;       ///< Acct-Authentic: RADIUS (1) or Local (2)
 };
 
 /// The Accounting-Request for `r`, with NAS identity and Acct-Delay-Time (seal it with seal_request).

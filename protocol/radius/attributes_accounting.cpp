@@ -1,5 +1,7 @@
 // Accounting-Request records (RFC 2866, RFC 2869 §5.1-5.3 Gigawords and Event-Timestamp) and
 // their inverse, for the spool and the tests.
+#include <array>
+
 #include "protocol/radius/attributes_internal.hpp"
 
 namespace bras::radius {
@@ -13,6 +15,25 @@ bool carries_session(acct_status s) noexcept {
   return s == acct_status::start || s == acct_status::interim_update || s == acct_status::stop;
 }
 
+void add_erx_u32(packet& p, std::uint8_t type, std::uint64_t value) {
+  wire::bytes v;
+  wire::writer{v}.u32(static_cast<std::uint32_t>(value));
+  p.add_vendor(vendor::unisphere, type, v);
+}
+
+/// ERX-IPv6-Acct-*: only for a session with IPv6 (a prefix, or traffic), so IPv4-only records stay as they were.
+void add_ipv6_counters(packet& p, const accounting_record& r) {
+  const bool ipv6 =
+      r.framed_ipv6_prefix || r.delegated_ipv6_prefix || r.ipv6_input_packets != 0 || r.ipv6_output_packets != 0;
+  if (!ipv6) return;
+  add_erx_u32(p, vendor::erx_ipv6_acct_input_octets, r.ipv6_input_octets);
+  add_erx_u32(p, vendor::erx_ipv6_acct_output_octets, r.ipv6_output_octets);
+  add_erx_u32(p, vendor::erx_ipv6_acct_input_packets, r.ipv6_input_packets);
+  add_erx_u32(p, vendor::erx_ipv6_acct_output_packets, r.ipv6_output_packets);
+  add_erx_u32(p, vendor::erx_ipv6_acct_input_gigawords, r.ipv6_input_octets >> 32);
+  add_erx_u32(p, vendor::erx_ipv6_acct_output_gigawords, r.ipv6_output_octets >> 32);
+}
+
 void add_counters(packet& p, const accounting_record& r) {
   p.add_u32(attr::acct_session_time, r.session_time);
   p.add_u32(attr::acct_input_octets, static_cast<std::uint32_t>(r.input_octets));
@@ -22,6 +43,7 @@ void add_counters(packet& p, const accounting_record& r) {
   // 32 bits on the wire: the counter wraps, as RFC 2866 §5.5 has it.
   p.add_u32(attr::acct_input_packets, static_cast<std::uint32_t>(r.input_packets));
   p.add_u32(attr::acct_output_packets, static_cast<std::uint32_t>(r.output_packets));
+  add_ipv6_counters(p, r);
 }
 
 // An optional 32-bit attribute into `out` (left alone when absent).
@@ -51,6 +73,26 @@ wire::status read_prefix(const packet& p, std::uint8_t type, std::string_view re
   return wire::ok_status();
 }
 
+/// ERX-IPv6-Acct-* (vendor 4874, 151-156), each a 32-bit value; absent ones stay 0.
+wire::status read_ipv6_counters(const packet& p, accounting_record& r) {
+  std::array<std::uint32_t, 6> values{};  // by type - 151
+  for (const auto& [index, vsa] : detail::indexed_vendor_attributes(p)) {
+    if (vsa.vendor != vendor::unisphere || vsa.type < vendor::erx_ipv6_acct_input_octets ||
+        vsa.type > vendor::erx_ipv6_acct_output_gigawords) {
+      continue;
+    }
+    wire::reader in{vsa.value};
+    std::uint32_t value = 0;
+    if (vsa.value.size() != 4 || !in.u32(value)) return wire::error{"radius-erx-ipv6-acct-size", index};
+    values[vsa.type - vendor::erx_ipv6_acct_input_octets] = value;
+  }
+  r.ipv6_input_octets = (std::uint64_t{values[4]} << 32) | values[0];
+  r.ipv6_output_octets = (std::uint64_t{values[5]} << 32) | values[1];
+  r.ipv6_input_packets = values[2];
+  r.ipv6_output_packets = values[3];
+  return wire::ok_status();
+}
+
 wire::status read_session(const packet& p, accounting_record& r) {
   if (const auto* a = p.find(attr::user_name)) r.user = as_string(*a);
   if (auto s = read_u32(p, attr::framed_ip_address, "radius-framed-ip-size", r.framed_ip); !s) return s;
@@ -77,6 +119,7 @@ wire::status read_session(const packet& p, accounting_record& r) {
   packets = 0;
   if (auto s = read_u32(p, attr::acct_output_packets, "radius-acct-packets-size", packets); !s) return s;
   r.output_packets = packets;
+  if (auto s = read_ipv6_counters(p, r); !s) return s;
   return read_u32(p, attr::acct_terminate_cause, "radius-acct-terminate-cause-size", r.terminate_cause);
 }
 

@@ -183,6 +183,14 @@ inline constexpr std::uint8_t access_loop_encapsulation = 144;
 /// Unisphere/Juniper ERX (Junos and JunosE read it): Tunnel-Group names a local tunnel profile.
 inline constexpr std::uint32_t unisphere = 4874;
 inline constexpr std::uint8_t erx_tunnel_group = 64;
+/// IPv6 usage alone (RADIUS's RFCs define none; FreeRADIUS's dictionary.erx, Junos sends them):
+/// octets and packets from / to the subscriber, and the octets' upper 32 bits (as Acct-*-Gigawords).
+inline constexpr std::uint8_t erx_ipv6_acct_input_octets = 151;
+inline constexpr std::uint8_t erx_ipv6_acct_output_octets = 152;
+inline constexpr std::uint8_t erx_ipv6_acct_input_packets = 153;
+inline constexpr std::uint8_t erx_ipv6_acct_output_packets = 154;
+inline constexpr std::uint8_t erx_ipv6_acct_input_gigawords = 155;
+inline constexpr std::uint8_t erx_ipv6_acct_output_gigawords = 156;
 }  // namespace vendor
 
 }  // namespace bras::radius

@@ -38,7 +38,7 @@ using event = actors::subscriber_event;
 constexpr std::uint32_t behind_tun = 0xc6336401;  // 198.51.100.1, on the namespace's loopback
 constexpr const char* tun_name = "brastest0";
 
-config::settings lns_config(const std::string& mode) {
+config::settings lns_config(const std::string& mode, bool ipv6 = false) {
   return settings_from(
       "runtime: {threads: 2, shards: 2}\nlog: {level: warn}\n"
       "l2tp:\n  host-name: lns-under-test\n" +
@@ -48,7 +48,9 @@ config::settings lns_config(const std::string& mode) {
       "    - name: g\n"
       "      hello-interval: 0\n"
       "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.0/8], secret: s3cret}]\n"
-      "ppp:\n  restart-timer-ms: 300\n  local-address: 100.64.0.1\n  ipv6: false\n  address-pool: p\n"
+      "ppp:\n  restart-timer-ms: 300\n  local-address: 100.64.0.1\n  ipv6: " +
+      std::string{ipv6 ? "true" : "false"} +
+      "\n  address-pool: p\n"
       "address-pools: [{name: p, prefixes: [100.64.0.0/24]}]\n"
       "aaa: {subscribers: [{user: alice, password: wonderland}]}\n"
       "data-plane: {tun: " +
@@ -134,6 +136,83 @@ std::optional<std::uint16_t> mss_of(const wire::bytes& p) {
   return std::nullopt;
 }
 
+// --- IPv6 -------------------------------------------------------------------
+
+ip::ipv6_address v6(const char* text) {
+  return ip::parse_ipv6_address(text).value();
+}
+const ip::ipv6_address lns_v6 = v6("2001:db8:ffff::1");              // on tun (ipv6.local-address)
+const ip::ipv6_address link_host = v6("2001:db8:100:1::10");         // in the session's /64
+const ip::ipv6_address delegated_host = v6("2001:db8:8000:1ab::5");  // in its delegated /56
+const ip::ipv6_address other_host = v6("2001:db8:100:2::10");        // in the pool, not the session's
+constexpr std::uint64_t subscriber_iid = 0x0211223344556677ULL;
+
+/// An IPv6 packet (hop limit 64) with `payload`, its upper-layer checksum (at `checksum_at` in
+/// the payload) filled in over the pseudo-header (RFC 8200 §8.1).
+wire::bytes ipv6(const ip::ipv6_address& src, const ip::ipv6_address& dst, std::uint8_t next_header,
+                 wire::bytes payload, std::size_t checksum_at) {
+  wire::bytes pseudo;
+  pseudo.insert(pseudo.end(), src.begin(), src.end());
+  pseudo.insert(pseudo.end(), dst.begin(), dst.end());
+  pseudo.resize(pseudo.size() + 8);
+  put32(pseudo, 32, static_cast<std::uint32_t>(payload.size()));
+  pseudo[39] = static_cast<std::byte>(next_header);
+  pseudo.insert(pseudo.end(), payload.begin(), payload.end());
+  put16(payload, checksum_at, ip::internet_checksum(pseudo));
+  wire::bytes p(40);
+  p[0] = std::byte{0x60};
+  put16(p, 4, static_cast<std::uint16_t>(payload.size()));
+  p[6] = static_cast<std::byte>(next_header);
+  p[7] = std::byte{64};
+  std::copy(src.begin(), src.end(), p.begin() + 8);
+  std::copy(dst.begin(), dst.end(), p.begin() + 24);
+  p.insert(p.end(), payload.begin(), payload.end());
+  return p;
+}
+
+wire::bytes echo6(const ip::ipv6_address& src, const ip::ipv6_address& dst, std::uint16_t id) {
+  wire::bytes m(16);
+  m[0] = std::byte{128};
+  put16(m, 4, id);
+  put16(m, 6, 1);
+  return ipv6(src, dst, 58, m, 2);
+}
+
+bool is_echo6_reply(const wire::bytes& p, std::uint16_t id) {
+  return p.size() >= 48 && p[6] == std::byte{58} && p[40] == std::byte{129} && get16(p, 44) == id;
+}
+
+wire::bytes syn6(const ip::ipv6_address& src, const ip::ipv6_address& dst, std::uint16_t sport, std::uint16_t dport) {
+  wire::bytes t(24);
+  put16(t, 0, sport);
+  put16(t, 2, dport);
+  put32(t, 4, 1000);
+  t[12] = std::byte{6 << 4};
+  t[13] = std::byte{0x02};
+  put16(t, 14, 65535);
+  t[20] = std::byte{2};
+  t[21] = std::byte{4};
+  put16(t, 22, 1440);
+  return ipv6(src, dst, 6, t, 16);
+}
+
+/// The MSS option of a TCP segment in an IPv6 packet (no extension headers), if any.
+std::optional<std::uint16_t> mss6_of(const wire::bytes& p) {
+  if (p.size() < 60 || p[6] != std::byte{6}) return std::nullopt;
+  const std::size_t off = (std::to_integer<unsigned>(p[40 + 12]) >> 4) * 4u;
+  for (std::size_t i = 60; i + 4 <= 40 + off && i + 4 <= p.size();) {
+    const auto kind = std::to_integer<unsigned>(p[i]);
+    if (kind == 0) break;
+    if (kind == 1) {
+      ++i;
+      continue;
+    }
+    if (kind == 2) return get16(p, i + 2);
+    i += std::max(2u, std::to_integer<unsigned>(p[i + 1]));
+  }
+  return std::nullopt;
+}
+
 class DataPlane : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -143,7 +222,7 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
   }
 
   /// An LAC sending to `lns_port` (the LNS, or a proxy in front of it), and a subscriber with IPCP open.
-  void bring_up(std::uint16_t lns_port, const std::string& destination_extra = "") {
+  void bring_up(std::uint16_t lns_port, const std::string& destination_extra = "", std::uint64_t interface_id = 0) {
     lac = std::make_unique<app::daemon>(lac_settings(lns_port, "s3cret", 0, 2, 2, "", destination_extra));
     lac->start();
     self = std::make_unique<caf::scoped_actor>(lac->system());
@@ -156,19 +235,26 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
     a.ppp.magic = 0x5151;
     a.ppp.mru = 1400;
     a.ppp.negotiation.restart_timer = 300ms;
+    a.ppp.ipv6 = interface_id != 0;
+    a.ppp.interface_id = interface_id;
     sub = actors::spawn_subscriber(lac->system(), std::move(a));
     bool up = false;
-    (*self)->receive_while([&] { return !up; })(
+    bool v6_up = interface_id == 0;
+    (*self)->receive_while([&] { return !up || !v6_up; })(
         [&](actors::subscriber_event& e) {
           if (e.what == event::kind::ipv4_up) {
             up = true;
             address = e.address;
           }
+          if (e.what == event::kind::ipv6_up) v6_up = true;
           ASSERT_NE(e.what, event::kind::finished) << e.message;
         },
         [](actors::subscriber_ip&) {}, caf::after(20s) >> [&] { FAIL() << "no IPCP"; });
     // The LNS's IPCP may open a moment after the subscriber's: wait for its binding too.
     ASSERT_TRUE(eventually([&] { return lns->ctx().sessions.find_ipv4(address) != nullptr; }, 5s));
+    if (interface_id != 0) {
+      ASSERT_TRUE(eventually([&] { return lns->ctx().sessions.find_ipv6(interface_id) != nullptr; }, 5s));
+    }
   }
   void TearDown() override {
     self.reset();
@@ -177,7 +263,9 @@ class DataPlane : public ::testing::TestWithParam<std::string> {
     lns.reset();
   }
 
-  void send(const wire::bytes& packet) { caf::anon_send(sub, actors::subscriber_ip{1, false, packet}); }
+  void send(const wire::bytes& packet) {
+    caf::anon_send(sub, actors::subscriber_ip{1, ip::ip_version(packet) == 6, packet});
+  }
 
   /// Waits for an IP packet at the subscriber matching `pred`.
   template <class Pred>
@@ -446,12 +534,182 @@ TEST_P(SequencedDataPlane, EveryDataMessageToTheLacCarriesNsInOrder) {
   EXPECT_GE(n, 7u);  // at least LCP request and ack, CHAP challenge and success, IPCP
 }
 
+/// Dual stack: IPv6CP up, tun with the LNS's IPv6 address and the prefix pools' routes, and the
+/// session's /64 and delegated /56 routed (as the session's IPv6 host does once it has them).
+class Ipv6DataPlane : public DataPlane {
+ protected:
+  void SetUp() override {
+    auto cfg = lns_config(GetParam(), true);
+    cfg.ipv6.local_address = lns_v6;
+    cfg.prefix_pools.push_back({"links", {ip::parse_ipv6_prefix("2001:db8:100::/48").value()}, 64, {}});
+    cfg.prefix_pools.push_back({"delegated", {ip::parse_ipv6_prefix("2001:db8:8000::/40").value()}, 56, {}});
+    lns = std::make_unique<app::daemon>(cfg);
+    lns->start();
+    bring_up(lns->local(0).port, "", subscriber_iid);
+    session = lns->ctx().sessions.find_ipv4(address);
+    ASSERT_TRUE(session);
+    auto& table = lns->ctx().sessions;
+    ASSERT_TRUE(table.bind_ipv6_prefix(session, route::link, ip::parse_ipv6_prefix("2001:db8:100:1::/64").value()));
+    ASSERT_TRUE(
+        table.bind_ipv6_prefix(session, route::delegated, ip::parse_ipv6_prefix("2001:db8:8000:100::/56").value()));
+  }
+  void TearDown() override {
+    session.reset();
+    DataPlane::TearDown();
+  }
+  bool echo_answered(const ip::ipv6_address& from, std::uint16_t id, std::chrono::milliseconds limit = 3s) {
+    send(echo6(from, lns_v6, id));
+    return receive([&](const wire::bytes& p) { return is_echo6_reply(p, id); }, limit).has_value();
+  }
+
+  using route = dataplane::session_table::ipv6_route;
+  dataplane::data_session_ptr session;
+};
+
+TEST_P(Ipv6DataPlane, TheLinkPrefixAndTheDelegatedPrefixAreRoutedBothWays) {
+  // The kernel answers from the tun's IPv6 address through the pools' routes into tun, and the
+  // data plane finds the session by the destination's prefix.
+  EXPECT_TRUE(echo_answered(link_host, 201)) << "no echo reply to the /64";
+  EXPECT_TRUE(echo_answered(delegated_host, 202)) << "no echo reply to the delegated prefix";
+  EXPECT_EQ(session->rx_v6_packets.load(), 2u);
+  EXPECT_EQ(session->rx_v6_bytes.load(), 112u);
+  EXPECT_EQ(session->tx_v6_packets.load(), 2u);
+  EXPECT_EQ(session->rx_errors.load(), 0u);
+  EXPECT_EQ(lns->ctx().sessions.ipv6_link_routes(), 1u);
+  EXPECT_EQ(lns->ctx().sessions.ipv6_delegated_routes(), 1u);
+}
+
+TEST_P(Ipv6DataPlane, SpoofedAndLinkLocalSourcesAreDroppedAndCounted) {
+  auto& st = lns->ctx().stats;
+  EXPECT_FALSE(echo_answered(other_host, 203, 500ms));
+  EXPECT_TRUE(eventually([&] { return st.data_rx_spoofed_v6.load() == 1; }));
+  EXPECT_EQ(session->spoofed.load(), 1u);
+  EXPECT_FALSE(echo_answered(ip::link_local(subscriber_iid), 204, 500ms));
+  EXPECT_TRUE(eventually([&] { return st.data_rx_link_local.load() == 1; }));
+  EXPECT_EQ(session->spoofed.load(), 1u);
+  EXPECT_EQ(session->rx_errors.load(), 2u);
+  EXPECT_EQ(st.data_rx_spoofed.load(), 0u);
+  EXPECT_EQ(session->rx_v6_packets.load(), 0u);
+  EXPECT_TRUE(echo_answered(link_host, 205)) << "the session still works";
+}
+
+TEST_P(Ipv6DataPlane, PacketsForTheRouterNeverReachTun) {
+  // A Router Solicitation to ff02::2 goes to the session actor (its IPv6 host), not into tun.
+  wire::bytes rs_body(8);
+  rs_body[0] = std::byte{133};
+  auto rs = ipv6(ip::link_local(subscriber_iid), v6("ff02::2"), 58, rs_body, 2);
+  rs[7] = std::byte{255};
+  const int ps = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK, htons(ETH_P_IPV6));
+  ASSERT_GE(ps, 0);
+  sockaddr_ll ll{};
+  ll.sll_family = AF_PACKET;
+  ll.sll_protocol = htons(ETH_P_IPV6);
+  ll.sll_ifindex = static_cast<int>(if_nametoindex(tun_name));
+  ASSERT_EQ(::bind(ps, reinterpret_cast<sockaddr*>(&ll), sizeof ll), 0);
+  send(rs);
+  // A forwarded packet after it: once it is on tun, the RS would have been too.
+  EXPECT_TRUE(echo_answered(link_host, 206));
+  std::size_t solicitations = 0;
+  std::size_t echoes = 0;
+  std::array<std::byte, 2048> buf{};
+  for (ssize_t n = 0; (n = ::recv(ps, buf.data(), buf.size(), 0)) > 0;) {
+    wire::bytes p{buf.begin(), buf.begin() + n};
+    if (p.size() >= 48 && p[6] == std::byte{58} && p[40] == std::byte{133}) ++solicitations;
+    if (p.size() >= 48 && p[6] == std::byte{58} && p[40] == std::byte{128}) ++echoes;
+  }
+  ::close(ps);
+  EXPECT_EQ(echoes, 1u);
+  EXPECT_EQ(solicitations, 0u);
+  auto& st = lns->ctx().stats;
+  EXPECT_EQ(session->rx_v6_packets.load(), 1u);  // the echo alone is data
+  EXPECT_EQ(st.data_rx_link_local.load(), 0u);
+  EXPECT_EQ(st.data_rx_spoofed_v6.load(), 0u);
+}
+
+TEST_P(Ipv6DataPlane, TcpSynMssIsClampedBothWaysForTheDelegatedPrefix) {
+  const int ls = ::socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 at{};
+  at.sin6_family = AF_INET6;
+  std::memcpy(&at.sin6_addr, lns_v6.data(), 16);
+  at.sin6_port = htons(5556);
+  int one = 1;
+  ::setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ASSERT_EQ(::bind(ls, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+  ASSERT_EQ(::listen(ls, 4), 0);
+  send(syn6(delegated_host, lns_v6, 40001, 5556));
+  auto synack = receive([&](const wire::bytes& p) {
+    return p.size() >= 60 && p[6] == std::byte{6} && get16(p, 40) == 5556 &&
+           (std::to_integer<unsigned>(p[53]) & 0x12) == 0x12;
+  });
+  ASSERT_TRUE(synack) << "no SYN-ACK: the clamped SYN must still carry a valid checksum";
+  EXPECT_EQ(mss6_of(*synack), std::optional<std::uint16_t>{1340});  // MRU 1400 - 60
+  EXPECT_GE(session->mss_clamped.load(), 2u);                       // the SYN and the SYN-ACK
+  ::close(ls);
+}
+
+TEST_P(Ipv6DataPlane, TooBigForTheDelegatedPrefixGetsPacketTooBig) {
+  const int us = ::socket(AF_INET6, SOCK_DGRAM, 0);
+  sockaddr_in6 from{};
+  from.sin6_family = AF_INET6;
+  std::memcpy(&from.sin6_addr, lns_v6.data(), 16);
+  ASSERT_EQ(::bind(us, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  std::memcpy(&to.sin6_addr, delegated_host.data(), 16);
+  to.sin6_port = htons(9);
+  ASSERT_EQ(::connect(us, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  int pmtu = IPV6_PMTUDISC_DO;
+  ::setsockopt(us, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  std::vector<char> big(1420, 'x');
+  ASSERT_EQ(::send(us, big.data(), big.size(), 0), static_cast<ssize_t>(big.size()));
+  EXPECT_TRUE(eventually([&] { return lns->ctx().stats.data_icmp_sent.load() == 1; }, 3s));
+  EXPECT_EQ(session->icmp_sent.load(), 1u);
+  // The kernel took the Packet Too Big (from the delegated address, as the subscriber's link would).
+  EXPECT_TRUE(eventually(
+      [&] {
+        int mtu = 0;
+        socklen_t len = sizeof mtu;
+        ::getsockopt(us, IPPROTO_IPV6, IPV6_MTU, &mtu, &len);
+        return mtu == 1400;
+      },
+      3s));
+  ::close(us);
+}
+
+TEST_P(Ipv6DataPlane, UnbindStopsRouting) {
+  ASSERT_TRUE(echo_answered(delegated_host, 207));
+  lns->ctx().sessions.unbind_ipv6_prefix(*session, route::delegated);
+  auto& st = lns->ctx().stats;
+  const auto no_route = st.data_tun_no_route.load();
+  // Upstream: no longer the session's source.
+  EXPECT_FALSE(echo_answered(delegated_host, 208, 500ms));
+  EXPECT_TRUE(eventually([&] { return st.data_rx_spoofed_v6.load() == 1; }));
+  // Downstream: the pool's route still sends it into tun, where no session holds it now.
+  const int us = ::socket(AF_INET6, SOCK_DGRAM, 0);
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  std::memcpy(&to.sin6_addr, delegated_host.data(), 16);
+  to.sin6_port = htons(9);
+  const auto sent_before = session->tx_v6_packets.load();
+  ASSERT_EQ(::sendto(us, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
+  ::close(us);
+  // At least ours (the kernel may send its own link-scope packets into tun too, also routeless).
+  EXPECT_TRUE(eventually([&] { return st.data_tun_no_route.load() >= no_route + 1; }, 3s));
+  EXPECT_EQ(session->tx_v6_packets.load(), sent_before);
+  EXPECT_TRUE(echo_answered(link_host, 209)) << "the /64 is still routed";
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDesigns, SequencedDataPlane, ::testing::Values("fast-path", "actors"),
                          [](const auto& p) { return p.param == "fast-path" ? "FastPath" : "ActorPath"; });
 
 INSTANTIATE_TEST_SUITE_P(BothDesigns, DataPlane, ::testing::Values("fast-path", "actors", "split"), [](const auto& p) {
   return p.param == "fast-path" ? "FastPath" : p.param == "actors" ? "ActorPath" : "Split";
 });
+
+INSTANTIATE_TEST_SUITE_P(BothDesigns, Ipv6DataPlane, ::testing::Values("fast-path", "actors", "split"),
+                         [](const auto& p) {
+                           return p.param == "fast-path" ? "FastPath" : p.param == "actors" ? "ActorPath" : "Split";
+                         });
 
 }  // namespace
 }  // namespace bras

@@ -35,14 +35,15 @@ dual_stack_run() {
   loadgen_pid=$!
   holding() {
     kill -0 "$loadgen_pid" 2>/dev/null || fail "$name: bras-loadgen ended before holding the sessions"
-    grep -q "^holding $sessions sessions" "$work/loadgen.err"
+    grep -qs "^holding $sessions sessions" "$work/loadgen.err"
   }
   wait_for 120 "$name: bras-loadgen is not holding $sessions sessions" holding
   sleep 3
   # While held: brasd has every prefix out, and every session moved packets both ways.
   [ "$(pool_in_use demo-v6)" = $sessions ] || fail "$name: demo-v6 in use: $(pool_in_use demo-v6 2>&1)"
   [ "$(pool_in_use demo-pd)" = $sessions ] || fail "$name: demo-pd in use: $(pool_in_use demo-pd 2>&1)"
-  [ "$(metric brasd_dhcpv6_delegated_prefixes)" = $sessions ] || fail "$name: delegated prefixes bound"
+  [ "$(metric brasd_dhcpv6_delegated_prefixes)" = $sessions ] ||
+    fail "$name: $(metric brasd_dhcpv6_delegated_prefixes 2>&1) delegated prefixes bound, not $sessions"
   ip netns exec "$lns_ns" python3 - $sessions <<'PY' || fail "$name: per-session traffic"
 import re, sys, urllib.request
 sessions = int(sys.argv[1])
@@ -64,14 +65,48 @@ for family in v6:
     assert len(series[family]) == sessions and idle == 0, f"{family}: {len(series[family])} sessions, {idle} idle"
 print("per-session IPv6 families:", ", ".join(v6) or "none (the report's IPv6 totals stand for them)", file=sys.stderr)
 PY
+  # brasd's own view of each session (bras-cli JSON, the v6-ops fields): its prefixes, the
+  # delegated one bound, and IPv6 packets both ways.
+  lns_cli show services l2tp session extensive "|" display json >"$work/$name.sessions.json" ||
+    fail "$name: bras-cli JSON: $(head -c 500 "$work/$name.sessions.json")"
+  python3 - "$work/$name.sessions.json" $sessions >"$work/$name.brasd-prefixes" <<'PY' ||
+import json, sys
+def text(v):  # Junos JSON: [{"data": "17967"}]
+    return str(v[0]["data"] if isinstance(v, list) else v)
+rows = []
+def walk(o):
+    if isinstance(o, dict):
+        if "session-local-id" in o:
+            rows.append(o)
+        for v in o.values():
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(json.load(open(sys.argv[1])))
+n = int(sys.argv[2])
+assert len(rows) == n, f"{len(rows)} sessions in the JSON, not {n}"
+for key in ("session-ipv6-prefix", "session-delegated-prefix", "data-ipv6-rx-packets", "data-ipv6-tx-packets"):
+    missing = sum(1 for r in rows if key not in r)
+    assert missing == 0, f"{missing} sessions without {key}"
+unbound = sum(1 for r in rows if text(r["session-delegated-prefix-bound"]) != "yes")
+assert unbound == 0, f"{unbound} sessions with the delegated prefix not bound"
+for key in ("data-ipv6-rx-packets", "data-ipv6-tx-packets"):
+    idle = sum(1 for r in rows if int(text(r[key])) == 0)
+    assert idle == 0, f"{idle} sessions with no {key}"
+for r in rows:
+    print(text(r["session-ipv6-prefix"]), text(r["session-delegated-prefix"]))
+PY
+    fail "$name: brasd's sessions: $(tail -3 "$work/$name.brasd-prefixes")"
   local rc=0
   wait "$loadgen_pid" || rc=$?
   loadgen_pid=""
   [ $rc -eq 0 ] || fail "$name: bras-loadgen exit $rc: $(tail -5 "$work/loadgen.out")"
-  python3 - "$work/$name.json" $sessions <<'PY' || fail "$name: report $(head -c 2000 "$work/$name.json")"
+  python3 - "$work/$name.json" $sessions "$work/$name.brasd-prefixes" <<'PY' ||
 import ipaddress, json, sys
 r = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
+brasd = [line.split() for line in open(sys.argv[3])]
 assert r["established"] == n and r["failed"] == 0, (r["established"], r["failed"], r["failures"])
 assert r["v6_ready"] == n, (r["v6_ready"], r["ipv6"]["failures"])
 prefixes, delegated = r["ipv6"]["v6_prefixes"], r["ipv6"]["delegated_prefixes"]
@@ -84,6 +119,9 @@ for p in prefixes:
 for p in delegated:
     net = ipaddress.ip_network(p)
     assert net.prefixlen == 56 and net.subnet_of(pd_pool), p
+# What the subscribers learnt (RA, DHCPv6 Reply) is what brasd says it gave them.
+assert set(prefixes) == {b[0] for b in brasd}, "the RAs' /64s are not brasd's"
+assert set(delegated) == {b[1] for b in brasd}, "the delegated prefixes are not brasd's"
 t = r["traffic"]
 # 2 pps per session and family for about 10 s, answered but for what was in flight at the
 # end (the per-session metrics above show that every session took part).
@@ -92,6 +130,7 @@ assert t["sent_v6"] >= n * 2 * 5 and t["received_v6"] >= 0.95 * t["sent_v6"], ("
 assert t["received_v6_from_pd"] >= n * 2 * 5 * 0.95, ("v6 from the delegated prefix", t)
 assert t["received_v6"] <= t["sent_v6"] and t["received"] <= t["sent"], t
 PY
+    fail "$name: report $(head -c 2000 "$work/$name.json")"
   local deadline=$((SECONDS + 30))
   until all_returned; do
     [ $SECONDS -lt $deadline ] || fail "$name: 30 s after the hang-up brasd still has: demo-v6 $(pool_in_use demo-v6 2>&1)," \

@@ -39,10 +39,12 @@ if "\nprefix-pools:" not in s:
     s += "prefix-pools:\n  - {name: demo-v6, prefixes: [2001:db8:100::/40], prefix-length: 64}\n" \
          "  - {name: demo-pd, prefixes: [2001:db8:8000::/36], prefix-length: 56}\n" \
          "ipv6:\n  prefix-pool: demo-v6\n  delegated-prefix-pool: demo-pd\n"
+# The LNS side's address: the v6 traffic's destination (only the ipv6 section's key).
 lines = s.split("\n")
 at = lines.index("ipv6:")
-lines = [l for l in lines if not l.lstrip().startswith(("local-address:", "# local-address:"))]
-lines.insert(at + 1, "  local-address: 2001:db8:ffff::1")
+end = next((i for i in range(at + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")), len(lines))
+section = [l for l in lines[at + 1:end] if not l.lstrip().startswith(("local-address:", "# local-address:"))]
+lines[at + 1:end] = ["  local-address: 2001:db8:ffff::1"] + section
 open(dst, "w").write("\n".join(lines))
 PY
 "$brasd" --check-config "$work/brasd.yaml" >/dev/null 2>"$work/err" || fail "brasd refuses the config: $(cat "$work/err")"
@@ -81,8 +83,8 @@ assert r["v6_ready"] == n == v6["ready"] and v6["failures"] == {}, v6["failures"
 assert len(v6["v6_prefixes"]) == n and r["v6_prefixes_distinct"] == n == len(set(v6["v6_prefixes"])), "/64s"
 for p in v6["v6_prefixes"]:
     assert ipaddress.ip_network(p).subnet_of(ipaddress.ip_network("2001:db8:100::/40")) and p.endswith("/64"), p
-lat = v6["ra_latency_ms"]
-assert 0 < lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"], lat
+lat = v6["ra_latency_ms"]  # may be ~0: an unsolicited RA at set-up
+assert 0 <= lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"], lat
 if pd:
     d = v6["delegated_prefixes"]
     assert len(d) == n and r["delegated_prefixes_distinct"] == n == len(set(d)), "delegated prefixes"

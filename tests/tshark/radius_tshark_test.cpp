@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/radius/attributes.hpp"
 #include "protocol/radius/crypto.hpp"
 #include "tests/tshark/pcap.hpp"
 
@@ -383,6 +384,47 @@ TEST_F(RadiusTshark, AuthenticationAccountingAndCoaDecodeWithOurValues) {
   ASSERT_TRUE(sealed_ack);
   add("Disconnect-ACK", *sealed_ack, true, 3799, {{"radius.code", "41"}});
 
+  verify(tshark_options);
+}
+
+// A dual-stack session's Interim-Update as brasd builds it: RFC 3162 Framed-IPv6-Prefix, RFC 4818
+// Delegated-IPv6-Prefix and the IPv6 counters in ERX-IPv6-Acct-* (Wireshark's Unisphere dictionary).
+TEST_F(RadiusTshark, DualStackInterimCarriesPrefixesAndErxIpv6Counters) {
+  accounting_record r;
+  r.status = acct_status::interim_update;
+  r.session_id = "5f3a00010000002c";
+  r.user = "dual@isp.example";
+  r.framed_ip = 0xc6336402;
+  r.framed_ipv6_prefix = ip::parse_ipv6_prefix("2001:db8:100:1::/64");
+  r.delegated_ipv6_prefix = ip::parse_ipv6_prefix("2001:db8:8000:100::/56");
+  r.input_octets = 9000;
+  r.output_octets = 8000;
+  r.ipv6_input_octets = (std::uint64_t{3} << 32) + 1234;
+  r.ipv6_output_octets = 5678;
+  r.ipv6_input_packets = 12;
+  r.ipv6_output_packets = 34;
+  auto interim = make_accounting_request({0xc000020a, "bras1"}, r, 0);
+  interim.id = 9;
+  const auto sealed = seal_request(interim, secret);
+  ASSERT_TRUE(sealed);
+  add("Accounting-Request (Interim, dual stack)", *sealed, true, 1813,
+      {{"radius.code", "4"},
+       {"radius.Acct_Status_Type", "3"},
+       // tshark shows the RFC 3162 value: reserved, length, the prefix's significant bytes.
+       {"radius.Framed_IPv6_Prefix",
+        "00"
+        "40"
+        "20010db801000001"},
+       {"radius.Delegated_IPv6_Prefix",
+        "00"
+        "38"
+        "20010db8800001"},
+       {"radius.Unisphere_IPv6_Acct_Input_Octets", "1234"},
+       {"radius.Unisphere_IPv6_Acct_Output_Octets", "5678"},
+       {"radius.Unisphere_IPv6_Acct_Input_Packets", "12"},
+       {"radius.Unisphere_IPv6_Acct_Output_Packets", "34"},
+       {"radius.Unisphere_IPv6_Acct_Input_Gigawords", "3"},
+       {"radius.Unisphere_IPv6_Acct_Output_Gigawords", "0"}});
   verify(tshark_options);
 }
 

@@ -185,9 +185,7 @@ TEST_F(Ipv6Path, PacketsForTheRouterGoToTheSessionActorNotTun) {
   auto rs = ipv6_packet(58, hex("85 00 0000 00000000"), ip::link_local(peer_iid), ip::nd::all_routers());
   rs[7] = std::byte{255};
   ip::ip_test::put16(rs, 42, ip::ip_test::upper_layer_checksum(rs, 40, 58));
-  if (ip::nd::classify(rs) == ip::nd::local_kind::forward) {
-    GTEST_SKIP() << "ip::nd::classify() is the contract placeholder (the v6-nd branch implements it)";
-  }
+  ASSERT_EQ(ip::nd::classify(rs), ip::nd::local_kind::router_solicitation);
   from_subscriber_over_l2tp(rs);
   ASSERT_EQ(actor->frames.size(), 1u);
   EXPECT_EQ(actor->frames[0], [&] {

@@ -40,6 +40,10 @@ accounting_record stop_record() {
   r.output_octets = 123456;
   r.input_packets = (std::uint64_t{1} << 32) + 9;  // wraps to 9
   r.output_packets = 99;
+  r.ipv6_input_octets = (std::uint64_t{2} << 32) + 3;  // 2 Gigawords and 3 octets
+  r.ipv6_output_octets = 4000;
+  r.ipv6_input_packets = 5;
+  r.ipv6_output_packets = 6;
   r.terminate_cause = terminate::user_request;
   return r;
 }
@@ -65,6 +69,10 @@ void expect_same(const accounting_record& got, const accounting_record& want) {
   EXPECT_EQ(got.output_octets, want.output_octets);
   EXPECT_EQ(got.input_packets, want.input_packets);
   EXPECT_EQ(got.output_packets, want.output_packets);
+  EXPECT_EQ(got.ipv6_input_octets, want.ipv6_input_octets);
+  EXPECT_EQ(got.ipv6_output_octets, want.ipv6_output_octets);
+  EXPECT_EQ(got.ipv6_input_packets, want.ipv6_input_packets);
+  EXPECT_EQ(got.ipv6_output_packets, want.ipv6_output_packets);
   EXPECT_EQ(got.terminate_cause, want.terminate_cause);
   EXPECT_EQ(got.authentic_local, want.authentic_local);
 }
@@ -119,8 +127,56 @@ TEST(RadiusAccounting, RoundTripsEveryStatus) {
   start_record.session_time = 0;
   start_record.input_octets = start_record.output_octets = 0;
   start_record.input_packets = start_record.output_packets = 0;
+  start_record.ipv6_input_octets = start_record.ipv6_output_octets = 0;
+  start_record.ipv6_input_packets = start_record.ipv6_output_packets = 0;
   start_record.terminate_cause = 0;
   expect_same(*read_accounting_request(through_wire(start)), start_record);
+}
+
+// RFC 4818 Delegated-IPv6-Prefix next to RFC 3162 Framed-IPv6-Prefix, and the IPv6 counters in
+// ERX-IPv6-Acct-* (vendor 4874: 151 input octets, 152 output octets, 153/154 packets, 155/156
+// gigawords), sent for sessions with IPv6 only.
+TEST(RadiusAccounting, Ipv6PrefixesAndErxCountersForDualStackSessions) {
+  auto r = stop_record();
+  r.delegated_ipv6_prefix = ip::parse_ipv6_prefix("2001:db8:8000:100::/56");
+  r.input_packets = 9;  // 32 bits on the wire
+  const auto p = make_accounting_request(our_nas(), r, 0);
+  EXPECT_EQ(p.find(attr::delegated_ipv6_prefix)->value, hex("00 38 20010db8 800001"));
+  const auto erx = [&p](std::uint8_t type) {
+    auto v = p.find_vendor(vendor::unisphere, type);
+    EXPECT_TRUE(v) << "ERX type " << int{type};
+    return v ? v->value : wire::bytes{};
+  };
+  EXPECT_EQ(erx(151), hex("00000003"));
+  EXPECT_EQ(erx(152), hex("00000fa0"));
+  EXPECT_EQ(erx(153), hex("00000005"));
+  EXPECT_EQ(erx(154), hex("00000006"));
+  EXPECT_EQ(erx(155), hex("00000002"));
+  EXPECT_EQ(erx(156), hex("00000000"));
+  expect_same(*read_accounting_request(through_wire(p)), r);
+  // A Start carries the prefixes, not the counters.
+  r.status = acct_status::start;
+  const auto start = make_accounting_request(our_nas(), r, 0);
+  EXPECT_NE(start.find(attr::delegated_ipv6_prefix), nullptr);
+  EXPECT_FALSE(start.find_vendor(vendor::unisphere, vendor::erx_ipv6_acct_input_octets));
+  // An IPv4-only session's records stay as they were: no ERX counters.
+  auto v4 = stop_record();
+  v4.framed_ipv6_prefix.reset();
+  v4.ipv6_input_octets = v4.ipv6_output_octets = v4.ipv6_input_packets = v4.ipv6_output_packets = 0;
+  for (const auto& vsa : make_accounting_request(our_nas(), v4, 0).vendor_attributes()) {
+    EXPECT_NE(vsa.vendor, vendor::unisphere) << int{vsa.type};
+  }
+  // IPv6 traffic without a prefix from AAA still counts.
+  v4.ipv6_output_packets = 1;
+  EXPECT_TRUE(make_accounting_request(our_nas(), v4, 0).find_vendor(vendor::unisphere, 154));
+}
+
+TEST(RadiusAccounting, ReadRefusesAMalformedErxCounter) {
+  auto p = make_accounting_request(our_nas(), stop_record(), 0);
+  p.add_vendor(vendor::unisphere, vendor::erx_ipv6_acct_output_packets, hex("0001"));
+  auto got = read_accounting_request(p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.err(), (wire::error{"radius-erx-ipv6-acct-size", p.attributes.size() - 1}));
 }
 
 TEST(RadiusAccounting, InterimHasNoTerminateCause) {
