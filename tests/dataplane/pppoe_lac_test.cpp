@@ -423,8 +423,10 @@ TEST_F(PppoeLac, TheLnsClearingTheCallSendsLcpTerminateAndPadt) {
   subscriber sub;
   ppp_client client{sub, ppp::client_engine{alice()}, {}, false, false, {}};
   bring_up(sub, client);
-  auto s = lns.ctx().sessions.find_ipv4(client.engine.address());
-  ASSERT_TRUE(s);
+  // The subscriber's IPCP opens on the LNS's Configure-Ack; the LNS's own opens on the subscriber's
+  // Ack of its request, which may still be on its way.
+  dataplane::data_session_ptr s;
+  ASSERT_TRUE(eventually([&] { return (s = lns.ctx().sessions.find_ipv4(client.engine.address())) != nullptr; }));
   caf::anon_send(actors::session_of(*s), actors::close_atom::value);
   // The LNS's Terminate-Request reaches the subscriber through the LAC; once the call is cleared
   // (CDN), the LAC ends the PPPoE session with a PADT.
