@@ -1,5 +1,4 @@
 #include "configs/config.hpp"
-#include "tests/unit/config_test_util.hpp"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -9,6 +8,7 @@
 
 #include "configs/default_config.hpp"
 #include "configs/settings_table.hpp"
+#include "tests/unit/config_test_util.hpp"
 
 namespace bras::config {
 namespace {
