@@ -79,20 +79,13 @@ fail() {
   for f in lac.log lns.log loadgen.err; do [ -f "$work/$f" ] && { echo "--- $f" >&2; tail -15 "$work/$f" >&2; }; done
   exit 1
 }
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || fail "$what"
-    sleep 0.3
-  done
-}
 # Foreground only: a function run with & would leave $! naming its subshell, not the process.
 in_ns() { ip netns exec "$ns" "$@"; }
 in_sub() { ip netns exec "$sub" "$@"; }
 lac_cli() { in_ns "$cli" -s "$work/lac.sock" "$@"; }
 
 source "$root/tests/lib/access_netns.sh"
+source "$root/tests/lib/wait_for.sh"
 access_namespaces "$ns" "$sub"
 # The upstream blast's destination: dropped by the kernel behind the LNS's tun, no reply.
 ip -n "$ns" route add blackhole 198.18.0.0/15

@@ -125,5 +125,14 @@ inline std::uint16_t load_u16(const std::byte* p) noexcept {
 inline std::uint32_t load_u32(const std::byte* p) noexcept {
   return (std::uint32_t{load_u16(p)} << 16) | load_u16(p + 2);
 }
+/// Writes `v` big-endian into exactly two bytes (caller checked size).
+inline void store_u16(std::byte* p, std::uint16_t v) noexcept {
+  p[0] = static_cast<std::byte>(v >> 8);
+  p[1] = static_cast<std::byte>(v & 0xffu);
+}
+/// The byte at `i` as a number (caller checked `i < p.size()`).
+inline std::uint8_t byte_at(byte_span p, std::size_t i) noexcept {
+  return std::to_integer<std::uint8_t>(p[i]);
+}
 
 }  // namespace bras::wire

@@ -37,14 +37,8 @@ constexpr std::uint8_t rdnss_min_units = 3;
 constexpr std::uint8_t first_nd_type = 133;
 constexpr std::uint8_t last_nd_type = 137;
 
-std::uint8_t byte_at(wire::byte_span p, std::size_t i) noexcept {
-  return std::to_integer<std::uint8_t>(p[i]);
-}
-
-void store_u16(std::byte* p, std::uint16_t v) noexcept {
-  p[0] = static_cast<std::byte>(v >> 8);
-  p[1] = static_cast<std::byte>(v & 0xffu);
-}
+using wire::byte_at;
+using wire::store_u16;
 
 wire::byte_span as_span(const ipv6_address& a) noexcept {
   return {a.data(), a.size()};
@@ -56,20 +50,11 @@ ipv6_address address_at(wire::byte_span p, std::size_t at) noexcept {
   return a;
 }
 
-/// Unfolded sum of the RFC 8200 §8.1 pseudo-header: at most 34 words, so no overflow.
-std::uint32_t pseudo_sum(const ipv6_address& src, const ipv6_address& dst, std::uint32_t length,
-                         std::uint8_t next_header) noexcept {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i < src.size(); i += 2)
-    sum += wire::load_u16(src.data() + i) + wire::load_u16(dst.data() + i);
-  return sum + (length >> 16) + (length & 0xffffu) + next_header;
-}
-
 /// True when `message` (checksum field filled in) verifies against the pseudo-header.
 bool checksum_ok(const ipv6_address& src, const ipv6_address& dst, wire::byte_span message,
                  std::uint8_t next_header) noexcept {
   const auto length = static_cast<std::uint32_t>(message.size());
-  return internet_checksum(message, pseudo_sum(src, dst, length, next_header)) == 0;
+  return internet_checksum(message, ipv6_pseudo_header_sum(src, dst, length, next_header)) == 0;
 }
 
 /// Appends the fixed header; the payload length is patched by finish().
@@ -88,7 +73,8 @@ void finish(wire::bytes& out, std::uint8_t next_header, std::size_t checksum_at)
   const auto payload_length = static_cast<std::uint16_t>(out.size() - ipv6_header_size);
   store_u16(out.data() + 4, payload_length);
   const wire::byte_span all{out.data(), out.size()};
-  const std::uint32_t pseudo = pseudo_sum(address_at(all, 8), address_at(all, 24), payload_length, next_header);
+  const std::uint32_t pseudo =
+      ipv6_pseudo_header_sum(address_at(all, 8), address_at(all, 24), payload_length, next_header);
   std::uint16_t checksum = internet_checksum(all.subspan(ipv6_header_size), pseudo);
   // RFC 768: a computed zero is sent as all ones (zero means "no checksum", invalid over IPv6).
   if (next_header == proto::udp && checksum == 0) checksum = 0xffff;

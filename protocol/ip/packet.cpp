@@ -39,14 +39,8 @@ constexpr std::uint8_t tcp_option_nop = 1;
 constexpr std::uint8_t tcp_option_mss = 2;
 constexpr std::uint8_t tcp_option_mss_length = 4;
 
-std::uint8_t byte_at(wire::byte_span p, std::size_t i) noexcept {
-  return std::to_integer<std::uint8_t>(p[i]);
-}
-
-void store_u16(std::byte* p, std::uint16_t v) noexcept {
-  p[0] = static_cast<std::byte>(v >> 8);
-  p[1] = static_cast<std::byte>(v & 0xffu);
-}
+using wire::byte_at;
+using wire::store_u16;
 
 /// One's-complement sum of 16-bit big-endian words, not folded. 64 bits
 /// cannot overflow for any buffer that fits in memory.
@@ -72,14 +66,6 @@ std::uint16_t byte_swap(std::uint16_t v) noexcept {
 
 void put_address(wire::writer& w, const ipv6_address& a) {
   w.put(wire::byte_span{a.data(), a.size()});
-}
-
-/// Sum of the RFC 8200 §8.1 pseudo-header.
-std::uint64_t ipv6_pseudo_sum(const ipv6_address& src, const ipv6_address& dst, std::uint32_t length,
-                              std::uint8_t next_header) noexcept {
-  std::uint64_t sum = sum_words(wire::byte_span{src.data(), src.size()}, 0);
-  sum = sum_words(wire::byte_span{dst.data(), dst.size()}, sum);
-  return sum + (length >> 16) + (length & 0xffffu) + next_header;
 }
 
 /// RFC 1122 §3.2.2: the source must name one host, so not 0/8 ("this
@@ -243,6 +229,15 @@ std::optional<wire::bytes> later_fragment_header(wire::byte_span header) {
 
 std::uint16_t internet_checksum(wire::byte_span data, std::uint32_t initial) noexcept {
   return complement(fold(sum_words(data, initial)));
+}
+
+std::uint32_t ipv6_pseudo_header_sum(const ipv6_address& src, const ipv6_address& dst, std::uint32_t length,
+                                     std::uint8_t next_header) noexcept {
+  // At most 34 words: no overflow.
+  std::uint32_t sum = 0;
+  for (std::size_t i = 0; i < src.size(); i += 2)
+    sum += wire::load_u16(src.data() + i) + wire::load_u16(dst.data() + i);
+  return sum + (length >> 16) + (length & 0xffffu) + next_header;
 }
 
 std::uint16_t checksum_update(std::uint16_t checksum, std::uint16_t old_word, std::uint16_t new_word) noexcept {
@@ -409,8 +404,8 @@ wire::bytes make_icmpv6_packet_too_big(wire::byte_span original, std::uint32_t m
   w.put(packet.first(quoted));
 
   const wire::byte_span message = wire::byte_span{out.data(), out.size()}.subspan(ipv6_header_size);
-  const std::uint64_t pseudo = ipv6_pseudo_sum(our_address, h->src, length, proto::icmpv6);
-  store_u16(out.data() + ipv6_header_size + 2, internet_checksum(message, fold(pseudo)));
+  const std::uint32_t pseudo = ipv6_pseudo_header_sum(our_address, h->src, length, proto::icmpv6);
+  store_u16(out.data() + ipv6_header_size + 2, internet_checksum(message, pseudo));
   return out;
 }
 

@@ -54,6 +54,11 @@ inline constexpr std::uint16_t ipv6_min_mtu = 1280;
 /// of a pseudo-header; it need not be folded.
 [[nodiscard]] std::uint16_t internet_checksum(wire::byte_span data, std::uint32_t initial = 0) noexcept;
 
+/// Unfolded sum of the RFC 8200 §8.1 pseudo-header, the `initial` of an
+/// ICMPv6, UDP or TCP checksum over IPv6.
+[[nodiscard]] std::uint32_t ipv6_pseudo_header_sum(const ipv6_address& src, const ipv6_address& dst,
+                                                   std::uint32_t length, std::uint8_t next_header) noexcept;
+
 /// RFC 1624 eqn. 3: the checksum after one 16-bit word it covers changed from
 /// `old_word` to `new_word`, without summing the data again.
 [[nodiscard]] std::uint16_t checksum_update(std::uint16_t checksum, std::uint16_t old_word,

@@ -96,8 +96,8 @@ wire::bytes icmp_echo(std::uint16_t id, std::uint16_t seq) {
   return m;
 }
 
-/// A TCP SYN with an MSS option, checksummed over the IPv4 pseudo-header.
-wire::bytes tcp_syn(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport, std::uint16_t mss) {
+/// A TCP SYN segment with one option, the MSS; its checksum is left zero.
+wire::bytes syn_segment(std::uint16_t sport, std::uint16_t dport, std::uint16_t mss) {
   wire::bytes t(24);
   put16(t, 0, sport);
   put16(t, 2, dport);
@@ -108,6 +108,28 @@ wire::bytes tcp_syn(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, s
   t[20] = std::byte{2};
   t[21] = std::byte{4};
   put16(t, 22, mss);
+  return t;
+}
+
+/// The MSS option of the TCP segment at `tcp_at` in `p`, if any.
+std::optional<std::uint16_t> tcp_mss_at(const wire::bytes& p, std::size_t tcp_at) {
+  const std::size_t off = (std::to_integer<unsigned>(p[tcp_at + 12]) >> 4) * 4u;
+  for (std::size_t i = tcp_at + 20; i + 4 <= tcp_at + off && i + 4 <= p.size();) {
+    const auto kind = std::to_integer<unsigned>(p[i]);
+    if (kind == 0) break;
+    if (kind == 1) {
+      ++i;
+      continue;
+    }
+    if (kind == 2) return get16(p, i + 2);
+    i += std::max(2u, std::to_integer<unsigned>(p[i + 1]));
+  }
+  return std::nullopt;
+}
+
+/// A TCP SYN with an MSS option, checksummed over the IPv4 pseudo-header.
+wire::bytes tcp_syn(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport, std::uint16_t mss) {
+  auto t = syn_segment(sport, dport, mss);
   wire::bytes pseudo(12);
   put32(pseudo, 0, src);
   put32(pseudo, 4, dst);
@@ -121,19 +143,7 @@ wire::bytes tcp_syn(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, s
 /// The MSS option of a TCP segment in an IPv4 packet, if any.
 std::optional<std::uint16_t> mss_of(const wire::bytes& p) {
   if (p.size() < 40 || std::to_integer<unsigned>(p[9]) != 6) return std::nullopt;
-  const std::size_t ihl = (std::to_integer<unsigned>(p[0]) & 0x0f) * 4u;
-  const std::size_t off = (std::to_integer<unsigned>(p[ihl + 12]) >> 4) * 4u;
-  for (std::size_t i = ihl + 20; i + 4 <= ihl + off && i + 4 <= p.size();) {
-    const auto kind = std::to_integer<unsigned>(p[i]);
-    if (kind == 0) break;
-    if (kind == 1) {
-      ++i;
-      continue;
-    }
-    if (kind == 2) return get16(p, i + 2);
-    i += std::max(2u, std::to_integer<unsigned>(p[i + 1]));
-  }
-  return std::nullopt;
+  return tcp_mss_at(p, (std::to_integer<unsigned>(p[0]) & 0x0f) * 4u);
 }
 
 // --- IPv6 -------------------------------------------------------------------
@@ -183,34 +193,13 @@ bool is_echo6_reply(const wire::bytes& p, std::uint16_t id) {
 }
 
 wire::bytes syn6(const ip::ipv6_address& src, const ip::ipv6_address& dst, std::uint16_t sport, std::uint16_t dport) {
-  wire::bytes t(24);
-  put16(t, 0, sport);
-  put16(t, 2, dport);
-  put32(t, 4, 1000);
-  t[12] = std::byte{6 << 4};
-  t[13] = std::byte{0x02};
-  put16(t, 14, 65535);
-  t[20] = std::byte{2};
-  t[21] = std::byte{4};
-  put16(t, 22, 1440);
-  return ipv6(src, dst, 6, t, 16);
+  return ipv6(src, dst, 6, syn_segment(sport, dport, 1440), 16);
 }
 
 /// The MSS option of a TCP segment in an IPv6 packet (no extension headers), if any.
 std::optional<std::uint16_t> mss6_of(const wire::bytes& p) {
   if (p.size() < 60 || p[6] != std::byte{6}) return std::nullopt;
-  const std::size_t off = (std::to_integer<unsigned>(p[40 + 12]) >> 4) * 4u;
-  for (std::size_t i = 60; i + 4 <= 40 + off && i + 4 <= p.size();) {
-    const auto kind = std::to_integer<unsigned>(p[i]);
-    if (kind == 0) break;
-    if (kind == 1) {
-      ++i;
-      continue;
-    }
-    if (kind == 2) return get16(p, i + 2);
-    i += std::max(2u, std::to_integer<unsigned>(p[i + 1]));
-  }
-  return std::nullopt;
+  return tcp_mss_at(p, 40);
 }
 
 class DataPlane : public ::testing::TestWithParam<std::string> {

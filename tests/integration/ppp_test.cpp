@@ -23,10 +23,13 @@
 #include "daemon/daemon.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/ppp_harness.hpp"
+#include "tests/unit/metrics_test_util.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
 
 namespace bras {
 namespace {
+
+using test::sample;
 
 using namespace ppp_harness;
 using event = actors::subscriber_event;
@@ -519,16 +522,6 @@ std::string scrape(std::uint16_t port) {
   ::close(fd);
   const auto body = out.find("\r\n\r\n");
   return body == std::string::npos ? std::string{} : out.substr(body + 4);
-}
-
-/// The value of the sample `series` (name with labels, exactly as exported), or -1.
-double sample(const std::string& text, const std::string& series) {
-  std::size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
-    ++at;
-  }
-  return -1;
 }
 
 TEST(Metrics, AScrapeSaysExactlyWhatHappened) {

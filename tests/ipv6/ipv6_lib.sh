@@ -33,15 +33,7 @@ fail() {
   exit 1
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: fails with DESCRIPTION unless COMMAND succeeds in time.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || fail "$what"
-    sleep 0.3
-  done
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/wait_for.sh"
 
 # ipv6_config LISTEN ALLOWED: $work/lns.yaml, the embedded default with the CLI
 # socket in $work, the LNS gateway on LISTEN (allowing ALLOWED sources) and the

@@ -6,10 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -59,34 +57,6 @@ wire::bytes udp6_frame(wire::byte_span payload, bool from_client) {
   const auto checksum = static_cast<std::uint16_t>(~sum & 0xffff);
   w.patch_u16(udp_at + 6, checksum == 0 ? 0xffff : checksum);
   return f;
-}
-
-std::vector<std::map<std::string, std::string>> run_tshark(const std::string& pcap,
-                                                           const std::vector<std::string>& names) {
-  std::string cmd = "tshark -n -o udp.check_checksum:TRUE -r '" + pcap +
-                    "' -T fields -E separator=/t -E occurrence=a -E aggregator=, -E quote=n";
-  for (const auto& n : names) cmd += " -e " + n;
-  cmd += " 2>/dev/null";
-  std::vector<std::map<std::string, std::string>> rows;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return rows;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, p) > 0) {
-    std::string s{line};
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    std::map<std::string, std::string> row;
-    std::size_t start = 0;
-    for (const auto& n : names) {
-      const auto tab = s.find('\t', start);
-      row[n] = s.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      start = tab == std::string::npos ? s.size() : tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  free(line);  // NOLINT: getline's buffer
-  pclose(p);
-  return rows;
 }
 
 TEST(Dhcpv6Tshark, APrefixDelegationExchangeDecodesWithOurValues) {
@@ -141,7 +111,7 @@ TEST(Dhcpv6Tshark, APrefixDelegationExchangeDecodesWithOurValues) {
                                        "_ws.malformed",
                                        "_ws.expert.severity",
                                        "_ws.expert.message"};
-  auto rows = run_tshark(path, names);
+  auto rows = test::run_tshark(path, names, "-o udp.check_checksum:TRUE");
   std::filesystem::remove(path);
   ASSERT_EQ(rows.size(), 12u) << "tshark missing or unreadable capture";
   const char* expected_types[] = {"1", "2", "3", "7", "5", "7", "8", "7", "11", "7", "1", "7"};

@@ -5,13 +5,6 @@
 // report the values we encoded and flag nothing as malformed or as an error.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <map>
-#include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -24,7 +17,7 @@
 namespace bras::ip::nd {
 namespace {
 
-using fields = std::vector<std::pair<std::string, std::string>>;
+using fields = test::tshark_expectations;
 
 /// tshark leaves the UDP checksum unverified unless asked.
 const std::string tshark_options = "-o udp.check_checksum:TRUE";
@@ -35,90 +28,22 @@ ipv6_address addr(const char* text) {
   return a.value_or(ipv6_address{});
 }
 
-/// Runs tshark and returns, per frame, each field's values joined by ','.
-std::vector<std::map<std::string, std::string>> run_tshark(const std::string& pcap,
-                                                           const std::vector<std::string>& names) {
-  std::string cmd = "tshark -n " + tshark_options + " -r '" + pcap +
-                    "' -T fields -E separator=/t -E occurrence=a -E aggregator=, -E quote=n";
-  for (const auto& n : names) cmd += " -e " + n;
-  cmd += " 2>/dev/null";
-  std::vector<std::map<std::string, std::string>> rows;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return rows;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, p) > 0) {
-    std::string s{line};
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    std::map<std::string, std::string> row;
-    std::size_t start = 0;
-    for (const auto& n : names) {
-      auto tab = s.find('\t', start);
-      row[n] = s.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      start = tab == std::string::npos ? s.size() : tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  free(line);
-  pclose(p);
-  return rows;
-}
-
-class TsharkIpv6Link : public ::testing::Test {
+class TsharkIpv6Link : public test::tshark_fixture {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(std::system("command -v tshark >/dev/null"), 0) << "tshark is required (./scripts/test installs it)";
-    path_ = (std::filesystem::temp_directory_path() /
-             ("bras-tshark-" + std::to_string(getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pcap"))
-                .string();
-  }
-  void TearDown() override { std::filesystem::remove(path_); }
-
   /// One IPv6 packet in PPP in an L2TP data message on udp/1701.
   void ipv6(std::string what, const wire::bytes& packet, fields expect) {
     ASSERT_FALSE(packet.empty()) << what;
-    if (!writer_) writer_ = std::make_unique<test::pcap_writer>(path_);
     wire::bytes frame;
     wire::writer w{frame};
     ppp::encode_frame(w, ppp::proto::ipv6, packet);
     l2tp::header h;
     h.tunnel_id = 0x1234;
     h.session_id = 0x0077;
-    writer_->udp(l2tp::encode_packet(h, frame));
+    writer().udp(l2tp::encode_packet(h, frame));
     expect.emplace_back("l2tp.type", "0");
     expect.emplace_back("ppp.protocol", "0x0057");
-    frames_.push_back({std::move(what), std::move(expect)});
+    expect_frame(std::move(what), std::move(expect));
   }
-
-  void verify() {
-    ASSERT_TRUE(writer_);
-    writer_->close();
-    std::set<std::string> names{"_ws.malformed", "_ws.expert.severity", "_ws.expert.message"};
-    for (const auto& f : frames_) {
-      for (const auto& [n, v] : f.expect) names.insert(n);
-    }
-    std::vector<std::string> ordered(names.begin(), names.end());
-    auto rows = run_tshark(path_, ordered);
-    ASSERT_EQ(rows.size(), frames_.size()) << "tshark did not read every frame of " << path_;
-    for (std::size_t i = 0; i < frames_.size(); ++i) {
-      SCOPED_TRACE("frame " + std::to_string(i + 1) + " (" + frames_[i].what + ")");
-      auto& row = rows[i];
-      EXPECT_EQ(row["_ws.malformed"], "") << "tshark flags a malformed packet";
-      // Expert severity 0x00800000 is "Error" (4.0 numbering): a bad checksum is one.
-      EXPECT_EQ(row["_ws.expert.severity"].find("8388608"), std::string::npos)
-          << "tshark expert error: " << row["_ws.expert.message"];
-      for (const auto& [name, value] : frames_[i].expect) EXPECT_EQ(row[name], value) << "field " << name;
-    }
-  }
-
-  struct frame_expectation {
-    std::string what;
-    fields expect;
-  };
-  std::string path_;
-  std::unique_ptr<test::pcap_writer> writer_;
-  std::vector<frame_expectation> frames_;
 };
 
 // Checksum status 1 is "Good" (0 would be "Bad", 2 "Unverified").
@@ -192,7 +117,7 @@ TEST_F(TsharkIpv6Link, RouterAdvertisementsAndSolicitations) {
         {"icmpv6.checksum.status", good}});
   ipv6("RS from ::", encode_router_solicitation(ipv6_address{}),
        {{"ipv6.src", "::"}, {"icmpv6.type", "133"}, {"icmpv6.checksum.status", good}});
-  verify();
+  verify(tshark_options);
 }
 
 TEST_F(TsharkIpv6Link, EchoRequestAndReply) {
@@ -219,7 +144,7 @@ TEST_F(TsharkIpv6Link, EchoRequestAndReply) {
         {"icmpv6.type", "128"},
         {"icmpv6.checksum.status", good},
         {"icmpv6.echo.sequence_number", "65535"}});
-  verify();
+  verify(tshark_options);
 }
 
 /// A DHCPv6 Solicit for a delegated prefix (RFC 8415 §18.2.1), written by hand.
@@ -272,7 +197,7 @@ TEST_F(TsharkIpv6Link, Dhcpv6InUdp) {
         {"dhcpv6.iaprefix.pref_lifetime", "3600"},
         {"dhcpv6.iaprefix.valid_lifetime", "7200"},
         {"dhcpv6.dns_server", "2001:db8::53"}});
-  verify();
+  verify(tshark_options);
 }
 
 TEST_F(TsharkIpv6Link, Dhcpv6CodecMessagesInUdp) {
@@ -336,7 +261,7 @@ TEST_F(TsharkIpv6Link, Dhcpv6CodecMessagesInUdp) {
         {"dhcpv6.status_code", "6"},
         {"dhcpv6.status_msg", "no prefix"},
         {"dhcpv6.iaprefix.pref_addr", ""}});
-  verify();
+  verify(tshark_options);
 }
 
 }  // namespace

@@ -6,9 +6,7 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -19,35 +17,6 @@
 
 namespace bras {
 namespace {
-
-using row = std::map<std::string, std::string>;
-
-/// tshark's fields per frame (all occurrences joined by ',').
-std::vector<row> tshark_fields(const std::string& pcap, const std::vector<std::string>& names) {
-  std::string cmd = "tshark -n -r '" + pcap + "' -T fields -E separator=/t -E occurrence=a -E aggregator=, -E quote=n";
-  for (const auto& n : names) cmd += " -e " + n;
-  cmd += " 2>/dev/null";
-  std::vector<row> rows;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return rows;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, p) > 0) {
-    std::string s{line};
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    row r;
-    std::size_t start = 0;
-    for (const auto& n : names) {
-      auto tab = s.find('\t', start);
-      r[n] = s.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      start = tab == std::string::npos ? s.size() : tab + 1;
-    }
-    rows.push_back(std::move(r));
-  }
-  free(line);
-  pclose(p);
-  return rows;
-}
 
 /// The control messages an LAC call engine sent, in order.
 std::vector<l2tp::call_send> sent(const l2tp::call_effects& fx) {
@@ -109,27 +78,27 @@ TEST(TsharkLac, IcrqWithLineAvpsIccnAndCsunDecodeCleanly) {
       w.udp(l2tp::encode_packet(h, avps));
     }
   }
-  auto rows = tshark_fields(pcap, {"_ws.malformed",
-                                   "_ws.expert.severity",
-                                   "l2tp.session",
-                                   "l2tp.avp.message_type",
-                                   "l2tp.avp.calling_number",
-                                   "l2tp.broadband.agent_circuit_id",
-                                   "l2tp.broadband.agent_remote_id",
-                                   "l2tp.broadband.actual_dr_up",
-                                   "l2tp.broadband.actual_dr_down",
-                                   "l2tp.broadband.minimum_dr_up",
-                                   "l2tp.broadband.minimum_dr_down",
-                                   "l2tp.broadband.attainable_dr_up",
-                                   "l2tp.broadband.attainable_dr_down",
-                                   "l2tp.broadband.maximum_dr_up",
-                                   "l2tp.broadband.maximum_dr_down",
-                                   "l2tp.broadband.access_loop_encapsulation.data_link",
-                                   "l2tp.avp.connect_speed",
-                                   "l2tp.avp.rx_connect_speed",
-                                   "l2tp.avp.csu.remote_session_id",
-                                   "l2tp.avp.csu.current_tx_speed",
-                                   "l2tp.avp.csu.current_rx_speed"});
+  auto rows = test::run_tshark(pcap, {"_ws.malformed",
+                                      "_ws.expert.severity",
+                                      "l2tp.session",
+                                      "l2tp.avp.message_type",
+                                      "l2tp.avp.calling_number",
+                                      "l2tp.broadband.agent_circuit_id",
+                                      "l2tp.broadband.agent_remote_id",
+                                      "l2tp.broadband.actual_dr_up",
+                                      "l2tp.broadband.actual_dr_down",
+                                      "l2tp.broadband.minimum_dr_up",
+                                      "l2tp.broadband.minimum_dr_down",
+                                      "l2tp.broadband.attainable_dr_up",
+                                      "l2tp.broadband.attainable_dr_down",
+                                      "l2tp.broadband.maximum_dr_up",
+                                      "l2tp.broadband.maximum_dr_down",
+                                      "l2tp.broadband.access_loop_encapsulation.data_link",
+                                      "l2tp.avp.connect_speed",
+                                      "l2tp.avp.rx_connect_speed",
+                                      "l2tp.avp.csu.remote_session_id",
+                                      "l2tp.avp.csu.current_tx_speed",
+                                      "l2tp.avp.csu.current_rx_speed"});
   std::filesystem::remove(pcap);
   ASSERT_EQ(rows.size(), 3u);
   for (auto& r : rows) {

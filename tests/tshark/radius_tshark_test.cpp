@@ -5,14 +5,8 @@
 // flag nothing as malformed.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <map>
-#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,7 +18,7 @@
 namespace bras::radius {
 namespace {
 
-using fields = std::vector<std::pair<std::string, std::string>>;
+using fields = test::tshark_expectations;
 
 constexpr std::string_view secret = "testing123";
 constexpr std::uint32_t nas_address = 0xc0000201;     // 192.0.2.1, documentation range
@@ -64,35 +58,6 @@ wire::bytes udp_frame(wire::byte_span payload, bool from_nas, std::uint16_t serv
   return f;
 }
 
-/// Runs tshark with `options` and returns, per frame, each field's values joined by ','.
-std::vector<std::map<std::string, std::string>> run_tshark(const std::string& pcap, const std::string& options,
-                                                           const std::vector<std::string>& names) {
-  std::string cmd = "tshark -n " + options + " -r '" + pcap +
-                    "' -T fields -E separator=/t -E occurrence=a -E aggregator=, -E quote=n";
-  for (const auto& n : names) cmd += " -e " + n;
-  cmd += " 2>/dev/null";
-  std::vector<std::map<std::string, std::string>> rows;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return rows;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, p) > 0) {
-    std::string s{line};
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    std::map<std::string, std::string> row;
-    std::size_t start = 0;
-    for (const auto& n : names) {
-      const auto tab = s.find('\t', start);
-      row[n] = s.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      start = tab == std::string::npos ? s.size() : tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  free(line);
-  pclose(p);
-  return rows;
-}
-
 wire::bytes tagged_u32(std::uint8_t tag, std::uint32_t value) {
   wire::bytes b;
   wire::writer{b}.u32((std::uint32_t{tag} << 24) | (value & 0xffffffU));
@@ -123,51 +88,16 @@ authenticator authenticator_of(const wire::bytes& sealed) {
   return a;
 }
 
-class RadiusTshark : public ::testing::Test {
+class RadiusTshark : public test::tshark_fixture {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(std::system("command -v tshark >/dev/null"), 0) << "tshark is required (./scripts/test installs it)";
-    path_ = (std::filesystem::temp_directory_path() /
-             ("bras-radius-tshark-" + std::to_string(getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pcap"))
-                .string();
-    writer_ = std::make_unique<test::pcap_writer>(path_);
-  }
-  // KEEP_PCAP=1 keeps the capture for a look with tshark -V.
-  void TearDown() override {
-    if (!std::getenv("KEEP_PCAP")) std::filesystem::remove(path_);
-  }
+  [[nodiscard]] std::string pcap_prefix() const override { return "bras-radius-tshark"; }
 
   void add(std::string what, const wire::bytes& datagram, bool from_nas, std::uint16_t server_port, fields expect) {
-    writer_->ethernet(udp_frame(datagram, from_nas, server_port, static_cast<std::uint16_t>(frames_.size() + 1)));
-    frames_.push_back({std::move(what), std::move(expect)});
+    writer().ethernet(udp_frame(datagram, from_nas, server_port, static_cast<std::uint16_t>(frames_.size() + 1)));
+    // tshark flags an attribute whose length is wrong here.
+    expect.emplace_back("radius.invalid_length", "");
+    expect_frame(std::move(what), std::move(expect));
   }
-
-  void verify(const std::string& options) {
-    writer_->close();
-    std::set<std::string> names{"frame.number", "_ws.malformed", "_ws.expert.severity", "_ws.expert.message",
-                                "radius.invalid_length"};
-    for (const auto& f : frames_) {
-      for (const auto& [n, v] : f.second) names.insert(n);
-    }
-    const std::vector<std::string> ordered(names.begin(), names.end());
-    auto rows = run_tshark(path_, options, ordered);
-    ASSERT_EQ(rows.size(), frames_.size()) << "tshark did not read every frame of " << path_;
-    for (std::size_t i = 0; i < frames_.size(); ++i) {
-      SCOPED_TRACE("frame " + std::to_string(i + 1) + " (" + frames_[i].first + ")");
-      auto& row = rows[i];
-      EXPECT_EQ(row["_ws.malformed"], "") << "tshark flags a malformed packet";
-      EXPECT_EQ(row["radius.invalid_length"], "") << "tshark flags an attribute length";
-      // Expert severity 0x00800000 is "Error" (4.0 numbering); warnings are allowed.
-      EXPECT_EQ(row["_ws.expert.severity"].find("8388608"), std::string::npos)
-          << "tshark expert error: " << row["_ws.expert.message"];
-      for (const auto& [name, value] : frames_[i].second) EXPECT_EQ(row[name], value) << "field " << name;
-    }
-  }
-
-  std::string path_;
-  std::unique_ptr<test::pcap_writer> writer_;
-  std::vector<std::pair<std::string, fields>> frames_;
 };
 
 packet pap_request() {

@@ -4,11 +4,7 @@
 // that were encoded.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <cstdio>
-#include <filesystem>
-#include <map>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,12 +22,7 @@ namespace bras {
 namespace {
 
 using bytes = wire::bytes;
-using fields = std::vector<std::pair<std::string, std::string>>;
-
-struct frame_expectation {
-  std::string what;
-  fields expect;
-};
+using fields = test::tshark_expectations;
 
 std::string dec(std::uint64_t v) {
   return std::to_string(v);
@@ -48,50 +39,11 @@ bytes hx(const char* s) {
   return *wire::from_hex(s);
 }
 
-/// Runs tshark on `pcap` and returns, per frame, the value of each field
-/// (all occurrences joined by ',').
-std::vector<std::map<std::string, std::string>> run_tshark(const std::string& pcap,
-                                                           const std::vector<std::string>& names) {
-  std::string cmd = "tshark -n -r '" + pcap + "' -T fields -E separator=/t -E occurrence=a -E aggregator=, -E quote=n";
-  for (const auto& n : names) cmd += " -e " + n;
-  cmd += " 2>/dev/null";
-  std::vector<std::map<std::string, std::string>> rows;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return rows;
-  char* line = nullptr;
-  std::size_t cap = 0;
-  while (getline(&line, &cap, p) > 0) {
-    std::string s{line};
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    std::map<std::string, std::string> row;
-    std::size_t start = 0;
-    for (const auto& n : names) {
-      auto tab = s.find('\t', start);
-      row[n] = s.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      start = tab == std::string::npos ? s.size() : tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  free(line);
-  pclose(p);
-  return rows;
-}
-
-class TsharkCrossCheck : public ::testing::Test {
+class TsharkCrossCheck : public test::tshark_fixture {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(std::system("command -v tshark >/dev/null"), 0) << "tshark is required (./scripts/test installs it)";
-    path_ = (std::filesystem::temp_directory_path() /
-             ("bras-tshark-" + std::to_string(getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pcap"))
-                .string();
-  }
-  void TearDown() override { std::filesystem::remove(path_); }
-
   void add(std::string what, const wire::bytes& udp_payload, fields expect) {
-    if (!writer_) writer_ = std::make_unique<test::pcap_writer>(path_);
-    writer_->udp(udp_payload);
-    frames_.push_back({std::move(what), std::move(expect)});
+    writer().udp(udp_payload);
+    expect_frame(std::move(what), std::move(expect));
   }
 
   /// A control message: tshark must report its type and these AVP values.
@@ -128,33 +80,6 @@ class TsharkCrossCheck : public ::testing::Test {
     expect.emplace_back("ppp.protocol", hex0x(protocol, 4));
     add(std::move(what), l2tp::encode_packet(h, frame), std::move(expect));
   }
-
-  void verify() {
-    ASSERT_TRUE(writer_);
-    writer_->close();
-    std::set<std::string> names{"frame.number", "_ws.malformed", "_ws.expert.severity", "_ws.expert.message"};
-    for (const auto& f : frames_) {
-      for (const auto& [n, v] : f.expect) names.insert(n);
-    }
-    std::vector<std::string> ordered(names.begin(), names.end());
-    auto rows = run_tshark(path_, ordered);
-    ASSERT_EQ(rows.size(), frames_.size()) << "tshark did not read every frame of " << path_;
-    for (std::size_t i = 0; i < frames_.size(); ++i) {
-      SCOPED_TRACE("frame " + std::to_string(i + 1) + " (" + frames_[i].what + ")");
-      auto& row = rows[i];
-      EXPECT_EQ(row["_ws.malformed"], "") << "tshark flags a malformed packet";
-      // Expert severity 0x00800000 is "Error" (4.0 numbering); warnings are allowed.
-      EXPECT_EQ(row["_ws.expert.severity"].find("8388608"), std::string::npos)
-          << "tshark expert error: " << row["_ws.expert.message"];
-      for (const auto& [name, value] : frames_[i].expect) {
-        EXPECT_EQ(row[name], value) << "field " << name;
-      }
-    }
-  }
-
-  std::string path_;
-  std::unique_ptr<test::pcap_writer> writer_;
-  std::vector<frame_expectation> frames_;
 };
 
 TEST_F(TsharkCrossCheck, ControlMessagesOfEveryType) {
@@ -459,9 +384,8 @@ TEST_F(TsharkCrossCheck, DataMessagesWithPpp) {
 class TsharkPppoe : public TsharkCrossCheck {
  protected:
   void ethernet(std::string what, const wire::bytes& frame, fields expect) {
-    if (!writer_) writer_ = std::make_unique<test::pcap_writer>(path_);
-    writer_->ethernet(frame);
-    frames_.push_back({std::move(what), std::move(expect)});
+    writer().ethernet(frame);
+    expect_frame(std::move(what), std::move(expect));
   }
 
   /// The frame of the only send_discovery effect (empty if there is not exactly one).

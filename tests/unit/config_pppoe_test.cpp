@@ -8,13 +8,13 @@
 
 #include "configs/config.hpp"
 #include "configs/settings_table.hpp"
+#include "tests/unit/config_test_util.hpp"
 
 namespace bras::config {
 namespace {
 
-const load_error& error_of(const load_result& r) {
-  return std::get<load_error>(r);
-}
+using config_test::bad_config;
+using config_test::error_of;
 
 const std::string examples = std::string{BRAS_SOURCE_DIR} + "/configs/examples";
 
@@ -239,24 +239,10 @@ TEST(ConfigPppoe, PadoDelayRanges) {
   EXPECT_EQ(error_of(delay).to_string(), "t.yaml:5: pppoe.pado-delay[1].delay-ms: must be between 0 and 10000");
 }
 
-struct bad_config {
-  const char* name;
-  const char* yaml;
-  int line;
-  const char* path;
-  const char* reason_starts;
-};
-
 class ConfigLacRejects : public ::testing::TestWithParam<bad_config> {};
 
 TEST_P(ConfigLacRejects, WithFileLinePathAndReason) {
-  auto r = load(GetParam().yaml, "test.yaml");
-  ASSERT_TRUE(std::holds_alternative<load_error>(r)) << GetParam().name;
-  const auto& e = error_of(r);
-  EXPECT_EQ(e.file, "test.yaml");
-  EXPECT_EQ(e.line, GetParam().line) << e.to_string();
-  EXPECT_EQ(e.path, GetParam().path) << e.to_string();
-  EXPECT_EQ(e.reason.rfind(GetParam().reason_starts, 0), 0u) << e.to_string();
+  config_test::expect_refused(GetParam());
 }
 
 #define LAC_L2TP                                                                     \
@@ -389,7 +375,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "'{' at column 1 is not closed"},
         bad_config{"calling_number_stray_brace", "pppoe:\n  calling-number: \"mac}\"\n", 2, "pppoe.calling-number",
                    "'}' at column 4 without '{'"}),
-    [](const auto& param_info) { return std::string{param_info.param.name}; });
+    config_test::case_name);
 
 #undef LAC_L2TP
 #undef PROFILE_P

@@ -8,13 +8,13 @@
 
 #include "configs/default_config.hpp"
 #include "configs/settings_table.hpp"
+#include "tests/unit/config_test_util.hpp"
 
 namespace bras::config {
 namespace {
 
-const load_error& error_of(const load_result& r) {
-  return std::get<load_error>(r);
-}
+using config_test::bad_config;
+using config_test::error_of;
 
 TEST(Config, EmbeddedDefaultIsAnLnsOnLoopback) {
   auto r = load_default();
@@ -66,24 +66,10 @@ TEST(Config, EmptyFileGivesDefaults) {
   EXPECT_EQ(std::get<settings>(r).threads, 2u);
 }
 
-struct bad_config {
-  const char* name;
-  const char* yaml;
-  int line;
-  const char* path;
-  const char* reason_starts;
-};
-
 class ConfigRejects : public ::testing::TestWithParam<bad_config> {};
 
 TEST_P(ConfigRejects, WithFileLinePathAndReason) {
-  auto r = load(GetParam().yaml, "test.yaml");
-  ASSERT_TRUE(std::holds_alternative<load_error>(r));
-  const auto& e = error_of(r);
-  EXPECT_EQ(e.file, "test.yaml");
-  EXPECT_EQ(e.line, GetParam().line) << e.to_string();
-  EXPECT_EQ(e.path, GetParam().path) << e.to_string();
-  EXPECT_EQ(e.reason.rfind(GetParam().reason_starts, 0), 0u) << e.to_string();
+  config_test::expect_refused(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -122,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_config{"log_component_level", "log:\n  components:\n    ppp: chatty\n", 3, "log.components.ppp",
                    "unknown level chatty"},
         bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
-    [](const auto& param_info) { return std::string{param_info.param.name}; });
+    config_test::case_name);
 
 TEST(Config, PerLacClientOverrides) {
   auto r = load(

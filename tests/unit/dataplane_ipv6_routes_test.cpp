@@ -7,23 +7,15 @@
 #include <string_view>
 
 #include "dataplane/session_table.hpp"
+#include "tests/unit/test_util.hpp"
 
 namespace bras::dataplane {
 namespace {
 
+using test::ipv6_address_of;
+using test::ipv6_prefix_of;
+
 using route = session_table::ipv6_route;
-
-ip::ipv6_prefix prefix(std::string_view text) {
-  auto p = ip::parse_ipv6_prefix(text);
-  EXPECT_TRUE(p) << text;
-  return p.value_or(ip::ipv6_prefix{});
-}
-
-ip::ipv6_address address(std::string_view text) {
-  auto a = ip::parse_ipv6_address(text);
-  EXPECT_TRUE(a) << text;
-  return a.value_or(ip::ipv6_address{});
-}
 
 data_session_ptr session(std::uint16_t id) {
   auto s = std::make_shared<data_session>();
@@ -38,15 +30,15 @@ TEST(Ipv6Routes, LinkAndDelegatedPrefixesRouteToTheirSession) {
   auto b = session(2);
   t.add(a);
   t.add(b);
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, prefix("2001:db8:100:1::/64")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000:100::/56")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::link, prefix("2001:db8:100:2::/64")));
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:1::1")), a);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:1:ffff:ffff:ffff:ffff")), a);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:1ff:1234::9")), a);  // inside the /56
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:2::42")), b);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:3::1")), nullptr);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:200::1")), nullptr);  // past the /56
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, ipv6_prefix_of("2001:db8:100:1::/64")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::link, ipv6_prefix_of("2001:db8:100:2::/64")));
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:1::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:1:ffff:ffff:ffff:ffff")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:1ff:1234::9")), a);  // inside the /56
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:2::42")), b);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:3::1")), nullptr);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:200::1")), nullptr);  // past the /56
   EXPECT_EQ(t.ipv6_link_routes(), 2u);
   EXPECT_EQ(t.ipv6_delegated_routes(), 1u);
   // The anti-spoofing fields hold the upper 64 bits and the length.
@@ -62,57 +54,57 @@ TEST(Ipv6Routes, LongestMatchAcrossLengths) {
   auto b = session(2);
   auto c = session(3);
   // Three lengths in use at once; the lookup tries the longest first.
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:aa00::/40")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:bb00:100::/56")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(c, route::link, prefix("2001:db8:bb00:200::/64")));
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:aaff:ffff::1")), a);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:bb00:1ab::1")), b);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:bb00:200::1")), c);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:bb00:201::1")), nullptr);
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:aa00::/40")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:bb00:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(c, route::link, ipv6_prefix_of("2001:db8:bb00:200::/64")));
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:aaff:ffff::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:bb00:1ab::1")), b);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:bb00:200::1")), c);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:bb00:201::1")), nullptr);
 }
 
 TEST(Ipv6Routes, OverlappingBindsAreRefusedAndChangeNothing) {
   session_table t;
   auto a = session(1);
   auto b = session(2);
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000:100::/56")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, prefix("2001:db8:100:1::/64")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, ipv6_prefix_of("2001:db8:100:1::/64")));
   // Inside another session's /56, covering it, equal to it, equal to its /64.
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, prefix("2001:db8:8000:1ff::/64")));
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:8000::/48")));
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:8000:100::/56")));
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, prefix("2001:db8:100:1::/64")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, ipv6_prefix_of("2001:db8:8000:1ff::/64")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:8000::/48")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, ipv6_prefix_of("2001:db8:100:1::/64")));
   // A session's own routes do not overlap each other either.
-  EXPECT_FALSE(t.bind_ipv6_prefix(a, route::link, prefix("2001:db8:8000:100::/64")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(a, route::link, ipv6_prefix_of("2001:db8:8000:100::/64")));
   // Lengths the routes cannot have: above 64, 0, a link route other than a /64.
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:9000::1/128")));
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, prefix("::/0")));
-  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, prefix("2001:db8:9000::/56")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:9000::1/128")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("::/0")));
+  EXPECT_FALSE(t.bind_ipv6_prefix(b, route::link, ipv6_prefix_of("2001:db8:9000::/56")));
   EXPECT_EQ(b->ipv6_link_net.load(), 0u);
   EXPECT_EQ(b->ipv6_delegated_net.load(), 0u);
   EXPECT_EQ(t.ipv6_link_routes(), 1u);
   EXPECT_EQ(t.ipv6_delegated_routes(), 1u);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:1ff::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:1ff::1")), a);
   // Adjacent prefixes on both sides are not overlaps.
-  EXPECT_TRUE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:8000:200::/56")));
+  EXPECT_TRUE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:8000:200::/56")));
   auto c = session(3);
-  EXPECT_TRUE(t.bind_ipv6_prefix(c, route::delegated, prefix("2001:db8:8000::/56")));
+  EXPECT_TRUE(t.bind_ipv6_prefix(c, route::delegated, ipv6_prefix_of("2001:db8:8000::/56")));
 }
 
 TEST(Ipv6Routes, RebindingAKindReplacesTheSessionsRoute) {
   session_table t;
   auto a = session(1);
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
   // The same route again: no change, still true.
-  EXPECT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000:100::/56")));
+  EXPECT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
   // A wider prefix covering its own old route replaces it (no overlap with itself).
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000::/48")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000::/48")));
   EXPECT_EQ(t.ipv6_delegated_routes(), 1u);
   EXPECT_EQ(a->ipv6_delegated_length.load(), 48u);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:ff00::1")), a);
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:9000:100::/56")));
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:ff00::1")), nullptr);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:9000:100::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:ff00::1")), a);
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:9000:100::/56")));
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:ff00::1")), nullptr);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:9000:100::1")), a);
   EXPECT_EQ(t.ipv6_delegated_routes(), 1u);
 }
 
@@ -122,29 +114,29 @@ TEST(Ipv6Routes, UnbindAndRemoveDropTheRoutesAndTheAntiSpoofingFields) {
   auto b = session(2);
   t.add(a);
   t.add(b);
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, prefix("2001:db8:100:1::/64")));
-  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, prefix("2001:db8:8000:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::link, ipv6_prefix_of("2001:db8:100:1::/64")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(a, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
   t.unbind_ipv6_prefix(*a, route::delegated);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:100::1")), nullptr);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:1::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:100::1")), nullptr);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:1::1")), a);
   EXPECT_EQ(a->ipv6_delegated_net.load(), 0u);
   EXPECT_EQ(a->ipv6_delegated_length.load(), 0u);
   t.unbind_ipv6_prefix(*a, route::delegated);  // none: no change
   EXPECT_EQ(t.ipv6_delegated_routes(), 0u);
   // Unbinding another session's kind it does not have leaves a's route alone.
   t.unbind_ipv6_prefix(*b, route::link);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:1::1")), a);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:1::1")), a);
   // The freed prefix can go to another session.
-  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::delegated, prefix("2001:db8:8000:100::/56")));
+  ASSERT_TRUE(t.bind_ipv6_prefix(b, route::delegated, ipv6_prefix_of("2001:db8:8000:100::/56")));
   t.remove(*a);
   t.remove(*b);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:100:1::1")), nullptr);
-  EXPECT_EQ(t.find_ipv6_route(address("2001:db8:8000:100::1")), nullptr);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:100:1::1")), nullptr);
+  EXPECT_EQ(t.find_ipv6_route(ipv6_address_of("2001:db8:8000:100::1")), nullptr);
   EXPECT_EQ(t.ipv6_link_routes(), 0u);
   EXPECT_EQ(t.ipv6_delegated_routes(), 0u);
   EXPECT_EQ(a->ipv6_link_net.load(), 0u);
   // Everything is free again.
-  EXPECT_TRUE(t.bind_ipv6_prefix(b, route::link, prefix("2001:db8:100:1::/64")));
+  EXPECT_TRUE(t.bind_ipv6_prefix(b, route::link, ipv6_prefix_of("2001:db8:100:1::/64")));
 }
 
 TEST(Ipv6Routes, ManySessionsEachFindTheirOwn) {

@@ -10,20 +10,11 @@
 namespace bras::dhcpv6 {
 namespace {
 
+using test::ipv6_address_of;
+using test::ipv6_prefix_of;
+
 using test::hex;
 using test::span;
-
-ip::ipv6_address address(std::string_view text) {
-  auto a = ip::parse_ipv6_address(text);
-  EXPECT_TRUE(a) << text;
-  return a ? *a : ip::ipv6_address{};
-}
-
-ip::ipv6_prefix prefix(std::string_view text) {
-  auto p = ip::parse_ipv6_prefix(text);
-  EXPECT_TRUE(p) << text;
-  return p ? *p : ip::ipv6_prefix{};
-}
 
 // What a home router's client sends first: IA_PD, ORO DNS, Rapid Commit.
 const wire::bytes solicit_vector =
@@ -71,9 +62,10 @@ TEST(Dhcpv6Message, EncodesAReplyByteForByte) {
   std::array<std::byte, 16> uuid{};
   for (std::size_t i = 0; i < uuid.size(); ++i) uuid[i] = static_cast<std::byte>(i * 0x11);
   m.server_id = duid_uuid(uuid);
-  m.ia_pds.push_back(ia_pd{1, 1800, 2880, {ia_prefix{3600, 7200, prefix("2001:db8:100::/56"), std::nullopt}}, {}});
+  m.ia_pds.push_back(
+      ia_pd{1, 1800, 2880, {ia_prefix{3600, 7200, ipv6_prefix_of("2001:db8:100::/56"), std::nullopt}}, {}});
   m.rapid_commit = true;
-  m.dns_servers.push_back(address("2001:db8::53"));
+  m.dns_servers.push_back(ipv6_address_of("2001:db8::53"));
   EXPECT_EQ(wire::to_hex(encode(m)), wire::to_hex(reply_vector));
   auto back = decode(span(reply_vector));
   ASSERT_TRUE(back) << wire::to_string(back.err());
@@ -86,15 +78,16 @@ TEST(Dhcpv6Message, RoundTripsEveryOption) {
   m.transaction_id = 0xffffff;
   m.client_id = hex("0001 0001 12345678 020000000002");
   m.server_id = hex("0004 00112233445566778899aabbccddeeff");
-  m.ia_nas.push_back(
-      ia_na{7, 0, 0, {ia_address{address("2001:db8::1"), 10, 20}}, status_code{status::no_addrs_avail, "none"}});
+  m.ia_nas.push_back(ia_na{
+      7, 0, 0, {ia_address{ipv6_address_of("2001:db8::1"), 10, 20}}, status_code{status::no_addrs_avail, "none"}});
   m.has_ia_ta = true;
-  m.ia_pds.push_back(ia_pd{2,
-                           100,
-                           200,
-                           {ia_prefix{300, 400, prefix("2001:db8:200::/56"), status_code{status::success, "ok"}},
-                            ia_prefix{0, 0, prefix("2001:db8:300::/48"), std::nullopt}},
-                           status_code{status::success, ""}});
+  m.ia_pds.push_back(
+      ia_pd{2,
+            100,
+            200,
+            {ia_prefix{300, 400, ipv6_prefix_of("2001:db8:200::/56"), status_code{status::success, "ok"}},
+             ia_prefix{0, 0, ipv6_prefix_of("2001:db8:300::/48"), std::nullopt}},
+            status_code{status::success, ""}});
   m.ia_pds.push_back(ia_pd{3, 0, 0, {}, status_code{status::no_prefix_avail, "no prefix"}});
   m.status = status_code{status::unspec_fail, "message-level"};
   m.oro = {option::dns_servers, option::information_refresh_time};
@@ -102,7 +95,7 @@ TEST(Dhcpv6Message, RoundTripsEveryOption) {
   m.preference = 255;
   m.rapid_commit = true;
   m.reconf_accept = true;
-  m.dns_servers = {address("2001:db8::53"), address("2001:db8::54")};
+  m.dns_servers = {ipv6_address_of("2001:db8::53"), ipv6_address_of("2001:db8::54")};
   m.information_refresh_time = 86400;
   const auto wire_form = encode(m);
   auto back = decode(span(wire_form));
@@ -137,7 +130,7 @@ TEST(Dhcpv6Message, MasksBitsPastThePrefixLength) {
                       "  001a 0019 00000000 00000000 30 20010db8 12345678 00000000 00000001  # /48 with host bits\n")));
   ASSERT_TRUE(m) << wire::to_string(m.err());
   ASSERT_EQ(m->ia_pds.at(0).prefixes.size(), 1u);
-  EXPECT_EQ(m->ia_pds[0].prefixes[0].prefix, prefix("2001:db8:1234::/48"));
+  EXPECT_EQ(m->ia_pds[0].prefixes[0].prefix, ipv6_prefix_of("2001:db8:1234::/48"));
 }
 
 // RFC 8415 §21.21: an IA with T1 > T2 (both nonzero) from a server is discarded and the rest of

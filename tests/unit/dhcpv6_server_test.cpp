@@ -7,20 +7,11 @@
 namespace bras::dhcpv6 {
 namespace {
 
+using test::ipv6_address_of;
+using test::ipv6_prefix_of;
+
 using test::hex;
 using test::span;
-
-ip::ipv6_address address(std::string_view text) {
-  auto a = ip::parse_ipv6_address(text);
-  EXPECT_TRUE(a) << text;
-  return a ? *a : ip::ipv6_address{};
-}
-
-ip::ipv6_prefix prefix(std::string_view text) {
-  auto p = ip::parse_ipv6_prefix(text);
-  EXPECT_TRUE(p) << text;
-  return p ? *p : ip::ipv6_prefix{};
-}
 
 const wire::bytes alice = hex("0003 0001 020000000001");
 const wire::bytes mallory = hex("0003 0001 020000000066");
@@ -31,9 +22,9 @@ class Dhcpv6Server : public ::testing::Test {
     std::array<std::byte, 16> uuid{};
     uuid[0] = std::byte{0xb5};
     config.server_duid = duid_uuid(uuid);
-    config.dns_servers = {address("2001:db8::53")};
-    b.delegated = prefix("2001:db8:100::/56");
-    b.link = prefix("2001:db8:0:1::/64");
+    config.dns_servers = {ipv6_address_of("2001:db8::53")};
+    b.delegated = ipv6_prefix_of("2001:db8:100::/56");
+    b.link = ipv6_prefix_of("2001:db8:0:1::/64");
   }
 
   static message from(msg_type type, const wire::bytes& duid, std::uint32_t tid = 0xabcdef) {
@@ -213,19 +204,19 @@ TEST_F(Dhcpv6Server, OnePrefixPerSessionEvenForTwoIaPds) {
 TEST_F(Dhcpv6Server, RenewExtendsOursAndZeroesPrefixesThatAreNotOurs) {
   bind(alice);
   auto renew = to_us(msg_type::renew, alice);
-  renew.ia_pds.push_back(
-      ia_pd{1,
-            0,
-            0,
-            {ia_prefix{0, 0, *b.delegated, std::nullopt}, ia_prefix{0, 0, prefix("2001:db8:ff00::/56"), std::nullopt}},
-            std::nullopt});
+  renew.ia_pds.push_back(ia_pd{1,
+                               0,
+                               0,
+                               {ia_prefix{0, 0, *b.delegated, std::nullopt},
+                                ia_prefix{0, 0, ipv6_prefix_of("2001:db8:ff00::/56"), std::nullopt}},
+                               std::nullopt});
   auto o = handle(config, b, renew);
   EXPECT_EQ(o.route, route_change::none);
   auto m = answer_of(o);
   ASSERT_EQ(m.ia_pds.size(), 1u);
   expect_granted(m.ia_pds[0], 1);
   ASSERT_EQ(m.ia_pds[0].prefixes.size(), 2u);
-  EXPECT_EQ(m.ia_pds[0].prefixes[1].prefix, prefix("2001:db8:ff00::/56"));
+  EXPECT_EQ(m.ia_pds[0].prefixes[1].prefix, ipv6_prefix_of("2001:db8:ff00::/56"));
   EXPECT_EQ(m.ia_pds[0].prefixes[1].valid_lifetime, 0u);
   EXPECT_EQ(m.ia_pds[0].prefixes[1].preferred_lifetime, 0u);
   EXPECT_TRUE(b.bound);
@@ -266,12 +257,12 @@ TEST_F(Dhcpv6Server, RebindWithoutABindingNamingOurFreePrefixBindsIt) {
 TEST_F(Dhcpv6Server, RebindNamingPrefixesThatAreNotOursGetsThemWithLifetimesZero) {
   bind(alice);
   auto rebind = from(msg_type::rebind, mallory);
-  rebind.ia_pds.push_back(
-      ia_pd{1,
-            0,
-            0,
-            {ia_prefix{0, 0, *b.delegated, std::nullopt}, ia_prefix{0, 0, prefix("2001:db8:ff00::/56"), std::nullopt}},
-            std::nullopt});
+  rebind.ia_pds.push_back(ia_pd{1,
+                                0,
+                                0,
+                                {ia_prefix{0, 0, *b.delegated, std::nullopt},
+                                 ia_prefix{0, 0, ipv6_prefix_of("2001:db8:ff00::/56"), std::nullopt}},
+                                std::nullopt});
   auto o = handle(config, b, rebind);
   EXPECT_EQ(o.route, route_change::none);
   auto m = answer_of(o);
@@ -304,7 +295,7 @@ TEST_F(Dhcpv6Server, ReleaseUnbindsAndRemovesTheRoute) {
   EXPECT_TRUE(m.ia_pds.empty());
   EXPECT_FALSE(b.bound);
   EXPECT_FALSE(b.client_duid);
-  EXPECT_EQ(b.delegated, prefix("2001:db8:100::/56"));  // still the session's, for the next client
+  EXPECT_EQ(b.delegated, ipv6_prefix_of("2001:db8:100::/56"));  // still the session's, for the next client
 
   // Released again (a retransmission): Success with NoBinding in the IA, and no route change.
   auto again = handle(config, b, release);
@@ -338,12 +329,12 @@ TEST_F(Dhcpv6Server, DeclineDropsTheBinding) {
 
 TEST_F(Dhcpv6Server, ConfirmJudgesAddressesAgainstTheLink) {
   auto confirm = from(msg_type::confirm, alice);
-  confirm.ia_nas.push_back(ia_na{1, 0, 0, {ia_address{address("2001:db8:0:1::5"), 0, 0}}, std::nullopt});
+  confirm.ia_nas.push_back(ia_na{1, 0, 0, {ia_address{ipv6_address_of("2001:db8:0:1::5"), 0, 0}}, std::nullopt});
   auto on_link = answer_of(handle(config, b, confirm));
   ASSERT_TRUE(on_link.status);
   EXPECT_EQ(on_link.status->code, status::success);
 
-  confirm.ia_nas[0].addresses.push_back(ia_address{address("2001:db8:0:2::5"), 0, 0});
+  confirm.ia_nas[0].addresses.push_back(ia_address{ipv6_address_of("2001:db8:0:2::5"), 0, 0});
   auto off_link = answer_of(handle(config, b, confirm));
   ASSERT_TRUE(off_link.status);
   EXPECT_EQ(off_link.status->code, status::not_on_link);

@@ -9,14 +9,10 @@
 namespace bras::ip::nd {
 namespace {
 
+using test::ipv6_address_of;
+
 using test::hex;
 using test::span;
-
-ipv6_address addr(std::string_view text) {
-  auto a = parse_ipv6_address(text);
-  EXPECT_TRUE(a.has_value()) << text;
-  return a.value_or(ipv6_address{});
-}
 
 std::uint8_t at8(const wire::bytes& b, std::size_t i) {
   return std::to_integer<std::uint8_t>(b.at(i));
@@ -83,8 +79,8 @@ router_advertisement vector_ra() {
   router_advertisement ra;
   ra.managed = true;
   ra.mtu = 1492;
-  ra.prefixes.push_back({ipv6_prefix::make(addr("2001:db8:1:2::"), 64)});
-  ra.rdnss = {addr("2001:db8::53")};
+  ra.prefixes.push_back({ipv6_prefix::make(ipv6_address_of("2001:db8:1:2::"), 64)});
+  ra.rdnss = {ipv6_address_of("2001:db8::53")};
   ra.rdnss_lifetime = 3600;
   return ra;
 }
@@ -100,7 +96,7 @@ TEST(IpNd, WellKnownGroups) {
 // --- Router Advertisement ---------------------------------------------------
 
 TEST(IpNd, EncodesRaVector) {
-  EXPECT_EQ(wire::to_hex(span(encode_router_advertisement(addr("fe80::2"), all_nodes(), vector_ra()))),
+  EXPECT_EQ(wire::to_hex(span(encode_router_advertisement(ipv6_address_of("fe80::2"), all_nodes(), vector_ra()))),
             wire::to_hex(span(ra_vector)));
 }
 
@@ -126,11 +122,11 @@ TEST(IpNd, RaRoundTripsEveryField) {
   ra.router_lifetime = 0;
   ra.reachable_time = 30000;
   ra.retrans_timer = 1000;
-  ra.prefixes.push_back({ipv6_prefix::make(addr("2001:db8:a::"), 64), true, false, 7200, 3600});
-  ra.prefixes.push_back({ipv6_prefix::make(addr("2001:db8:b::"), 48), false, true, 0xffffffff, 0});
-  ra.rdnss = {addr("2001:db8::1"), addr("2001:db8::2"), addr("2001:db8::3")};
+  ra.prefixes.push_back({ipv6_prefix::make(ipv6_address_of("2001:db8:a::"), 64), true, false, 7200, 3600});
+  ra.prefixes.push_back({ipv6_prefix::make(ipv6_address_of("2001:db8:b::"), 48), false, true, 0xffffffff, 0});
+  ra.rdnss = {ipv6_address_of("2001:db8::1"), ipv6_address_of("2001:db8::2"), ipv6_address_of("2001:db8::3")};
   ra.rdnss_lifetime = 0xffffffff;
-  auto packet = encode_router_advertisement(addr("fe80::1"), addr("fe80::99"), ra);
+  auto packet = encode_router_advertisement(ipv6_address_of("fe80::1"), ipv6_address_of("fe80::99"), ra);
   EXPECT_EQ(at8(packet, 7), 255) << "hop limit";
   auto back = decode_router_advertisement(span(packet));
   ASSERT_TRUE(back.ok()) << wire::to_string(back.err());
@@ -140,7 +136,7 @@ TEST(IpNd, RaRoundTripsEveryField) {
 
 TEST(IpNd, RaWithoutOptions) {
   router_advertisement ra;
-  auto packet = encode_router_advertisement(addr("fe80::1"), all_nodes(), ra);
+  auto packet = encode_router_advertisement(ipv6_address_of("fe80::1"), all_nodes(), ra);
   EXPECT_EQ(packet.size(), 40u + 16u);
   auto back = decode_router_advertisement(span(packet));
   ASSERT_TRUE(back.ok());
@@ -215,7 +211,7 @@ TEST(IpNd, RaChecksumCoversOptions) {
 // --- Router Solicitation ----------------------------------------------------
 
 TEST(IpNd, EncodesRsVector) {
-  EXPECT_EQ(wire::to_hex(span(encode_router_solicitation(addr("fe80::1")))), wire::to_hex(span(rs_vector)));
+  EXPECT_EQ(wire::to_hex(span(encode_router_solicitation(ipv6_address_of("fe80::1")))), wire::to_hex(span(rs_vector)));
 }
 
 TEST(IpNd, DecodesRs) {
@@ -290,8 +286,8 @@ TEST(IpNd, RsValidityFailures) {
 // --- Echo -------------------------------------------------------------------
 
 TEST(IpNd, EchoRequestAndReply) {
-  const auto subscriber = addr("fe80::1234");
-  const auto ours = addr("fe80::1");
+  const auto subscriber = ipv6_address_of("fe80::1234");
+  const auto ours = ipv6_address_of("fe80::1");
   auto request = make_echo_request(subscriber, ours, 0x4242, 7, 100);
   ASSERT_EQ(request.size(), 100u);
   EXPECT_EQ(at8(request, 40), 128);
@@ -314,20 +310,22 @@ TEST(IpNd, EchoRequestAndReply) {
 }
 
 TEST(IpNd, EchoRequestSizeIsClamped) {
-  EXPECT_EQ(make_echo_request(addr("fe80::1"), addr("fe80::2"), 1, 1, 0).size(), 48u);
-  EXPECT_EQ(make_echo_request(addr("fe80::1"), addr("fe80::2"), 1, 1, 200000).size(), 40u + 0xffffu);
+  EXPECT_EQ(make_echo_request(ipv6_address_of("fe80::1"), ipv6_address_of("fe80::2"), 1, 1, 0).size(), 48u);
+  EXPECT_EQ(make_echo_request(ipv6_address_of("fe80::1"), ipv6_address_of("fe80::2"), 1, 1, 200000).size(),
+            40u + 0xffffu);
 }
 
 TEST(IpNd, NoEchoReplyForBadRequests) {
-  const auto ours = addr("fe80::1");
-  const auto request = make_echo_request(addr("fe80::2"), ours, 1, 2);
-  EXPECT_TRUE(make_echo_reply(span(request), addr("fe80::3")).empty()) << "not ours";
+  const auto ours = ipv6_address_of("fe80::1");
+  const auto request = make_echo_request(ipv6_address_of("fe80::2"), ours, 1, 2);
+  EXPECT_TRUE(make_echo_reply(span(request), ipv6_address_of("fe80::3")).empty()) << "not ours";
   auto corrupt = request;
   corrupt.back() ^= std::byte{1};
   EXPECT_TRUE(make_echo_reply(span(corrupt), ours).empty()) << "checksum";
   EXPECT_TRUE(make_echo_reply(span(make_echo_request(ipv6_address{}, ours, 1, 2)), ours).empty()) << "from ::";
-  EXPECT_TRUE(make_echo_reply(span(make_echo_reply(span(request), ours)), addr("fe80::2")).empty()) << "a reply";
-  EXPECT_TRUE(make_echo_reply(span(rs_vector), addr("ff02::2")).empty()) << "an RS";
+  EXPECT_TRUE(make_echo_reply(span(make_echo_reply(span(request), ours)), ipv6_address_of("fe80::2")).empty())
+      << "a reply";
+  EXPECT_TRUE(make_echo_reply(span(rs_vector), ipv6_address_of("ff02::2")).empty()) << "an RS";
   auto corrupt_reply = make_echo_reply(span(request), ours);
   corrupt_reply.back() ^= std::byte{1};
   EXPECT_FALSE(parse_echo_reply(span(corrupt_reply)).has_value());
@@ -337,7 +335,7 @@ TEST(IpNd, NoEchoReplyForBadRequests) {
 
 TEST(IpNd, EncodesUdpVector) {
   const auto payload = hex("01 02 03 04");
-  EXPECT_EQ(wire::to_hex(span(encode_udp(addr("fe80::1"), all_dhcp_servers(), 546, 547, span(payload), 1))),
+  EXPECT_EQ(wire::to_hex(span(encode_udp(ipv6_address_of("fe80::1"), all_dhcp_servers(), 546, 547, span(payload), 1))),
             wire::to_hex(span(udp_vector)));
 }
 
@@ -358,7 +356,7 @@ TEST(IpNd, UdpRoundTripAndZeroChecksumIsSentAsOnes) {
   bool saw_ones = false;
   for (unsigned v = 0; v < 0x10000 && !saw_ones; ++v) {
     const wire::bytes payload{static_cast<std::byte>(v >> 8), static_cast<std::byte>(v & 0xff)};
-    auto packet = encode_udp(addr("2001:db8::1"), addr("2001:db8::2"), 1, 2, span(payload));
+    auto packet = encode_udp(ipv6_address_of("2001:db8::1"), ipv6_address_of("2001:db8::2"), 1, 2, span(payload));
     auto d = decode_udp(span(packet));
     ASSERT_TRUE(d.ok()) << v << " " << wire::to_string(d.err());
     ASSERT_EQ(wire::to_bytes(d->payload), payload);
@@ -366,7 +364,7 @@ TEST(IpNd, UdpRoundTripAndZeroChecksumIsSentAsOnes) {
   }
   EXPECT_TRUE(saw_ones);
   const wire::bytes too_big(0x10000 - 8, std::byte{0});
-  EXPECT_TRUE(encode_udp(addr("fe80::1"), addr("fe80::2"), 1, 2, span(too_big)).empty());
+  EXPECT_TRUE(encode_udp(ipv6_address_of("fe80::1"), ipv6_address_of("fe80::2"), 1, 2, span(too_big)).empty());
 }
 
 TEST(IpNd, UdpFailures) {
@@ -400,8 +398,8 @@ wire::bytes packet_to(std::string_view dst, std::uint8_t next_header, const wire
   w.u16(static_cast<std::uint16_t>(upper.size()));
   w.u8(next_header);
   w.u8(255);
-  const auto s = addr(src);
-  const auto d = addr(dst);
+  const auto s = ipv6_address_of(src);
+  const auto d = ipv6_address_of(dst);
   w.put(wire::byte_span{s});
   w.put(wire::byte_span{d});
   w.put(span(upper));
@@ -471,8 +469,8 @@ TEST(IpNd, ClassifyTable) {
 // --- Robustness -------------------------------------------------------------
 
 TEST(IpNd, EveryTruncationIsAnError) {
-  const auto request = make_echo_request(addr("fe80::2"), addr("fe80::1"), 1, 2, 64);
-  const auto reply = make_echo_reply(span(request), addr("fe80::1"));
+  const auto request = make_echo_request(ipv6_address_of("fe80::2"), ipv6_address_of("fe80::1"), 1, 2, 64);
+  const auto reply = make_echo_reply(span(request), ipv6_address_of("fe80::1"));
   for (std::size_t n = 0; n < ra_vector.size(); ++n) {
     EXPECT_FALSE(decode_router_advertisement(span(ra_vector).first(n)).ok()) << n;
     (void)classify(span(ra_vector).first(n));
@@ -483,7 +481,7 @@ TEST(IpNd, EveryTruncationIsAnError) {
   for (std::size_t n = 0; n < udp_vector.size(); ++n) EXPECT_FALSE(decode_udp(span(udp_vector).first(n)).ok()) << n;
   for (std::size_t n = 0; n < reply.size(); ++n) {
     EXPECT_FALSE(parse_echo_reply(wire::byte_span{reply}.first(n)).has_value()) << n;
-    EXPECT_TRUE(make_echo_reply(wire::byte_span{request}.first(n), addr("fe80::1")).empty()) << n;
+    EXPECT_TRUE(make_echo_reply(wire::byte_span{request}.first(n), ipv6_address_of("fe80::1")).empty()) << n;
   }
 }
 
@@ -511,7 +509,7 @@ TEST(IpNd, RandomBytesNeverCrash) {
     (void)decode_router_solicitation(span(packet));
     (void)decode_udp(span(packet));
     (void)parse_echo_reply(span(packet));
-    (void)make_echo_reply(span(packet), addr("fe80::1"));
+    (void)make_echo_reply(span(packet), ipv6_address_of("fe80::1"));
   }
   SUCCEED();
 }

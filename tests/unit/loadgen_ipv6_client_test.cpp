@@ -10,20 +10,17 @@
 #include "protocol/dhcpv6/message.hpp"
 #include "protocol/dhcpv6/server.hpp"
 #include "protocol/ip/nd.hpp"
+#include "tests/unit/test_util.hpp"
 
 namespace bras::emulator {
 namespace {
+
+using test::ipv6_address_of;
 
 using namespace std::chrono_literals;
 using clock_type = ipv6_client::clock_type;
 
 constexpr std::uint64_t iid = 0x0200000000000007ULL;
-
-ip::ipv6_address addr(std::string_view text) {
-  auto a = ip::parse_ipv6_address(text);
-  EXPECT_TRUE(a.has_value()) << text;
-  return a.value_or(ip::ipv6_address{});
-}
 
 ipv6_client_config config(bool pd) {
   ipv6_client_config c;
@@ -40,9 +37,9 @@ wire::bytes router_advertisement(std::string_view prefix, bool autonomous = true
   ip::nd::router_advertisement ra;
   ra.other = true;
   ra.prefixes.push_back({*ip::parse_ipv6_prefix(prefix), true, autonomous, 86400, 14400});
-  ra.rdnss = {addr("2001:db8::53")};
+  ra.rdnss = {ipv6_address_of("2001:db8::53")};
   ra.rdnss_lifetime = 600;
-  return ip::nd::encode_router_advertisement(addr("fe80::1"), ip::nd::all_nodes(), ra);
+  return ip::nd::encode_router_advertisement(ipv6_address_of("fe80::1"), ip::nd::all_nodes(), ra);
 }
 
 TEST(LoadgenIpv6Client, SolicitsARouterFromItsLinkLocalAddress) {
@@ -53,7 +50,7 @@ TEST(LoadgenIpv6Client, SolicitsARouterFromItsLinkLocalAddress) {
   auto rs = ip::nd::decode_router_solicitation(fx.send[0]);
   ASSERT_TRUE(rs) << wire::to_string(rs.err());
   EXPECT_EQ(rs->src, ip::link_local(iid));
-  EXPECT_EQ(c.link_local(), addr("fe80::200:0:0:7"));
+  EXPECT_EQ(c.link_local(), ipv6_address_of("fe80::200:0:0:7"));
   EXPECT_EQ(fx.arm, std::chrono::milliseconds{4s});
   EXPECT_FALSE(fx.ready || fx.failed);
   EXPECT_TRUE(c.start(t0).send.empty()) << "a second start sends nothing";
@@ -93,14 +90,14 @@ TEST(LoadgenIpv6Client, WithoutPdReadyOnTheRaWithItsSlaacAddress) {
   EXPECT_TRUE(c.ready());
   ASSERT_TRUE(c.slaac_prefix());
   EXPECT_EQ(ip::to_string(*c.slaac_prefix()), "2001:db8:1:2::/64");
-  EXPECT_EQ(c.slaac_address(), addr("2001:db8:1:2:200::7"));
-  EXPECT_EQ(c.rdnss(), std::vector<ip::ipv6_address>{addr("2001:db8::53")});
+  EXPECT_EQ(c.slaac_address(), ipv6_address_of("2001:db8:1:2:200::7"));
+  EXPECT_EQ(c.rdnss(), std::vector<ip::ipv6_address>{ipv6_address_of("2001:db8::53")});
   EXPECT_EQ(c.ra_latency(), std::chrono::microseconds{25ms});
   // A periodic RA later is consumed and changes nothing.
   fx = c.receive(router_advertisement("2001:db8:9:9::/64"), t0 + 1s, consumed);
   EXPECT_TRUE(consumed);
   EXPECT_FALSE(fx.ready || fx.failed);
-  EXPECT_EQ(c.slaac_address(), addr("2001:db8:1:2:200::7"));
+  EXPECT_EQ(c.slaac_address(), ipv6_address_of("2001:db8:1:2:200::7"));
 }
 
 TEST(LoadgenIpv6Client, RaWithoutAnAutonomousSlash64Fails) {
@@ -128,7 +125,7 @@ TEST(LoadgenIpv6Client, LeavesOtherPacketsToTheCaller) {
   ipv6_client c{config(true)};
   (void)c.start(clock_type::now());
   bool consumed = true;
-  auto echo = ip::nd::make_echo_request(addr("2001:db8::1"), addr("2001:db8:1:2:200::7"), 7, 1);
+  auto echo = ip::nd::make_echo_request(ipv6_address_of("2001:db8::1"), ipv6_address_of("2001:db8:1:2:200::7"), 7, 1);
   (void)c.receive(echo, clock_type::now(), consumed);
   EXPECT_FALSE(consumed);
   consumed = true;
@@ -180,7 +177,7 @@ struct lns_dhcpv6 {
   lns_dhcpv6() {
     config.server_duid =
         dhcpv6::duid_ll({std::byte{0x02}, std::byte{0xaa}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{1}});
-    config.dns_servers = {addr("2001:db8::53")};
+    config.dns_servers = {ipv6_address_of("2001:db8::53")};
     binding.delegated = ip::parse_ipv6_prefix("2001:db8:8000:100::/56");
     binding.link = ip::parse_ipv6_prefix("2001:db8:1:2::/64");
   }
@@ -198,7 +195,7 @@ struct lns_dhcpv6 {
     auto out = dhcpv6::handle(config, binding, *m);
     auto* a = std::get_if<dhcpv6::answer>(&out.result);
     if (a == nullptr) return std::nullopt;
-    return ip::nd::encode_udp(addr("fe80::1"), udp->src, dhcpv6::server_port, dhcpv6::client_port, a->reply);
+    return ip::nd::encode_udp(ipv6_address_of("fe80::1"), udp->src, dhcpv6::server_port, dhcpv6::client_port, a->reply);
   }
 };
 
@@ -227,7 +224,7 @@ TEST(LoadgenIpv6Client, RapidCommitBindsTheDelegatedPrefixInOneExchange) {
   EXPECT_TRUE(lns.binding.bound);
   ASSERT_TRUE(c.lease());
   EXPECT_EQ(ip::to_string(c.lease()->prefix), "2001:db8:8000:100::/56");
-  EXPECT_EQ(c.delegated_address(), addr("2001:db8:8000:100::1"));
+  EXPECT_EQ(c.delegated_address(), ipv6_address_of("2001:db8:8000:100::1"));
   EXPECT_EQ(c.dhcpv6_latency(), std::chrono::microseconds{40ms});
   // The Release frees the binding on the server, and the client forgets its lease.
   auto release = c.release();

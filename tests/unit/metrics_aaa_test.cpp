@@ -12,9 +12,13 @@
 #include <string>
 
 #include "metrics/families.hpp"
+#include "tests/unit/metrics_test_util.hpp"
 
 namespace bras::metrics {
 namespace {
+
+using test::has_family;
+using test::sample;
 
 std::string text_of(const model::aaa_snapshot& a) {
   model::counters c;
@@ -22,20 +26,6 @@ std::string text_of(const model::aaa_snapshot& a) {
   in.version = "test";
   in.aaa = a;
   return prometheus::TextSerializer{}.Serialize(render(c, in));
-}
-
-/// The value of the sample `series` (name with labels, exactly as serialized), or -1.
-double sample(const std::string& text, const std::string& series) {
-  std::size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
-    ++at;
-  }
-  return -1;
-}
-
-bool has_family(const std::string& text, const std::string& name, const std::string& type) {
-  return text.find("# TYPE " + name + " " + type + "\n") != std::string::npos;
 }
 
 model::aaa_snapshot two_groups() {

@@ -8,29 +8,19 @@
 #include <vector>
 
 #include "metrics/families.hpp"
+#include "tests/unit/metrics_test_util.hpp"
 
 namespace bras::metrics {
 namespace {
+
+using test::has_family;
+using test::sample;
 
 std::string text_of(const model::counters& c, std::vector<model::pool_usage> pools) {
   scrape_inputs in;
   in.version = "test";
   in.pools = std::move(pools);
   return prometheus::TextSerializer{}.Serialize(render(c, in));
-}
-
-/// The value of the sample `series` (name with labels, exactly as serialized), or -1.
-double sample(const std::string& text, const std::string& series) {
-  std::size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
-    ++at;
-  }
-  return -1;
-}
-
-bool has_family(const std::string& text, const std::string& name, const std::string& type) {
-  return text.find("# TYPE " + name + " " + type + "\n") != std::string::npos;
 }
 
 std::vector<model::pool_usage> three_pools() {
