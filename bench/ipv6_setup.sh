@@ -57,8 +57,8 @@ lat = r['setup_latency_ms']
 v6 = r.get('ipv6')
 extra = ''
 if v6:
-    extra = (f" v6_ready={v6['ready']} v6_rate={v6['ready_rate_cps']:.0f}/s prefixes_distinct={v6['v6_prefixes_distinct']}"
-             f" delegated_distinct={v6['delegated_prefixes_distinct']}")
+    extra = (f" v6_ready={v6['ready']} dual_stack_rate={v6['ready_rate_cps']:.0f}/s prefixes_distinct={r['v6_prefixes_distinct']}"
+             f" delegated_distinct={r['delegated_prefixes_distinct']}")
 print(f"{sys.argv[2]:10s} established={r['established']} failed={r['failed']} rate={r['setup_rate_cps']['overall']:.0f}/s "
       f"p50={lat['p50']:.0f}ms p99={lat['p99']:.0f}ms rss_before={sys.argv[3]}kB rss_peak={sys.argv[4]}kB{extra}")
 PY

@@ -398,6 +398,7 @@ int main(int argc, char** argv) {
     }
   }
   const double seconds = std::chrono::duration<double>(setup_done.value_or(clock_type::now()) - t0).count();
+  v6.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   std::fprintf(stderr, "\n");
   // Hold the sessions; with --traffic, measure the traffic while they are held.
   traffic_report tr;

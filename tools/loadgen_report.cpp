@@ -83,8 +83,11 @@ void print_report(run_report r, const std::string& json_path) {
   const auto ra = summarize(v6.ra_latency_ms), dhcp = summarize(v6.dhcpv6_latency_ms);
   const auto prefixes_distinct = distinct(v6.prefixes), delegated_distinct = distinct(v6.delegated_prefixes);
   if (v6.enabled) {
-    std::printf("ipv6: %u ready of %u established; %zu distinct /64s, %zu distinct delegated prefixes\n", v6.ready,
-                r.up, prefixes_distinct, delegated_distinct);
+    std::printf(
+        "ipv6: %u ready of %u established in %.2f s (dual stack: %.0f/s); %zu distinct /64s, %zu distinct "
+        "delegated prefixes\n",
+        v6.ready, r.up, v6.seconds, v6.seconds > 0 ? v6.ready / v6.seconds : 0.0, prefixes_distinct,
+        delegated_distinct);
     std::printf("ipv6 RA latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", ra.p50, ra.p90, ra.p99, ra.max);
     if (v6.prefix_delegation) {
       std::printf("ipv6 DHCPv6-PD latency ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", dhcp.p50, dhcp.p90, dhcp.p99,
@@ -119,7 +122,8 @@ void print_report(run_report r, const std::string& json_path) {
     out << "},\n";
   }
   if (v6.enabled) {
-    out << " \"ipv6\": {\"ready\": " << v6.ready
+    out << " \"ipv6\": {\"ready\": " << v6.ready << ", \"seconds\": " << v6.seconds
+        << ", \"ready_rate_cps\": " << (v6.seconds > 0 ? v6.ready / v6.seconds : 0.0)
         << ", \"prefix_delegation\": " << (v6.prefix_delegation ? "true" : "false") << ", \"ra_latency_ms\": " << ra
         << ", \"dhcpv6_latency_ms\": " << dhcp << ",\n  \"failures\": {";
     bool first_failure = true;

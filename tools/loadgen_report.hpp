@@ -27,6 +27,7 @@ struct ipv6_report {
   bool enabled = false;
   bool prefix_delegation = true;
   unsigned ready = 0;                        ///< sessions with their SLAAC address (and delegated prefix)
+  double seconds = 0;                        ///< from the first start to the last v6 outcome (dual-stack rate's span)
   std::map<std::string, unsigned> failures;  ///< by stage: "no RA", "no DHCPv6 reply", "NoPrefixAvail", ...
   std::vector<double> ra_latency_ms;         ///< IPv6CP up to the RA
   std::vector<double> dhcpv6_latency_ms;     ///< first Solicit to the binding Reply
