@@ -109,7 +109,7 @@ ip netns exec "$ns" "$loadgen" --lns 127.0.0.1 --sessions 50 --tunnels 2 --ipv6 
   >"$work/out" 2>"$work/err" || rc=$?
 [ $rc -eq 0 ] || fail "bras-loadgen --ipv6 exit $rc"
 check_report "$work/pd.json" 50 pd traffic
-grep -q "^ipv6: 50 ready of 50 established; 50 distinct /64s, 50 distinct delegated prefixes$" "$work/out" ||
+grep -Eq "^ipv6: 50 ready of 50 established in [0-9.]+ s \(dual stack: [0-9]+/s\); 50 distinct /64s, 50 distinct delegated prefixes$" "$work/out" ||
   fail "text report: $(cat "$work/out")"
 grep -q "^traffic v6: " "$work/out" || fail "text report has no v6 traffic line"
 echo "ok 1 - 50 sessions: distinct /64s and /56s in their pools, ICMPv6 echo from SLAAC and PD answered"
