@@ -148,7 +148,9 @@ line=$(grep "^tun lg6tun ready " "$work/out")
 [[ $line =~ ipv4=([0-9.]+)\ ipv6-link-local=(fe80::[0-9a-f:]+)$ ]] || fail "ready line: $line"
 v4=${BASH_REMATCH[1]} ll=${BASH_REMATCH[2]}
 ip -n "$ns" -6 addr show dev lg6tun >"$work/addr6"
-[ "$(grep -c inet6 "$work/addr6")" = 1 ] && grep -q "inet6 $ll/64 scope link" "$work/addr6" ||
+# One link-local address, the negotiated one (no kernel-made one beside it); a global SLAAC address
+# may be there too already, from brasd's unsolicited RA.
+[ "$(grep -c "inet6 fe80::.* scope link" "$work/addr6")" = 1 ] && grep -q "inet6 $ll/64 scope link" "$work/addr6" ||
   fail "--tun IPv6 addresses: $(cat "$work/addr6")"
 ip -n "$ns" -4 addr show dev lg6tun | grep -q "inet $v4 peer [0-9.]*/32" ||
   fail "--tun IPv4 address: $(ip -n "$ns" -4 addr show dev lg6tun)"
