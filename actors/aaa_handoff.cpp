@@ -26,8 +26,12 @@ std::string log_quoted(std::string_view text) {
   return out;
 }
 
-void aaa_handoff::describe(radius::subscriber_line line) {
-  line_ = std::move(line);
+void aaa_handoff::describe(line_source source) {
+  line_ = std::move(source);
+}
+
+radius::subscriber_line aaa_handoff::line() const {
+  return line_ ? line_() : radius::subscriber_line{};
 }
 
 void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_session_id, verdict_handler on_verdict) {
@@ -40,7 +44,7 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
   r.chap_id = a.chap_id;
   r.challenge = a.challenge;
   r.response = a.response;
-  r.line = line_;
+  r.line = line();
   r.acct_session_id = acct_session_id;
   self_->request(*env().aaa, env().ppp->aaa_timeout, std::move(r))
       .then(

@@ -38,8 +38,12 @@ class aaa_handoff {
   /// Receives the verdict (a timeout arrives as a refusal "authentication unavailable").
   using verdict_handler = std::function<void(const aaa_verdict&)>;
 
+  /// Builds where the subscriber is, each time it is needed (from what the session keeps anyway,
+  /// rather than one more copy of it per session).
+  using line_source = std::function<radius::subscriber_line()>;
+
   /// `args` is the session's own (it outlives this component); read on use, not here.
-  aaa_handoff(session_actor::pointer self, const session_args& args) : self_(self), args_(args) {}
+  aaa_handoff(session_actor::pointer self, const session_ident& args) : self_(self), args_(args) {}
   aaa_handoff(const aaa_handoff&) = delete;
   aaa_handoff& operator=(const aaa_handoff&) = delete;
 
@@ -51,9 +55,11 @@ class aaa_handoff {
   void end();
 
   /// Where the subscriber is, for every Access-Request from now on (set before PPP starts; the
-  /// accounting records and the snapshot read it back from here: the session keeps one copy).
-  void describe(radius::subscriber_line line);
-  [[nodiscard]] const radius::subscriber_line& line() const noexcept { return line_; }
+  /// accounting records and the snapshot read it back from here). `source` must not change its
+  /// answer once set (the session's call facts are fixed by then).
+  void describe(line_source source);
+  /// Where the subscriber is (empty before describe()).
+  [[nodiscard]] radius::subscriber_line line() const;
 
   /// The user name of the last authentication (empty before one).
   [[nodiscard]] const std::string& user() const noexcept { return user_; }
@@ -68,9 +74,9 @@ class aaa_handoff {
   [[nodiscard]] const session_env& env() const noexcept { return *args_.env; }
 
   session_actor::pointer self_;
-  const session_args& args_;
+  const session_ident& args_;
   std::string user_;
-  radius::subscriber_line line_;
+  line_source line_;
   std::uint32_t address_ = 0;
   std::optional<ip::ipv6_prefix> framed_ipv6_prefix_, delegated_ipv6_prefix_;  ///< granted with address_
   bool granted_ = false;

@@ -13,8 +13,9 @@ namespace bras::actors {
 
 void ppp_host::bind_data(std::uint16_t peer_session_id, bool sequencing) {
   // A PPPoE subscriber's call (LAC) fills in the entry its PPPoE session made: the I/O thread relays it.
-  const bool access = args_.call.access != nullptr && args_.call.access->pppoe != nullptr;
-  data_ = access ? args_.call.access : std::make_shared<data_session>();
+  const auto* call_access = args_.lac ? &args_.lac->call.access : nullptr;
+  const bool access = call_access != nullptr && *call_access != nullptr && (*call_access)->pppoe != nullptr;
+  data_ = access ? *call_access : std::make_shared<data_session>();
   data_->local_tunnel_id = args_.local_tunnel_id;
   data_->local_session_id = args_.local_id;
   data_->peer_tunnel_id = args_.peer_tunnel_id;
@@ -166,7 +167,7 @@ void ppp_host::receive(ppp_frame& f) {
     // LAC: relay to the subscriber side.
     ++control_rx_packets_;
     control_rx_bytes_ += f.frame.size();
-    if (args_.call.subscriber) self_->send(args_.call.subscriber, std::move(f));
+    if (args_.lac && args_.lac->call.subscriber) self_->send(args_.lac->call.subscriber, std::move(f));
     return;
   }
   if (!ppp_) {

@@ -33,7 +33,7 @@ class ppp_host {
   using finished_handler = std::function<void(const ppp::finished&)>;
 
   /// `args`, `aaa` and `acct` are the session's own (they outlive this component); `args` is read on use.
-  ppp_host(session_actor::pointer self, const session_args& args, aaa_handoff& aaa, session_accounting& acct,
+  ppp_host(session_actor::pointer self, const session_ident& args, aaa_handoff& aaa, session_accounting& acct,
            finished_handler on_finished)
       : self_(self), args_(args), aaa_(aaa), acct_(acct), on_finished_(std::move(on_finished)) {}
   ppp_host(const ppp_host&) = delete;
@@ -88,7 +88,7 @@ class ppp_host {
   [[nodiscard]] data_plane* forwarder() const noexcept { return *env().forwarder; }
 
   session_actor::pointer self_;
-  const session_args& args_;
+  const session_ident& args_;
   aaa_handoff& aaa_;
   session_accounting& acct_;
   finished_handler on_finished_;

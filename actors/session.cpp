@@ -1,6 +1,7 @@
 #include "actors/session.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,8 +46,8 @@ l2tp::call_config call_config_of(const session_args& a) {
 /// Where the subscriber is, for RADIUS: NAS-Port the interface unit, Calling-/Called-Station-Id the
 /// L2TP numbers, Connect-Info the connect speeds ("tx" or "tx/rx" bit/s), the LAC's line AVPs, and
 /// NAS-Port-Id the Agent-Circuit-Id, else "<tunnel group or peer host>:<tunnel id>:<session id>".
-radius::subscriber_line subscriber_line_of(const session_args& a, const l2tp::call_facts& facts,
-                                           std::optional<pppoe::access_line> line, std::uint32_t unit) {
+radius::subscriber_line subscriber_line_of(const session_ident& a, const l2tp::call_facts& facts,
+                                           const pppoe::access_line* line, std::uint32_t unit) {
   radius::subscriber_line l;
   l.nas_port = unit;
   l.nas_port_type = radius::nas_port_type_virtual;
@@ -62,7 +63,7 @@ radius::subscriber_line subscriber_line_of(const session_args& a, const l2tp::ca
     l.nas_port_id = (a.tunnel_name.empty() ? std::string{"l2tp"} : a.tunnel_name) + ":" +
                     std::to_string(a.local_tunnel_id) + ":" + std::to_string(a.local_id);
   }
-  l.line = std::move(line);
+  if (line) l.line = *line;
   return l;
 }
 
@@ -93,23 +94,23 @@ struct session_actor_state {
         host(s, args, aaa, acct, [this](const ppp::finished& end) { ppp_finished(end); }) {}
 
   session_actor::stateful_pointer<session_actor_state> self;
-  session_args args;
+  session_ident args;
   const session_env* env = nullptr;
   std::optional<l2tp::call_engine> call;
   aaa_handoff aaa;
   session_accounting acct;
   ppp_host host;
   std::uint32_t interface_unit = 0;
-  std::optional<pppoe::access_line> icrq_line;  ///< LNS: the LAC's RFC 5515 AVPs (for RADIUS)
-  bool tunnel_down = false;                     ///< the tunnel went away under it (the LAC places such a call again)
+  std::unique_ptr<const pppoe::access_line> icrq_line;  ///< LNS: the LAC's RFC 5515 AVPs (for RADIUS), if any
+  bool tunnel_down = false;  ///< the tunnel went away under it (the LAC places such a call again)
 
   void perform(l2tp::call_effects fx) {
     for (auto& e : fx) {
       if (auto* s = std::get_if<l2tp::call_send>(&e)) {
         // PPPoE (call.access set): the entry relays before the ICCN goes out, since the LNS may send
         // data as soon as it has the ICCN.
-        if (args.call.access && s->message.type == l2tp::message_type::iccn) {
-          host.call_up(s->peer_session_id, args.sequencing);
+        if (args.lac && args.lac->call.access && s->message.type == l2tp::message_type::iccn) {
+          host.call_up(s->peer_session_id, args.lac->sequencing);
         }
         self->send(args.tunnel, session_send{args.local_id, s->peer_session_id, std::move(s->message)});
       } else if (auto* t = std::get_if<l2tp::call_transition>(&e)) {
@@ -130,7 +131,8 @@ struct session_actor_state {
       } else if (auto* up = std::get_if<l2tp::call_established>(&e)) {
         established(*up);
       } else if (auto* sp = std::get_if<l2tp::call_start_ppp>(&e)) {
-        aaa.describe(subscriber_line_of(args, call->facts(), icrq_line, interface_unit));
+        // Built when asked for (each Access-Request and accounting record) from what the session keeps anyway.
+        aaa.describe([this] { return subscriber_line_of(args, call->facts(), icrq_line.get(), interface_unit); });
         host.start(sp->proxy);
       } else if (auto* d = std::get_if<l2tp::call_destroyed>(&e)) {
         destroy(d->was_established);
@@ -143,9 +145,9 @@ struct session_actor_state {
     env->log()->debug("session-established tunnel={} session={} peer-session={}", args.local_tunnel_id, args.local_id,
                       up.peer_session_id);
     host.call_up(up.peer_session_id, up.sequencing);
-    if (args.requester) {
-      self->send(args.requester,
-                 call_result{args.call.call_id, true, args.local_tunnel_id, args.local_id, "", session_actor{self}});
+    if (args.lac && args.lac->requester) {
+      self->send(args.lac->requester, call_result{args.lac->call.call_id, true, args.local_tunnel_id, args.local_id, "",
+                                                  session_actor{self}});
     }
   }
 
@@ -160,16 +162,16 @@ struct session_actor_state {
     env->stats->sessions_destroyed.fetch_add(1);
     env->stats->sessions_active.fetch_sub(1);
     self->send(args.tunnel, session_gone{args.local_id, was_established});
-    if (args.requester) {
+    if (args.lac && args.lac->requester) {
+      const auto& to = args.lac->requester;
+      const auto call_id = args.lac->call.call_id;
       if (was_established) {
-        self->send(args.requester, call_cleared{args.call.call_id, args.local_tunnel_id, args.local_id});
+        self->send(to, call_cleared{call_id, args.local_tunnel_id, args.local_id});
       } else if (tunnel_down) {
         // Never up and its tunnel failed: handed back (session 0) for the LAC to place elsewhere.
-        self->send(args.requester, call_result{args.call.call_id, false, args.local_tunnel_id, 0, "tunnel failed", {}});
+        self->send(to, call_result{call_id, false, args.local_tunnel_id, 0, "tunnel failed", {}});
       } else {
-        self->send(
-            args.requester,
-            call_result{args.call.call_id, false, args.local_tunnel_id, args.local_id, "call not established", {}});
+        self->send(to, call_result{call_id, false, args.local_tunnel_id, args.local_id, "call not established", {}});
       }
     }
     self->quit();
@@ -177,11 +179,11 @@ struct session_actor_state {
 
   /// LAC: the subscriber's line rates changed: the new speeds go to the LNS (CSUN once the call is up).
   void line_changed(pppoe::access_line line) {
-    if (args.role != session_role::lac) return;
+    if (args.role != session_role::lac || !args.lac) return;
     const auto& facts = call->facts();
     auto tx = line.actual_rate_down ? l2tp::connect_speed_of(*line.actual_rate_down) : facts.tx_speed;
     auto rx = line.actual_rate_up ? l2tp::connect_speed_of(*line.actual_rate_up) : facts.rx_speed;
-    args.call.line = std::move(line);
+    args.lac->call.line = std::move(line);
     if (tx == facts.tx_speed && rx == facts.rx_speed) return;
     perform(call->line_update(tx, rx));
   }
@@ -211,7 +213,7 @@ struct session_actor_state {
     s.tx_speed = facts.tx_speed;
     s.rx_speed = facts.rx_speed;
     s.interface_unit = interface_unit;
-    if (args.role == session_role::lac && s.user.empty()) s.user = args.call.user;
+    if (args.lac && s.user.empty()) s.user = args.lac->call.user;
     s.interface_name = args.role == session_role::lac ? "pp0" : env->data_plane->tun;
     if (args.role == session_role::lns) {
       s.lcp_renegotiation = env->ppp->lcp_renegotiation;
@@ -224,9 +226,23 @@ struct session_actor_state {
 session_actor::behavior_type session_behavior(session_actor::stateful_pointer<session_actor_state> self,
                                               session_args args) {
   auto& init = self->state;
-  init.args = std::move(args);
-  init.env = init.args.env;
-  init.call.emplace(call_config_of(init.args));
+  init.call.emplace(call_config_of(args));
+  auto& id = init.args;
+  id.env = args.env;
+  id.tunnel = std::move(args.tunnel);
+  id.role = args.role;
+  id.local_tunnel_id = args.local_tunnel_id;
+  id.local_id = args.local_id;
+  id.peer_id = args.peer_id;
+  id.peer_tunnel_id = args.peer_tunnel_id;
+  id.gateway = args.gateway;
+  id.peer = args.peer;
+  id.tunnel_name = std::move(args.tunnel_name);
+  if (args.role == session_role::lac) {
+    id.lac = std::make_unique<session_lac_part>(
+        session_lac_part{std::move(args.call), args.sequencing, std::move(args.requester)});
+  }
+  init.env = id.env;
   init.env->stats->sessions_created.fetch_add(1);
   init.interface_unit = interface_unit_base + init.env->interface_units->fetch_add(1);
   init.acct.open();
@@ -239,7 +255,9 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](session_control& c) {
         auto& st = self->state;
         if (st.args.role == session_role::lns && c.msg.type == l2tp::message_type::icrq) {
-          st.icrq_line = l2tp::tr101_line_of(c.msg.access_line);
+          if (auto line = l2tp::tr101_line_of(c.msg.access_line)) {
+            st.icrq_line = std::make_unique<const pppoe::access_line>(std::move(*line));
+          }
         }
         st.perform(st.call->receive(c.msg));
       },

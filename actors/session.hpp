@@ -9,6 +9,8 @@
 #include <caf/all.hpp>
 
 #include <cstdint>
+#include <memory>
+#include <string>
 
 #include "actors/catalogue.hpp"
 #include "actors/context.hpp"
@@ -34,6 +36,30 @@ struct session_args {
   call_request call;               ///< LAC: what to put in ICRQ/ICCN
   bool sequencing = false;         ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data
   call_requester_actor requester;  ///< LAC: receives call_result / call_cleared
+};
+
+/// The LAC's part of a session: the call it places for its requester (none on the LNS, whose
+/// sessions are the many: they do not carry this).
+struct session_lac_part {
+  call_request call;
+  bool sequencing = false;
+  call_requester_actor requester;
+};
+
+/// What a running session and its components know of it: the spawn arguments, with the
+/// LAC's call moved behind a pointer (null on the LNS) so an LNS session stays small.
+struct session_ident {
+  const session_env* env = nullptr;
+  tunnel_actor tunnel;
+  session_role role = session_role::lns;
+  std::uint16_t local_tunnel_id = 0;
+  std::uint16_t local_id = 0;
+  std::uint16_t peer_id = 0;
+  std::uint16_t peer_tunnel_id = 0;
+  std::uint16_t gateway = 0;
+  udp_peer peer;
+  std::string tunnel_name;
+  std::unique_ptr<session_lac_part> lac;  ///< LAC only
 };
 
 /// Spawns a session actor.

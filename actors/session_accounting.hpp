@@ -36,7 +36,7 @@ class session_accounting {
  public:
   /// `args` and `aaa` are the session's own (they outlive this component); read on use: the records
   /// carry the user and the line the AAA hand-off holds, not copies of them.
-  session_accounting(session_actor::pointer self, const session_args& args, const aaa_handoff& aaa)
+  session_accounting(session_actor::pointer self, const session_ident& args, const aaa_handoff& aaa)
       : self_(self), args_(args), aaa_(aaa) {}
   session_accounting(const session_accounting&) = delete;
   session_accounting& operator=(const session_accounting&) = delete;
@@ -76,7 +76,7 @@ class session_accounting {
   [[nodiscard]] const session_env& env() const noexcept { return *args_.env; }
 
   session_actor::pointer self_;
-  const session_args& args_;
+  const session_ident& args_;
   const aaa_handoff& aaa_;
   std::string session_id_;
   // From the Access-Accept.
