@@ -107,7 +107,7 @@ bool server_engine::captured() const noexcept {
   return impl_->captured;
 }
 proxy_info server_engine::captured_proxy() const {
-  return impl_->proxy;
+  return impl_->lac ? impl_->lac->proxy : proxy_info{};
 }
 
 }  // namespace bras::ppp

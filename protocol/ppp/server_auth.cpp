@@ -39,24 +39,24 @@ void server_engine::impl::ask_aaa(authenticate a) {
 }
 
 void server_engine::impl::capture(const authenticate* a) {
-  if (captured) return;
+  if (captured || !lac) return;
   captured = true;
   // The LNS owns the link from here: no keepalive or authentication deadline of ours.
   stop(timer::auth);
   stop(timer::echo);
   if (a == nullptr) {
-    proxy.authen_type = proxy_authen::none;
+    lac->proxy.authen_type = proxy_authen::none;
     return;
   }
-  proxy.authen_name = a->user;
-  proxy.authen_id = a->chap_id;
+  lac->proxy.authen_name = a->user;
+  lac->proxy.authen_id = a->chap_id;
   if (a->kind == authenticate::method::pap) {
-    proxy.authen_type = proxy_authen::pap;
-    proxy.authen_response = wire::to_bytes(std::string_view{a->password});
+    lac->proxy.authen_type = proxy_authen::pap;
+    lac->proxy.authen_response = wire::to_bytes(std::string_view{a->password});
   } else {
-    proxy.authen_type = proxy_authen::chap;
-    proxy.authen_challenge = a->challenge;
-    proxy.authen_response = a->response;
+    lac->proxy.authen_type = proxy_authen::chap;
+    lac->proxy.authen_challenge = a->challenge;
+    lac->proxy.authen_response = a->response;
   }
 }
 

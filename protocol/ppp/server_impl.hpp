@@ -51,9 +51,13 @@ struct server_engine::impl {
   std::uint32_t echo_outstanding = 0;
   std::uint8_t echo_id = 0;
 
-  // LAC capture (cfg.lac_capture): AVPs 26-28 as they happen, 29-33 at the capture point.
-  proxy_info proxy;
-  wire::bytes peer_request_options;  ///< the options of the LCP Configure-Request being answered
+  // LAC capture (cfg.lac_capture): AVPs 26-28 as they happen, 29-33 at the capture point. Allocated
+  // only then: an LNS session (the many) has no use for it.
+  struct capture_state {
+    proxy_info proxy;
+    wire::bytes peer_request_options;  ///< the options of the LCP Configure-Request being answered
+  };
+  std::unique_ptr<capture_state> lac;  ///< set iff cfg.lac_capture
   bool captured = false;
 
   // Results for the session
@@ -77,6 +81,7 @@ struct server_engine::impl {
     ipv6cp_layer.neg = negotiation{cfg.negotiation};
     ipcp_layer.enabled = cfg.ipv4;
     ipv6cp_layer.enabled = cfg.ipv6;
+    if (cfg.lac_capture) lac = std::make_unique<capture_state>();
     if (cfg.lcp.fresh_magic == 0) cfg.lcp.fresh_magic = random.nonzero();
     lcp_layer.ours = lcp::our_request(cfg.lcp, 0);
     ipcp_policy.local_address = cfg.local_address;
@@ -84,7 +89,7 @@ struct server_engine::impl {
     ipcp_policy.secondary_dns = cfg.secondary_dns;
     ipcp_layer.ours = ipcp::our_request(ipcp_policy, 0);
     ipv6cp_policy.local_id = cfg.local_interface_id;
-    ipv6cp_policy.in_use = cfg.interface_id_in_use;
+    ipv6cp_policy.in_use = std::move(cfg.interface_id_in_use);  // one copy per session is enough
     ipv6cp_layer.ours = ipv6cp::our_request(ipv6cp_policy, 0);
     lcp_layer.next_id = static_cast<std::uint8_t>(random.next());
     ipcp_layer.next_id = static_cast<std::uint8_t>(random.next());

@@ -15,7 +15,7 @@ void server_engine::impl::on_configure_request(layer<lcp_traits>& l, const lcp::
     loop_count = 0;
   }
   if (std::holds_alternative<lcp::configure_ack>(r.answer)) {
-    if (cfg.lac_capture) proxy.last_received_confreq = peer_request_options;
+    if (cfg.lac_capture) lac->proxy.last_received_confreq = lac->peer_request_options;
     peer_mru = lcp::default_mru;
     tx = {};
     peer_magic = 0;
@@ -118,7 +118,7 @@ void server_engine::impl::on_packet(layer<P>& l, const typename P::packet& p, wi
     // RFC 1661 §5.2: an Ack must match our last request exactly.
     if (a->identifier != l.ours.identifier || a->options != l.ours.options) return discard();
     if constexpr (std::is_same_v<P, lcp_traits>) {
-      if (cfg.lac_capture) proxy.last_sent_confreq = proxied_options_of(l.ours);
+      if (cfg.lac_capture) lac->proxy.last_sent_confreq = proxied_options_of(l.ours);
       our_mru = lcp::default_mru;
       method.reset();
       for (const auto& o : l.ours.options) {
@@ -184,8 +184,8 @@ void server_engine::impl::decode_and_handle(layer<P>& l, const frame& f) {
   }
   if constexpr (std::is_same_v<P, lcp_traits>) {
     if (cfg.lac_capture && std::holds_alternative<lcp::configure_request>(p.value())) {
-      peer_request_options = received_options_of(f.payload);
-      if (!proxy.initial_received_confreq) proxy.initial_received_confreq = peer_request_options;
+      lac->peer_request_options = received_options_of(f.payload);
+      if (!lac->proxy.initial_received_confreq) lac->proxy.initial_received_confreq = lac->peer_request_options;
     }
   }
   on_packet(l, p.value(), f.payload);
