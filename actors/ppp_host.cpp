@@ -85,10 +85,9 @@ void ppp_host::perform(ppp::effects fx) {
     if (auto* f = std::get_if<ppp::send_frame>(&e)) {
       send_frame(f->frame);
     } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
-      const auto i = static_cast<std::size_t>(t->which);
-      self_->delayed_send(self_, t->after, ppp_timer{static_cast<std::uint8_t>(i), ++timer_generation_[i]});
+      wake_at(timers_.arm(static_cast<std::size_t>(t->which), std::chrono::steady_clock::now(), t->after));
     } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
-      ++timer_generation_[static_cast<std::size_t>(st->which)];
+      timers_.stop(static_cast<std::size_t>(st->which));
     } else if (auto* au = std::get_if<ppp::authenticate>(&e)) {
       aaa_.ask(*au, acct_.session_id(), [this](const aaa_verdict& v) {
         if (v.accepted) apply(v);
@@ -201,10 +200,20 @@ void ppp_host::receive(ppp_frame& f) {
   }
 }
 
+void ppp_host::wake_at(const std::optional<session_timers<ppp::timer_count>::wake>& w) {
+  if (w) self_->delayed_send(self_, w->after, ppp_timer{w->slot, w->generation});
+}
+
 void ppp_host::timer_expired(const ppp_timer& t) {
-  if (!ppp_ || finished_ || t.which >= ppp::timer_count) return;
-  if (timer_generation_[t.which] != t.generation) return;  // stopped or re-armed since
-  perform(ppp_->timeout(static_cast<ppp::timer>(t.which)));
+  // t: a wake-up (slot, generation), not one timer: every timer due by now runs, earliest first.
+  timers_.woke(t.which, t.generation);
+  const auto now = std::chrono::steady_clock::now();
+  while (ppp_ && !finished_) {
+    const auto which = timers_.take_expired(now);
+    if (!which) break;
+    perform(ppp_->timeout(static_cast<ppp::timer>(*which)));
+  }
+  if (ppp_ && !finished_) wake_at(timers_.cover(std::chrono::steady_clock::now()));
 }
 
 void ppp_host::ipv6_timer_expired(const ipv6_timer& t) {

@@ -23,6 +23,7 @@
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "actors/session_accounting.hpp"
+#include "actors/session_timers.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
@@ -76,6 +77,8 @@ class ppp_host {
 
  private:
   void perform(ppp::effects fx);
+  /// Schedules a wake-up of the PPP timers, if one is needed.
+  void wake_at(const std::optional<session_timers<ppp::timer_count>::wake>& w);
   void network_up(const ppp::network_up& up);
   void apply(const aaa_verdict& v);
   void arm_lifetime();
@@ -96,11 +99,11 @@ class ppp_host {
   std::optional<ppp::server_engine> ppp_;
   std::optional<ipv6_host> ipv6_;  ///< LNS with env().ipv6: RAs, DHCPv6, the routed prefixes
   data_session_ptr data_;
-  std::array<std::uint32_t, ppp::timer_count> timer_generation_{};
-  std::vector<ppp_frame> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN
-  bool finished_ = false;                ///< PPP is over (or will never start)
-  bool lower_gone_ = false;              ///< CDN received or tunnel down: nothing more to send
-  ppp::finished end_;                    ///< why PPP ended (accounting)
+  session_timers<ppp::timer_count> timers_;  ///< the PPP engine's timers, on few pending wake-ups
+  std::vector<ppp_frame> early_frames_;      ///< LNS: PPP frames that arrived before the ICCN
+  bool finished_ = false;                    ///< PPP is over (or will never start)
+  bool lower_gone_ = false;                  ///< CDN received or tunnel down: nothing more to send
+  ppp::finished end_;                        ///< why PPP ended (accounting)
   std::optional<std::chrono::seconds> session_timeout_;
   std::optional<std::chrono::seconds> idle_timeout_;
   std::optional<std::uint16_t> framed_mtu_;  ///< RADIUS Framed-MTU: caps the session's MTU (and MSS)
