@@ -65,6 +65,13 @@ class aaa_handoff {
   [[nodiscard]] const std::string& user() const noexcept { return user_; }
   /// The address AAA granted last (kept after it is given back, for accounting); 0 if none.
   [[nodiscard]] std::uint32_t address() const noexcept { return address_; }
+  /// The IPv6 prefixes granted with it (kept likewise).
+  [[nodiscard]] const std::optional<ip::ipv6_prefix>& framed_ipv6_prefix() const noexcept {
+    return framed_ipv6_prefix_;
+  }
+  [[nodiscard]] const std::optional<ip::ipv6_prefix>& delegated_ipv6_prefix() const noexcept {
+    return delegated_ipv6_prefix_;
+  }
 
   /// One info line per ended LNS session.
   void log_session_ended(const session_end_record& r) const;

@@ -70,11 +70,6 @@ void ppp_host::start(const ppp::proxy_info& proxy) {
     return holder && holder.get() != mine;
   };
   ppp_.emplace(std::move(c));
-  if (env().ipv6 != nullptr) {
-    ipv6_.emplace(self_, env(), [this](wire::byte_span packet) {
-      if (ppp_) send_frame(ppp_->frame_ip(ppp::network::ipv6, packet));
-    });
-  }
   perform(ppp_->start(proxy));
   // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
   for (auto& f : std::exchange(early_frames_, {})) receive(f);
@@ -117,6 +112,8 @@ void ppp_host::apply(const aaa_verdict& v) {
   if (v.framed_mtu) framed_mtu_ = std::max<std::uint16_t>(*v.framed_mtu, 1280);
   // Per-subscriber DNS (RADIUS) replaces ppp.dns for this session's IPCP; the engine is built with ppp.dns.
   if (!v.dns.empty()) ppp_->set_dns(v.dns[0], v.dns.size() > 1 ? v.dns[1] : 0);
+  // The IPv6 link exists from IPv6CP up on (it takes the grant's prefixes then); until then the
+  // AAA hand-off holds them.
   if (ipv6_) ipv6_->assigned(v.framed_ipv6_prefix, v.delegated_ipv6_prefix);
   acct_.authorized(v);
 }
@@ -143,6 +140,13 @@ void ppp_host::network_up(const ppp::network_up& up) {
       env().ppp_log()->warn("ppp-interface-id-conflict tunnel={} session={} interface-id={:016x}",
                             args_.local_tunnel_id, args_.local_id, up.peer_interface_id);
       return perform(ppp_->close(ppp::cause::no_acceptable_address, "interface-id-conflict"));
+    }
+    if (!ipv6_ && env().ipv6 != nullptr) {
+      // Made when first needed: many subscribers never open IPv6CP.
+      ipv6_ = std::make_unique<ipv6_host>(self_, env(), [this](wire::byte_span packet) {
+        if (ppp_) send_frame(ppp_->frame_ip(ppp::network::ipv6, packet));
+      });
+      ipv6_->assigned(aaa_.framed_ipv6_prefix(), aaa_.delegated_ipv6_prefix());
     }
     if (ipv6_) ipv6_->up(data_, up.local_interface_id, mtu);
   }

@@ -97,7 +97,7 @@ class ppp_host {
   finished_handler on_finished_;
 
   std::optional<ppp::server_engine> ppp_;
-  std::optional<ipv6_host> ipv6_;  ///< LNS with env().ipv6: RAs, DHCPv6, the routed prefixes
+  std::unique_ptr<ipv6_host> ipv6_;  ///< LNS with env().ipv6, once IPv6CP is up: RAs, DHCPv6, the routed prefixes
   data_session_ptr data_;
   session_timers<ppp::timer_count> timers_;  ///< the PPP engine's timers, on few pending wake-ups
   std::vector<ppp_frame> early_frames_;      ///< LNS: PPP frames that arrived before the ICCN

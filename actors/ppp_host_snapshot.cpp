@@ -78,7 +78,13 @@ void ppp_host::fill(session_snapshot& s) const {
   if (env().accounting != nullptr && *env().accounting) s.interim_interval = acct_.interim_interval();
   s.address = data_ ? data_->ipv4.load() : 0;
   s.ipv6_interface_id = data_ ? data_->ipv6_iid.load() : 0;
-  if (ipv6_) ipv6_->fill(s);
+  if (ipv6_) {
+    ipv6_->fill(s);
+  } else if (ppp_ && env().ipv6 != nullptr) {
+    // IPv6CP not up (yet): the prefixes AAA granted.
+    if (const auto& p = aaa_.framed_ipv6_prefix()) s.ipv6_prefix = ip::to_string(*p);
+    if (const auto& p = aaa_.delegated_ipv6_prefix()) s.delegated_prefix = ip::to_string(*p);
+  }
   if (ppp_) {
     s.ppp_phase = std::string{ppp::to_string(ppp_->phase())};
     s.lcp_state = std::string{ppp::to_string(ppp_->lcp_state())};
