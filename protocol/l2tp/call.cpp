@@ -6,6 +6,34 @@ namespace bras::l2tp {
 
 namespace act = session_action;
 
+namespace {
+/// Whether any proxy AVP (26-33) is present.
+bool any(const ppp::proxy_info& p) noexcept {
+  return p.initial_received_confreq || p.last_sent_confreq || p.last_received_confreq || p.authen_type ||
+         p.authen_name || p.authen_challenge || p.authen_id || p.authen_response;
+}
+
+/// The ICCN's proxy AVPs; null when it carries none.
+std::shared_ptr<const ppp::proxy_info> proxy_of(const control_message& m) {
+  ppp::proxy_info p;
+  p.initial_received_confreq = m.initial_received_lcp_confreq;
+  p.last_sent_confreq = m.last_sent_lcp_confreq;
+  p.last_received_confreq = m.last_received_lcp_confreq;
+  p.authen_type = m.proxy_authen_type;
+  p.authen_name = m.proxy_authen_name;
+  p.authen_challenge = m.proxy_authen_challenge;
+  p.authen_id = m.proxy_authen_id;
+  p.authen_response = m.proxy_authen_response;
+  if (!any(p)) return nullptr;
+  return std::make_shared<const ppp::proxy_info>(std::move(p));
+}
+}  // namespace
+
+const ppp::proxy_info& call_engine::proxy() const noexcept {
+  static const ppp::proxy_info none;
+  return proxy_ ? *proxy_ : none;
+}
+
 call_engine::call_engine(call_config config)
     : local_session_id_{config.local_session_id}, peer_session_id_{config.peer_session_id} {
   // The LAC's call parameters live on only as the facts and the proxy the ICRQ and ICCN are built from:
@@ -19,8 +47,10 @@ call_engine::call_engine(call_config config)
               config.rx_connect_speed != 0 ? config.rx_connect_speed : config.tx_connect_speed,
               std::move(config.calling_number),
               std::move(config.called_number)};
-    proxy_ = std::move(config.proxy);
-    access_line_ = std::move(config.access_line);
+    if (any(config.proxy)) proxy_ = std::make_shared<const ppp::proxy_info>(std::move(config.proxy));
+    if (!config.access_line.empty()) {
+      access_line_ = std::make_shared<const access_line_info>(std::move(config.access_line));
+    }
   }
 }
 
@@ -84,14 +114,7 @@ call_effects call_engine::receive(const control_message& m) {
       return apply(session_event::recv_icrp_ok);
     case message_type::iccn:
       if (!st) return refuse(session_event::recv_iccn_bad, error_code::vendor_error, std::string{st.err().reason});
-      proxy_.initial_received_confreq = m.initial_received_lcp_confreq;
-      proxy_.last_sent_confreq = m.last_sent_lcp_confreq;
-      proxy_.last_received_confreq = m.last_received_lcp_confreq;
-      proxy_.authen_type = m.proxy_authen_type;
-      proxy_.authen_name = m.proxy_authen_name;
-      proxy_.authen_challenge = m.proxy_authen_challenge;
-      proxy_.authen_id = m.proxy_authen_id;
-      proxy_.authen_response = m.proxy_authen_response;
+      proxy_ = proxy_of(m);
       sequencing_ = m.sequencing_required;
       facts_.framing = m.framing_type.value_or(0);
       facts_.tx_speed = m.tx_connect_speed.value_or(0);
@@ -119,7 +142,7 @@ control_message call_engine::make_icrq() const {
   m.bearer_type = bearer_bits::digital;
   if (!facts_.calling.empty()) m.calling_number = facts_.calling;
   if (!facts_.called.empty()) m.called_number = facts_.called;
-  m.access_line = access_line_;
+  if (access_line_) m.access_line = *access_line_;
   return m;
 }
 
@@ -128,7 +151,7 @@ control_message call_engine::make_iccn() const {
   m.framing_type = framing_bits::synchronous;
   m.tx_connect_speed = facts_.tx_speed;
   if (facts_.rx_speed != facts_.tx_speed) m.rx_connect_speed = facts_.rx_speed;  // absent means equal
-  const auto& px = proxy_;
+  const auto& px = proxy();
   m.initial_received_lcp_confreq = px.initial_received_confreq;
   m.last_sent_lcp_confreq = px.last_sent_confreq;
   m.last_received_lcp_confreq = px.last_received_confreq;
@@ -168,9 +191,9 @@ call_effects call_engine::apply(session_event e) {
   }
   if (a & (act::start_ppp | act::call_up)) {
     was_established_ = true;
-    fx.emplace_back(call_established{peer, facts_, proxy_, sequencing_});
+    fx.emplace_back(call_established{peer, facts_, proxy(), sequencing_});
   }
-  if (a & act::start_ppp) fx.emplace_back(call_start_ppp{proxy_});
+  if (a & act::start_ppp) fx.emplace_back(call_start_ppp{proxy()});
   if (a & act::destroy) fx.emplace_back(call_destroyed{was_established_});
   return fx;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -134,13 +135,16 @@ class call_engine {
   call_effects refuse(session_event e, std::uint16_t error, std::string why);
   [[nodiscard]] control_message make_icrq() const;
   [[nodiscard]] control_message make_iccn() const;
+  /// The proxy AVPs (empty when none).
+  [[nodiscard]] const ppp::proxy_info& proxy() const noexcept;
 
   std::uint16_t local_session_id_;
   std::uint16_t peer_session_id_;  ///< LNS: from the ICRQ; LAC: learnt from the ICRP
   session_state state_ = session_state::idle;
-  call_facts facts_;              ///< LAC: what the ICRQ/ICCN carry; LNS: what the LAC told us
-  ppp::proxy_info proxy_;         ///< LAC: sent in the ICCN; LNS: from the ICCN
-  access_line_info access_line_;  ///< LAC: sent in the ICRQ
+  call_facts facts_;  ///< LAC: what the ICRQ/ICCN carry; LNS: what the LAC told us
+  // Shared and immutable, null when empty: most calls carry neither, and an LNS holds many calls.
+  std::shared_ptr<const ppp::proxy_info> proxy_;         ///< LAC: sent in the ICCN; LNS: from the ICCN
+  std::shared_ptr<const access_line_info> access_line_;  ///< LAC: sent in the ICRQ
   bool sequencing_ = false;
   bool was_established_ = false;
   result_code cdn_result_{cdn_result::admin, std::nullopt, ""};
