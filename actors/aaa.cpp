@@ -40,7 +40,8 @@ struct aaa_state {
   /// Grants by the session that asked, which is monitored while it holds any: a
   /// session that ends before its verdict arrives (or after its request timed
   /// out) never learns of its grant, so its end gives the grant back.
-  std::unordered_map<caf::actor_addr, std::vector<grant>> grants;
+  /// One node per grant (a session holds one, two while LCP renegotiates): no vector per session.
+  std::unordered_multimap<caf::actor_addr, grant> grants;
   config::aaa_settings routes;       ///< aaa.method and aaa.domains (no subscribers)
   std::optional<aaa_radius> radius;  ///< set when a RADIUS client is configured
 
@@ -159,45 +160,36 @@ struct aaa_state {
 
   void track(const caf::strong_actor_ptr& holder, grant g) {
     if (!holder) return;  // nobody to watch: an anonymous asker releases by itself
-    auto& held = grants[caf::actor_cast<caf::actor_addr>(holder)];
-    if (held.empty()) self->monitor(holder);
-    held.push_back(std::move(g));
+    auto addr = caf::actor_cast<caf::actor_addr>(holder);
+    if (grants.find(addr) == grants.end()) self->monitor(holder);
+    grants.emplace(std::move(addr), std::move(g));
   }
 
   /// A session gives its grant back.
   void release(const caf::strong_actor_ptr& holder, const aaa_release& r) {
     if (!holder) return give_back({r.user, r.address, true, r.framed_ipv6_prefix, r.delegated_ipv6_prefix});
     const auto addr = caf::actor_cast<caf::actor_addr>(holder);
-    auto it = grants.find(addr);
-    if (it == grants.end()) {
-      // Already taken back (the session's end overtook its release), or never granted.
+    // None held: already taken back (the session's end overtook its release), or never granted.
+    const auto [first, last] = grants.equal_range(addr);
+    auto g = std::find_if(first, last,
+                          [&](const auto& x) { return x.second.user == r.user && x.second.address == r.address; });
+    if (g == last) {
       log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
       return;
     }
-    auto& held = it->second;
-    auto g = std::find_if(held.begin(), held.end(),
-                          [&](const grant& x) { return x.user == r.user && x.address == r.address; });
-    if (g == held.end()) {
-      log->debug("aaa-release-unknown user={} address={}", r.user, r.address);
-      return;
-    }
-    give_back(*g);
-    held.erase(g);
-    if (held.empty()) {
-      grants.erase(it);
-      self->demonitor(addr);
-    }
+    give_back(g->second);
+    grants.erase(g);
+    if (grants.find(addr) == grants.end()) self->demonitor(addr);
   }
 
   /// A session ended holding grants (its verdict came too late, or it never released): take them back.
   void on_down(const caf::down_msg& d) {
-    auto it = grants.find(d.source);
-    if (it == grants.end()) return;
-    for (const auto& g : it->second) {
-      log->debug("aaa-grant-reclaimed user={} address={}", g.user, g.address);
-      give_back(g);
+    const auto [first, last] = grants.equal_range(d.source);
+    for (auto it = first; it != last; ++it) {
+      log->debug("aaa-grant-reclaimed user={} address={}", it->second.user, it->second.address);
+      give_back(it->second);
     }
-    grants.erase(it);
+    grants.erase(first, last);
   }
 
   void give_back(const grant& r) {
