@@ -28,8 +28,6 @@ void session_accounting::authorized(const aaa_verdict& v) {
   classes_ = v.classes;
   radius_interim_ = v.interim_interval;
   radius_ = v.radius;
-  framed_ipv6_prefix_ = v.framed_ipv6_prefix;
-  delegated_ipv6_prefix_ = v.delegated_ipv6_prefix;
 }
 
 std::optional<std::chrono::seconds> session_accounting::interim_interval() const noexcept {
@@ -47,8 +45,8 @@ radius::accounting_record session_accounting::record(radius::acct_status status,
   r.session_id = session_id_;
   r.user = aaa_.user();
   r.framed_ip = framed_ip_;
-  r.framed_ipv6_prefix = framed_ipv6_prefix_;
-  r.delegated_ipv6_prefix = delegated_ipv6_prefix_;
+  r.framed_ipv6_prefix = framed_ipv6_prefix();
+  r.delegated_ipv6_prefix = delegated_ipv6_prefix();
   r.line = aaa_.line();
   r.classes = classes_;
   r.event_timestamp = unix_seconds(at);

@@ -60,12 +60,12 @@ class session_accounting {
 
   /// The Interim-Update interval in force (RADIUS's, else the configured one); none: off.
   [[nodiscard]] std::optional<std::chrono::seconds> interim_interval() const noexcept;
-  /// Framed-/Delegated-IPv6-Prefix from the Accept (issue #14 routes them).
+  /// Framed-/Delegated-IPv6-Prefix from the Accept (the AAA hand-off keeps the grant's).
   [[nodiscard]] const std::optional<radius::ipv6_prefix>& framed_ipv6_prefix() const noexcept {
-    return framed_ipv6_prefix_;
+    return aaa_.framed_ipv6_prefix();
   }
   [[nodiscard]] const std::optional<radius::ipv6_prefix>& delegated_ipv6_prefix() const noexcept {
-    return delegated_ipv6_prefix_;
+    return aaa_.delegated_ipv6_prefix();
   }
 
  private:
@@ -84,7 +84,6 @@ class session_accounting {
   std::optional<std::chrono::seconds> radius_interim_;
   std::optional<std::chrono::seconds> coa_interim_;
   bool radius_ = false;
-  std::optional<radius::ipv6_prefix> framed_ipv6_prefix_, delegated_ipv6_prefix_;
   std::uint32_t framed_ip_ = 0;  ///< fixed by the Start
   bool started_ = false;
   bool stopped_ = false;
