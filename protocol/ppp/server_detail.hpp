@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -44,7 +45,7 @@ struct layer {
   request ours;                     ///< our latest Configure-Request (identifier = the one sent)
   std::uint8_t next_id = 1;         ///< identifier of our next request
   std::uint32_t naks_received = 0;  ///< Naks/Rejects of our requests in this negotiation
-  std::optional<request> early;     ///< NCP: the peer's request seen before the network phase
+  std::unique_ptr<request> early;   ///< NCP: the peer's request seen before the network phase (rare)
   bool enabled = true;
 };
 

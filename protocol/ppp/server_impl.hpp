@@ -71,9 +71,9 @@ struct server_engine::impl {
     std::string message;
     std::uint16_t protocol = 0;  ///< the control protocol that failed, when the cause is one protocol's
   };
-  std::optional<ending> why;
+  std::unique_ptr<ending> why;  ///< (allocated when the link starts ending: most sessions spend their life without)
   /// Why an NCP gave up (the first wins): the link's cause only if no NCP is left.
-  std::optional<ending> ncp_why;
+  std::unique_ptr<ending> ncp_why;
 
   explicit impl(server_config c) : cfg{std::move(c)}, random{cfg.seed == 0 ? 0x9e3779b9u : cfg.seed} {
     lcp_layer.neg = negotiation{cfg.negotiation};

@@ -16,12 +16,12 @@ void server_engine::impl::send_chap(const chap::packet& p) {
 
 void server_engine::impl::set_cause(std::uint16_t code, direction dir, std::string_view message,
                                     std::uint16_t protocol) {
-  if (!why) why = ending{code, dir, std::string{message}, protocol};
+  if (!why) why = std::make_unique<ending>(ending{code, dir, std::string{message}, protocol});
 }
 
 void server_engine::impl::set_ncp_cause(std::uint16_t code, direction dir, std::string_view message,
                                         std::uint16_t protocol) {
-  if (!ncp_why) ncp_why = ending{code, dir, std::string{message}, protocol};
+  if (!ncp_why) ncp_why = std::make_unique<ending>(ending{code, dir, std::string{message}, protocol});
 }
 
 std::uint16_t server_engine::impl::protocol_of(const ending& e) const {
@@ -38,7 +38,7 @@ void server_engine::impl::finish() {
   for (std::size_t i = 0; i < timer_count; ++i) stop(static_cast<timer>(i));
   done = true;
   phase = link_phase::dead;
-  auto e = why.value_or(ending{cause::none, direction::global, "link-finished"});
+  auto e = why ? *why : ending{cause::none, direction::global, "link-finished"};
   const auto protocol = protocol_of(e);
   out.emplace_back(finished{e.code, e.dir, std::move(e.message), protocol});
 }

@@ -203,7 +203,7 @@ void server_engine::impl::ncp_frame(layer<P>& l, const frame& f) {
       return;
     }
     using request = configure_packet<control_code::configure_request, typename P::option>;
-    if (auto* req = std::get_if<request>(&p.value())) l.early = std::move(*req);
+    if (auto* req = std::get_if<request>(&p.value())) l.early = std::make_unique<request>(std::move(*req));
     return discard();
   }
   decode_and_handle(l, f);
