@@ -181,9 +181,9 @@ void ppp_host::receive(ppp_frame& f) {
   auto fr = ppp::decode_frame(f.frame);
   // IPv6 for the router itself (RS, DHCPv6, echo to our link-local; link-local and multicast
   // destinations): the data plane hands it here, whatever its mode, and it never reaches tun.
-  if (fr && fr.value().protocol == ppp::proto::ipv6 && ipv6_ &&
+  if (fr && fr.value().protocol == ppp::proto::ipv6 && env().ipv6 != nullptr &&
       ip::nd::classify(fr.value().payload) != ip::nd::local_kind::forward) {
-    ipv6_->receive(fr.value().payload);
+    if (ipv6_) ipv6_->receive(fr.value().payload);  // none before IPv6CP is first up: dropped, as it was
     return;
   }
   if (fr && data_ && forwarder() != nullptr &&
