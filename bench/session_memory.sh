@@ -51,10 +51,12 @@ pid=$(pgrep -f -- "--config $work/brasd.yaml" | grep -vx "$hp" | tail -1 || true
 [ -n "$pid" ] && kill -TERM "$pid"
 wait "$hp" || true
 hp=""
-data=$(ls "$work"/heap*.zst "$work"/heap*.gz 2>/dev/null | head -1)
+data=$(ls "$work"/heap* 2>/dev/null | head -1)
+[ -n "$data" ] || { echo "no heaptrack data" >&2; cat "$work/brasd.log" >&2; exit 1; }
 heaptrack_print -f "$data" --print-peaks 1 --print-allocators 0 --print-temporary 0 --print-leaks 0 \
   --peak-limit "$top" --sub-peak-limit 0 --shorten-templates 1 >"$work/peaks.txt" 2>/dev/null || true
 peak=$(grep -E "^peak heap memory consumption" "$work/peaks.txt" | grep -oE "[0-9.]+[KMG]?B?" | head -1)
 echo "sessions=$sessions peak-heap=$peak (heaptrack; divide the sites below by $sessions for bytes per session)"
-sed -n '/^PEAK MEMORY CONSUMERS/,/^$/p;/^MOST MEMORY/q' "$work/peaks.txt" | grep -E "^[0-9.]+[KMGB]* peak memory consumed|^  [a-z_:~<>]" |
-  head -$((top * 2))
+# Each site: its peak bytes and calls, then the allocating frame and the frames above it.
+sed -n '/^PEAK MEMORY CONSUMERS/,/^MOST TEMPORARY\|^total runtime/p' "$work/peaks.txt" |
+  grep -vE "^\s+in /|^$" | head -$((top * 8))
