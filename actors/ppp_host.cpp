@@ -152,6 +152,7 @@ void ppp_host::network_up(const ppp::network_up& up) {
   data_->last_rx_ns.store(up_since_->time_since_epoch().count());
   env().stats->ppp_up.fetch_add(1);
   env().stats->ppp_active.fetch_add(1);
+  self_->send(args_.tunnel, up_atom::value, args_.local_id);  // set-up over: its admission place frees
   env().ppp_log()->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
                          aaa_.user(), up.peer_address);
   const auto& pc = *env().ppp;
@@ -203,6 +204,8 @@ void ppp_host::receive(ppp_frame& f) {
 void ppp_host::timer_expired(const ppp_timer& t) {
   if (!ppp_ || finished_ || t.which >= ppp::timer_count) return;
   if (timer_generation_[t.which] != t.generation) return;  // stopped or re-armed since
+  if (!up_since_ && t.which != static_cast<std::uint8_t>(ppp::timer::echo))
+    env().stats->ppp_setup_timeouts.fetch_add(1);
   perform(ppp_->timeout(static_cast<ppp::timer>(t.which)));
 }
 
