@@ -423,6 +423,15 @@ int main(int argc, char** argv) {
   report.tr = tr;
   report.tr.ipv6 = traffic_dest6.has_value();
   report.v6 = std::move(v6);
+  // The emulated LAC's view of the control channel: its retransmissions (ICRQ/ICCN not acknowledged in
+  // time) and the LNS's (messages it had to send again).
+  const auto& lac_stats = lac->ctx().stats;
+  const auto lac_retransmissions = lac_stats.control_retransmissions.load();
+  const auto lns_retransmissions = lac_stats.control_rx_duplicates.load();
+  report.extra_lines.push_back("control retransmissions: lac " + std::to_string(lac_retransmissions) + ", lns " +
+                               std::to_string(lns_retransmissions) + " (received again)");
+  report.extra_json.push_back("\"lac_control_retransmissions\": " + std::to_string(lac_retransmissions));
+  report.extra_json.push_back("\"lns_control_retransmissions_received\": " + std::to_string(lns_retransmissions));
   const bool v6_complete = !v6_client || report.v6.ready == up;
   loadgen::print_report(std::move(report), o.report_json);
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
