@@ -102,6 +102,7 @@ PY
     "$(delta "$work/before" "$work/after" brasd_ppp_setup_timeouts_total)" \
     "$(delta "$work/before" "$work/after" brasd_l2tp_calls_deferred_total)" \
     "$(delta "$work/before" "$work/after" brasd_l2tp_calls_refused_total)" "$lac_retx" "$lns_retx"
+  grep -E "^setup rate|^setup latency" "$work/loadgen.out" | sed 's/^/  /' || true
   [ "$status" -eq 0 ] || { echo "  loadgen exit $status:"; grep -E "fail|no progress" "$work/loadgen.out" | head -5 | sed 's/^/  /'; }
   echo "$label $rate" >>"$work/rates"
   # The next run starts on an empty brasd.

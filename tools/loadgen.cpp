@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
       a.traffic.destination = traffic_destination;
       a.traffic.size = o.traffic_size;
       a.traffic.counters = traffic;
+      a.link_lac = false;  // an avalanche would make the LAC controller's link list quadratic; ended below
       started[next] = clock_type::now();
       subscribers.push_back(actors::spawn_subscriber(lac->system(), std::move(a)));
     }
@@ -435,6 +436,8 @@ int main(int argc, char** argv) {
   const bool v6_complete = !v6_client || report.v6.ready == up;
   loadgen::print_report(std::move(report), o.report_json);
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
+  // Those still waiting for their call (not linked to the LAC controller) end here, not with it.
+  for (const auto& [id, since] : started) caf::anon_send_exit(subscribers[id - 1], caf::exit_reason::user_shutdown);
   subscribers.clear();
   lac->shutdown();
   return failed == 0 && v6_complete && tun_status == 0 ? 0 : 1;
