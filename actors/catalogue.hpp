@@ -51,6 +51,7 @@ using tunnel_actor =
                      caf::reacts_to<incoming_sccrq>,            ///< shard: an SCCRQ for its key
                      caf::reacts_to<session_send>,              ///< session: send this message
                      caf::reacts_to<session_gone>,              ///< session: its ID is free
+                     caf::reacts_to<up_atom, std::uint16_t>,    ///< session (ID): NCP open, set-up over
                      caf::reacts_to<open_call>,                 ///< LAC controller: place a call
                      caf::reacts_to<tie_verdict>,               ///< LAC controller: the tie-break's answer
                      caf::reacts_to<tick_atom, std::uint64_t>,  ///< itself: a timer (generation)

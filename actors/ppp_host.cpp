@@ -156,6 +156,7 @@ void ppp_host::network_up(const ppp::network_up& up) {
   data_->last_rx_ns.store(up_since_->time_since_epoch().count());
   env().stats->ppp_up.fetch_add(1);
   env().stats->ppp_active.fetch_add(1);
+  self_->send(args_.tunnel, up_atom::value, args_.local_id);  // set-up over: its admission place frees
   env().ppp_log()->debug("ppp-up tunnel={} session={} user={} address={}", args_.local_tunnel_id, args_.local_id,
                          aaa_.user(), up.peer_address);
   const auto& pc = *env().ppp;
@@ -215,6 +216,8 @@ void ppp_host::timer_expired(const ppp_timer& t) {
   while (ppp_ && !finished_) {
     const auto which = timers_.take_expired(now);
     if (!which) break;
+    if (!up_since_ && *which != static_cast<std::uint8_t>(ppp::timer::echo))
+      env().stats->ppp_setup_timeouts.fetch_add(1);
     perform(ppp_->timeout(static_cast<ppp::timer>(*which)));
   }
   if (ppp_ && !finished_) wake_at(timers_.cover(std::chrono::steady_clock::now()));

@@ -17,6 +17,15 @@ struct tunnel_actor_state {
   static constexpr const char* name = "tunnel";
 
   explicit tunnel_actor_state(tunnel_actor::stateful_pointer<tunnel_actor_state> s) : self(s) {}
+  tunnel_actor_state(const tunnel_actor_state&) = delete;
+  tunnel_actor_state& operator=(const tunnel_actor_state&) = delete;
+  /// A tunnel killed (a linked session failed) gives back what its engine still holds; one that ended
+  /// normally holds nothing by now.
+  ~tunnel_actor_state() {
+    if (env == nullptr || !engine) return;
+    env->stats->sessions_in_setup.fetch_sub(static_cast<std::int64_t>(engine->sessions_in_setup()));
+    env->stats->calls_waiting.fetch_sub(static_cast<std::int64_t>(deferred_counted));
+  }
 
   tunnel_actor::stateful_pointer<tunnel_actor_state> self;
   tunnel_args args;
@@ -35,8 +44,15 @@ struct tunnel_actor_state {
   std::optional<std::chrono::steady_clock::time_point> empty_since = std::chrono::steady_clock::now();
   bool closed_by_us = false;  ///< an operator, the LAC or shutdown closed it: not the LNS's failure
 
+  std::size_t deferred_counted = 0;  ///< this tunnel's share of stats->calls_waiting
+
   void run(l2tp::connection_effects fx) {
     for (auto& e : fx) std::visit([this](auto& x) { perform(x); }, e);
+    // The engine's set-up queue, mirrored in the instance-wide gauge.
+    if (auto n = engine->deferred_calls(); n != deferred_counted) {
+      env->stats->calls_waiting.fetch_add(static_cast<std::int64_t>(n) - static_cast<std::int64_t>(deferred_counted));
+      deferred_counted = n;
+    }
   }
 
   void perform(l2tp::send_datagram& s) {
@@ -207,6 +223,11 @@ l2tp::connection_config engine_config(tunnel_actor_state& st) {
   };
   cc.reserve_session = [env] { return try_reserve(env->stats->sessions_active, env->l2tp->max_sessions); };
   cc.release_session = [env] { env->stats->sessions_active.fetch_sub(1); };
+  // LNS admission control: the instance-wide cap on sessions between ICRQ and their first NCP open.
+  if (st.args.role == tunnel_role::lns && env->l2tp->max_sessions_in_setup != 0) {
+    cc.admit_setup = [env] { return try_reserve(env->stats->sessions_in_setup, env->l2tp->max_sessions_in_setup); };
+    cc.release_setup = [env] { env->stats->sessions_in_setup.fetch_sub(1); };
+  }
   return cc;
 }
 
@@ -243,6 +264,10 @@ tunnel_actor::behavior_type tunnel_behavior(tunnel_actor::stateful_pointer<tunne
         st.sessions.erase(g.local_session_id);
         st.run(st.engine->session_gone(g.local_session_id, now()));
         if (known && st.engine->session_count() == 0) st.empty_since = std::chrono::steady_clock::now();
+      },
+      // The session's first network protocol opened: its set-up place goes to a waiting call.
+      [self](up_atom, std::uint16_t local_session_id) {
+        self->state.run(self->state.engine->session_ready(local_session_id, now()));
       },
       [self](open_call& c) {
         auto& st = self->state;

@@ -28,6 +28,7 @@ l2tp::connection_config tunnel_engine_config(const tunnel_env& env, const tunnel
     window = extra.receive_window;
   }
   cc.profile.reliable = reliable_config_of(*env.l2tp, window);
+  cc.setup_queue_limit = env.l2tp->setup_queue;
   cc.ask_tie_break = static_cast<bool>(*env.lac);
   cc.log_transitions = [log = *env.log_slot] { return log->should_log(spdlog::level::debug); };
   return cc;
@@ -79,6 +80,13 @@ std::atomic<std::uint64_t>& counter_for(counters& stats, l2tp::connection_counte
     case cc::tunnels_failed: return stats.tunnels_failed;
     case cc::tunnels_destroyed: return stats.tunnels_destroyed;
     case cc::sessions_refused: return stats.sessions_refused;
+    case cc::calls_deferred: return stats.calls_deferred;
+    case cc::calls_refused_queue: return stats.calls_refused_queue;
+    case cc::calls_refused_limit: return stats.calls_refused_limit;
+    case cc::calls_refused_no_id: return stats.calls_refused_no_id;
+    case cc::calls_deferred_dropped: return stats.calls_deferred_dropped;
+    case cc::control_retransmissions: return stats.control_retransmissions;
+    case cc::control_rx_duplicates: return stats.control_rx_duplicates;
   }
   return stats.fsm_protocol_errors;  // not reached: every counter is listed
 }

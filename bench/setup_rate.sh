@@ -43,6 +43,8 @@ trap cleanup EXIT
       -e "s#prefixes: \[100.64.0.0/16\]#prefixes: [100.64.0.0/14]#" \
       -e "s#^  threads: .*#  threads: $threads#" >"$work/brasd.yaml"
 grep -q "threads: $threads" "$work/brasd.yaml" || { echo "could not set threads" >&2; exit 2; }
+# L2TP only: no session reaches an NCP, so none would leave set-up before PPP gives up; no admission cap.
+[ -n "${NO_PPP:-}" ] && sed -i -e "s#^  max-sessions-in-setup: .*#  max-sessions-in-setup: 0#" "$work/brasd.yaml"
 brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$work/cli.sock"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$brasd_pid/status"; }
 before=$(rss)

@@ -102,6 +102,10 @@ struct l2tp_settings {
   milliseconds ack_delay{50};
   unsigned max_tunnels = 0;   ///< 0: unlimited (bounded by the ID space)
   unsigned max_sessions = 0;  ///< global; 0: unlimited
+  /// LNS: sessions between ICRQ and their first NCP open, at once (instance-wide); 0: unlimited.
+  unsigned max_sessions_in_setup = 2000;
+  /// LNS: ICRQs a tunnel keeps (acknowledged, unanswered) while set-up is full; beyond, CDN 2/4.
+  unsigned setup_queue = 4096;
   seconds shutdown_timeout{5};
   seconds destination_lockout{300};  ///< LAC: how long a failed destination is skipped
   unsigned autodial_calls = 0;       ///< LAC: calls to place at start (like xl2tpd's autodial)

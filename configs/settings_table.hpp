@@ -48,6 +48,8 @@ class yaml_walker;
   DURATION("l2tp", "ack-delay-ms", l2tp.ack_delay, "50", 0, 10000, "wait this long for a message to carry an ack before sending a ZLB") \
   INTEGER("l2tp", "max-tunnels", l2tp.max_tunnels, "0", 0, 65535, "0: unlimited") \
   INTEGER("l2tp", "max-sessions", l2tp.max_sessions, "0", 0, 65535, "0: unlimited") \
+  INTEGER("l2tp", "max-sessions-in-setup", l2tp.max_sessions_in_setup, "2000", 0, 1000000, "LNS: sessions from ICRQ to their first NCP open, at once; more ICRQs wait; 0: unlimited") \
+  INTEGER("l2tp", "setup-queue", l2tp.setup_queue, "4096", 0, 65535, "LNS: ICRQs a tunnel keeps waiting for set-up room; beyond, refused (CDN 2/4)") \
   DURATION("l2tp", "shutdown-timeout", l2tp.shutdown_timeout, "5", 0, 600, "seconds to wait for StopCCN acks on SIGTERM") \
   DURATION("l2tp", "destination-lockout", l2tp.destination_lockout, "300", 0, 3600, "LAC: seconds a failed destination is skipped") \
   INTEGER("l2tp", "autodial-calls", l2tp.autodial_calls, "0", 0, 65535, "LAC: calls to place at start") \

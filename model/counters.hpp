@@ -36,6 +36,15 @@ namespace bras::model {
   COUNTER(sessions_refused, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "refused") \
   COUNTER(sessions_created, "brasd_l2tp_sessions_created_total", "L2TP session actors created", "", "") \
   COUNTER(sessions_destroyed, "brasd_l2tp_sessions_destroyed_total", "L2TP sessions ended, for any reason", "", "") \
+  GAUGE(sessions_in_setup, "brasd_l2tp_sessions_in_setup", "LNS sessions between their ICRQ and their first network protocol opening (or their end)", "", "") \
+  GAUGE(calls_waiting, "brasd_l2tp_calls_waiting", "ICRQs acknowledged and waiting for a set-up place now (no session yet)", "", "") \
+  COUNTER(calls_deferred, "brasd_l2tp_calls_deferred_total", "ICRQs deferred because max-sessions-in-setup sessions were in set-up", "", "") \
+  COUNTER(calls_refused_queue, "brasd_l2tp_calls_refused_total", "incoming calls refused with a CDN, by reason", "reason", "setup-queue-full") \
+  COUNTER(calls_refused_limit, "brasd_l2tp_calls_refused_total", "incoming calls refused with a CDN, by reason", "reason", "max-sessions") \
+  COUNTER(calls_refused_no_id, "brasd_l2tp_calls_refused_total", "incoming calls refused with a CDN, by reason", "reason", "no-session-id") \
+  COUNTER(calls_deferred_dropped, "brasd_l2tp_deferred_calls_dropped_total", "deferred ICRQs dropped unanswered: the LAC cleared them (CDN) or the tunnel ended first", "", "") \
+  COUNTER(control_retransmissions, "brasd_l2tp_control_retransmissions_total", "control messages sent again after an acknowledgement timeout", "", "") \
+  COUNTER(control_rx_duplicates, "brasd_l2tp_control_duplicates_total", "control messages received again after delivery (the peer retransmitted)", "", "") \
   COUNTER(rx_datagrams, "brasd_l2tp_received_datagrams_total", "UDP datagrams received on the local gateways", "", "") \
   COUNTER(rx_malformed, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "malformed") \
   COUNTER(rx_unknown_tunnel, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-tunnel") \
@@ -46,6 +55,7 @@ namespace bras::model {
   /* PPP and AAA */ \
   GAUGE(ppp_active, "brasd_ppp_sessions", "sessions with a network protocol (IPCP or IPv6CP) open now", "", "") \
   COUNTER(ppp_up, "brasd_ppp_sessions_up_total", "sessions whose first network protocol opened", "", "") \
+  COUNTER(ppp_setup_timeouts, "brasd_ppp_setup_timeouts_total", "PPP restart and authentication timer expiries before a session's first network protocol opened (requests sent again)", "", "") \
   FAMILIES(disconnect_causes) \
   COUNTER(ppp_malformed, "brasd_ppp_malformed_frames_total", "undecodable PPP control frames (dropped)", "", "") \
   COUNTER(auth_accepts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "accept") \

@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
       a.traffic.destination = traffic_destination;
       a.traffic.size = o.traffic_size;
       a.traffic.counters = traffic;
+      a.link_lac = false;  // an avalanche would make the LAC controller's link list quadratic; ended below
       started[next] = clock_type::now();
       subscribers.push_back(actors::spawn_subscriber(lac->system(), std::move(a)));
     }
@@ -423,9 +424,20 @@ int main(int argc, char** argv) {
   report.tr = tr;
   report.tr.ipv6 = traffic_dest6.has_value();
   report.v6 = std::move(v6);
+  // The emulated LAC's view of the control channel: its retransmissions (ICRQ/ICCN not acknowledged in
+  // time) and the LNS's (messages it had to send again).
+  const auto& lac_stats = lac->ctx().stats;
+  const auto lac_retransmissions = lac_stats.control_retransmissions.load();
+  const auto lns_retransmissions = lac_stats.control_rx_duplicates.load();
+  report.extra_lines.push_back("control retransmissions: lac " + std::to_string(lac_retransmissions) + ", lns " +
+                               std::to_string(lns_retransmissions) + " (received again)");
+  report.extra_json.push_back("\"lac_control_retransmissions\": " + std::to_string(lac_retransmissions));
+  report.extra_json.push_back("\"lns_control_retransmissions_received\": " + std::to_string(lns_retransmissions));
   const bool v6_complete = !v6_client || report.v6.ready == up;
   loadgen::print_report(std::move(report), o.report_json);
   for (auto& s : subscribers) caf::anon_send(s, actors::close_atom::value);
+  // Those still waiting for their call (not linked to the LAC controller) end here, not with it.
+  for (const auto& [id, since] : started) caf::anon_send_exit(subscribers[id - 1], caf::exit_reason::user_shutdown);
   subscribers.clear();
   lac->shutdown();
   return failed == 0 && v6_complete && tun_status == 0 ? 0 : 1;

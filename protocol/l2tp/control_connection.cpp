@@ -61,7 +61,10 @@ connection_effects control_connection::receive(wire::byte_span datagram, datagra
   ++traffic_.rx_packets;
   traffic_.rx_bytes += datagram.size();
   std::vector<inbound_message> delivered;
-  channel_.receive(p->hdr.ns, p->hdr.nr, p->payload, now_, delivered, frames_, p->hdr.session_id);
+  if (channel_.receive(p->hdr.ns, p->hdr.nr, p->payload, now_, delivered, frames_, p->hdr.session_id) ==
+      receive_verdict::duplicate) {
+    bump(connection_counter::control_rx_duplicates);
+  }
   flush();
   for (auto& m : delivered) {
     if (state_ == tunnel_state::destroyed) break;
@@ -125,6 +128,7 @@ connection_effects control_connection::finish() {
     };
     if (hold_until_) earliest(*hold_until_);
     if (tie_pending_ && tie_deadline_) earliest(*tie_deadline_);
+    if (retry_setup_at_) earliest(*retry_setup_at_);
     // HELLO is due after silence only while nothing is in flight: a message
     // in flight has its own retransmission deadline.
     if (state_ == tunnel_state::established && cfg_.profile.hello_interval.count() > 0 && channel_.idle()) {
@@ -207,6 +211,15 @@ void control_connection::clear_sessions() {
   for (const auto& [id, peer] : sessions_) session_ids_.release(id);
   sessions_.clear();
   by_peer_id_.clear();
+  // Sessions in set-up end with the tunnel: their places free now, not when their actors are gone.
+  for (std::size_t i = 0; i < in_setup_.size(); ++i) {
+    if (cfg_.release_setup) cfg_.release_setup();
+  }
+  in_setup_.clear();
+  for (std::size_t i = 0; i < deferred_.size(); ++i) bump(connection_counter::calls_deferred_dropped);
+  deferred_.clear();
+  deferred_peer_ids_.clear();
+  retry_setup_at_.reset();
   for (auto token : waiting_calls_) emit(call_failed{token, "tunnel failed"});
   waiting_calls_.clear();
 }
@@ -264,7 +277,7 @@ void control_connection::on_message(inbound_message& in) {
   // A session message: the table says whether it is deliverable now.
   auto tr = tunnel_step(state_, tunnel_event::recv_session_msg);
   if (tr.actions & act::deliver_to_session) {
-    route_to_session(std::move(*m), in.session_id);
+    route_to_session(std::move(*m), in.session_id, in.avps);
   } else {
     apply(tunnel_event::recv_session_msg);
   }
@@ -285,6 +298,11 @@ void control_connection::on_timer() {
   if (tie_pending_ && tie_deadline_ && now_ >= *tie_deadline_) {
     proceed_after_tie(tie_outcome::no_contest);  // the LAC controller did not answer: as before, proceed
     return;
+  }
+  if (retry_setup_at_ && now_ >= *retry_setup_at_) {
+    retry_setup_at_.reset();
+    drain_deferred();  // places other tunnels freed
+    if (!deferred_.empty()) retry_setup_at_ = now_ + cfg_.setup_retry;
   }
   if (hold_until_ && now_ >= *hold_until_) {
     hold_until_.reset();

@@ -10,11 +10,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -77,6 +79,16 @@ struct connection_config {
   std::function<bool()> reserve_session;
   /// Gives back a place reserve_session took that no session will use.
   std::function<void()> release_session;
+  /// LNS admission control: takes a place under the instance-wide cap on sessions in set-up (ICRQ to
+  /// session_ready or its end); false when full: the ICRQ is acknowledged and waits in the tunnel's
+  /// set-up queue. Empty: no cap.
+  std::function<bool()> admit_setup;
+  /// Gives back a place admit_setup took.
+  std::function<void()> release_setup;
+  /// ICRQs the set-up queue holds; one more is refused with CDN 2/4 (RFC 2661 §4.4.2).
+  std::size_t setup_queue_limit = 4096;
+  /// While calls wait, how often to look for places freed elsewhere (by other tunnels).
+  duration setup_retry = std::chrono::milliseconds{50};
 };
 
 // ---- effects, carried out in order by the caller ----
@@ -139,6 +151,13 @@ enum class connection_counter : std::uint8_t {
   tunnels_failed,
   tunnels_destroyed,
   sessions_refused,
+  calls_deferred,          ///< an ICRQ went to the set-up queue
+  calls_refused_queue,     ///< CDN 2/4: set-up queue full
+  calls_refused_limit,     ///< CDN 2/4: session limit (tunnel or instance)
+  calls_refused_no_id,     ///< CDN 2/4: no free session ID
+  calls_deferred_dropped,  ///< a waiting ICRQ dropped: the peer cleared it or the tunnel ended
+  control_retransmissions,
+  control_rx_duplicates,
 };
 struct count {
   connection_counter which;
@@ -190,6 +209,8 @@ class control_connection {
                                                 const control_message& msg, time_point now);
   /// A session ended: its ID is free again.
   [[nodiscard]] connection_effects session_gone(std::uint16_t local_session_id, time_point now);
+  /// LNS: session `local_session_id`'s first network protocol opened: its set-up place is free.
+  [[nodiscard]] connection_effects session_ready(std::uint16_t local_session_id, time_point now);
   /// LAC: place call `token` now, or once the tunnel is up.
   [[nodiscard]] connection_effects place_call(std::uint64_t token, time_point now);
   /// LNS: the answer to ask_tie_break.
@@ -211,6 +232,10 @@ class control_connection {
     return sessions_.count(local_session_id) != 0;
   }
   [[nodiscard]] std::size_t queued_calls() const noexcept { return waiting_calls_.size(); }
+  /// LNS: ICRQs waiting in the set-up queue.
+  [[nodiscard]] std::size_t deferred_calls() const noexcept { return deferred_.size(); }
+  /// LNS: sessions of this tunnel holding a set-up place.
+  [[nodiscard]] std::size_t sessions_in_setup() const noexcept { return in_setup_.size(); }
   [[nodiscard]] bool was_established() const noexcept { return was_established_; }
   /// The counters since the last clear_statistics().
   [[nodiscard]] control_traffic traffic() const noexcept;
@@ -255,10 +280,15 @@ class control_connection {
   void proceed_after_tie(tie_outcome verdict);
 
   // control_connection_sessions.cpp: routing and calls.
-  void route_to_session(control_message m, std::uint16_t header_session_id);
+  void route_to_session(control_message m, std::uint16_t header_session_id, wire::bytes& raw);
   void refuse_call(const control_message& icrq, std::uint16_t result, std::uint16_t error, const std::string& why);
   [[nodiscard]] bool reserve_session();
-  void new_incoming_call(control_message icrq);
+  void new_incoming_call(control_message icrq, wire::bytes& raw);
+  void accept_call(control_message icrq, bool admitted);
+  void defer_call(const control_message& icrq, wire::bytes& raw);
+  void drain_deferred();
+  void drop_deferred(std::uint16_t peer_session_id);
+  void leave_setup(std::uint16_t local_session_id);
   void start_waiting_call(std::uint64_t token);
 
   connection_config cfg_;
@@ -283,6 +313,15 @@ class control_connection {
   std::unordered_map<std::uint16_t, std::uint16_t> sessions_;    ///< our session ID -> the peer's (0: not known yet)
   std::unordered_map<std::uint16_t, std::uint16_t> by_peer_id_;  ///< peer session ID -> ours
   std::vector<std::uint64_t> waiting_calls_;                     ///< LAC: calls queued before the tunnel is up
+  /// LNS: an ICRQ acknowledged and waiting for a set-up place (its AVPs as received; no session yet).
+  struct deferred_call {
+    wire::bytes avps;
+    std::uint16_t peer_session_id = 0;
+  };
+  std::deque<deferred_call> deferred_;                   ///< in arrival order
+  std::unordered_set<std::uint16_t> deferred_peer_ids_;  ///< their peer session IDs
+  std::unordered_set<std::uint16_t> in_setup_;           ///< our sessions holding a set-up place
+  std::optional<time_point> retry_setup_at_;             ///< look for set-up places then
   std::uint32_t next_call_serial_ = 1;
 
   control_traffic traffic_, traffic_baseline_;

@@ -27,7 +27,10 @@ void control_connection::flush() {
     auto data = encode_packet(h, f.avps);
     ++traffic_.tx_packets;
     traffic_.tx_bytes += data.size();
-    if (f.retransmission) ++traffic_.retransmissions;
+    if (f.retransmission) {
+      ++traffic_.retransmissions;
+      bump(connection_counter::control_retransmissions);
+    }
     emit(send_datagram{std::move(data)});
   }
   frames_.clear();

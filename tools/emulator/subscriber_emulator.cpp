@@ -305,7 +305,7 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
   // the session: CAF 0.17 keeps an actor's links in a list it scans on every
   // link and unlink, so 100,000 subscribers linked to one LAC controller cost
   // quadratic time (seen: a 100k-session benchmark that never finished).
-  self->link_to(init.args.lac);
+  if (init.args.link_lac) self->link_to(init.args.lac);
   self->send(init.args.lac, std::move(c));
   return {
       [self](call_result& r) {
@@ -321,7 +321,7 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
         }
         st.session = r.session;
         if (st.session) self->link_to(st.session);
-        self->unlink_from(st.args.lac);
+        if (st.args.link_lac) self->unlink_from(st.args.lac);
         if (!st.args.ppp_enabled) {
           subscriber_event ev;
           ev.what = subscriber_event::kind::call_up;

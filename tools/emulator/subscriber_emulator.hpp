@@ -148,6 +148,11 @@ struct subscriber_args {
   subscriber_ipv6 ipv6;
   /// TR-101 access-line information, as a PPPoE subscriber's: the LAC sends it in the ICRQ (RFC 5515).
   std::optional<pppoe::access_line> line;
+  /// Linked to the LAC controller while the call is placed, so an instance that goes away takes the
+  /// subscriber along. CAF 0.17 scans an actor's link list on every link and unlink: with tens of
+  /// thousands placed at once (an avalanche, calls waiting at the LNS) that is quadratic. bras-loadgen
+  /// passes false and ends the subscribers it still waits for itself.
+  bool link_lac = true;
 };
 
 /// Spawns a subscriber; it dials at once. close_atom hangs up (LCP Terminate,
