@@ -174,7 +174,9 @@ void udp_service::serve(std::size_t index) {
   const int data_fd = e.data.native_handle();
   bool control_more = e.control && drain_control(index, control_batches);
   bool data_more = false;
-  for (int b = 0; b < data_batches; ++b) {
+  // A data socket waiting for readiness was read to EAGAIN and has had no edge since (or its
+  // handler is queued and reads it next): no read for it on a control wake-up.
+  for (int b = 0; b < data_batches && !e.data_armed; ++b) {
     const int n = e.data_ring.receive(data_fd);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) {

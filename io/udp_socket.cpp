@@ -101,10 +101,13 @@ int set_receive_buffer(int fd, int bytes) {
 }
 
 /// A non-blocking UDP socket that reports the kernel's drop count (SO_RXQ_OVFL) with each datagram.
-int open_socket(bool reuseport) {
+/// A gateway's sockets keep SO_REUSEADDR: a test or benchmark may bind the gateway's address (with
+/// it) to send from it or take its traffic over; the probe below still refuses a taken port.
+int open_socket(bool reuseport, bool reuseaddr = true) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw errno_error("socket");
   set_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+  if (reuseaddr) set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
   if (reuseport && set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) != 0) {
     auto e = errno_error("SO_REUSEPORT");
     ::close(fd);
@@ -115,7 +118,7 @@ int open_socket(bool reuseport) {
 
 /// Fails like bind() when another socket holds the address; the port it got (for port 0).
 std::uint16_t probe(const sockaddr_in& at) {
-  fd_guard fd{open_socket(false)};
+  fd_guard fd{open_socket(false, false)};
   if (::bind(fd.fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) throw errno_error("bind");
   sockaddr_in bound{};
   socklen_t len = sizeof bound;
@@ -137,8 +140,12 @@ gateway_sockets open_single(const gateway_socket_options& o, std::string why) {
 }  // namespace
 
 gateway_sockets open_gateway(const gateway_socket_options& o) {
-  if (!o.steering) return open_single(o, "l2tp.receive-steering is off");
   const auto port = probe(address_of(o.address, o.port));
+  if (!o.steering) {
+    gateway_socket_options single = o;
+    single.port = port;
+    return open_single(single, "l2tp.receive-steering is off");
+  }
   const auto at = address_of(o.address, port);
   std::string why;
   try {
