@@ -150,6 +150,7 @@ void udp_service::start(instance_hooks hooks, actors::acceptor_actor acceptor,
 }
 
 void udp_service::stop() {
+  stopped_.store(true, relaxed);
   for (auto& e : endpoints_) {
     boost::system::error_code ignored;
     e->data.cancel(ignored);
@@ -170,6 +171,7 @@ void udp_service::arm(std::size_t index, bool control) {
 }
 
 void udp_service::serve(std::size_t index) {
+  if (stopped_.load(relaxed)) return;
   auto& e = *endpoints_[index];
   const int data_fd = e.data.native_handle();
   bool control_more = e.control && drain_control(index, control_batches);

@@ -91,6 +91,7 @@ class udp_service final : public actors::transport {
   actors::acceptor_actor acceptor_;
   std::vector<actors::shard_actor> shards_;
   dataplane::data_path* data_path_ = nullptr;
+  std::atomic<bool> stopped_{false};  ///< set by stop(): posted turns still queued do nothing
 };
 
 }  // namespace bras::io
