@@ -14,7 +14,10 @@
 
 #include <caf/all.hpp>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <system_error>
 #include <vector>
@@ -74,7 +77,8 @@ class sender {
   sender& operator=(const sender&) = delete;
   void send(const bytes& b) const {
     ASSERT_EQ(::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<const sockaddr*>(&to_), sizeof to_),
-              static_cast<ssize_t>(b.size()));
+              static_cast<ssize_t>(b.size()))
+        << std::strerror(errno) << " to " << inet_ntoa(to_.sin_addr) << ":" << ntohs(to_.sin_port);
   }
   [[nodiscard]] std::uint16_t port() const {
     sockaddr_in a{};
@@ -95,6 +99,9 @@ class udp_receive : public ::testing::Test {
     c.set("logger.verbosity", caf::atom("quiet"));
     return c;
   }
+
+  // main() (access_ports_test.cpp) put the process in a network namespace of its own: loopback is down.
+  void SetUp() override { ASSERT_EQ(std::system("ip link set lo up"), 0); }
 
   void open(unsigned data_buffer, bool steering = true) {
     config::l2tp_settings l2tp;
