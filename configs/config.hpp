@@ -117,6 +117,11 @@ struct l2tp_settings {
   /// LAC: realm -> tunnel profile, most specific first (exact realm, then "" / "*"); empty: every
   /// subscriber uses the first profile (or the implicit one).
   std::vector<domain_map_entry> domain_map;
+  /// Receive buffers of each local gateway's sockets (bytes requested; the kernel doubles them).
+  unsigned control_receive_buffer = 4U << 20;
+  unsigned data_receive_buffer = 8U << 20;
+  /// Control messages (and PPP control frames) get a socket of their own, read first (io/udp_socket.hpp).
+  bool receive_steering = true;
 };
 
 /// LNS: PPP termination (RFC 1661 timers and counters, keepalive, authentication, NCPs).

@@ -53,6 +53,9 @@ class yaml_walker;
   DURATION("l2tp", "shutdown-timeout", l2tp.shutdown_timeout, "5", 0, 600, "seconds to wait for StopCCN acks on SIGTERM") \
   DURATION("l2tp", "destination-lockout", l2tp.destination_lockout, "300", 0, 3600, "LAC: seconds a failed destination is skipped") \
   INTEGER("l2tp", "autodial-calls", l2tp.autodial_calls, "0", 0, 65535, "LAC: calls to place at start") \
+  INTEGER("l2tp", "control-receive-buffer", l2tp.control_receive_buffer, "4194304", 65536, 1073741824, "bytes of receive buffer for control messages") \
+  INTEGER("l2tp", "data-receive-buffer", l2tp.data_receive_buffer, "8388608", 65536, 1073741824, "bytes of receive buffer for data messages") \
+  FLAG("l2tp", "receive-steering", l2tp.receive_steering, "true", "control messages get their own socket, read before data") \
   INTEGER("ppp", "mru", ppp.mru, "1500", 576, 65535, "our MRU (requested when not 1500)") \
   INTEGER("ppp", "min-mru", ppp.min_mru, "576", 128, 65535, "a lower peer MRU is Nak'd") \
   DURATION("ppp", "restart-timer-ms", ppp.restart_timer, "3000", 100, 60000, "RFC 1661 restart timer") \

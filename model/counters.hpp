@@ -50,6 +50,10 @@ namespace bras::model {
   COUNTER(rx_unknown_tunnel, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-tunnel") \
   COUNTER(rx_unknown_session, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-session") \
   COUNTER(rx_wrong_peer, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "wrong-peer") \
+  COUNTER(rx_shed, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "shed-for-control") \
+  COUNTER(rx_kernel_dropped_control, "brasd_l2tp_socket_dropped_datagrams_total", "datagrams the kernel dropped on a full gateway socket receive buffer (SO_RXQ_OVFL), by socket", "socket", "control") \
+  COUNTER(rx_kernel_dropped_data, "brasd_l2tp_socket_dropped_datagrams_total", "datagrams the kernel dropped on a full gateway socket receive buffer (SO_RXQ_OVFL), by socket", "socket", "data") \
+  GAUGE(rx_steered_gateways, "brasd_l2tp_steered_gateways", "local gateways whose control messages have a socket of their own, read before data", "", "") \
   COUNTER(tx_failures, "brasd_l2tp_send_failures_total", "datagrams the kernel did not take", "", "") \
   COUNTER(fsm_protocol_errors, "brasd_l2tp_fsm_errors_total", "events the RFC 2661 state tables do not allow in the current state", "", "") \
   /* PPP and AAA */ \
