@@ -129,6 +129,10 @@ bool udp_service::send(std::uint16_t gateway, model::udp_peer peer, wire::byte_s
   return n == static_cast<ssize_t>(data.size());
 }
 
+int udp_service::descriptor(std::uint16_t gateway) const noexcept {
+  return gateway < endpoints_.size() ? endpoints_[gateway]->socket.native_handle() : -1;
+}
+
 model::udp_peer udp_service::local(std::uint16_t gateway) const noexcept {
   if (gateway >= endpoints_.size()) return {};
   const auto& l = endpoints_[gateway]->local;

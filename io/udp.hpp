@@ -43,10 +43,14 @@ class udp_service final : public actors::transport {
   void set_data_path(dataplane::data_path* dp) noexcept { data_path_ = dp; }
 
   bool send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept override;
+  /// sendmmsg (io/udp_batch.cpp).
+  std::size_t send_batch(std::uint16_t gateway, std::span<dataplane::outgoing> burst) noexcept override;
   [[nodiscard]] model::udp_peer local(std::uint16_t gateway) const noexcept override;
 
  private:
   struct endpoint;
+  /// Gateway `gateway`'s socket descriptor; -1 when there is no such gateway.
+  [[nodiscard]] int descriptor(std::uint16_t gateway) const noexcept;
   void receive(std::size_t index);
   /// Reads the datagrams already queued on endpoint `index` without waiting.
   void drain(std::size_t index);
