@@ -21,6 +21,8 @@
 #include <system_error>
 #include <thread>
 
+#include "dataplane/data_path.hpp"
+
 namespace bras::io {
 
 namespace {
