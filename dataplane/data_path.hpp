@@ -12,7 +12,10 @@
 //
 // On the fast path nothing is copied: MSS clamping rewrites the packet where
 // it was received, and the headers to the subscriber go into the headroom the
-// tun reader left in front of the packet (dataplane/encap.hpp).
+// tun reader left in front of the packet (dataplane/encap.hpp). tun is read in
+// bursts; the fast path sends a burst with one transport::send_batch per
+// gateway (sendmmsg): one system call per burst to send, not one per packet
+// (reading stays one read() per packet: tun has no batched read).
 #pragma once
 
 #include <atomic>
