@@ -2,7 +2,10 @@
 // I/O thread, actor per packet), against a plain UDP receive baseline
 // (recvmmsg) on the same machine in the same run.
 //
-//   sudo build/release/bench/bras_dataplane_bench [SECONDS] [SESSIONS]
+//   sudo build/release/bench/bras_dataplane_bench [SECONDS] [SESSIONS] [DESIGNS]
+//
+// DESIGNS: a comma-separated list of MODE[:QUEUES] (data-plane.mode, data-plane.tun-queues), by
+// default fast-path,actors,split,fast-path:2,split:2.
 //
 // It makes a private network namespace for itself. Per design: a brasd LNS
 // with a tun device, a brasd LAC, SESSIONS emulated subscribers brought up
@@ -14,7 +17,8 @@
 //   B. tun -> subscriber: 128-byte IPv4 packets to the subscribers' addresses
 //      are sent into the namespace's routing, so the kernel hands them to tun;
 //      counted: L2TP data messages the LNS sent.
-// Baseline: the same sendmmsg sender against a socket read with recvmmsg.
+// Baseline: the same sendmmsg sender against a socket read with recvmmsg, before the designs
+// and after them; every figure is also given as a ratio to their mean.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -28,6 +32,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "actors/messages.hpp"
@@ -50,7 +55,7 @@ config::settings load(const std::string& yaml) {
   return std::get<config::settings>(r);
 }
 
-config::settings lns_config(const std::string& mode) {
+config::settings lns_config(const std::string& mode, unsigned queues) {
   return load(
       "runtime: {threads: 2, shards: 2}\nlog: {level: warn}\n"
       "l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1, port: 0}]\n"
@@ -59,7 +64,7 @@ config::settings lns_config(const std::string& mode) {
       "address-pools: [{name: p, prefixes: [100.64.0.0/16]}]\n"
       "aaa: {subscribers: [{user: bench, password: bench}]}\n"
       "data-plane: {tun: bench0, mode: " +
-      mode + ", tcp-mss-clamp: false}\n");
+      mode + ", tcp-mss-clamp: false, tun-queues: " + std::to_string(queues) + "}\n");
 }
 
 config::settings lac_config(std::uint16_t port) {
@@ -176,8 +181,8 @@ struct result {
   double to_subscriber_offered_pps = 0;
 };
 
-result run_design(const std::string& mode, std::chrono::seconds duration, unsigned sessions) {
-  app::daemon lns{lns_config(mode)};
+result run_design(const std::string& mode, unsigned queues, std::chrono::seconds duration, unsigned sessions) {
+  app::daemon lns{lns_config(mode, queues)};
   lns.start();
   app::daemon lac{lac_config(lns.local(0).port)};
   lac.start();
@@ -321,16 +326,33 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (std::system("ip link set lo up && ip route add blackhole 203.0.113.0/24") != 0) return 1;
+  std::vector<std::pair<std::string, unsigned>> designs;
+  std::string list = argc > 3 ? argv[3] : "fast-path,actors,split,fast-path:2,split:2";
+  for (std::size_t at = 0; at <= list.size();) {
+    auto end = list.find(',', at);
+    if (end == std::string::npos) end = list.size();
+    const auto item = list.substr(at, end - at);
+    const auto colon = item.find(':');
+    designs.emplace_back(item.substr(0, colon),
+                         colon == std::string::npos ? 1u : static_cast<unsigned>(std::atoi(item.c_str() + colon + 1)));
+    at = end + 1;
+  }
   std::printf("data plane, %u sessions, %lld s per measurement, 128-byte IPv4 packets, %u CPUs\n", sessions,
               static_cast<long long>(duration.count()), std::thread::hardware_concurrency());
-  const double base = baseline(duration);
-  std::printf("%-34s %12.0f pps\n", "baseline UDP recvmmsg", base);
-  for (const std::string mode : {"fast-path", "actors", "split"}) {
-    auto r = run_design(mode, duration, sessions);
-    std::printf("%-10s L2TP -> tun               %12.0f pps (offered %.0f, %.1f%% of baseline)\n", mode.c_str(),
-                r.to_tun_pps, r.to_tun_offered_pps, 100.0 * r.to_tun_pps / base);
-    std::printf("%-10s tun -> L2TP               %12.0f pps (offered %.0f, %.1f%% of baseline)\n", mode.c_str(),
-                r.to_subscriber_pps, r.to_subscriber_offered_pps, 100.0 * r.to_subscriber_pps / base);
+  const double before = baseline(duration);
+  std::printf("%-34s %12.0f pps\n", "baseline UDP recvmmsg (before)", before);
+  std::vector<result> results;
+  for (const auto& [mode, queues] : designs) results.push_back(run_design(mode, queues, duration, sessions));
+  const double after = baseline(duration);
+  const double base = (before + after) / 2;
+  std::printf("%-34s %12.0f pps\n", "baseline UDP recvmmsg (after)", after);
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    const auto name = designs[i].first + (designs[i].second > 1 ? ":" + std::to_string(designs[i].second) : "");
+    const auto& r = results[i];
+    std::printf("%-14s L2TP -> tun %12.0f pps (offered %9.0f) %5.2fx baseline\n", name.c_str(), r.to_tun_pps,
+                r.to_tun_offered_pps, r.to_tun_pps / base);
+    std::printf("%-14s tun -> L2TP %12.0f pps (offered %9.0f) %5.2fx baseline\n", name.c_str(), r.to_subscriber_pps,
+                r.to_subscriber_offered_pps, r.to_subscriber_pps / base);
   }
   return 0;
 }

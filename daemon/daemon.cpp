@@ -124,7 +124,8 @@ void daemon::build(config::settings cfg) {
     io::tun_ipv6 v6{ctx_->cfg.ipv6.local_address, {}};
     for (const auto& p : ctx_->cfg.prefix_pools)
       v6.routes.insert(v6.routes.end(), p.prefixes.begin(), p.prefixes.end());
-    tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes, v6);
+    tun_ = std::make_unique<tun_device>(io_, ctx_->cfg.data_plane.tun, ctx_->cfg.ppp.local_address, routes, v6, 1500,
+                                        ctx_->cfg.data_plane.tun_queues);
   }
   data_ = std::make_unique<dataplane::data_path>(ctx_->cfg.data_plane.mode, ctx_->sessions, ctx_->stats, *udp_,
                                                  tun_.get(), [ctx = ctx_.get()](int error) {
@@ -134,8 +135,9 @@ void daemon::build(config::settings cfg) {
   ctx_->forwarder = data_.get();
   udp_->set_data_path(data_.get());
   if (tun_) {
-    tun_->start([this](dataplane::headroom_packet packet) { data_->from_tun(packet); });
-    ctx_->io_log->info("tun-up device={} pools={}", ctx_->cfg.data_plane.tun, ctx_->cfg.address_pools.size());
+    tun_->start([this](std::span<dataplane::headroom_packet> burst) { data_->from_tun(burst); });
+    ctx_->io_log->info("tun-up device={} pools={} queues={}", ctx_->cfg.data_plane.tun, ctx_->cfg.address_pools.size(),
+                       tun_->queues());
   }
   for (std::size_t i = 0; i < ctx_->cfg.l2tp.local_gateways.size(); ++i) {
     ctx_->io_log->info("gateway-bound name={} address={}", ctx_->cfg.l2tp.local_gateways[i].name,
@@ -269,6 +271,7 @@ void daemon::stop_everything() noexcept {
   if (work_) work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
+  if (tun_) tun_->stop();  // its reader threads use the data path and the session table
   if (access_ports_) access_ports_->stop();
   if (!system_) return;
   // Shards are linked to their tunnels, tunnels to their sessions: this ends
@@ -319,6 +322,7 @@ void daemon::stop_io() {
   if (access_ports_) access_ports_->stop();
   if (radius_sockets_) radius_sockets_->stop();
   udp_->stop();
+  if (tun_) tun_->stop();
   if (work_) work_.reset();
   io_.stop();
 }

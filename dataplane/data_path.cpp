@@ -1,5 +1,6 @@
 #include "dataplane/data_path.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -51,6 +52,14 @@ bool own_ipv6_source(const data_session& s, const ip::ipv6_address& source) noex
 }
 
 }  // namespace
+
+struct data_path::tx_burst {
+  std::array<outgoing, tun_burst> out{};
+  std::array<std::uint16_t, tun_burst> gateway{};
+  /// Held until the datagram is sent, for its counters.
+  std::array<data_session_ptr, tun_burst> session{};
+  std::size_t size = 0;
+};
 
 data_path::data_path(config::data_path_mode mode, session_table& sessions, model::counters& stats, transport& tx,
                      packet_writer* tun, std::function<void(int)> tun_write_failed)
@@ -186,29 +195,70 @@ void data_path::from_subscriber(data_session& s, bool ipv6, wire::byte_span pack
   write_tun(packet);
 }
 
-void data_path::from_tun(headroom_packet packet) noexcept {
-  const auto view = packet.bytes();
-  const auto version = ip::ip_version(wire::byte_span{view.data(), view.size()});
-  data_session_ptr s;
-  if (version == 4 && view.size() >= 20) {
-    s = sessions_.find_ipv4(wire::load_u32(view.data() + 16));
-  } else if (version == 6 && view.size() >= 40) {
-    ip::ipv6_address destination{};
-    std::memcpy(destination.data(), view.data() + 24, destination.size());
-    s = sessions_.find_ipv6_route(destination);
+void data_path::from_tun(std::span<headroom_packet> burst) noexcept {
+  tx_burst b;
+  for (auto& packet : burst) {
+    const auto view = packet.bytes();
+    const auto version = ip::ip_version(wire::byte_span{view.data(), view.size()});
+    data_session_ptr s;
+    if (version == 4 && view.size() >= 20) {
+      s = sessions_.find_ipv4(wire::load_u32(view.data() + 16));
+    } else if (version == 6 && view.size() >= 40) {
+      ip::ipv6_address destination{};
+      std::memcpy(destination.data(), view.data() + 24, destination.size());
+      s = sessions_.find_ipv6_route(destination);
+    }
+    if (!s) {
+      stats_.data_tun_no_route.fetch_add(1, relaxed);
+      continue;
+    }
+    if (!fast_down_) {
+      if (s->actor) s->actor->tun_packet(wire::byte_span{view.data(), view.size()});
+      continue;
+    }
+    if (b.size == b.out.size()) flush(b);
+    const auto queued = b.size;
+    down_in_place(*s, packet, b);
+    if (b.size > queued) b.session[b.size - 1] = std::move(s);
   }
-  if (!s) {
-    stats_.data_tun_no_route.fetch_add(1, relaxed);
-    return;
-  }
-  if (fast_down_) return down_in_place(*s, packet);
-  if (s->actor) s->actor->tun_packet(wire::byte_span{view.data(), view.size()});
+  flush(b);
 }
 
-void data_path::down_in_place(data_session& s, headroom_packet& packet) noexcept {
+void data_path::flush(tx_burst& b) noexcept {
+  // One send_batch per gateway, each in the burst's order (a session sends from one gateway, so
+  // its packets stay in order).
+  std::array<outgoing, tun_burst> group;
+  std::array<std::uint8_t, tun_burst> from{};
+  std::array<bool, tun_burst> done{};
+  for (std::size_t first = 0; first < b.size; ++first) {
+    if (done[first]) continue;
+    const auto gateway = b.gateway[first];
+    std::size_t n = 0;
+    for (std::size_t i = first; i < b.size; ++i) {
+      if (done[i] || b.gateway[i] != gateway) continue;
+      done[i] = true;
+      group[n] = b.out[i];
+      group[n].sent = false;
+      from[n++] = static_cast<std::uint8_t>(i);
+    }
+    const auto sent = tx_.send_batch(gateway, std::span<outgoing>{group.data(), n});
+    if (sent == n) continue;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (group[k].sent) continue;
+      b.session[from[k]]->tx_errors.fetch_add(1, relaxed);
+      stats_.data_tx_errors.fetch_add(1, relaxed);
+    }
+  }
+  for (std::size_t i = 0; i < b.size; ++i) b.session[i].reset();
+  b.size = 0;
+}
+
+void data_path::down_in_place(data_session& s, headroom_packet& packet, tx_burst& b) noexcept {
   const auto view = packet.bytes();
   const bool ipv6 = ip::ip_version(wire::byte_span{view.data(), view.size()}) == 6;
-  if (view.size() <= s.mtu.load(relaxed)) return send_ip(s, ipv6, packet);
+  if (view.size() <= s.mtu.load(relaxed)) return send_ip(s, ipv6, packet, &b);
+  // Fragments and ICMP go out from the scratch buffer, now: what is queued goes first, in order.
+  flush(b);
   too_big(s, ipv6, wire::byte_span{view.data(), view.size()});
 }
 
@@ -264,7 +314,7 @@ void data_path::send_copy(data_session& s, std::uint16_t protocol, wire::byte_sp
   send_ip(s, protocol == ppp::proto::ipv6, copy);
 }
 
-void data_path::send_ip(data_session& s, bool ipv6, headroom_packet& packet) noexcept {
+void data_path::send_ip(data_session& s, bool ipv6, headroom_packet& packet, tx_burst* b) noexcept {
   const auto size = packet.bytes().size();
   if (clamp_in_place(packet.bytes(), ipv6, s.tcp_mss.load(relaxed))) {
     s.mss_clamped.fetch_add(1, relaxed);
@@ -278,19 +328,25 @@ void data_path::send_ip(data_session& s, bool ipv6, headroom_packet& packet) noe
   }
   stats_.data_tx_packets.fetch_add(1, relaxed);
   stats_.data_tx_bytes.fetch_add(size, relaxed);
-  send_data(s, ip_protocol(ipv6), packet);
+  send_data(s, ip_protocol(ipv6), packet, b);
 }
 
 void data_path::send_frame(data_session& s, wire::byte_span frame) noexcept {
   send_copy(s, 0, frame);
 }
 
-void data_path::send_data(data_session& s, std::uint16_t protocol, headroom_packet& payload) noexcept {
+void data_path::send_data(data_session& s, std::uint16_t protocol, headroom_packet& payload, tx_burst* b) noexcept {
   if (!encapsulate(s, protocol, payload)) {
     stats_.data_tx_errors.fetch_add(1, relaxed);
     return;
   }
   const auto out = payload.bytes();
+  if (b != nullptr && b->size < b->out.size()) {  // from_tun leaves room for one
+    b->out[b->size] = outgoing{s.peer, wire::byte_span{out.data(), out.size()}};
+    b->gateway[b->size] = s.gateway;
+    ++b->size;  // the caller puts the session in b->session
+    return;
+  }
   if (!tx_.send(s.gateway, s.peer, wire::byte_span{out.data(), out.size()})) {
     s.tx_errors.fetch_add(1, relaxed);
     stats_.data_tx_errors.fetch_add(1, relaxed);

@@ -7,16 +7,21 @@
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <system_error>
 #include <thread>
+
+#include "dataplane/data_path.hpp"
 
 namespace bras::io {
 
@@ -114,25 +119,87 @@ void configure_ipv6(const std::string& name, const tun_ipv6& ipv6) {
   }
 }
 
+/// Opens /dev/net/tun and attaches it to `name` with `flags`; the descriptor, or -1 with errno set.
+int attach(const std::string& name, short flags, std::string& actual) {
+  const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  ifreq req{};
+  req.ifr_flags = flags;
+  std::strncpy(req.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(fd, TUNSETIFF, &req) < 0) {
+    const int e = errno;
+    ::close(fd);
+    errno = e;
+    return -1;
+  }
+  actual = req.ifr_name;
+  return fd;
+}
+
+/// The queue a packet to the kernel is written on: by its source (the subscriber's IPv4 address, or
+/// its IPv6 /64), so each subscriber's flows have one queue.
+std::size_t queue_of(wire::byte_span packet, std::size_t queues) noexcept {
+  std::uint64_t key = 0;
+  const auto version = packet.empty() ? 0 : std::to_integer<unsigned>(packet[0]) >> 4;
+  if (version == 4 && packet.size() >= 20) {
+    key = wire::load_u32(packet.data() + 12);
+  } else if (version == 6 && packet.size() >= 40) {
+    key = (std::uint64_t{wire::load_u32(packet.data() + 8)} << 32) | wire::load_u32(packet.data() + 12);
+  }
+  return static_cast<std::size_t>(((key * 0x9e3779b97f4a7c15ULL) >> 32) % queues);
+}
+
 }  // namespace
 
-tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std::uint32_t local_address,
-                       const std::vector<config::ipv4_prefix>& routes, const tun_ipv6& ipv6, std::uint16_t mtu)
-    : name_{name}, stream_{io} {
-  fd_ = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-  if (fd_ < 0) fail("tun " + name + ": cannot open /dev/net/tun");
-  ifreq req{};
-  req.ifr_flags = IFF_TUN | IFF_NO_PI;
-  std::strncpy(req.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(fd_, TUNSETIFF, &req) < 0) {
-    const int e = errno;
-    ::close(fd_);
-    errno = e;
-    fail("tun " + name + ": TUNSETIFF (is another brasd using it? are we root / CAP_NET_ADMIN?)");
+/// One queue's descriptor and its ring of read buffers: tun_burst slots of headroom + 64 KiB (the
+/// largest packet a tun device carries, so no read is ever cut short); allocated without being
+/// written, so only the pages packets land in are backed.
+struct tun_device::queue {
+  static constexpr std::size_t slot = dataplane::encap_headroom + 65536;
+  queue(int descriptor, bool closes)
+      : fd{descriptor}, owns_fd{closes}, ring{new std::byte[dataplane::tun_burst * slot]} {
+    packets.reserve(dataplane::tun_burst);
   }
-  name_ = req.ifr_name;
+  ~queue() {
+    if (owns_fd) ::close(fd);
+  }
+  queue(const queue&) = delete;
+  queue& operator=(const queue&) = delete;
+  [[nodiscard]] std::span<std::byte> buffer(std::size_t i) const noexcept { return {ring.get() + i * slot, slot}; }
+  int fd;
+  bool owns_fd;  ///< queue 0's belongs to the Asio stream
+  std::unique_ptr<std::byte[]> ring;
+  std::vector<dataplane::headroom_packet> packets;  ///< the burst being handed over
+};
+
+void tun_device::open_queues(const std::string& name, unsigned count) {
+  constexpr short single = IFF_TUN | IFF_NO_PI;
+  constexpr short multi = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE;
+  // An existing device keeps the kind it was made with (EINVAL for the other): then take that one.
+  short flags = count > 1 ? multi : single;
+  int fd = attach(name, flags, name_);
+  if (fd < 0 && errno == EINVAL) {
+    flags = flags == multi ? single : multi;
+    fd = attach(name, flags, name_);
+  }
+  if (fd < 0) fail("tun " + name + ": TUNSETIFF (is another brasd using it? are we root / CAP_NET_ADMIN?)");
+  queues_.push_back(std::make_unique<queue>(fd, false));
   // Owned by the stream from here: a failing step below closes it (and the kernel drops the device).
-  stream_.assign(fd_);
+  stream_.assign(fd);
+  if (flags != multi) return;
+  for (unsigned i = 1; i < count; ++i) {
+    std::string same;
+    const int more = attach(name_, flags, same);
+    if (more < 0) break;  // the kernel's limit: fewer queues
+    queues_.push_back(std::make_unique<queue>(more, true));
+  }
+}
+
+tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std::uint32_t local_address,
+                       const std::vector<config::ipv4_prefix>& routes, const tun_ipv6& ipv6, std::uint16_t mtu,
+                       unsigned queues)
+    : name_{name}, stream_{io} {
+  open_queues(name, queues == 0 ? 1 : queues);
   ioctl_socket s;
   if (s.fd < 0) fail("tun " + name_ + ": socket");
   ifreq r{};
@@ -162,44 +229,84 @@ tun_device::tun_device(boost::asio::io_context& io, const std::string& name, std
 }
 
 tun_device::~tun_device() {
+  stop();
+  if (stop_fd_ >= 0) ::close(stop_fd_);
   boost::system::error_code ignored;
-  stream_.close(ignored);  // closes fd_: the kernel removes the device and its routes
+  stream_.close(ignored);  // closes queue 0 (the other queues close with theirs): the kernel removes the device
 }
 
-void tun_device::start(std::function<void(dataplane::headroom_packet)> on_packet) {
-  on_packet_ = std::move(on_packet);
+void tun_device::start(burst_handler on_burst) {
+  on_burst_ = std::move(on_burst);
+  if (queues_.size() > 1) {
+    stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (stop_fd_ < 0) fail("tun " + name_ + ": eventfd");
+    for (std::size_t i = 1; i < queues_.size(); ++i) readers_.emplace_back([this, i] { run_queue(i); });
+  }
   read();
 }
 
 void tun_device::stop() {
   boost::system::error_code ignored;
   stream_.cancel(ignored);
+  if (stopping_.exchange(true)) return;
+  if (stop_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(stop_fd_, &one, sizeof one);
+  }
+  for (auto& t : readers_) t.join();
+  readers_.clear();
 }
 
 void tun_device::read() {
-  auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
-  stream_.async_read_some(boost::asio::buffer(packet_area.data(), packet_area.size()),
+  auto slot = queues_[0]->buffer(0).subspan(dataplane::encap_headroom);
+  stream_.async_read_some(boost::asio::buffer(slot.data(), slot.size()),
                           [this](const boost::system::error_code& ec, std::size_t n) { on_read(ec, n); });
+}
+
+std::size_t tun_device::fill(queue& q, std::size_t first) noexcept {
+  std::size_t n = first;
+  for (; n < dataplane::tun_burst; ++n) {
+    const auto b = q.buffer(n);
+    const auto got = ::read(q.fd, b.data() + dataplane::encap_headroom, b.size() - dataplane::encap_headroom);
+    if (got <= 0) break;
+    q.packets.emplace_back(b, dataplane::encap_headroom, static_cast<std::size_t>(got));
+  }
+  return n - first;
 }
 
 void tun_device::on_read(const boost::system::error_code& ec, std::size_t n) {
   if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
-  if (!ec && n > 0 && on_packet_) {
-    // Read behind the headroom, so the data plane writes its headers in front of the packet.
-    on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, n});
-    // Drain what else is queued before going back to epoll: one wake-up per burst, not per packet.
-    auto packet_area = std::span<std::byte>{buffer_}.subspan(dataplane::encap_headroom);
-    for (int i = 0; i < 256; ++i) {
-      const auto more = ::read(fd_, packet_area.data(), packet_area.size());
-      if (more <= 0) break;
-      on_packet_(dataplane::headroom_packet{buffer_, dataplane::encap_headroom, static_cast<std::size_t>(more)});
-    }
+  if (!ec && n > 0 && on_burst_) {
+    // Read behind the headroom, so the data plane writes its headers in front of the packet; then
+    // what else is queued, up to a burst: one wake-up and one send per burst, not per packet. The
+    // next burst waits for the next turn of the I/O thread, after the L2TP sockets'.
+    auto& q = *queues_[0];
+    q.packets.clear();
+    q.packets.emplace_back(q.buffer(0), dataplane::encap_headroom, n);
+    fill(q, 1);
+    on_burst_(q.packets);
   }
   read();
 }
 
+void tun_device::run_queue(std::size_t index) noexcept {
+  auto& q = *queues_[index];
+  std::array<pollfd, 2> wait{pollfd{q.fd, POLLIN, 0}, pollfd{stop_fd_, POLLIN, 0}};
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    q.packets.clear();
+    errno = 0;
+    if (fill(q, 0) > 0) {
+      on_burst_(q.packets);
+      continue;
+    }
+    if (errno != 0 && errno != EAGAIN && errno != EINTR) return;  // the queue was detached or the device deleted
+    if (::poll(wait.data(), wait.size(), -1) < 0 && errno != EINTR) return;
+  }
+}
+
 bool tun_device::write(wire::byte_span packet) noexcept {
-  return ::write(fd_, packet.data(), packet.size()) == static_cast<ssize_t>(packet.size());
+  const auto& q = queues_.size() == 1 ? *queues_[0] : *queues_[queue_of(packet, queues_.size())];
+  return ::write(q.fd, packet.data(), packet.size()) == static_cast<ssize_t>(packet.size());
 }
 
 }  // namespace bras::io

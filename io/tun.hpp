@@ -1,17 +1,28 @@
 // The tun device every session's IP traffic goes through (IFF_TUN, no packet
 // information header). Created and configured by brasd: MTU, the LNS's own
 // IPv4 and IPv6 addresses and a route per address pool and per IPv6 prefix
-// pool aggregate, so the kernel sends packets for subscribers into it. Reading runs on the I/O thread (Asio); writing
-// is a plain write() on a non-blocking descriptor, safe from any thread. Each packet is read behind
-// dataplane::encap_headroom free bytes, so the data plane prepends the L2TP and PPP headers without copying it.
+// pool aggregate, so the kernel sends packets for subscribers into it.
+//
+// With more than one queue (IFF_MULTI_QUEUE, data-plane.tun-queues) the kernel spreads the packets it
+// sends into the device over the queues by flow; queue 0 is read on the I/O thread (Asio), each other
+// queue by a reader thread of its own. A kernel or an existing device that refuses multi-queue gets
+// one queue. Every reader takes packets in bursts (up to dataplane::tun_burst per wake-up), each behind
+// dataplane::encap_headroom free bytes in a ring of buffers, so the data plane prepends the L2TP and
+// PPP headers without copying it and sends the burst at once. Writing is a plain write() on a
+// non-blocking descriptor, safe from any thread, on the queue the packet's source address picks: the
+// kernel sends a flow's packets back out on the queue that last wrote it, so a subscriber's traffic
+// stays on one queue both ways.
 #pragma once
 
-#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "configs/config.hpp"
@@ -31,28 +42,46 @@ struct tun_ipv6 {
 
 class tun_device final : public dataplane::packet_writer {
  public:
-  /// Creates (or attaches to) `name`, sets it up; throws std::system_error naming the step that failed.
+  /// Packets read from one queue, each with headroom; valid until the call returns. Called on the
+  /// I/O thread for queue 0 and on a queue's reader thread for the others, at the same time.
+  using burst_handler = std::function<void(std::span<dataplane::headroom_packet>)>;
+
+  /// Creates (or attaches to) `name` with `queues` queues (fewer when the kernel or the device refuses
+  /// more: queues() says), sets it up; throws std::system_error naming the step that failed.
   tun_device(boost::asio::io_context& io, const std::string& name, std::uint32_t local_address,
-             const std::vector<config::ipv4_prefix>& routes, const tun_ipv6& ipv6 = {}, std::uint16_t mtu = 1500);
+             const std::vector<config::ipv4_prefix>& routes, const tun_ipv6& ipv6 = {}, std::uint16_t mtu = 1500,
+             unsigned queues = 1);
   ~tun_device() override;
   tun_device(const tun_device&) = delete;
   tun_device& operator=(const tun_device&) = delete;
 
-  /// Starts reading; every packet goes to `on_packet` on the I/O thread, with headroom.
-  void start(std::function<void(dataplane::headroom_packet)> on_packet);
+  /// Starts reading every queue; `on_burst` hears what each reads.
+  void start(burst_handler on_burst);
+  /// Stops the readers (joins the reader threads); idempotent.
   void stop();
   /// Writes one IP packet; false when the kernel did not take it (queue full, down).
   bool write(wire::byte_span packet) noexcept override;
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The queues the device was opened with (1 unless multi-queue was asked for and accepted).
+  [[nodiscard]] unsigned queues() const noexcept { return static_cast<unsigned>(queues_.size()); }
 
  private:
+  struct queue;
+  /// Opens the device's queues; the first throws when it fails, a later one just ends the list.
+  void open_queues(const std::string& name, unsigned count);
   void read();
   void on_read(const boost::system::error_code& ec, std::size_t n);
+  /// Reads into `q`'s ring from slot `first` until it is full or the queue is empty; the packets read.
+  std::size_t fill(queue& q, std::size_t first) noexcept;
+  /// A reader thread's loop for queue `index` (>= 1) until stop().
+  void run_queue(std::size_t index) noexcept;
   std::string name_;
-  int fd_ = -1;
-  boost::asio::posix::stream_descriptor stream_;
-  std::array<std::byte, dataplane::encap_headroom + 65536> buffer_{};
-  std::function<void(dataplane::headroom_packet)> on_packet_;
+  std::vector<std::unique_ptr<queue>> queues_;
+  boost::asio::posix::stream_descriptor stream_;  ///< queue 0's descriptor, on the I/O thread
+  int stop_fd_ = -1;                              ///< an eventfd the reader threads poll with their queue
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> readers_;
+  burst_handler on_burst_;
 };
 
 }  // namespace bras::io

@@ -56,6 +56,8 @@ class udp_service final : public actors::transport {
   void set_data_path(dataplane::data_path* dp) noexcept { data_path_ = dp; }
 
   bool send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept override;
+  /// sendmmsg (io/udp_batch.cpp).
+  std::size_t send_batch(std::uint16_t gateway, std::span<dataplane::outgoing> burst) noexcept override;
   [[nodiscard]] model::udp_peer local(std::uint16_t gateway) const noexcept override;
 
   /// What a gateway's receive path has seen (the tests' window on steering).
