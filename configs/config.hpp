@@ -369,6 +369,9 @@ struct cli_settings {
 /// The named loggers, one per component; each event starts with a stable kebab-case name.
 inline const std::vector<std::string> log_components{"l2tp", "ppp", "aaa", "io", "cli"};
 
+/// The CAF scheduler's policy (runtime.scheduler).
+enum class scheduler_policy : std::uint8_t { sharing, stealing };
+
 struct settings {
   unsigned threads = 2;
   unsigned shards = 2;
@@ -385,6 +388,8 @@ struct settings {
   data_plane_settings data_plane;
   metrics_settings metrics;
   cli_settings cli;
+  scheduler_policy scheduler = scheduler_policy::sharing;
+  unsigned max_throughput = 0;  ///< messages an actor handles before yielding its worker; 0: unlimited
 };
 
 /// Why a configuration was refused: "file:line: key.path: reason".

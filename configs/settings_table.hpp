@@ -40,6 +40,8 @@ class yaml_walker;
 #define BRAS_CONFIG_SETTINGS(INTEGER, DURATION, FLAG, TEXT, CHOICE) \
   INTEGER("runtime", "threads", threads, "2", 1, 256, "CAF scheduler worker threads") \
   INTEGER("runtime", "shards", shards, "2", 1, 64, "tunnels and sessions are spread over shards; IDs embed their shard") \
+  CHOICE("runtime", "scheduler", scheduler, "sharing", "sharing|stealing", "unknown scheduler {} (sharing, stealing)", "CAF scheduler policy: one shared queue, or a queue per worker with stealing") \
+  INTEGER("runtime", "max-throughput", max_throughput, "0", 0, 1000000, "messages an actor handles before its worker moves on; 0: unlimited") \
   CHOICE("log", "level", log_level, "info", "trace|debug|info|warn|error|critical|off", "unknown level {}", "every component's log level") \
   TEXT("l2tp", "host-name", l2tp.host_name, "brasd", "our Host Name AVP") \
   DURATION("l2tp", "retransmit-initial-ms", l2tp.retransmit_initial, "1000", 50, 60000, "first retransmission timeout") \

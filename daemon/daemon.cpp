@@ -96,9 +96,13 @@ void daemon::build(config::settings cfg) {
 
   system_cfg_ = std::make_unique<caf::actor_system_config>();
   system_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(ctx_->cfg.threads));
-  // Work sharing: on CAF 0.17 stealing is linear in queue length when one
-  // actor wakes thousands (see docs/architecture.md, "Sharding and IDs").
-  system_cfg_->set("scheduler.policy", caf::atom("sharing"));
+  // Work sharing by default: on CAF 0.17 stealing is linear in queue length
+  // when one actor wakes thousands, and its idle workers poll (see
+  // docs/architecture.md, "Sharding and IDs", and docs/benchmarks.md).
+  const bool stealing = ctx_->cfg.scheduler == config::scheduler_policy::stealing;
+  system_cfg_->set("scheduler.policy", stealing ? caf::atom("stealing") : caf::atom("sharing"));
+  if (ctx_->cfg.max_throughput != 0)
+    system_cfg_->set("scheduler.max-throughput", static_cast<std::size_t>(ctx_->cfg.max_throughput));
   system_cfg_->set("logger.verbosity", caf::atom("quiet"));
   system_ = std::make_unique<caf::actor_system>(*system_cfg_);
 

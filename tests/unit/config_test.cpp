@@ -64,6 +64,14 @@ TEST(Config, EmptyFileGivesDefaults) {
   auto r = load("", "empty.yaml");
   ASSERT_TRUE(std::holds_alternative<settings>(r));
   EXPECT_EQ(std::get<settings>(r).threads, 2u);
+  EXPECT_EQ(std::get<settings>(r).scheduler, scheduler_policy::sharing);
+}
+
+TEST(Config, SchedulerPolicyAndThroughput) {
+  auto r = load("runtime:\n  scheduler: stealing\n  max-throughput: 50\n", "sched.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(r));
+  EXPECT_EQ(std::get<settings>(r).scheduler, scheduler_policy::stealing);
+  EXPECT_EQ(std::get<settings>(r).max_throughput, 50u);
 }
 
 class ConfigRejects : public ::testing::TestWithParam<bad_config> {};
@@ -79,6 +87,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_config{"typo", "runtime:\n  thread: 2\n", 2, "runtime.thread", "unknown key"},
         bad_config{"threads_zero", "runtime:\n  threads: 0\n", 2, "runtime.threads", "must be between 1 and 256"},
         bad_config{"threads_text", "runtime:\n  threads: many\n", 2, "runtime.threads", "expected an integer"},
+        bad_config{"bad_scheduler", "runtime:\n  threads: 2\n  scheduler: fifo\n", 3, "runtime.scheduler",
+                   "unknown scheduler fifo (sharing, stealing)"},
         bad_config{"bad_level", "log:\n  level: loud\n", 2, "log.level", "unknown level loud"},
         bad_config{"bad_address", "l2tp:\n  local-gateways:\n    - address: 300.1.1.1\n", 3,
                    "l2tp.local-gateways[0].address", "not an IPv4 address"},
