@@ -60,7 +60,7 @@ struct field_of {
 /// `out << "text" << number << pad5_of{id} << '\n'`: appends to one std::string.
 class text {
  public:
-  explicit text(std::string& out) : out_(out) {}
+  text(std::string& out, session_listing::date_memo& dates) : out_(out), dates_(dates) {}
   text& operator<<(std::string_view v) {
     out_ += v;
     return *this;
@@ -89,7 +89,21 @@ class text {
     return *this;
   }
   text& operator<<(date_of v) {
-    append_junos_date(out_, v.when);
+    // localtime_r for each date of 100,000 sessions costs more than the rest of their lines;
+    // consecutive sessions were mostly created (and their statistics started) in the same second.
+    const auto t = static_cast<std::int64_t>(std::chrono::system_clock::to_time_t(v.when));
+    for (const auto& [when, shown] : dates_.recent) {
+      if (when == t) {
+        out_ += shown;
+        return *this;
+      }
+    }
+    auto& [when, shown] = dates_.recent[dates_.next];
+    dates_.next = (dates_.next + 1) % dates_.recent.size();
+    when = t;
+    shown.clear();
+    append_junos_date(shown, v.when);
+    out_ += shown;
     return *this;
   }
   text& operator<<(hms_of v) {
@@ -108,6 +122,7 @@ class text {
 
  private:
   std::string& out_;
+  session_listing::date_memo& dates_;
 };
 
 /// Session IDs: "%5u" in the LAC and M Series samples ("Session remote ID:     1"),
@@ -412,7 +427,7 @@ bool session_listing::next(std::string& out, std::size_t want) {
   // Rows need no separator; per-session blocks are separated by a blank line, and so are the
   // groups (one per tunnel, or per tunnel and interface in the M Series layout).
   const std::size_t start = out.size();
-  text t{out};
+  text t{out, dates_};
   while (tunnel_ < snapshot_.tunnels.size()) {
     const auto& sessions = snapshot_.tunnels[tunnel_].sessions;
     if (session_ >= sessions.size()) {

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <ctime>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "cli/command.hpp"
 #include "cli/render.hpp"
@@ -423,6 +425,17 @@ class session_listing {
   bool group_open_ = false;  ///< the current tunnel's group has its header
   std::uint8_t group_style_ = 0;
   std::string_view group_interface_;  ///< M Series groups are per tunnel and interface
+
+ public:
+  /// The dates rendered last (time_t, text): consecutive sessions mostly share their second.
+  struct date_memo {
+    std::array<std::pair<std::int64_t, std::string>, 2> recent{
+        {{std::numeric_limits<std::int64_t>::min(), {}}, {std::numeric_limits<std::int64_t>::min(), {}}}};
+    std::size_t next = 0;
+  };
+
+ private:
+  date_memo dates_;
 };
 /// `show services l2tp tunnel ...` in text (cli/text_tunnel.cpp).
 [[nodiscard]] std::string render_tunnels(const command& c, const model::query_snapshot& q);
