@@ -2,7 +2,8 @@
 // subscribers through a brasd LAC to a brasd LNS in this process), the time
 // of show commands over the LNS's operator socket, end to end as bras-cli
 // sees them (query fan-out, rendering, transfer), and of the query fan-out
-// alone.
+// alone, and of the rendering alone (render_stream, as brasd's control thread
+// renders).
 //
 //   sudo build/release/bench/bras_cli_bench [SESSIONS [PER-TUNNEL]]   e.g. 100000 250
 //
@@ -17,9 +18,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "bench/sessions.hpp"
+#include "cli/grammar.hpp"
+#include "cli/render.hpp"
 #include "cli/wire.hpp"
 
 namespace {
@@ -109,6 +113,26 @@ int main(int argc, char** argv) {
                 [](caf::error&) {});
         return sessions;
       }));
+  // Rendering alone, as the control thread does it (part by part), over one snapshot of every session.
+  model::query_snapshot snapshot;
+  self->request(lns.query(), 60s, actors::query_atom::value, all)
+      .receive([&](model::query_snapshot& q) { snapshot = std::move(q); }, [](caf::error&) {});
+  for (const std::string line : {"show services l2tp session", "show services l2tp session extensive"}) {
+    const auto parsed = cli::parse(line);
+    const auto& c = std::get<cli::command>(parsed);
+    row("render alone: " + line, repeat(5, [&] {
+          auto stream = cli::render_stream(c, snapshot);
+          std::string part;
+          std::size_t bytes = 0;
+          while (stream->next(part, std::size_t{128} << 10)) {
+            bytes += part.size();
+            part.clear();
+          }
+          return bytes;
+        }));
+  }
+  snapshot = {};
+
   const std::vector<std::string> commands{
       "show services l2tp session",
       "show services l2tp session extensive",

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -133,27 +134,34 @@ int execute(std::string_view typed, const std::string& socket, const session_vie
     return exit_syntax;
   }
   (void)take_interrupt();  // a Ctrl-C from before must not cancel this request
-  auto answer = request(socket, line);
+  const auto& pipes = std::get<command>(parsed).pipes;
+  const bool no_more =
+      std::any_of(pipes.begin(), pipes.end(), [](const pipe& p) { return p.kind == pipe_kind::no_more; });
+  // The body is shown as it arrives: an ok body paged at a terminal, else written straight to
+  // stdout; an error body to stderr.
+  std::optional<pager> paged;
+  bool wrote_stdout = false;
+  auto answer = request(socket, line, [&](bool ok, std::string_view part) {
+    if (!ok) {
+      std::fwrite(part.data(), 1, part.size(), stderr);
+      return true;
+    }
+    if (!wrote_stdout) {
+      wrote_stdout = true;
+      std::fflush(stdout);  // what bras-cli printed before goes first
+      if (view.interactive && !no_more && ::isatty(STDOUT_FILENO) == 1) paged.emplace(STDIN_FILENO, STDOUT_FILENO);
+    }
+    if (paged) return paged->feed(part);
+    return write_all(STDOUT_FILENO, part);
+  });
+  std::fflush(stderr);
   if (const auto* e = std::get_if<client_error>(&answer)) {
     // The terminal echoed ^C without a newline.
     print(stderr, std::string(e->interrupted && view.interactive ? "\n" : "") + "bras-cli: " + e->message + "\n");
     return exit_unreachable;
   }
-  auto& r = std::get<reply>(answer);
-  if (!r.ok) {
-    print(stderr, r.body);
-    return exit_error;
-  }
-  const auto& pipes = std::get<command>(parsed).pipes;
-  const bool no_more =
-      std::any_of(pipes.begin(), pipes.end(), [](const pipe& p) { return p.kind == pipe_kind::no_more; });
-  if (view.interactive && !no_more && ::isatty(STDOUT_FILENO) == 1) {
-    if (!r.body.empty() && r.body.back() != '\n') r.body += '\n';
-    page(STDIN_FILENO, STDOUT_FILENO, r.body);
-  } else {
-    print(stdout, r.body);
-  }
-  return exit_ok;
+  if (paged) paged->finish();
+  return std::get<reply>(answer).ok ? exit_ok : exit_error;
 }
 
 std::string prompt() {

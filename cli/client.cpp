@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "cli/wire.hpp"
 
@@ -47,7 +49,8 @@ std::string hint(int e) {
 
 }  // namespace
 
-std::variant<reply, client_error> request(std::string_view socket_path, std::string_view line) {
+std::variant<reply, client_error> request(std::string_view socket_path, std::string_view line,
+                                          const body_handler& on_body) {
   const std::string where = "brasd's CLI socket " + std::string(socket_path);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -76,8 +79,11 @@ std::variant<reply, client_error> request(std::string_view socket_path, std::str
     sent += static_cast<std::size_t>(n);
   }
 
-  std::string in;
-  const auto deadline = std::chrono::steady_clock::now() + reply_timeout;
+  // The status line first (it may come in pieces), then the body as it arrives.
+  std::string head;
+  std::optional<bool> ok;
+  std::vector<char> buffer(std::size_t{256} << 10);
+  auto deadline = std::chrono::steady_clock::now() + reply_timeout;
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -91,19 +97,34 @@ std::variant<reply, client_error> request(std::string_view socket_path, std::str
       return client_error{"cannot read from " + where + ": " + errno_text(errno)};
     }
     if (ready == 0) continue;
-    char buffer[65536];
-    const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) return client_error{"interrupted", true};
       return client_error{"cannot read from " + where + ": " + errno_text(errno)};
     }
     if (n == 0) break;
-    in.append(buffer, static_cast<std::size_t>(n));
+    // The wait is for brasd to be silent that long, not for the whole reply (a pager may be slow).
+    deadline = std::chrono::steady_clock::now() + reply_timeout;
+    std::string_view part(buffer.data(), static_cast<std::size_t>(n));
+    if (!ok) {
+      head.append(part);
+      if (head.starts_with(wire::status_ok)) {
+        ok = true;
+        part = std::string_view(head).substr(wire::status_ok.size());
+      } else if (head.starts_with(wire::status_error)) {
+        ok = false;
+        part = std::string_view(head).substr(wire::status_error.size());
+      } else if (head.size() >= wire::status_error.size() || head.find('\n') != std::string::npos) {
+        return client_error{where + ": unexpected reply (no status line)"};
+      } else {
+        continue;  // the status line is not complete yet
+      }
+    }
+    if (!part.empty() && !on_body(*ok, part)) return reply{*ok};  // the rest is not wanted
+    if (!head.empty()) std::string{}.swap(head);
   }
-
-  if (in.starts_with(wire::status_ok)) return reply{true, in.substr(wire::status_ok.size())};
-  if (in.starts_with(wire::status_error)) return reply{false, in.substr(wire::status_error.size())};
-  if (in.empty()) return client_error{where + ": brasd closed the connection without a reply"};
+  if (ok) return reply{*ok};
+  if (head.empty()) return client_error{where + ": brasd closed the connection without a reply"};
   return client_error{where + ": unexpected reply (no status line)"};
 }
 

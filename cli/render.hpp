@@ -4,6 +4,8 @@
 // its XML-to-JSON mapping; match / except / count work on the text.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,5 +67,31 @@ struct render_options {
 [[nodiscard]] std::string render(const command& c, const model::query_snapshot& s, const render_options& o = {});
 /// The same for an aaa command and the aaa_snapshot.
 [[nodiscard]] std::string render(const command& c, const model::aaa_snapshot& s, const render_options& o = {});
+
+// ---- the reply part by part (cli/stream.cpp): what brasd writes to the operator's socket ----
+
+/// A reply produced in parts, so that the listing of 100,000 sessions (81 MB with `extensive`)
+/// is never one string: brasd renders a part, writes it, and renders the next once the socket
+/// has taken it. The parts joined are exactly what render() returns.
+class reply_stream {
+ public:
+  reply_stream() = default;
+  reply_stream(const reply_stream&) = delete;
+  reply_stream& operator=(const reply_stream&) = delete;
+  virtual ~reply_stream() = default;
+  /// Appends the next part to `out`: at least `want` bytes (give or take a session) unless
+  /// the reply ends first. False, with nothing appended, once the reply has ended.
+  virtual bool next(std::string& out, std::size_t want) = 0;
+};
+
+/// render(c, s, o) in parts. The session text views are rendered session by session and the
+/// text pipes (match, except, count) run over the parts as they come; the other views are
+/// rendered whole on the first part. A failure (an invalid regular expression, out of memory)
+/// ends the reply with the same "error: ..." line render() gives.
+[[nodiscard]] std::unique_ptr<reply_stream> render_stream(const command& c, model::query_snapshot s,
+                                                          const render_options& o = {});
+
+/// A reply already rendered (`text`), in parts.
+[[nodiscard]] std::unique_ptr<reply_stream> text_stream(std::string text);
 
 }  // namespace bras::cli

@@ -101,13 +101,14 @@ terminal_guard::~terminal_guard() {
   }
 }
 
-void write_all(int fd, std::string_view text) {
+bool write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the terminal is gone: nothing useful to do
+    if (n <= 0) return false;  // the terminal is gone: nothing useful to do
     text.remove_prefix(static_cast<std::size_t>(n));
   }
+  return true;
 }
 
 int read_key(int fd) {

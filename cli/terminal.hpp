@@ -44,8 +44,8 @@ class terminal_guard {
   bool made_raw_;
 };
 
-/// Writes all of `text` to `fd` (gives up if the terminal is gone).
-void write_all(int fd, std::string_view text);
+/// Writes all of `text` to `fd`; false when it gave up (the terminal or pipe is gone).
+bool write_all(int fd, std::string_view text);
 
 /// One byte from `fd`; key_interrupt after SIGINT, key_eof when the terminal is gone.
 inline constexpr int key_eof = -1;

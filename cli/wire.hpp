@@ -3,7 +3,9 @@
 //   client -> server: the command line as typed (UTF-8), then '\n';
 //                     at most max_request bytes
 //   server -> client: "ok\n" or "error\n", then the reply body; the server
-//                     closes the connection after the body.
+//                     closes the connection after the body. The body comes in
+//                     parts as it is rendered: a client shows it as it arrives
+//                     and may hang up early (the pager's q), which ends it.
 // An "error" body is one or more lines for stderr (syntax error, permission
 // denied, daemon busy); an "ok" body goes to stdout as it is.
 #pragma once

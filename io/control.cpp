@@ -70,6 +70,9 @@ operator_policy make_policy(const std::string& group) {
 constexpr std::chrono::seconds read_deadline{10};
 /// Commands being answered at once; more are refused (each may cost a fan-out over every session).
 constexpr std::size_t max_in_flight = 4;
+/// How much of a reply is rendered at a time: large enough that a listing of 100,000 sessions
+/// costs few writes, small enough that it never exists whole (cli/render.hpp, reply_stream).
+constexpr std::size_t reply_part = std::size_t{128} << 10;
 
 /// What a show command needs the fan-out to collect.
 model::query_depth depth_for(const cli::command& c) {
@@ -178,7 +181,7 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     cli::render_options o;
     o.session_layout = server_.cfg_.cli.session_layout == "m-series" ? cli::layout::m_series : cli::layout::mx;
     o.junos_release = BRAS_VERSION;
-    reply(true, cli::render(command_, snapshot, o));
+    send(true, cli::render_stream(command_, std::move(snapshot), o));
   }
   void answered_aaa(model::aaa_snapshot& snapshot) {
     cli::render_options o;
@@ -189,15 +192,37 @@ class control_server::connection : public std::enable_shared_from_this<connectio
     reply(true, cli::apply_pipes(cli::render_clear(command_, report), command_.pipes));
   }
 
-  void reply(bool ok, std::string body) {
+  void reply(bool ok, std::string body) { send(ok, cli::text_stream(std::move(body))); }
+
+  /// Writes the status line and the body, part by part: a part is rendered only once the
+  /// socket has taken the one before, so a listing of 100,000 sessions never exists whole,
+  /// other connections are served between parts, and a client that hangs up (a pager quit
+  /// early) stops the rendering.
+  void send(bool ok, std::unique_ptr<cli::reply_stream> body) {
     if (in_flight_) {
       --server_.in_flight_;
       in_flight_ = false;
     }
-    out_ = std::string{ok ? cli::wire::status_ok : cli::wire::status_error} + std::move(body);
+    body_ = std::move(body);
+    out_.assign(ok ? cli::wire::status_ok : cli::wire::status_error);
+    write_part();
+  }
+
+  void write_part() {
+    try {
+      (void)body_->next(out_, reply_part);
+    } catch (const std::exception& e) {
+      // Unreachable for render_stream (it ends the reply with the error line itself).
+      server_.log_->error("cli-render-failed user={} reason=\"{}\"", user_, e.what());
+      return close();
+    }
+    if (out_.empty()) return close();  // the whole reply is out
     auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(out_),
-                      [self](const boost::system::error_code&, std::size_t) { self->close(); });
+    asio::async_write(socket_, asio::buffer(out_), [self](const boost::system::error_code& ec, std::size_t) {
+      if (ec) return self->close();  // the client went away
+      self->out_.clear();
+      self->write_part();
+    });
   }
 
   void close() {
@@ -339,7 +364,8 @@ class control_server::connection : public std::enable_shared_from_this<connectio
   bool in_flight_ = false;
   std::string user_;
   cli::command command_;
-  std::string out_;
+  std::unique_ptr<cli::reply_stream> body_;  ///< the reply's parts not yet written
+  std::string out_;                          ///< the part being written (its buffer is reused)
 };
 
 namespace {

@@ -2,9 +2,9 @@
 // `cli.socket`, mode 0660, group `cli.operator-group`) that bras-cli talks
 // to (protocol in cli/wire.hpp). It checks every caller with SO_PEERCRED,
 // parses the command with the shared grammar, asks the query actor without
-// blocking any actor, renders on its own thread and writes the reply.
-// Subscribers never wait for an operator: rendering a large listing costs
-// this thread only.
+// blocking any actor, renders on its own thread and writes the reply part
+// by part as the socket takes it (cli::reply_stream). Subscribers never wait
+// for an operator: rendering a large listing costs this thread only.
 #pragma once
 
 #include <spdlog/spdlog.h>
