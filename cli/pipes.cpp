@@ -47,19 +47,23 @@ std::size_t count_lines(std::string_view text) {
 
 }  // namespace
 
+std::variant<std::regex, std::string> pipe_regex(const pipe& p) {
+  try {
+    return std::regex{p.argument, std::regex::extended | std::regex::nosubs};
+  } catch (const std::exception& e) {
+    return "error: invalid regular expression: " + p.argument + ": " + e.what() + "\n";
+  }
+}
+
 std::string apply_pipes(std::string text, const std::vector<pipe>& pipes) {
   for (const pipe& p : pipes) {
     switch (p.kind) {
       case pipe_kind::match:
       case pipe_kind::except: {
-        std::regex re;
+        auto re = pipe_regex(p);
+        if (auto* error = std::get_if<std::string>(&re)) return std::move(*error);
         try {
-          re.assign(p.argument, std::regex::extended | std::regex::nosubs);
-        } catch (const std::exception& e) {
-          return "error: invalid regular expression: " + p.argument + ": " + e.what() + "\n";
-        }
-        try {
-          text = filter_lines(text, re, p.kind == pipe_kind::match);
+          text = filter_lines(text, std::get<std::regex>(re), p.kind == pipe_kind::match);
         } catch (const std::exception& e) {
           // std::regex can give up at run time (error_complexity, error_stack).
           return "error: regular expression failed: " + p.argument + ": " + e.what() + "\n";

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <regex>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "cli/command.hpp"
@@ -61,6 +63,9 @@ struct render_options {
 /// Applies match / except / count in order to `text`; display and no-more
 /// pipes are ignored here (they choose the renderer / the pager).
 [[nodiscard]] std::string apply_pipes(std::string text, const std::vector<pipe>& pipes);
+/// The regular expression of a match/except pipe (POSIX extended), or the error line bras-cli
+/// prints when it does not compile ("error: invalid regular expression: ...").
+[[nodiscard]] std::variant<std::regex, std::string> pipe_regex(const pipe& p);
 
 /// The full reply to a show command: the renderer its display pipe asks for
 /// (text by default), then the text pipes.

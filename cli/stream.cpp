@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include "cli/render.hpp"
 #include "cli/text_util.hpp"
@@ -224,14 +225,10 @@ std::unique_ptr<reply_stream> render_stream(const command& c, model::query_snaps
     switch (p.kind) {
       case pipe_kind::match:
       case pipe_kind::except: {
-        std::regex re;
-        try {
-          re.assign(p.argument, std::regex::extended | std::regex::nosubs);
-        } catch (const std::exception& e) {
-          return text_stream("error: invalid regular expression: " + p.argument + ": " + e.what() + "\n");
-        }
-        stream =
-            std::make_unique<line_filter>(std::move(stream), std::move(re), p.kind == pipe_kind::match, p.argument);
+        auto re = pipe_regex(p);
+        if (auto* error = std::get_if<std::string>(&re)) return text_stream(std::move(*error));
+        stream = std::make_unique<line_filter>(std::move(stream), std::get<std::regex>(std::move(re)),
+                                               p.kind == pipe_kind::match, p.argument);
         break;
       }
       case pipe_kind::count: stream = std::make_unique<line_count>(std::move(stream)); break;
