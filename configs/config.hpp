@@ -346,10 +346,10 @@ enum class data_path_mode : std::uint8_t {
 
 struct data_plane_settings {
   std::string tun;  ///< tun device name; empty: no data plane (control plane only)
-  data_path_mode mode = data_path_mode::split;
+  data_path_mode mode = data_path_mode::fast_path;
   bool tcp_mss_clamp = true;     ///< clamp TCP MSS on SYNs to fit the session's MTU
   std::uint16_t tcp_mss = 0;     ///< the MSS to clamp to; 0: derived from the session's MRU
-  std::uint16_t tun_queues = 1;  ///< tun queues (IFF_MULTI_QUEUE), each read by its own thread beyond the first
+  std::uint16_t tun_queues = 2;  ///< tun queues (IFF_MULTI_QUEUE), each read by its own thread beyond the first
 };
 
 /// The Prometheus endpoint.

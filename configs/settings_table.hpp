@@ -87,10 +87,10 @@ class yaml_walker;
   INTEGER("pppoe", "echo-failures", pppoe.echo_failures, "3", 1, 255, "unanswered intervals before the subscriber is dead") \
   DURATION("pppoe", "discovery-timeout", pppoe.discovery_timeout, "60", 1, 3600, "seconds from PADS to the call being up, at most") \
   TEXT("data-plane", "tun", data_plane.tun, "", "one tun device for every session; empty: control plane only") \
-  CHOICE("data-plane", "mode", data_plane.mode, "split", "fast-path|actors|split", "unknown mode {} (fast-path, actors, split)", "which packets go through the session actors") \
+  CHOICE("data-plane", "mode", data_plane.mode, "fast-path", "fast-path|actors|split", "unknown mode {} (fast-path, actors, split)", "which packets go through the session actors") \
   FLAG("data-plane", "tcp-mss-clamp", data_plane.tcp_mss_clamp, "true", "clamp the MSS of TCP SYNs to fit the session's MTU") \
   INTEGER("data-plane", "tcp-mss", data_plane.tcp_mss, "0", 0, 65495, "0: MTU - 40 (IPv4) / - 60 (IPv6)") \
-  INTEGER("data-plane", "tun-queues", data_plane.tun_queues, "1", 1, 64, "tun queues, each read by a thread of its own beyond the first (fewer if the kernel refuses)") \
+  INTEGER("data-plane", "tun-queues", data_plane.tun_queues, "2", 1, 64, "tun queues, each read by a thread of its own beyond the first (fewer if the kernel refuses)") \
   TEXT("cli", "socket", cli.socket, "", "bras-cli connects here; empty: none") \
   TEXT("cli", "operator-group", cli.operator_group, "bras", "members may run bras-cli (root always may)") \
   CHOICE("cli", "session-layout", cli.session_layout, "mx", "mx|m-series", "expected mx or m-series", "which Junos layout \"show services l2tp session\" follows") \

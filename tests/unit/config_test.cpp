@@ -46,7 +46,7 @@ TEST(Config, EmbeddedDefaultHasADemoSubscriberPoolAndTun) {
   EXPECT_EQ(s.ppp.address_pool, s.address_pools[0].name);
   EXPECT_EQ(s.ppp.local_address, 0x64400001u);
   EXPECT_EQ(s.data_plane.tun, "bras0");
-  EXPECT_EQ(s.data_plane.mode, data_path_mode::split);
+  EXPECT_EQ(s.data_plane.mode, data_path_mode::fast_path);
   EXPECT_TRUE(s.ppp.lcp_renegotiation);
 }
 
