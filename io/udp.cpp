@@ -291,10 +291,7 @@ int udp_service::send_fd(std::uint16_t gateway) const noexcept {
 bool udp_service::send(std::uint16_t gateway, model::udp_peer peer, wire::byte_span data) noexcept {
   const int fd = send_fd(gateway);
   if (fd < 0) return false;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(peer.port);
-  to.sin_addr.s_addr = htonl(peer.address);
+  const sockaddr_in to = ipv4_sockaddr(peer.address, peer.port);
   auto n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to);
   return n == static_cast<ssize_t>(data.size());
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "io/udp.hpp"
+#include "io/udp_socket.hpp"
 
 namespace bras::io {
 
@@ -29,10 +30,7 @@ std::size_t udp_service::send_batch(std::uint16_t gateway, std::span<dataplane::
   for (std::size_t base = 0; base < burst.size(); base += chunk) {
     const auto part = burst.subspan(base, std::min(chunk, burst.size() - base));
     for (std::size_t i = 0; i < part.size(); ++i) {
-      to[i] = sockaddr_in{};
-      to[i].sin_family = AF_INET;
-      to[i].sin_port = htons(part[i].peer.port);
-      to[i].sin_addr.s_addr = htonl(part[i].peer.address);
+      to[i] = ipv4_sockaddr(part[i].peer.address, part[i].peer.port);
       data[i] = iovec{const_cast<std::byte*>(part[i].data.data()), part[i].data.size()};
       messages[i] = mmsghdr{};
       messages[i].msg_hdr.msg_name = &to[i];

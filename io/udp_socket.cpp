@@ -79,14 +79,6 @@ struct fd_guard {
   int release() noexcept { return std::exchange(fd, -1); }
 };
 
-sockaddr_in address_of(std::uint32_t address, std::uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(address);
-  return a;
-}
-
 int set_int(int fd, int level, int name, int value) {
   return ::setsockopt(fd, level, name, &value, sizeof value);
 }
@@ -128,7 +120,7 @@ std::uint16_t probe(const sockaddr_in& at) {
 
 gateway_sockets open_single(const gateway_socket_options& o, std::string why) {
   fd_guard fd{open_socket(false)};
-  auto at = address_of(o.address, o.port);
+  auto at = ipv4_sockaddr(o.address, o.port);
   if (::bind(fd.fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) throw errno_error("bind");
   gateway_sockets s;
   s.data_buffer = set_receive_buffer(fd.fd, o.data_buffer);
@@ -140,13 +132,13 @@ gateway_sockets open_single(const gateway_socket_options& o, std::string why) {
 }  // namespace
 
 gateway_sockets open_gateway(const gateway_socket_options& o) {
-  const auto port = probe(address_of(o.address, o.port));
+  const auto port = probe(ipv4_sockaddr(o.address, o.port));
   if (!o.steering) {
     gateway_socket_options single = o;
     single.port = port;
     return open_single(single, "l2tp.receive-steering is off");
   }
-  const auto at = address_of(o.address, port);
+  const auto at = ipv4_sockaddr(o.address, port);
   std::string why;
   try {
     fd_guard data{open_socket(true)};
@@ -172,6 +164,14 @@ gateway_sockets open_gateway(const gateway_socket_options& o) {
   gateway_socket_options single = o;
   single.port = port;
   return open_single(single, std::move(why));
+}
+
+sockaddr_in ipv4_sockaddr(std::uint32_t address, std::uint16_t port) noexcept {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(address);
+  return a;
 }
 
 bool is_priority(std::span<const std::byte> d) noexcept {

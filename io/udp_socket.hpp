@@ -10,6 +10,8 @@
 // both, as before (the reason is kept for the start-up log line).
 #pragma once
 
+#include <netinet/in.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -38,6 +40,9 @@ struct gateway_sockets {
 /// Binds the gateway's sockets; throws std::system_error (errno) when the address cannot be bound.
 /// A port another socket holds is refused even with SO_REUSEPORT (a probe bind without it comes first).
 gateway_sockets open_gateway(const gateway_socket_options& options);
+
+/// The socket address of a host-order IPv4 address and port (sendto, sendmmsg, bind).
+[[nodiscard]] sockaddr_in ipv4_sockaddr(std::uint32_t address, std::uint16_t port) noexcept;
 
 /// Whether `datagram` (a UDP payload) is one the BPF program sends to the control socket:
 /// the same test, for the receive path's shedding and for single-socket gateways.
