@@ -55,11 +55,17 @@ inline void append_rjust(std::string& out, std::string_view value, std::size_t w
   out += value;
 }
 
+/// Right-aligns in `width` columns what was appended to `out` since `at`.
+inline void rjust_since(std::string& out, std::size_t at, std::size_t width) {
+  const std::size_t written = out.size() - at;
+  if (written < width) out.insert(at, width - written, ' ');
+}
+
 /// Appends `value` in decimal, right-aligned in `width` columns.
 inline void append_uint_rjust(std::string& out, std::uint64_t value, std::size_t width) {
-  std::array<char, 20> digits{};
-  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-  append_rjust(out, std::string_view(digits.data(), static_cast<std::size_t>(end - digits.data())), width);
+  const std::size_t at = out.size();
+  append_uint(out, value);
+  rjust_since(out, at, width);
 }
 
 /// Appends printf's "%5u": the Junos habit for IDs in the LAC and M Series layouts.
@@ -173,8 +179,7 @@ inline void append_junos_count(std::string& out, std::uint64_t value) {
 inline void append_junos_count_rjust(std::string& out, std::uint64_t value, std::size_t width) {
   const std::size_t at = out.size();
   append_junos_count(out, value);
-  const std::size_t written = out.size() - at;
-  if (written < width) out.insert(at, width - written, ' ');
+  rjust_since(out, at, width);
 }
 
 // ---- the same as values ----
