@@ -35,15 +35,12 @@ using session_actor =
                      caf::reacts_to<ppp_frame>,         ///< data plane: a PPP frame from the peer
                      caf::reacts_to<subscriber_frame>,  ///< LAC subscriber: send this frame to the LNS
                      caf::reacts_to<tun_packet>,        ///< data plane (actor mode): an IP packet for the subscriber
-                     caf::reacts_to<ppp_timer>,         ///< itself: a PPP engine timer expired
-                     caf::reacts_to<ipv6_timer>,        ///< itself: the next unsolicited Router Advertisement
-                     caf::reacts_to<lifetime_atom>,     ///< itself: check the idle and session timeouts
+                     caf::reacts_to<session_timer>,     ///< itself: a PPP, RA, lifetime or interim timer is due
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics
                      caf::reacts_to<clear_stats_atom>,                        ///< clear fan-out: restart its statistics
-                     caf::reacts_to<line_update>,     ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
-                     caf::reacts_to<session_change>,  ///< clear fan-out (RADIUS CoA): new timeouts / interim
-                     caf::reacts_to<acct_atom, std::uint32_t>>;  ///< itself: an Interim-Update is due (generation)
+                     caf::reacts_to<line_update>,      ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
+                     caf::reacts_to<session_change>>;  ///< clear fan-out (RADIUS CoA): new timeouts / interim
 
 /// One L2TP control connection, either role.
 using tunnel_actor =

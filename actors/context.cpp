@@ -48,6 +48,7 @@ const session_env& context::session_handles() {
     e.malformed_log = &malformed_log;
     e.peer_log = &peer_log;
     e.interface_units = &interface_units;
+    e.timers = &timers;
     e.accounting = &accounting;
     e.acct_ids = acct_ids.get();
     e.radius = &cfg.radius;
@@ -74,6 +75,7 @@ const tunnel_env& context::tunnel_handles() {
     e.malformed_log = &malformed_log;
     e.peer_log = &peer_log;
     e.sessions = &for_sessions;
+    e.timers = &timers;
     tunnel_env_ = e;
   });
   return tunnel_env_;

@@ -21,6 +21,7 @@
 #include "actors/catalogue.hpp"
 #include "actors/session_env.hpp"
 #include "actors/session_sink.hpp"
+#include "actors/timer_service.hpp"
 #include "actors/transport.hpp"
 #include "actors/tunnel_env.hpp"
 #include "configs/config.hpp"
@@ -68,6 +69,7 @@ struct context {
   session_table sessions;                       ///< what the data plane forwards for
   data_plane* forwarder = nullptr;  ///< the data plane's forwarding functions (set before the first session)
   counters stats;
+  timer_service timers;  ///< the sessions' and tunnels' protocol timers (stopped once the actors are done)
   std::shared_ptr<spdlog::logger> log;      ///< "l2tp": tunnels, sessions, the LAC controller
   std::shared_ptr<spdlog::logger> ppp_log;  ///< "ppp": PPP negotiation and session ends
   std::shared_ptr<spdlog::logger> aaa_log;  ///< "aaa": authentication and address pools

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "actors/context.hpp"
+#include "actors/timer_service.hpp"
 #include "protocol/dhcpv6/message.hpp"
 #include "protocol/ip/nd.hpp"
 
@@ -104,11 +105,16 @@ void ipv6_host::arm_next() {
   // RFC 4861 §6.2.4: the first few at most MAX_INITIAL_RTR_ADVERT_INTERVAL apart, so a host that
   // missed the first learns its prefix quickly.
   if (initial_left_ > 0) wait = std::min(wait, std::chrono::duration_cast<milliseconds>(ra.initial_interval));
-  self_->delayed_send(self_, wait, ipv6_timer{generation_});
+  env_.timers->schedule(
+      wait, self_->ctrl(),
+      [](const caf::strong_actor_ptr& to, std::uint32_t generation, std::uint32_t) {
+        timer_service::deliver(to, session_timer{session_timer::kind::ipv6, 0, generation});
+      },
+      generation_);
 }
 
-void ipv6_host::timer_expired(const ipv6_timer& t) {
-  if (!up_ || t.generation != generation_) return;
+void ipv6_host::timer_expired(std::uint32_t generation) {
+  if (!up_ || generation != generation_) return;
   advertise(ip::nd::all_nodes(), false);
   if (initial_left_ > 0) --initial_left_;
   arm_next();

@@ -39,8 +39,8 @@ class ipv6_host {
   void down();
   /// A packet from the subscriber for the router (ip::nd::classify() said so).
   void receive(wire::byte_span packet);
-  /// ipv6_timer: the next unsolicited RA is due.
-  void timer_expired(const ipv6_timer& t);
+  /// The RA timer of this generation is due: the next unsolicited RA, unless it was re-armed since.
+  void timer_expired(std::uint32_t generation);
   /// The IPv6 part of the session's snapshot.
   void fill(session_snapshot& s) const;
 

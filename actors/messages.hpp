@@ -58,8 +58,6 @@ using open_tunnel_atom = caf::atom_constant<caf::atom("open_tun")>;  ///< lac ->
 /// LNS tunnel -> LAC controller (RFC 2661 §4.4.3): an SCCRQ with this Tie
 /// Breaker arrived from `peer`; do we have a tunnel to it being set up?
 using tie_atom = caf::atom_constant<caf::atom("tie")>;
-/// session -> itself: check the idle and session timeouts.
-using lifetime_atom = caf::atom_constant<caf::atom("lifetime")>;
 /// Ask the AAA actor for pool usage (std::vector<pool_usage>).
 using pool_atom = caf::atom_constant<caf::atom("pool")>;
 /// Ask a session for its session_snapshot.
@@ -78,8 +76,6 @@ using aaa_stats_atom = caf::atom_constant<caf::atom("aaa_stats")>;
 /// daemon -> accounting: send Accounting-Off and answer once it is acknowledged (or gave up), and
 /// the spool is flushed (a clean stop).
 using acct_off_atom = caf::atom_constant<caf::atom("acct_off")>;
-/// session -> itself: an accounting Interim-Update is due.
-using acct_atom = caf::atom_constant<caf::atom("acct")>;
 
 // The messages the interfaces name (defined below), so the catalogue can
 // come before the messages that carry its handles.
@@ -100,7 +96,7 @@ struct ppp_frame;
 struct subscriber_frame;
 struct tun_packet;
 struct ppp_timer;
-struct ipv6_timer;
+struct session_timer;
 struct aaa_request;
 struct aaa_verdict;
 struct aaa_release;
@@ -254,9 +250,10 @@ struct tun_packet {
   wire::bytes packet;
 };
 
-/// session -> itself: PPP engine timer `which` (ppp::timer) expired; stale unless `generation` is current.
+/// session -> itself: a PPP timer wake-up, stale unless `generation` is the slot's current one. The
+/// slot is a session_timers wake-up slot (L2TP session) or the ppp::timer itself (PPPoE session).
 struct ppp_timer {
-  std::uint8_t which = 0;
+  std::uint8_t slot = 0;
   std::uint32_t generation = 0;
 };
 
@@ -310,9 +307,17 @@ struct aaa_release {
   std::optional<ip::ipv6_prefix> delegated_ipv6_prefix;
 };
 
-/// session -> itself: the IPv6 link's timer (the next unsolicited Router Advertisement); stale
-/// unless `generation` is current.
-struct ipv6_timer {
+/// L2TP session -> itself, through the timer service: one of its timers is due. One message
+/// for all of them (a handler fewer per kind in every session's behaviour).
+struct session_timer {
+  enum class kind : std::uint8_t {
+    ppp,       ///< a PPP timer wake-up: `slot` and `generation` as in ppp_timer
+    ipv6,      ///< the next unsolicited Router Advertisement, stale unless `generation` is current
+    lifetime,  ///< check the idle and session timeouts
+    interim,   ///< an accounting Interim-Update, stale unless `generation` is current
+  };
+  kind what = kind::ppp;
+  std::uint8_t slot = 0;
   std::uint32_t generation = 0;
 };
 
@@ -402,7 +407,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tun_packet)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::subscriber_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ppp_timer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::ipv6_timer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_timer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::aaa_release)

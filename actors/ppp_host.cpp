@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/ppp_settings.hpp"
+#include "actors/timer_service.hpp"
 #include "protocol/ip/nd.hpp"
 #include "protocol/ppp/frame.hpp"
 
@@ -206,12 +207,19 @@ void ppp_host::receive(ppp_frame& f) {
 }
 
 void ppp_host::wake_at(const std::optional<session_timers<ppp::timer_count>::wake>& w) {
-  if (w) self_->delayed_send(self_, w->after, ppp_timer{w->slot, w->generation});
+  if (!w) return;
+  env().timers->schedule(
+      w->after, self_->ctrl(),
+      [](const caf::strong_actor_ptr& to, std::uint32_t slot, std::uint32_t generation) {
+        timer_service::deliver(to,
+                               session_timer{session_timer::kind::ppp, static_cast<std::uint8_t>(slot), generation});
+      },
+      w->slot, w->generation);
 }
 
 void ppp_host::timer_expired(const ppp_timer& t) {
   // t: a wake-up (slot, generation), not one timer: every timer due by now runs, earliest first.
-  timers_.woke(t.which, t.generation);
+  timers_.woke(t.slot, t.generation);
   const auto now = std::chrono::steady_clock::now();
   while (ppp_ && !finished_) {
     const auto which = timers_.take_expired(now);
@@ -223,8 +231,15 @@ void ppp_host::timer_expired(const ppp_timer& t) {
   if (ppp_ && !finished_) wake_at(timers_.cover(std::chrono::steady_clock::now()));
 }
 
-void ppp_host::ipv6_timer_expired(const ipv6_timer& t) {
-  if (ipv6_ && !finished_) ipv6_->timer_expired(t);
+void ppp_host::timer_due(const session_timer& t) {
+  switch (t.what) {
+    case session_timer::kind::ppp: return timer_expired(ppp_timer{t.slot, t.generation});
+    case session_timer::kind::ipv6:
+      if (ipv6_ && !finished_) ipv6_->timer_expired(t.generation);
+      return;
+    case session_timer::kind::lifetime: return check_lifetime();
+    case session_timer::kind::interim: return interim_due(t.generation);
+  }
 }
 
 // ------------------------------------------------------------ lifetime and the end
@@ -244,7 +259,9 @@ void ppp_host::arm_lifetime() {
   lifetime_due_ = next;
   auto wait = duration_cast<milliseconds>(next - now_t) + milliseconds{1};
   if (wait.count() < 1) wait = milliseconds{1};
-  self_->delayed_send(self_, wait, lifetime_atom::value);
+  env().timers->schedule(wait, self_->ctrl(), [](const caf::strong_actor_ptr& to, std::uint32_t, std::uint32_t) {
+    timer_service::deliver(to, session_timer{session_timer::kind::lifetime, 0, 0});
+  });
 }
 
 void ppp_host::check_lifetime() {

@@ -54,15 +54,10 @@ class ppp_host {
   void send_frame(wire::byte_span frame);
   /// An IP packet from tun for the subscriber.
   void from_tun(const tun_packet& p);
-  void timer_expired(const ppp_timer& t);
-  /// The IPv6 link's timer (the next unsolicited Router Advertisement).
-  void ipv6_timer_expired(const ipv6_timer& t);
-  /// The idle / session timeout check is due.
-  void check_lifetime();
+  /// One of the session's timers is due (PPP, Router Advertisement, lifetime, interim).
+  void timer_due(const session_timer& t);
   /// A RADIUS CoA: new Session-Timeout (from the session's start), Idle-Timeout, interim interval.
   void change(const session_change& c);
-  /// (acct_atom, generation): an accounting Interim-Update is due, unless the timer was re-armed since.
-  void interim_due(std::uint32_t generation);
   /// An operator's close: PPP terminates first if it runs; false if there is no PPP to end.
   [[nodiscard]] bool close();
   /// CDN received or tunnel down: PPP ends at once, nothing more is sent.
@@ -82,6 +77,12 @@ class ppp_host {
   void network_up(const ppp::network_up& up);
   void apply(const aaa_verdict& v);
   void arm_lifetime();
+  /// The PPP timers' wake-up (slot, generation): every timer due by now runs, earliest first.
+  void timer_expired(const ppp_timer& t);
+  /// The idle / session timeout check is due.
+  void check_lifetime();
+  /// An accounting Interim-Update is due, unless the timer was re-armed since (generation).
+  void interim_due(std::uint32_t generation);
   /// The data counters since the session began (not the operator's cleared view) and its time up.
   [[nodiscard]] acct_usage usage(std::chrono::system_clock::time_point at) const;
   void end_session(ppp::finished fin);

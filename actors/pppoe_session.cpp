@@ -8,6 +8,7 @@
 #include "actors/aaa_route.hpp"
 #include "actors/ppp_settings.hpp"
 #include "actors/pppoe_sinks.hpp"
+#include "actors/timer_service.hpp"
 #include "protocol/ppp/frame.hpp"
 #include "protocol/ppp/lcp.hpp"
 #include "protocol/pppoe/calling_number.hpp"
@@ -75,7 +76,11 @@ struct pppoe_session_state {
     args.entry->pppoe->magic.store(magic);
     engine.emplace(std::move(c));
     const auto timeout = env().pppoe->discovery_timeout;
-    if (timeout.count() > 0) self->delayed_send(self, timeout, deadline_atom::value);
+    if (timeout.count() > 0) {
+      env().timers->schedule(timeout, self->ctrl(), [](const caf::strong_actor_ptr& to, std::uint32_t, std::uint32_t) {
+        timer_service::deliver(to, deadline_atom::value);
+      });
+    }
     perform(engine->start());
   }
 
@@ -90,7 +95,12 @@ struct pppoe_session_state {
         send(f->frame);
       } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
         const auto i = static_cast<std::size_t>(t->which);
-        self->delayed_send(self, t->after, ppp_timer{static_cast<std::uint8_t>(i), ++timer_generation[i]});
+        env().timers->schedule(
+            t->after, self->ctrl(),
+            [](const caf::strong_actor_ptr& to, std::uint32_t which, std::uint32_t generation) {
+              timer_service::deliver(to, ppp_timer{static_cast<std::uint8_t>(which), generation});
+            },
+            static_cast<std::uint32_t>(i), ++timer_generation[i]);
       } else if (auto* st = std::get_if<ppp::stop_timer>(&e)) {
         ++timer_generation[static_cast<std::size_t>(st->which)];
       } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
@@ -213,7 +223,10 @@ struct pppoe_session_state {
 
   void arm_keepalive() {
     const auto interval = env().pppoe->echo_interval;
-    if (interval.count() > 0) self->delayed_send(self, interval, keepalive_atom::value);
+    if (interval.count() <= 0) return;
+    env().timers->schedule(interval, self->ctrl(), [](const caf::strong_actor_ptr& to, std::uint32_t, std::uint32_t) {
+      timer_service::deliver(to, keepalive_atom::value);
+    });
   }
 
   void keepalive() {
@@ -337,9 +350,9 @@ pppoe_session_actor::behavior_type pppoe_session_behavior(
       [self](call_cleared&) { self->state.cleared(); },
       [self](ppp_timer t) {
         auto& st = self->state;
-        if (!st.engine || st.at != pppoe_session_state::phase::negotiating || t.which >= ppp::timer_count) return;
-        if (st.timer_generation[t.which] != t.generation) return;  // stopped or re-armed since
-        st.perform(st.engine->timeout(static_cast<ppp::timer>(t.which)));
+        if (!st.engine || st.at != pppoe_session_state::phase::negotiating || t.slot >= ppp::timer_count) return;
+        if (st.timer_generation[t.slot] != t.generation) return;  // stopped or re-armed since
+        st.perform(st.engine->timeout(static_cast<ppp::timer>(t.slot)));
       },
       [self](padt_atom) { self->state.padt(); },
       [self](keepalive_atom) { self->state.keepalive(); },

@@ -40,6 +40,7 @@ struct pppoe_session_env {
   const config::aaa_settings* aaa_routes = nullptr;
   aaa_actor aaa;
   std::chrono::milliseconds aaa_timeout{std::chrono::seconds{10}};  ///< ppp.aaa-timeout
+  timer_service* timers = nullptr;                                  ///< PPP, echo and discovery-timeout timers
 };
 
 struct pppoe_session_args {

@@ -272,14 +272,11 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
       [self](ppp_frame& f) { self->state.host.receive(f); },
       [self](subscriber_frame& f) { self->state.host.send_frame(f.frame); },
       [self](tun_packet& p) { self->state.host.from_tun(p); },
-      [self](ppp_timer t) { self->state.host.timer_expired(t); },
-      [self](ipv6_timer t) { self->state.host.ipv6_timer_expired(t); },
-      [self](lifetime_atom) { self->state.host.check_lifetime(); },
+      [self](session_timer t) { self->state.host.timer_due(t); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
       [self](clear_stats_atom) { self->state.host.clear_statistics(); },
       [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
       [self](session_change& c) { self->state.host.change(c); },
-      [self](acct_atom, std::uint32_t generation) { self->state.host.interim_due(generation); },
   };
 }
 

@@ -4,6 +4,7 @@
 
 #include "actors/acct_session_id.hpp"
 #include "actors/session_env.hpp"
+#include "actors/timer_service.hpp"
 
 namespace bras::actors {
 
@@ -72,7 +73,12 @@ void session_accounting::arm_interim() {
   const auto generation = ++interim_generation_;
   const auto every = interim_interval();
   if (!started_ || stopped_ || !every) return;
-  self_->delayed_send(self_, *every, acct_atom::value, generation);
+  env().timers->schedule(
+      *every, self_->ctrl(),
+      [](const caf::strong_actor_ptr& to, std::uint32_t g, std::uint32_t) {
+        timer_service::deliver(to, session_timer{session_timer::kind::interim, 0, g});
+      },
+      generation);
 }
 
 bool session_accounting::interim_due(std::uint32_t generation) const noexcept {

@@ -50,7 +50,7 @@ class session_accounting {
   void authorized(const aaa_verdict& v);
   /// The subscriber's network is up for the first time (its address bound): Start, and the interim timer.
   void start(std::uint32_t framed_ip, std::chrono::system_clock::time_point at);
-  /// (acct_atom, generation): an Interim-Update with `usage` if the generation is current.
+  /// (session_timer interim, generation): an Interim-Update with `usage` if the generation is current.
   [[nodiscard]] bool interim_due(std::uint32_t generation) const noexcept;
   void interim(const acct_usage& usage);
   /// The session ended: Stop (only after a Start, and once).

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "actors/session.hpp"
+#include "actors/timer_service.hpp"
 #include "actors/tunnel_query.hpp"
 #include "actors/tunnel_setup.hpp"
 
@@ -106,8 +107,13 @@ struct tunnel_actor_state {
     if (armed && *armed <= w.at && *armed > t) return;  // an earlier wake-up is already set
     auto delay = std::max(w.at - t, l2tp::duration::zero());
     armed = w.at;
-    self->delayed_send(self, std::chrono::duration_cast<std::chrono::microseconds>(delay), tick_atom::value,
-                       ++timer_generation);
+    const auto g = ++timer_generation;
+    env->timers->schedule(
+        delay, self->ctrl(),
+        [](const caf::strong_actor_ptr& to, std::uint32_t low, std::uint32_t high) {
+          timer_service::deliver(to, tick_atom::value, (std::uint64_t{high} << 32) | low);
+        },
+        static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(g >> 32));
   }
   void perform(l2tp::peer_moved&) { args.peer = source; }
   void perform(l2tp::tunnel_established&) { up_wall = std::chrono::system_clock::now(); }

@@ -17,6 +17,7 @@
 namespace bras::actors {
 
 class log_limiter;
+class timer_service;
 
 struct tunnel_env {
   const config::l2tp_settings* l2tp = nullptr;              ///< host name, gateways, clients, destinations, limits
@@ -29,6 +30,7 @@ struct tunnel_env {
   log_limiter* malformed_log = nullptr;
   log_limiter* peer_log = nullptr;
   const session_env* sessions = nullptr;  ///< what its sessions use
+  timer_service* timers = nullptr;        ///< the control channel's retransmission and acknowledgement timers
 
   [[nodiscard]] spdlog::logger* log() const noexcept { return log_slot->get(); }
 };

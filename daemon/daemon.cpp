@@ -220,6 +220,7 @@ void daemon::build_pppoe() {
   env->aaa = aaa_;
   env->aaa_routes = &ctx_->cfg.aaa;
   env->aaa_timeout = ctx_->cfg.ppp.aaa_timeout;
+  env->timers = &ctx_->timers;
   env->interface_names = names;
   actors::pppoe_access_config ac;
   ac.pppoe = &ctx_->cfg.pppoe;
@@ -295,6 +296,7 @@ void daemon::stop_everything() noexcept {
   aaa_ = nullptr;
   forget_radius();
   system_->await_all_actors_done();
+  ctx_->timers.stop();  // after the actors: a closing tunnel's hold runs on it
   ctx_->shards.clear();
   ctx_->lac = nullptr;
   ctx_->aaa = nullptr;

@@ -139,9 +139,11 @@ void control_connection::drain_deferred() {
     deferred_peer_ids_.erase(call.peer_session_id);
     decode_options opts;
     if (!cfg_.profile.secret.empty()) opts.secret = cfg_.profile.secret;
-    // It decoded when it arrived, with the same secret.
+    // It decoded when it arrived, with the same secret; if it no longer does, it is dropped as
+    // any waiting call is (counted), and its place in set-up goes back.
     auto m = decode_control(call.avps, header_size(header{true}), opts);
     if (!m) {
+      bump(connection_counter::calls_deferred_dropped);
       if (cfg_.release_setup) cfg_.release_setup();
       continue;
     }

@@ -131,6 +131,7 @@ class PppoeAccessActor : public ::testing::Test {
     env->log->set_level(spdlog::level::warn);
     env->peer_log = &limiter;
     env->interface_names = {"access0"};
+    env->timers = &timers;
     access = spawn_pppoe_access(system, {&settings, &frames, &table, &sink, &stats, env->log, env});
     sink.attach(access);
   }
@@ -152,6 +153,7 @@ class PppoeAccessActor : public ::testing::Test {
 
   caf::actor_system_config system_config;
   caf::actor_system system{two_threads(system_config)};
+  timer_service timers;  // before the system goes: its thread delivers to the actors
   config::pppoe_settings settings;
   ppp::server_config ppp_base;
   model::counters stats;
