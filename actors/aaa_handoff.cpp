@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "actors/address_pool.hpp"
+#include "actors/timer_service.hpp"
 
 namespace bras::actors {
 
@@ -46,9 +47,17 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
   r.response = a.response;
   r.line = line();
   r.acct_session_id = acct_session_id;
-  self_->request(*env().aaa, env().ppp->aaa_timeout, std::move(r))
+  const auto generation = ++generation_;
+  waiting_ = std::move(on_verdict);
+  env().timers->schedule(
+      env().ppp->aaa_timeout, self_->ctrl(),
+      [](const caf::strong_actor_ptr& to, std::uint32_t g, std::uint32_t) {
+        timer_service::deliver(to, session_timer{session_timer::kind::aaa, 0, g});
+      },
+      generation);
+  self_->request(*env().aaa, caf::infinite, std::move(r))
       .then(
-          [this, on_verdict](aaa_verdict& v) {
+          [this, generation](aaa_verdict& v) {
             if (ended_) {
               // Too late: give the grant back now (the AAA actor would take it once we are gone).
               if (v.accepted) {
@@ -56,6 +65,10 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
               }
               return;
             }
+            // After the deadline, or for a question since replaced: dropped (the AAA actor takes any
+            // grant in it back when we end), as a CAF request timeout dropped it.
+            if (generation != generation_ || !waiting_) return;
+            auto handler = std::exchange(waiting_, {});
             if (v.accepted) {
               granted_ = true;
               address_ = v.address;
@@ -66,20 +79,32 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
               env().ppp_log()->info("ppp-auth-rejected tunnel={} session={} user={} reason={}", args_.local_tunnel_id,
                                     args_.local_id, log_quoted(user_), v.reason);
             }
-            on_verdict(v);
+            handler(v);
           },
-          [this, on_verdict](caf::error&) {
-            // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
-            env().stats->aaa_timeouts.fetch_add(1);
-            if (ended_) return;
-            aaa_verdict unavailable;
-            unavailable.message = "authentication unavailable";
-            on_verdict(unavailable);
+          [this, generation](caf::error&) {
+            // The AAA actor failed or is gone: as if the deadline passed.
+            if (generation == generation_) unavailable();
           });
+}
+
+void aaa_handoff::deadline(std::uint32_t generation) {
+  if (generation == generation_) unavailable();
+}
+
+void aaa_handoff::unavailable() {
+  if (!waiting_) return;  // answered already
+  // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
+  env().stats->aaa_timeouts.fetch_add(1);
+  auto handler = std::exchange(waiting_, {});
+  if (ended_) return;
+  aaa_verdict refused;
+  refused.message = "authentication unavailable";
+  handler(refused);
 }
 
 void aaa_handoff::end() {
   ended_ = true;
+  waiting_ = nullptr;
   release();
 }
 

@@ -47,10 +47,15 @@ class aaa_handoff {
   aaa_handoff(const aaa_handoff&) = delete;
   aaa_handoff& operator=(const aaa_handoff&) = delete;
 
-  /// Asks AAA about these credentials; `on_verdict` runs unless the session ended meanwhile.
-  /// A grant already held is given back first: the new verdict replaces it (LCP renegotiated).
+  /// Asks AAA about these credentials; `on_verdict` runs once, unless the session ended meanwhile:
+  /// with the verdict, or with a refusal once `ppp.aaa-timeout` passed without one (the deadline is
+  /// a session timer, kind aaa: CAF's request timeouts would cost a clock entry per session).
+  /// A grant already held is given back first: the new verdict replaces it (LCP renegotiated), and
+  /// the answer to an earlier question still outstanding is dropped.
   /// `acct_session_id` goes in the Access-Request (session_accounting owns it).
   void ask(const ppp::authenticate& a, const std::string& acct_session_id, verdict_handler on_verdict);
+  /// The deadline of question `generation` passed: a refusal if its verdict has not come.
+  void deadline(std::uint32_t generation);
   /// The session ended: give the grant back now, and any grant that arrives later.
   void end();
 
@@ -78,6 +83,8 @@ class aaa_handoff {
 
  private:
   void release();
+  /// No verdict in time (or the AAA actor failed): counted, and a refusal for the waiting handler.
+  void unavailable();
   [[nodiscard]] const session_env& env() const noexcept { return *args_.env; }
 
   session_actor::pointer self_;
@@ -86,6 +93,8 @@ class aaa_handoff {
   line_source line_;
   std::uint32_t address_ = 0;
   std::optional<ip::ipv6_prefix> framed_ipv6_prefix_, delegated_ipv6_prefix_;  ///< granted with address_
+  verdict_handler waiting_;                                                    ///< set while a question is outstanding
+  std::uint32_t generation_ = 0;  ///< of the latest question (its deadline and answer carry it)
   bool granted_ = false;
   bool ended_ = false;
 };

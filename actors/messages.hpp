@@ -315,6 +315,7 @@ struct session_timer {
     ipv6,      ///< the next unsolicited Router Advertisement, stale unless `generation` is current
     lifetime,  ///< check the idle and session timeouts
     interim,   ///< an accounting Interim-Update, stale unless `generation` is current
+    aaa,       ///< the AAA question `generation` must have its verdict by now
   };
   kind what = kind::ppp;
   std::uint8_t slot = 0;

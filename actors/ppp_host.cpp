@@ -239,6 +239,7 @@ void ppp_host::timer_due(const session_timer& t) {
       return;
     case session_timer::kind::lifetime: return check_lifetime();
     case session_timer::kind::interim: return interim_due(t.generation);
+    case session_timer::kind::aaa: return aaa_.deadline(t.generation);
   }
 }
 
