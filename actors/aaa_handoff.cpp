@@ -49,12 +49,7 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
   r.acct_session_id = acct_session_id;
   const auto generation = ++generation_;
   waiting_ = std::move(on_verdict);
-  env().timers->schedule(
-      env().ppp->aaa_timeout, self_->ctrl(),
-      [](const caf::strong_actor_ptr& to, std::uint32_t g, std::uint32_t) {
-        timer_service::deliver(to, session_timer{session_timer::kind::aaa, 0, g});
-      },
-      generation);
+  env().timers->schedule(env().ppp->aaa_timeout, self_->ctrl(), session_timer{session_timer::kind::aaa, 0, generation});
   self_->request(*env().aaa, caf::infinite, std::move(r))
       .then(
           [this, generation](aaa_verdict& v) {
@@ -81,10 +76,7 @@ void aaa_handoff::ask(const ppp::authenticate& a, const std::string& acct_sessio
             }
             handler(v);
           },
-          [this, generation](caf::error&) {
-            // The AAA actor failed or is gone: as if the deadline passed.
-            if (generation == generation_) unavailable();
-          });
+          [this, generation](caf::error&) { deadline(generation); });  // the AAA actor failed: as at the deadline
 }
 
 void aaa_handoff::deadline(std::uint32_t generation) {
@@ -92,11 +84,10 @@ void aaa_handoff::deadline(std::uint32_t generation) {
 }
 
 void aaa_handoff::unavailable() {
-  if (!waiting_) return;  // answered already
+  if (!waiting_) return;  // answered already, or the session ended (end() forgets the handler)
   // A verdict arriving after this is dropped; the AAA actor takes its grant back when we end.
   env().stats->aaa_timeouts.fetch_add(1);
   auto handler = std::exchange(waiting_, {});
-  if (ended_) return;
   aaa_verdict refused;
   refused.message = "authentication unavailable";
   handler(refused);

@@ -35,7 +35,7 @@ using session_actor =
                      caf::reacts_to<ppp_frame>,         ///< data plane: a PPP frame from the peer
                      caf::reacts_to<subscriber_frame>,  ///< LAC subscriber: send this frame to the LNS
                      caf::reacts_to<tun_packet>,        ///< data plane (actor mode): an IP packet for the subscriber
-                     caf::reacts_to<session_timer>,     ///< itself: a PPP, RA, lifetime or interim timer is due
+                     caf::reacts_to<session_timer>,     ///< itself: a PPP, RA, lifetime, interim or AAA timer is due
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics
                      caf::reacts_to<clear_stats_atom>,                        ///< clear fan-out: restart its statistics

@@ -105,12 +105,7 @@ void ipv6_host::arm_next() {
   // RFC 4861 §6.2.4: the first few at most MAX_INITIAL_RTR_ADVERT_INTERVAL apart, so a host that
   // missed the first learns its prefix quickly.
   if (initial_left_ > 0) wait = std::min(wait, std::chrono::duration_cast<milliseconds>(ra.initial_interval));
-  env_.timers->schedule(
-      wait, self_->ctrl(),
-      [](const caf::strong_actor_ptr& to, std::uint32_t generation, std::uint32_t) {
-        timer_service::deliver(to, session_timer{session_timer::kind::ipv6, 0, generation});
-      },
-      generation_);
+  env_.timers->schedule(wait, self_->ctrl(), session_timer{session_timer::kind::ipv6, 0, generation_});
 }
 
 void ipv6_host::timer_expired(std::uint32_t generation) {

@@ -208,13 +208,7 @@ void ppp_host::receive(ppp_frame& f) {
 
 void ppp_host::wake_at(const std::optional<session_timers<ppp::timer_count>::wake>& w) {
   if (!w) return;
-  env().timers->schedule(
-      w->after, self_->ctrl(),
-      [](const caf::strong_actor_ptr& to, std::uint32_t slot, std::uint32_t generation) {
-        timer_service::deliver(to,
-                               session_timer{session_timer::kind::ppp, static_cast<std::uint8_t>(slot), generation});
-      },
-      w->slot, w->generation);
+  env().timers->schedule(w->after, self_->ctrl(), session_timer{session_timer::kind::ppp, w->slot, w->generation});
 }
 
 void ppp_host::timer_expired(const ppp_timer& t) {
@@ -260,9 +254,7 @@ void ppp_host::arm_lifetime() {
   lifetime_due_ = next;
   auto wait = duration_cast<milliseconds>(next - now_t) + milliseconds{1};
   if (wait.count() < 1) wait = milliseconds{1};
-  env().timers->schedule(wait, self_->ctrl(), [](const caf::strong_actor_ptr& to, std::uint32_t, std::uint32_t) {
-    timer_service::deliver(to, session_timer{session_timer::kind::lifetime, 0, 0});
-  });
+  env().timers->schedule(wait, self_->ctrl(), session_timer{session_timer::kind::lifetime, 0, 0});
 }
 
 void ppp_host::check_lifetime() {

@@ -54,7 +54,7 @@ class ppp_host {
   void send_frame(wire::byte_span frame);
   /// An IP packet from tun for the subscriber.
   void from_tun(const tun_packet& p);
-  /// One of the session's timers is due (PPP, Router Advertisement, lifetime, interim).
+  /// One of the session's timers is due (PPP, Router Advertisement, lifetime, interim, AAA deadline).
   void timer_due(const session_timer& t);
   /// A RADIUS CoA: new Session-Timeout (from the session's start), Idle-Timeout, interim interval.
   void change(const session_change& c);

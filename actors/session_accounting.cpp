@@ -73,12 +73,7 @@ void session_accounting::arm_interim() {
   const auto generation = ++interim_generation_;
   const auto every = interim_interval();
   if (!started_ || stopped_ || !every) return;
-  env().timers->schedule(
-      *every, self_->ctrl(),
-      [](const caf::strong_actor_ptr& to, std::uint32_t g, std::uint32_t) {
-        timer_service::deliver(to, session_timer{session_timer::kind::interim, 0, g});
-      },
-      generation);
+  env().timers->schedule(*every, self_->ctrl(), session_timer{session_timer::kind::interim, 0, generation});
 }
 
 bool session_accounting::interim_due(std::uint32_t generation) const noexcept {

@@ -37,7 +37,7 @@ struct session_env {
   log_limiter* malformed_log = nullptr;
   log_limiter* peer_log = nullptr;
   std::atomic<std::uint32_t>* interface_units = nullptr;  ///< sessions created so far (unit numbers)
-  timer_service* timers = nullptr;                        ///< the PPP, RA, lifetime and interim timers
+  timer_service* timers = nullptr;                        ///< the PPP, RA, lifetime, interim and AAA-deadline timers
   /// RADIUS accounting: where sessions report Start/Interim/Stop (read on use; an invalid handle: no
   /// accounting), their Acct-Session-Ids (null: none), and the default interim interval.
   const accounting_actor* accounting = nullptr;

@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "actors/messages.hpp"
+
 namespace bras::actors {
 
 class timer_service {
@@ -40,6 +42,8 @@ class timer_service {
   /// on the first call; after stop() nothing is scheduled any more.
   void schedule(clock::duration after, caf::actor_control_block* to, fire_fn fire, std::uint32_t a = 0,
                 std::uint32_t b = 0);
+  /// Sends `timer` to the L2TP session `self` after `after` (every session timer goes this way).
+  void schedule(clock::duration after, caf::actor_control_block* self, session_timer timer);
 
   /// For fire functions: enqueues a message made of `xs` to `to`, from no sender.
   template <class... Ts>
@@ -64,6 +68,7 @@ class timer_service {
     std::uint32_t a;
     std::uint32_t b;
   };
+  static_assert(sizeof(entry) == 32, "a pending timer is 32 bytes (docs/architecture.md, Timers)");
   struct later {  // heap order: the earliest on top
     bool operator()(const entry& x, const entry& y) const noexcept { return x.due > y.due; }
   };
