@@ -82,16 +82,20 @@ std::string apply_pipes(std::string text, const std::vector<pipe>& pipes) {
   return text;
 }
 
+pipe_kind display_of(const command& c) {
+  pipe_kind display = pipe_kind::no_more;
+  for (const pipe& p : c.pipes) {
+    if (p.kind == pipe_kind::display_xml || p.kind == pipe_kind::display_json) display = p.kind;
+  }
+  return display;
+}
+
 namespace {
 
 /// The renderer the display pipes ask for (`xml`, `json`, else `text`), then the text pipes.
 template <class Xml, class Json, class Text>
 std::string render_with(const command& c, Xml xml, Json json, Text text) {
-  // The last display pipe wins, like Junos: "| display xml | display json" gives JSON.
-  pipe_kind display = pipe_kind::no_more;
-  for (const pipe& p : c.pipes) {
-    if (p.kind == pipe_kind::display_xml || p.kind == pipe_kind::display_json) display = p.kind;
-  }
+  const pipe_kind display = display_of(c);
   try {
     std::string out;
     if (display == pipe_kind::display_xml) {

@@ -66,6 +66,9 @@ struct render_options {
 /// The regular expression of a match/except pipe (POSIX extended), or the error line bras-cli
 /// prints when it does not compile ("error: invalid regular expression: ...").
 [[nodiscard]] std::variant<std::regex, std::string> pipe_regex(const pipe& p);
+/// The renderer a command's display pipes ask for: display_xml, display_json, or no_more for
+/// text. The last display pipe wins, like Junos: "| display xml | display json" gives JSON.
+[[nodiscard]] pipe_kind display_of(const command& c);
 
 /// The full reply to a show command: the renderer its display pipe asks for
 /// (text by default), then the text pipes.

@@ -53,10 +53,7 @@ class whole_text final : public reply_stream {
 class snapshot_view final : public reply_stream {
  public:
   snapshot_view(const command& c, model::query_snapshot s, const render_options& o)
-      : command_(c), snapshot_(std::move(s)), options_(o) {
-    for (const pipe& p : command_.pipes) {
-      if (p.kind == pipe_kind::display_xml || p.kind == pipe_kind::display_json) display_ = p.kind;
-    }
+      : command_(c), snapshot_(std::move(s)), options_(o), display_(display_of(c)) {
     if (display_ == pipe_kind::no_more && command_.target == object::session) {
       listing_.emplace(command_, snapshot_, options_);
     }
@@ -86,8 +83,7 @@ class snapshot_view final : public reply_stream {
     if (warned_) return false;
     warned_ = true;
     const std::size_t start = out.size();
-    out += text_detail::shards_warning(snapshot_.shards_missing, "the output may be incomplete");
-    out += text_detail::shards_warning(snapshot_.tunnels_missing, "the output may be incomplete", "tunnel");
+    out += text_detail::snapshot_warnings(snapshot_);
     return out.size() > start;
   }
 

@@ -77,8 +77,7 @@ std::string render_text(const command& c, const query_snapshot& s, const render_
     case object::aaa_radius_servers:
     case object::aaa_accounting_spool: break;  // not a query snapshot view (render_text of an aaa_snapshot)
   }
-  return out + text_detail::shards_warning(s.shards_missing, "the output may be incomplete") +
-         text_detail::shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");
+  return out + text_detail::snapshot_warnings(s);
 }
 
 std::string render_log_levels(const std::vector<std::pair<std::string, std::string>>& levels) {

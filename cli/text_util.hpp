@@ -406,6 +406,12 @@ inline void append_block(std::string& out, const std::string& block) {
          " did not answer in time; " + std::string(consequence) + '\n';
 }
 
+/// The lines a show reply ends with when shards or tunnels did not answer in time.
+[[nodiscard]] inline std::string snapshot_warnings(const model::query_snapshot& s) {
+  return shards_warning(s.shards_missing, "the output may be incomplete") +
+         shards_warning(s.tunnels_missing, "the output may be incomplete", "tunnel");
+}
+
 /// `show services l2tp session ...` in text (cli/text_session.cpp); render_text dispatches here.
 [[nodiscard]] std::string render_sessions(const command& c, const model::query_snapshot& s, const render_options& o);
 
