@@ -33,6 +33,7 @@
 #include "protocol/pppoe/ethernet.hpp"
 #include "protocol/pppoe/pppoe.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/lib/link_ready.hpp"
 
 namespace bras {
 namespace {
@@ -288,6 +289,9 @@ class PppoeLac : public ::testing::TestWithParam<bool> {
                            " && ip link set " + sub_if + " up && ip link set " + access_if + " up")
                               .c_str()),
               0);
+    // A frame sent before the carrier is seen is dropped silently (see link_ready.hpp).
+    ASSERT_TRUE(test::wait_link_ready(sub_if)) << sub_if << " never came up";
+    ASSERT_TRUE(test::wait_link_ready(access_if)) << access_if << " never came up";
   }
   void TearDown() override {
     [[maybe_unused]] const int ignored = std::system((std::string{"ip link del "} + sub_if + " 2>/dev/null").c_str());

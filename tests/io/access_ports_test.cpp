@@ -24,6 +24,7 @@
 
 #include "dataplane/pppoe_path.hpp"
 #include "io/packet_socket.hpp"
+#include "tests/lib/link_ready.hpp"
 
 namespace bras {
 namespace {
@@ -106,6 +107,9 @@ class AccessPorts : public ::testing::Test {
     ASSERT_EQ(std::system("ip link add acc0 address 02:00:00:00:0a:01 type veth peer name sub0 "
                           "address 02:00:00:00:0b:02 && ip link set acc0 up && ip link set sub0 up"),
               0);
+    // A frame sent before the carrier is seen is dropped silently (see link_ready.hpp).
+    ASSERT_TRUE(test::wait_link_ready("acc0")) << "acc0 never came up";
+    ASSERT_TRUE(test::wait_link_ready("sub0")) << "sub0 never came up";
   }
   void TearDown() override { [[maybe_unused]] int ignored = std::system("ip link del acc0 2>/dev/null"); }
 
