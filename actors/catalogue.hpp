@@ -28,19 +28,11 @@ using call_requester_actor =
 
 /// One L2TP session (call), either role.
 using session_actor =
-    caf::typed_actor<caf::reacts_to<session_control>,   ///< tunnel: a control message for this session
-                     caf::reacts_to<up_atom>,           ///< tunnel: the tunnel is established
-                     caf::reacts_to<down_atom>,         ///< tunnel: the tunnel is gone
-                     caf::reacts_to<close_atom>,        ///< operator or subscriber: clear the call
-                     caf::reacts_to<ppp_frame>,         ///< data plane: a PPP frame from the peer
-                     caf::reacts_to<subscriber_frame>,  ///< LAC subscriber: send this frame to the LNS
-                     caf::reacts_to<tun_packet>,        ///< data plane (actor mode): an IP packet for the subscriber
-                     caf::reacts_to<session_timer>,     ///< itself: a PPP, RA, lifetime, interim or AAA timer is due
+    caf::typed_actor<caf::reacts_to<session_control>,  ///< tunnel: a control message for this session
+                     caf::reacts_to<session_input>,    ///< signals, PPP frames, tun packets, timers, CoA changes
                      caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
                                                                               ///< statistics
-                     caf::reacts_to<clear_stats_atom>,                        ///< clear fan-out: restart its statistics
-                     caf::reacts_to<line_update>,      ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
-                     caf::reacts_to<session_change>>;  ///< clear fan-out (RADIUS CoA): new timeouts / interim
+                     caf::reacts_to<line_update>>;  ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
 
 /// One L2TP control connection, either role.
 using tunnel_actor =

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "actors/transport.hpp"
@@ -97,6 +98,7 @@ struct subscriber_frame;
 struct tun_packet;
 struct ppp_timer;
 struct session_timer;
+struct session_input;
 struct aaa_request;
 struct aaa_verdict;
 struct aaa_release;
@@ -322,6 +324,27 @@ struct session_timer {
   std::uint32_t generation = 0;
 };
 
+/// tunnel, operator or subscriber -> L2TP session: a signal without data.
+enum class session_signal : std::uint8_t {
+  tunnel_up,    ///< tunnel: the tunnel is established
+  tunnel_down,  ///< tunnel: the tunnel is gone
+  close,        ///< operator, LAC subscriber or test: clear the call
+  clear_stats,  ///< clear fan-out: restart its statistics
+};
+
+/// Every one-way message an L2TP session takes but the big ones (session_control, line_update), in
+/// one type: CAF keeps some 40 bytes per handler in every actor's behaviour, and the session is the
+/// actor there are 100,000 of. Small (56 bytes), so a timer or a signal costs no more to send.
+struct session_input {
+  std::variant<session_signal,    ///< see session_signal
+               ppp_frame,         ///< data plane: a PPP frame from the peer
+               subscriber_frame,  ///< LAC subscriber: send this frame to the LNS
+               tun_packet,        ///< data plane (actor mode): an IP packet for the subscriber
+               session_timer,     ///< itself: a PPP, RA, lifetime, interim or AAA timer is due
+               session_change>    ///< clear fan-out (RADIUS CoA): new timeouts / interim
+      what;
+};
+
 // ---- RADIUS ----
 
 /// io -> RADIUS client or CoA server: a datagram received on one of its UDP sockets.
@@ -383,6 +406,7 @@ struct shard_answer {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::datagram)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::incoming_sccrq)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_control)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_input)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_send)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_gone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_gone)

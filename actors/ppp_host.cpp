@@ -60,17 +60,17 @@ void ppp_host::from_tun(const tun_packet& p) {
 // ------------------------------------------------------------ PPP (LNS)
 
 void ppp_host::start(const ppp::proxy_info& proxy) {
-  auto c = *env().ppp_base;
-  if (!draw_session_secrets(c)) {
+  const auto secrets = draw_session_secrets();
+  if (!secrets) {
     // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
     return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
   }
   // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.
-  c.interface_id_in_use = [table = env().sessions, mine = data_.get()](std::uint64_t id) {
+  auto in_use = [table = env().sessions, mine = data_.get()](std::uint64_t id) {
     auto holder = table->find_ipv6(id);
     return holder && holder.get() != mine;
   };
-  ppp_.emplace(std::move(c));
+  ppp_.emplace(*env().ppp_base, *secrets, std::move(in_use));  // the instance's settings, not a copy
   perform(ppp_->start(proxy));
   // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
   for (auto& f : std::exchange(early_frames_, {})) receive(f);

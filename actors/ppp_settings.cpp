@@ -72,20 +72,21 @@ std::string machine_id() {
   return "brasd";
 }
 
-bool draw_session_secrets(ppp::server_config& c) {
+std::optional<ppp::session_secrets> draw_session_secrets() {
   std::array<std::byte, 32> random{};
-  if (!wire::random_bytes(random)) return false;
+  if (!wire::random_bytes(random)) return std::nullopt;
   auto word = [&](std::size_t at) {
     std::uint32_t v = 0;
     for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | std::to_integer<std::uint32_t>(random[at + i]);
     return v;
   };
-  c.lcp.magic = word(0) == 0 ? 1 : word(0);
-  std::copy_n(random.begin() + 4, 16, c.challenge.begin());
-  c.seed = word(20) == 0 ? 1 : word(20);
-  c.local_interface_id = (std::uint64_t{word(24)} << 32) | word(28);
-  if (c.local_interface_id == 0) c.local_interface_id = 1;
-  return true;
+  ppp::session_secrets s;
+  s.magic = word(0) == 0 ? 1 : word(0);
+  std::copy_n(random.begin() + 4, 16, s.challenge.begin());
+  s.seed = word(20) == 0 ? 1 : word(20);
+  s.local_interface_id = (std::uint64_t{word(24)} << 32) | word(28);
+  if (s.local_interface_id == 0) s.local_interface_id = 1;
+  return s;
 }
 
 }  // namespace bras::actors

@@ -2,6 +2,7 @@
 // configuration once per instance, and the part each session draws at random.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,8 @@ namespace bras::actors {
 /// This host's machine ID (/etc/machine-id, else /var/lib/dbus/machine-id, else the host name).
 [[nodiscard]] std::string machine_id();
 
-/// Fills the per-session random parts of `c` (magic number, CHAP challenge,
-/// seed, IPv6 interface identifier). False when no randomness is available.
-[[nodiscard]] bool draw_session_secrets(ppp::server_config& c);
+/// A session's random parts (magic number, CHAP challenge, seed, IPv6 interface identifier);
+/// none when no randomness is available.
+[[nodiscard]] std::optional<ppp::session_secrets> draw_session_secrets();
 
 }  // namespace bras::actors

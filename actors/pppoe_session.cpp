@@ -66,8 +66,10 @@ struct pppoe_session_state {
   [[nodiscard]] const dataplane::pppoe_leg& leg() const { return *args.entry->pppoe; }
 
   void start() {
-    auto c = *env().ppp_base;
-    if (!draw_session_secrets(c)) return end(true, "no-randomness");
+    const auto secrets = draw_session_secrets();
+    if (!secrets) return end(true, "no-randomness");
+    auto c = *env().ppp_base;  // a copy: the LAC changes the MRU and captures for proxying
+    ppp::apply(c, *secrets);
     c.lac_capture = true;
     c.lcp.mru = args.max_payload;
     c.lcp.max_mru = args.max_payload;
@@ -194,7 +196,7 @@ struct pppoe_session_state {
     call_pending = false;
     if (at == phase::ended) {
       // The subscriber went away while the call was placed: clear it now.
-      if (r.established && r.session) self->send(r.session, close_atom::value);
+      if (r.established && r.session) self->send(r.session, session_input{session_signal::close});
       return self->quit();
     }
     if (!r.established) {
@@ -243,7 +245,7 @@ struct pppoe_session_state {
         env().log->info("pppoe-subscriber-dead port={} session={} user={}", leg().port, leg().session_id,
                         engine ? engine->user() : std::string{});
       }
-      if (call) self->send(call, close_atom::value);
+      if (call) self->send(call, session_input{session_signal::close});
       return end(true, "subscriber-dead");
     }
     ++idle_intervals;
@@ -256,7 +258,7 @@ struct pppoe_session_state {
 
   /// The subscriber sent PADT: clear the call (CDN), no PADT back.
   void padt() {
-    if (call) self->send(call, close_atom::value);
+    if (call) self->send(call, session_input{session_signal::close});
     end(false, "padt-received");
   }
 
@@ -277,7 +279,7 @@ struct pppoe_session_state {
 
   void shutdown() {
     terminate_lcp("shutdown");
-    if (call) self->send(call, close_atom::value);
+    if (call) self->send(call, session_input{session_signal::close});
     end(true, "shutdown");
   }
 

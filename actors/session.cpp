@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 
 #include "actors/aaa_handoff.hpp"
 #include "actors/ppp_host.hpp"
@@ -188,6 +189,32 @@ struct session_actor_state {
     perform(call->line_update(tx, rx));
   }
 
+  /// The one-way messages (session_input): each to where it belongs.
+  void take(session_input& in) {
+    struct visitor {
+      session_actor_state& st;
+      void operator()(session_signal s) const { st.signal(s); }
+      void operator()(ppp_frame& f) const { st.host.receive(f); }
+      void operator()(subscriber_frame& f) const { st.host.send_frame(f.frame); }
+      void operator()(tun_packet& p) const { st.host.from_tun(p); }
+      void operator()(session_timer t) const { st.host.timer_due(t); }
+      void operator()(session_change& c) const { st.host.change(c); }
+    };
+    std::visit(visitor{*this}, in.what);
+  }
+
+  void signal(session_signal s) {
+    switch (s) {
+      case session_signal::tunnel_up: return perform(call->tunnel_up());
+      case session_signal::tunnel_down:
+        tunnel_down = true;
+        host.lower_layer_gone(ppp::cause::none, "tunnel-down");
+        return perform(call->tunnel_down());
+      case session_signal::close: return close();
+      case session_signal::clear_stats: return host.clear_statistics();
+    }
+  }
+
   void close() {
     if (host.close()) return;
     perform(call->close({l2tp::cdn_result::admin, std::nullopt, ""}));
@@ -261,22 +288,9 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
         }
         st.perform(st.call->receive(c.msg));
       },
-      [self](up_atom) { self->state.perform(self->state.call->tunnel_up()); },
-      [self](down_atom) {
-        auto& st = self->state;
-        st.tunnel_down = true;
-        st.host.lower_layer_gone(ppp::cause::none, "tunnel-down");
-        st.perform(st.call->tunnel_down());
-      },
-      [self](close_atom) { self->state.close(); },
-      [self](ppp_frame& f) { self->state.host.receive(f); },
-      [self](subscriber_frame& f) { self->state.host.send_frame(f.frame); },
-      [self](tun_packet& p) { self->state.host.from_tun(p); },
-      [self](session_timer t) { self->state.host.timer_due(t); },
+      [self](session_input& in) { self->state.take(in); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
-      [self](clear_stats_atom) { self->state.host.clear_statistics(); },
       [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
-      [self](session_change& c) { self->state.host.change(c); },
   };
 }
 

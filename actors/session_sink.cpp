@@ -5,11 +5,11 @@
 namespace bras::actors {
 
 void actor_sink::ppp_frame(wire::byte_span frame) noexcept {
-  caf::anon_send(session_, actors::ppp_frame{wire::bytes{frame.begin(), frame.end()}});
+  caf::anon_send(session_, actors::session_input{actors::ppp_frame{wire::bytes{frame.begin(), frame.end()}}});
 }
 
 void actor_sink::tun_packet(wire::byte_span packet) noexcept {
-  caf::anon_send(session_, actors::tun_packet{wire::bytes{packet.begin(), packet.end()}});
+  caf::anon_send(session_, actors::session_input{actors::tun_packet{wire::bytes{packet.begin(), packet.end()}}});
 }
 
 session_actor session_of(const dataplane::data_session& s) {

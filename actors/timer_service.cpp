@@ -49,8 +49,8 @@ void timer_service::schedule(clock::duration after, caf::actor_control_block* se
   schedule(
       after, self,
       [](const caf::strong_actor_ptr& to, std::uint32_t kind_slot, std::uint32_t generation) {
-        deliver(to, session_timer{static_cast<session_timer::kind>(kind_slot >> 8),
-                                  static_cast<std::uint8_t>(kind_slot & 0xff), generation});
+        deliver(to, session_input{session_timer{static_cast<session_timer::kind>(kind_slot >> 8),
+                                                static_cast<std::uint8_t>(kind_slot & 0xff), generation}});
       },
       (static_cast<std::uint32_t>(timer.what) << 8) | timer.slot, timer.generation);
 }

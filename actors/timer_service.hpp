@@ -42,7 +42,8 @@ class timer_service {
   /// on the first call; after stop() nothing is scheduled any more.
   void schedule(clock::duration after, caf::actor_control_block* to, fire_fn fire, std::uint32_t a = 0,
                 std::uint32_t b = 0);
-  /// Sends `timer` to the L2TP session `self` after `after` (every session timer goes this way).
+  /// Sends `timer` (as a session_input) to the L2TP session `self` after `after` (every session timer goes
+  /// this way).
   void schedule(clock::duration after, caf::actor_control_block* self, session_timer timer);
 
   /// For fire functions: enqueues a message made of `xs` to `to`, from no sender.

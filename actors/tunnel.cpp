@@ -80,7 +80,7 @@ struct tunnel_actor_state {
       const auto* configured = configured_destination(*env->l2tp, args.destination);
       sa.sequencing = configured != nullptr && configured->sequencing_required;
     });
-    self->send(actor, up_atom::value);
+    self->send(actor, session_input{session_signal::tunnel_up});
   }
   void perform(l2tp::call_failed& f) {
     auto it = calls.find(f.token);
@@ -89,10 +89,10 @@ struct tunnel_actor_state {
     calls.erase(it);
   }
   void perform(l2tp::tunnel_up&) {
-    for (auto& [id, actor] : sessions) self->send(actor, up_atom::value);
+    for (auto& [id, actor] : sessions) self->send(actor, session_input{session_signal::tunnel_up});
   }
   void perform(l2tp::tunnel_down&) {
-    for (auto& [id, actor] : sessions) self->send(actor, down_atom::value);
+    for (auto& [id, actor] : sessions) self->send(actor, session_input{session_signal::tunnel_down});
     sessions.clear();
     if (args.key) self->send(args.shard, key_released{args.local_id, *args.key});
   }

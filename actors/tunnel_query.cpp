@@ -130,11 +130,11 @@ caf::typed_response_promise<clear_report> answer_clear(tunnel_actor::pointer sel
   // What each matching session is sent: a CoA's change, a statistics reset, or the close.
   auto act = [change = c.change, stats = c.statistics](auto* from, const session_actor& to) {
     if (change) {
-      from->send(to, *change);
+      from->send(to, session_input{*change});
     } else if (stats) {
-      from->send(to, clear_stats_atom::value);
+      from->send(to, session_input{session_signal::clear_stats});
     } else {
-      from->send(to, close_atom::value);
+      from->send(to, session_input{session_signal::close});
     }
   };
   if (c.tunnels) {
@@ -142,7 +142,7 @@ caf::typed_response_promise<clear_report> answer_clear(tunnel_actor::pointer sel
     r.tunnels.push_back(tunnel.local_tunnel_id);
     if (c.statistics) {
       reset_tunnel_stats();
-      for (const auto& [id, a] : sessions) self->send(a, clear_stats_atom::value);
+      for (const auto& [id, a] : sessions) self->send(a, session_input{session_signal::clear_stats});
     } else {
       self->send(self, close_atom::value);  // StopCCN, then the sessions go with the tunnel
     }

@@ -19,7 +19,7 @@ if ! compile CASE_OK; then
   exit 1
 fi
 status=0
-for case in CASE_SESSION_GETS_AAA_RELEASE CASE_SHARD_CLOSE_WITHOUT_ID CASE_AAA_GETS_DATAGRAM CASE_LAC_GETS_SESSION_SEND \
+for case in CASE_SESSION_GETS_AAA_RELEASE CASE_SESSION_GETS_BARE_CLOSE CASE_SHARD_CLOSE_WITHOUT_ID CASE_AAA_GETS_DATAGRAM CASE_LAC_GETS_SESSION_SEND \
   CASE_TUNNEL_GETS_CALL_REQUEST; do
   if compile "$case"; then
     echo "FAIL: $case compiled: the handle accepted a message its interface does not list"

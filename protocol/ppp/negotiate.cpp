@@ -60,7 +60,7 @@ namespace {
 /// comes later in our preference list, else the entry after `current`; nothing when the list is
 /// exhausted. Never going back to an earlier entry guarantees the search ends.
 std::optional<auth_method> next_auth(const auth_protocol& current, const auth_protocol& suggested,
-                                     const std::vector<auth_method>& preferences) {
+                                     const auth_list& preferences) {
   std::size_t position = preferences.size();
   if (const auto method = auth_method_of(current)) {
     position =

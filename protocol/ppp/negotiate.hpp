@@ -8,9 +8,12 @@
 // automaton (automaton.hpp) consumes the events, the codec encodes the replies.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -63,6 +66,37 @@ enum class auth_method : std::uint8_t { pap, chap_md5 };
 /// The method an Authentication-Protocol option asks for, if it is one we implement.
 [[nodiscard]] std::optional<auth_method> auth_method_of(const auth_protocol& requested) noexcept;
 
+/// The methods required of the peer, preferred first: a list without an allocation, since every
+/// session's PPP engine holds one. Holds up to `capacity` entries; more are dropped (there are two
+/// methods to name).
+class auth_list {
+ public:
+  static constexpr std::size_t capacity = 7;
+  auth_list() = default;
+  auth_list(std::initializer_list<auth_method> methods) noexcept {
+    for (auto m : methods) push_back(m);
+  }
+  auth_list(const std::vector<auth_method>& methods) noexcept {  // NOLINT: a vector converts, as before
+    for (auto m : methods) push_back(m);
+  }
+  void push_back(auth_method m) noexcept {
+    if (size_ < capacity) items_[size_++] = m;
+  }
+  [[nodiscard]] const auth_method* begin() const noexcept { return items_.data(); }
+  [[nodiscard]] const auth_method* end() const noexcept { return items_.data() + size_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] auth_method front() const noexcept { return items_[0]; }
+  [[nodiscard]] auth_method operator[](std::size_t i) const noexcept { return items_[i]; }
+  friend bool operator==(const auth_list& a, const auth_list& b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::array<auth_method, capacity> items_{};
+  std::uint8_t size_ = 0;
+};
+
 /// The MRU both ends assume when it is not negotiated (RFC 1661 §6.1).
 inline constexpr std::uint16_t default_mru = 1500;
 
@@ -71,7 +105,7 @@ struct policy {
   std::uint16_t mru = default_mru;  ///< ours; requested only when not the default
   std::uint16_t min_mru = 576;      ///< a lower peer MRU is Nak'd with this; our MRU may be Nak'd down to it
   std::uint16_t max_mru = 1500;     ///< our MRU may be Nak'd up to this (on L2TP: what the tunnel path carries)
-  std::vector<auth_method> auth;    ///< required of the peer, preferred first; empty: no authentication
+  auth_list auth;                   ///< required of the peer, preferred first; empty: no authentication
   std::uint32_t magic = 0;          ///< our Magic-Number (random, from the caller); 0: not negotiated
   std::uint32_t fresh_magic = 0;    ///< a spare random number (from the caller) for when a new one is needed
   bool accept_pfc = false;          ///< Ack the peer's Protocol-Field-Compression instead of rejecting it

@@ -15,7 +15,22 @@ std::string_view to_string(link_phase p) noexcept {
   return "unknown";
 }
 
-server_engine::server_engine(server_config config) : impl_{std::make_unique<impl>(std::move(config))} {}
+void apply(server_config& c, const session_secrets& s) noexcept {
+  c.lcp.magic = s.magic;
+  c.challenge = s.challenge;
+  c.seed = s.seed;
+  c.local_interface_id = s.local_interface_id;
+}
+
+server_engine::server_engine(server_config config) {
+  auto owned = std::make_unique<const server_config>(std::move(config));
+  const auto& c = *owned;
+  impl_ = std::make_unique<impl>(c, session_secrets{c.lcp.magic, c.challenge, c.seed, c.local_interface_id},
+                                 c.interface_id_in_use, std::move(owned));
+}
+server_engine::server_engine(const server_config& shared, const session_secrets& secrets,
+                             std::function<bool(std::uint64_t)> interface_id_in_use)
+    : impl_{std::make_unique<impl>(shared, secrets, std::move(interface_id_in_use), nullptr)} {}
 server_engine::~server_engine() = default;
 server_engine::server_engine(server_engine&&) noexcept = default;
 server_engine& server_engine::operator=(server_engine&&) noexcept = default;
@@ -37,8 +52,6 @@ effects server_engine::auth_result(bool accepted, std::uint32_t peer_address, st
   return impl_->take();
 }
 void server_engine::set_dns(std::uint32_t primary, std::uint32_t secondary) noexcept {
-  impl_->cfg.primary_dns = primary;
-  impl_->cfg.secondary_dns = secondary;
   impl_->ipcp_policy.primary_dns = primary;
   impl_->ipcp_policy.secondary_dns = secondary;
 }

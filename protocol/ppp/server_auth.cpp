@@ -21,7 +21,7 @@ void server_engine::impl::begin_authentication() {
 void server_engine::impl::send_challenge() {
   auth = auth_state::waiting_peer;
   auth_id = static_cast<std::uint8_t>(random.next());
-  send_chap(chap::make_challenge(auth_id, cfg.challenge, cfg.name));
+  send_chap(chap::make_challenge(auth_id, challenge, cfg.name));
   // Retransmit every restart timer, but wait auth_timeout in total.
   const auto left = cfg.auth_timeout - auth_waited;
   auto wait = std::min(cfg.negotiation.restart_timer, left);
@@ -108,7 +108,7 @@ void server_engine::impl::on_chap(const chap::packet& p) {
   a.kind = authenticate::method::chap_md5;
   a.user = resp->name;
   a.chap_id = resp->identifier;
-  a.challenge.assign(cfg.challenge.begin(), cfg.challenge.end());
+  a.challenge.assign(challenge.begin(), challenge.end());
   a.response = resp->value;
   ask_aaa(std::move(a));
 }
@@ -134,7 +134,7 @@ bool server_engine::impl::adopt_proxy(const proxy_info& p) {
   std::uint32_t magic_peer = 0;
   for (const auto& o : peer_req->options) {
     if (const auto* m = std::get_if<lcp::mru>(&o)) {
-      if (m->value < cfg.lcp.min_mru) return false;
+      if (m->value < lcp_policy.min_mru) return false;
       mru_peer = m->value;
     } else if (const auto* mg = std::get_if<lcp::magic_number>(&o)) {
       magic_peer = mg->value;
@@ -159,16 +159,17 @@ bool server_engine::impl::adopt_proxy(const proxy_info& p) {
       magic_ours = mg->value;
     }
   }
-  if (!cfg.lcp.auth.empty()) {
-    if (!agreed || std::find(cfg.lcp.auth.begin(), cfg.lcp.auth.end(), *agreed) == cfg.lcp.auth.end()) return false;
+  if (!lcp_policy.auth.empty()) {
+    if (!agreed || std::find(lcp_policy.auth.begin(), lcp_policy.auth.end(), *agreed) == lcp_policy.auth.end())
+      return false;
   }
   if (magic_ours != 0 && magic_ours == magic_peer) return false;
   peer_mru = mru_peer;
   our_mru = mru_ours;
   tx = flags;
   peer_magic = magic_peer;
-  cfg.lcp.magic = magic_ours;
-  method = cfg.lcp.auth.empty() ? std::nullopt : agreed;
+  lcp_policy.magic = magic_ours;
+  method = lcp_policy.auth.empty() ? std::nullopt : agreed;
   return true;
 }
 

@@ -16,7 +16,10 @@ namespace bras::ppp {
 using namespace server_detail;
 
 struct server_engine::impl {
-  server_config cfg;
+  std::unique_ptr<const server_config> owned;  ///< set when the engine was given its configuration by value
+  const server_config& cfg;                    ///< shared by every session (its random fields are not used)
+  lcp::policy lcp_policy;                      ///< cfg.lcp with this session's magic numbers
+  std::array<std::byte, 16> challenge{};       ///< this session's CHAP challenge
   rng random;
   link_phase phase = link_phase::dead;
   effects out;
@@ -75,21 +78,28 @@ struct server_engine::impl {
   /// Why an NCP gave up (the first wins): the link's cause only if no NCP is left.
   std::unique_ptr<ending> ncp_why;
 
-  explicit impl(server_config c) : cfg{std::move(c)}, random{cfg.seed == 0 ? 0x9e3779b9u : cfg.seed} {
+  impl(const server_config& shared, const session_secrets& secrets, std::function<bool(std::uint64_t)> in_use,
+       std::unique_ptr<const server_config> own)
+      : owned{std::move(own)},
+        cfg{shared},
+        lcp_policy{shared.lcp},
+        challenge{secrets.challenge},
+        random{secrets.seed == 0 ? 0x9e3779b9u : secrets.seed} {
+    lcp_policy.magic = secrets.magic;
     lcp_layer.neg = negotiation{cfg.negotiation};
     ipcp_layer.neg = negotiation{cfg.negotiation};
     ipv6cp_layer.neg = negotiation{cfg.negotiation};
     ipcp_layer.enabled = cfg.ipv4;
     ipv6cp_layer.enabled = cfg.ipv6;
     if (cfg.lac_capture) lac = std::make_unique<capture_state>();
-    if (cfg.lcp.fresh_magic == 0) cfg.lcp.fresh_magic = random.nonzero();
-    lcp_layer.ours = lcp::our_request(cfg.lcp, 0);
+    if (lcp_policy.fresh_magic == 0) lcp_policy.fresh_magic = random.nonzero();
+    lcp_layer.ours = lcp::our_request(lcp_policy, 0);
     ipcp_policy.local_address = cfg.local_address;
     ipcp_policy.primary_dns = cfg.primary_dns;
     ipcp_policy.secondary_dns = cfg.secondary_dns;
     ipcp_layer.ours = ipcp::our_request(ipcp_policy, 0);
-    ipv6cp_policy.local_id = cfg.local_interface_id;
-    ipv6cp_policy.in_use = std::move(cfg.interface_id_in_use);  // one copy per session is enough
+    ipv6cp_policy.local_id = secrets.local_interface_id;
+    ipv6cp_policy.in_use = std::move(in_use);
     ipv6cp_layer.ours = ipv6cp::our_request(ipv6cp_policy, 0);
     lcp_layer.next_id = static_cast<std::uint8_t>(random.next());
     ipcp_layer.next_id = static_cast<std::uint8_t>(random.next());

@@ -85,17 +85,17 @@ void server_engine::impl::this_layer_up(layer<ipcp_traits>&) {
   peer_address = ipcp_policy.peer_address;
   network_up up;
   up.which = network::ipv4;
-  up.local_address = cfg.local_address;
+  up.local_address = ipcp_policy.local_address;
   up.peer_address = peer_address;
-  up.primary_dns = cfg.primary_dns;
-  up.secondary_dns = cfg.secondary_dns;
+  up.primary_dns = ipcp_policy.primary_dns;
+  up.secondary_dns = ipcp_policy.secondary_dns;
   out.emplace_back(up);
 }
 
 void server_engine::impl::this_layer_up(layer<ipv6cp_traits>&) {
   network_up up;
   up.which = network::ipv6;
-  up.local_interface_id = cfg.local_interface_id;
+  up.local_interface_id = ipv6cp_policy.local_id;
   up.peer_interface_id = peer_interface_id;
   out.emplace_back(up);
 }
@@ -119,7 +119,7 @@ void server_engine::impl::enter_network() {
 
 std::uint64_t server_engine::impl::suggestion() {
   std::uint64_t v = 0;
-  while (v == 0 || v == cfg.local_interface_id) v = (std::uint64_t{random.next()} << 32) | random.next();
+  while (v == 0 || v == ipv6cp_policy.local_id) v = (std::uint64_t{random.next()} << 32) | random.next();
   return v;
 }
 
@@ -148,7 +148,7 @@ void server_engine::impl::on_timeout(timer t) {
       }
       ++echo_outstanding;
       ++counters.echo_requests_sent;
-      send<lcp_traits>(lcp::packet{lcp::echo_request{echo_id++, cfg.lcp.magic, {}}});
+      send<lcp_traits>(lcp::packet{lcp::echo_request{echo_id++, lcp_policy.magic, {}}});
       arm(timer::echo, cfg.echo_interval);
       return;
   }

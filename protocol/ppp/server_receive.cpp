@@ -6,7 +6,7 @@
 namespace bras::ppp {
 
 void server_engine::impl::on_configure_request(layer<lcp_traits>& l, const lcp::configure_request& req) {
-  auto r = lcp::respond(req, cfg.lcp, l.neg.nak_budget_exhausted());
+  auto r = lcp::respond(req, lcp_policy, l.neg.nak_budget_exhausted());
   if (r.loop_suspected) {
     if (++loop_count >= cfg.max_loopback) {
       return terminate(cause::lcp_loopback, direction::at_local, "lcp-loopback-detected");
@@ -50,11 +50,11 @@ void server_engine::impl::on_configure_request(layer<ipv6cp_traits>& l, const ip
 }
 
 revision<lcp::option> server_engine::impl::revise(layer<lcp_traits>& l, const lcp::configure_nak& n) {
-  return lcp::handle_nak(l.ours, n, cfg.lcp);
+  return lcp::handle_nak(l.ours, n, lcp_policy);
 }
 
 revision<lcp::option> server_engine::impl::revise(layer<lcp_traits>& l, const lcp::configure_reject& r) {
-  return lcp::handle_reject(l.ours, r, cfg.lcp);
+  return lcp::handle_reject(l.ours, r, lcp_policy);
 }
 
 revision<ipcp::option> server_engine::impl::revise(layer<ipcp_traits>& l, const ipcp::configure_nak& n) {
@@ -97,9 +97,9 @@ void server_engine::impl::on_nak_or_reject(layer<P>& l, const Answer& a) {
   }
   l.ours.options = std::move(rev.options);
   if constexpr (std::is_same_v<P, lcp_traits>) {
-    if (const auto* m = find_option<lcp::magic_number>(l.ours.options); m != nullptr && m->value != cfg.lcp.magic) {
-      cfg.lcp.magic = m->value;
-      cfg.lcp.fresh_magic = random.nonzero();
+    if (const auto* m = find_option<lcp::magic_number>(l.ours.options); m != nullptr && m->value != lcp_policy.magic) {
+      lcp_policy.magic = m->value;
+      lcp_policy.fresh_magic = random.nonzero();
     }
     if (const auto* m = find_option<lcp::mru>(l.ours.options)) our_mru = m->value;
     if (const auto* au = find_option<lcp::auth_protocol>(l.ours.options)) method = lcp::auth_method_of(*au);
@@ -164,7 +164,7 @@ void server_engine::impl::on_lcp_extra(const lcp::packet& p) {
     ++counters.echo_requests_received;
     if (lcp_layer.neg.state() != ppp_state::opened) return discard();
     ++counters.echo_replies_sent;
-    send<lcp_traits>(lcp::packet{lcp::echo_reply{er->identifier, cfg.lcp.magic, er->data}});
+    send<lcp_traits>(lcp::packet{lcp::echo_reply{er->identifier, lcp_policy.magic, er->data}});
     return;
   }
   if (std::holds_alternative<lcp::echo_reply>(p)) {

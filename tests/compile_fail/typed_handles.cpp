@@ -8,13 +8,15 @@ namespace bras::actors {
 void send_something(const session_actor& session, const shard_actor& shard, const aaa_actor& aaa, const lac_actor& lac,
                     const tunnel_actor& tunnel) {
 #if defined(CASE_OK)
-  caf::anon_send(session, close_atom::value);
+  caf::anon_send(session, session_input{session_signal::close});
   caf::anon_send(shard, close_atom::value, std::uint16_t{1});
   caf::anon_send(aaa, aaa_release{});
   caf::anon_send(lac, call_request{});
   caf::anon_send(tunnel, session_gone{});
 #elif defined(CASE_SESSION_GETS_AAA_RELEASE)
   caf::anon_send(session, aaa_release{});
+#elif defined(CASE_SESSION_GETS_BARE_CLOSE)
+  caf::anon_send(session, close_atom::value);  // a session's signals come as session_input
 #elif defined(CASE_SHARD_CLOSE_WITHOUT_ID)
   caf::anon_send(shard, close_atom::value);
 #elif defined(CASE_AAA_GETS_DATAGRAM)

@@ -431,7 +431,7 @@ TEST_F(PppoeLac, TheLnsClearingTheCallSendsLcpTerminateAndPadt) {
   // Ack of its request, which may still be on its way.
   dataplane::data_session_ptr s;
   ASSERT_TRUE(eventually([&] { return (s = lns.ctx().sessions.find_ipv4(client.engine.address())) != nullptr; }));
-  caf::anon_send(actors::session_of(*s), actors::close_atom::value);
+  caf::anon_send(actors::session_of(*s), actors::session_input{actors::session_signal::close});
   // The LNS's Terminate-Request reaches the subscriber through the LAC; once the call is cleared
   // (CDN), the LAC ends the PPPoE session with a PADT.
   client.run_until([&] { return lac.ctx().stats.pppoe_sessions.load() == 0; }, 10s);

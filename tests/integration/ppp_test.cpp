@@ -197,7 +197,7 @@ TEST(Ppp, AdministrativeCloseSendsCdnWithCause1) {
   actors::data_session_ptr s;
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
-  caf::anon_send(actors::session_of(*s), actors::close_atom::value);
+  caf::anon_send(actors::session_of(*s), actors::session_input{actors::session_signal::close});
   ASSERT_TRUE(obs.wait([&] { return obs.count(event::kind::finished) == 1; }));
   EXPECT_TRUE(eventually([&] { return causes(d.lns, ppp::cause::admin) == 1; }));
   EXPECT_TRUE(eventually([&] { return pool_in_use(d.lns) == 0; }));

@@ -44,15 +44,20 @@ TEST(PppSettings, EachSessionDrawsItsOwnSecrets) {
   ctx.cfg = load("l2tp:\n  local-gateways: [{name: lo, address: 127.0.0.1}]\n");
   const auto& base = ctx.ppp_base();
   EXPECT_EQ(&base, &ctx.ppp_base());  // converted once
-  auto a = base;
-  auto b = base;
-  ASSERT_TRUE(draw_session_secrets(a));
-  ASSERT_TRUE(draw_session_secrets(b));
-  EXPECT_NE(a.lcp.magic, 0u);
-  EXPECT_NE(a.seed, 0u);
-  EXPECT_NE(a.local_interface_id, 0u);
-  EXPECT_NE(a.challenge, b.challenge);
-  EXPECT_EQ(a.lcp.auth, base.lcp.auth);
+  const auto a = draw_session_secrets();
+  const auto b = draw_session_secrets();
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->magic, 0u);
+  EXPECT_NE(a->seed, 0u);
+  EXPECT_NE(a->local_interface_id, 0u);
+  EXPECT_NE(a->challenge, b->challenge);
+  EXPECT_NE(a->magic, b->magic);
+  auto c = base;
+  ppp::apply(c, *a);
+  EXPECT_EQ(c.lcp.magic, a->magic);
+  EXPECT_EQ(c.challenge, a->challenge);
+  EXPECT_EQ(c.local_interface_id, a->local_interface_id);
+  EXPECT_EQ(c.lcp.auth, base.lcp.auth);
 }
 
 }  // namespace

@@ -129,9 +129,9 @@ TEST_F(timer_service_test, ASessionTimerArrivesWithItsKindSlotAndGeneration) {
   // (CAF 0.17 under UBSan: a spawn takes an argument.)
   auto actor = system.spawn(
       [&](caf::event_based_actor*, int) -> caf::behavior {
-        return {[&](session_timer t) {
+        return {[&](session_input& in) {
           std::lock_guard lock{mutex};
-          got.push_back(t);
+          if (const auto* t = std::get_if<session_timer>(&in.what)) got.push_back(*t);
         }};
       },
       0);

@@ -64,7 +64,7 @@ struct subscriber_state {
       auto packet = ip::make_icmp_echo_request(address, to, echo_identifier(), ++echo_sequence, t.size);
       t.counters->sent.fetch_add(1, std::memory_order_relaxed);
       t.counters->sent_bytes.fetch_add(packet.size(), std::memory_order_relaxed);
-      self->send(session, subscriber_frame{ppp->frame_ip(ppp::network::ipv4, packet)});
+      self->send(session, session_input{subscriber_frame{ppp->frame_ip(ppp::network::ipv4, packet)}});
     }
     if (v6 && v6->ready() && t.destination_v6) {
       const auto size = std::max<std::size_t>(t.size, 48);
@@ -85,7 +85,8 @@ struct subscriber_state {
 
   void send_ip(bool ipv6, wire::byte_span packet) {
     if (!session || ended) return;
-    self->send(session, subscriber_frame{ppp->frame_ip(ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, packet)});
+    self->send(session,
+               session_input{subscriber_frame{ppp->frame_ip(ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, packet)}});
   }
 
   /// True when `packet` answers our ICMPv6 load traffic (then it is only counted).
@@ -156,7 +157,7 @@ struct subscriber_state {
   void perform(ppp::effects fx) {
     for (auto& e : fx) {
       if (auto* f = std::get_if<ppp::send_frame>(&e)) {
-        if (session) self->send(session, subscriber_frame{std::move(f->frame)});
+        if (session) self->send(session, session_input{subscriber_frame{std::move(f->frame)}});
       } else if (auto* t = std::get_if<ppp::arm_timer>(&e)) {
         const auto i = static_cast<std::size_t>(t->which);
         self->delayed_send(self, t->after, client_timer{static_cast<std::uint8_t>(i), ++generation[i]});
@@ -181,7 +182,7 @@ struct subscriber_state {
       } else if (auto* fin = std::get_if<ppp::finished>(&e)) {
         finish(fin->cause, fin->message);
         // Hang up the call as well; the LNS may already be clearing it.
-        if (session) self->send(session, close_atom::value);
+        if (session) self->send(session, session_input{session_signal::close});
       }
     }
   }
@@ -347,14 +348,14 @@ subscriber_actor::behavior_type subscriber_behavior(subscriber_actor::stateful_p
         auto& st = self->state;
         if (!st.session || st.ended) return;
         auto frame = st.ppp->frame_ip(p.ipv6 ? ppp::network::ipv6 : ppp::network::ipv4, p.packet);
-        self->send(st.session, subscriber_frame{std::move(frame)});
+        self->send(st.session, session_input{subscriber_frame{std::move(frame)}});
       },
       [self](traffic_atom) { self->state.send_traffic(); },
       [self](mute_atom) { self->state.muted = true; },
       [self](close_atom) {
         auto& st = self->state;
         if (st.ended || !st.args.ppp_enabled || st.args.hangup_cdn) {
-          if (st.session) self->send(st.session, close_atom::value);
+          if (st.session) self->send(st.session, session_input{session_signal::close});
           return;
         }
         // The Release goes first, so the LNS frees the prefix by DHCPv6, not only at hang-up.
