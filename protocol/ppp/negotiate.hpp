@@ -82,6 +82,7 @@ class auth_list {
   void push_back(auth_method m) noexcept {
     if (size_ < capacity) items_[size_++] = m;
   }
+  void clear() noexcept { size_ = 0; }
   [[nodiscard]] const auth_method* begin() const noexcept { return items_.data(); }
   [[nodiscard]] const auth_method* end() const noexcept { return items_.data() + size_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
