@@ -63,6 +63,7 @@ void ppp_host::start(const ppp::proxy_info& proxy) {
   const auto secrets = draw_session_secrets();
   if (!secrets) {
     // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
+    env().stats->random_failures_ppp.fetch_add(1);
     return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
   }
   // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.

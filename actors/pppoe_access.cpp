@@ -39,10 +39,11 @@ namespace {
 
 using secret = std::array<std::byte, 32>;
 
-secret fresh_secret() {
+/// A new AC-Cookie secret; none when the random generator fails (then no cookie is made under a
+/// predictable secret: discovery is not answered until one can be drawn).
+std::optional<secret> fresh_secret() {
   secret s{};
-  // Without the CSPRNG the cookies are guessable, not wrong: keep serving (the log says so once).
-  if (!wire::random_bytes(s)) s = {};
+  if (!wire::random_bytes(s)) return std::nullopt;
   return s;
 }
 
@@ -183,9 +184,29 @@ struct pppoe_access_state {
     perform(ac->session_ended(e.port, e.session_id, e.reason, e.send_padt));
   }
 
+  /// The access concentrator, made on the first secret drawn; false (counted, logged) while the
+  /// random generator fails: then nothing is answered.
+  bool ready() {
+    if (ac) return true;
+    if (const auto first = fresh_secret()) {
+      ac.emplace(ac_config_of(*cfg.pppoe, *cfg.sender), *first);
+      return true;
+    }
+    stats().random_failures_pppoe.fetch_add(1);
+    if (refusal_log.allow()) cfg.log->error("pppoe-no-randomness action=discovery-not-answered");
+    return false;
+  }
+
   void rotate() {
-    const auto s = fresh_secret();
-    ac->rotate_secret(s);
+    // A failed draw keeps the current secret (random when drawn) one lifetime longer.
+    if (ac) {
+      if (const auto s = fresh_secret()) {
+        ac->rotate_secret(*s);
+      } else {
+        stats().random_failures_pppoe.fetch_add(1);
+        if (refusal_log.allow()) cfg.log->error("pppoe-no-randomness action=cookie-secret-kept");
+      }
+    }
     arm_rotation();
   }
 
@@ -200,15 +221,14 @@ pppoe_access_actor::behavior_type pppoe_access_behavior(pppoe_access_actor::stat
   auto& init = self->state;
   init.self = self;
   init.cfg = std::move(cfg);
-  const auto first = fresh_secret();
-  init.ac.emplace(ac_config_of(*init.cfg.pppoe, *init.cfg.sender), first);
+  (void)init.ready();  // else at the first discovery frame
   init.arm_rotation();
   return {
       [self](discovery_frame& f) {
         auto& st = self->state;
         st.cfg.sink->handled();
         st.count_received(f.pppoe);
-        if (st.shutting_down) return;
+        if (st.shutting_down || !st.ready()) return;
         st.perform(st.ac->receive(f.port, f.hdr, f.pppoe, pppoe::ac_clock::now()));
       },
       [self](delayed_discovery& d) { self->state.send_now(d.port, d.code, d.frame); },

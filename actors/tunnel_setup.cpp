@@ -87,6 +87,7 @@ std::atomic<std::uint64_t>& counter_for(counters& stats, l2tp::connection_counte
     case cc::calls_deferred_dropped: return stats.calls_deferred_dropped;
     case cc::control_retransmissions: return stats.control_retransmissions;
     case cc::control_rx_duplicates: return stats.control_rx_duplicates;
+    case cc::random_failures: return stats.random_failures_l2tp;
   }
   return stats.fsm_protocol_errors;  // not reached: every counter is listed
 }

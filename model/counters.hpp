@@ -140,6 +140,10 @@ namespace bras::model {
   COUNTER(pppoe_tx_errors, "brasd_pppoe_dropped_frames_total", "PPPoE frames dropped, by reason", "reason", "send") \
   COUNTER(pppoe_echo_answered, "brasd_pppoe_lcp_echo_answered_total", "LCP Echo-Requests from subscribers the LAC answered itself", "", "") \
   COUNTER(pppoe_dead_subscribers, "brasd_pppoe_dead_subscribers_total", "PPPoE sessions ended because the subscriber stopped answering", "", "") \
+  /* The random generator failed: what was refused instead of weakened (a constant challenge, vector, secret or cookie) */ \
+  COUNTER(random_failures_l2tp, "brasd_random_failures_total", "Refusals because the random generator failed, by what needed it", "what", "l2tp") \
+  COUNTER(random_failures_ppp, "brasd_random_failures_total", "Refusals because the random generator failed, by what needed it", "what", "ppp") \
+  COUNTER(random_failures_pppoe, "brasd_random_failures_total", "Refusals because the random generator failed, by what needed it", "what", "pppoe") \
   FAMILIES(sessions_shards_process)
 // clang-format on
 

@@ -26,7 +26,14 @@ std::optional<md5_digest> hmac_md5(std::span<const std::byte> key,
 /// ranges of different sizes are unequal.
 [[nodiscard]] bool equal_constant_time(std::span<const std::byte> a, std::span<const std::byte> b) noexcept;
 
-/// Fills `out` from OpenSSL's CSPRNG; false if the generator failed.
+/// Fills `out` from OpenSSL's CSPRNG; false if the generator failed. Every caller fails closed:
+/// no constant or predictable challenge, vector, secret or cookie takes the place of random bytes
+/// (tests/check_random.sh lists the callers; each one has a test with a failing generator).
 [[nodiscard]] bool random_bytes(std::span<std::byte> out) noexcept;
+
+/// Test seam: the generator random_bytes() uses instead of OpenSSL's (nullptr: OpenSSL's again).
+/// Tests install one that fails, to show the callers refuse; brasd never sets it.
+using random_source = bool (*)(std::span<std::byte> out) noexcept;
+void set_random_source(random_source source) noexcept;
 
 }  // namespace bras::wire

@@ -10,10 +10,14 @@ void avp_emitter::emit(bool mandatory, std::uint16_t vendor, std::uint16_t type,
     write_avp(w_, mandatory, false, vendor, type, value);
     return;
   }
+  if (failed_) return;
   if (!random_vector_written_) {
     if (opts_.random_vector.empty()) {
       random_vector_.resize(16);
-      if (!wire::random_bytes(random_vector_)) random_vector_.assign(16, std::byte{0x5a});
+      if (!wire::random_bytes(random_vector_)) {
+        failed_ = true;  // a predictable vector would weaken the hiding: send nothing
+        return;
+      }
     } else {
       random_vector_ = opts_.random_vector;
     }
@@ -25,7 +29,10 @@ void avp_emitter::emit(bool mandatory, std::uint16_t vendor, std::uint16_t type,
     // No MD5: never send the value in the clear. Random bytes of the same
     // size fail the peer's deciphering instead.
     cipher.emplace(value.size() + 2);
-    if (!wire::random_bytes(*cipher)) std::fill(cipher->begin(), cipher->end(), std::byte{0xff});
+    if (!wire::random_bytes(*cipher)) {
+      failed_ = true;
+      return;
+    }
   }
   write_avp(w_, mandatory, true, vendor, type, *cipher);
 }

@@ -38,12 +38,15 @@ class avp_emitter {
     scratch_.clear();
     return scratch_;
   }
+  /// An AVP to be hidden could not be (no random bytes): the output must not be sent.
+  [[nodiscard]] bool failed() const noexcept { return failed_; }
 
  private:
   wire::writer w_;
   const encode_options& opts_;
   bytes random_vector_;
   bool random_vector_written_ = false;
+  bool failed_ = false;
   bytes scratch_;
 };
 

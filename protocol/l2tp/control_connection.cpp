@@ -24,7 +24,15 @@ control_traffic control_connection::traffic() const noexcept {
 
 connection_effects control_connection::open(time_point now) {
   begin(now);
-  if (cfg_.role == connection_role::lac && state_ != tunnel_state::destroyed) apply(tunnel_event::local_open);
+  if (cfg_.role == connection_role::lac && state_ != tunnel_state::destroyed) {
+    // The initiator challenges in its SCCRQ: without random bytes the tunnel is not opened.
+    if (!draw_challenge()) {
+      fail(tunnel_event::local_close, stopccn_result::general_error, error_code::insufficient_resources,
+           "no-randomness");
+    } else {
+      apply(tunnel_event::local_open);
+    }
+  }
   return finish();
 }
 
@@ -321,6 +329,11 @@ void control_connection::on_timer() {
 
 void control_connection::after_event() {
   if (state_ == tunnel_state::destroyed) return;
+  if (unsendable_ && state_ != tunnel_state::closing) {
+    unsendable_ = false;
+    return fail(tunnel_event::local_close, stopccn_result::general_error, error_code::insufficient_resources,
+                "no-randomness");
+  }
   if (channel_.failed()) {
     apply(tunnel_event::transport_failed);
     return;

@@ -158,6 +158,7 @@ enum class connection_counter : std::uint8_t {
   calls_deferred_dropped,  ///< a waiting ICRQ dropped: the peer cleared it or the tunnel ended
   control_retransmissions,
   control_rx_duplicates,
+  random_failures,  ///< the random generator failed: a tunnel refused or closed rather than weakened
 };
 struct count {
   connection_counter which;
@@ -269,6 +270,9 @@ class control_connection {
   void flush();
   void send(const control_message& m, std::uint16_t session_id = 0);
   [[nodiscard]] control_message sccrx(message_type type);
+  /// Our Challenge for the peer when a secret is set (else true and none); false when the random
+  /// generator failed: then the tunnel is refused, never challenged with a predictable value.
+  [[nodiscard]] bool draw_challenge();
   void send_stopccn();
   [[nodiscard]] tunnel_event setup_failure_event() const;
   void select_client(const wire::bytes& avps);
@@ -304,6 +308,7 @@ class control_connection {
   std::optional<wire::md5_digest> response_to_peer_;  ///< for the peer's Challenge
   stop_reason stop_;
   bool shutting_down_ = false;
+  bool unsendable_ = false;   ///< a message could not be encoded (no randomness to hide AVPs): close after this event
   bool tie_pending_ = false;  ///< waiting for the LAC controller's verdict
   std::optional<time_point> tie_deadline_;
   bool was_established_ = false;

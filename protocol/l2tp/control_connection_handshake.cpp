@@ -43,9 +43,28 @@ void control_connection::send(const control_message& m, std::uint16_t session_id
     if (cfg_.profile.hide_avps) opts.hide_types = sensitive_avps;
   }
   wire::bytes avps;
-  encode_control(avps, m, opts);
+  if (!encode_control(avps, m, opts)) {
+    // No random bytes to hide its AVPs: the message is not sent (not weakened, not in the clear),
+    // and the tunnel closes once this event is done (after_event).
+    if (!unsendable_) {
+      bump(connection_counter::random_failures);
+      log(log_level::warn, log_limit::malformed, "l2tp-no-randomness",
+          tunnel_field() + " message=" + std::string{message_name(m.type)} + " action=close");
+    }
+    unsendable_ = true;
+    return;
+  }
   channel_.send(std::move(avps), now_, frames_, session_id);
   flush();
+}
+
+bool control_connection::draw_challenge() {
+  if (cfg_.profile.secret.empty()) return true;
+  our_challenge_.assign(16, std::byte{0});
+  if (wire::random_bytes(our_challenge_)) return true;
+  our_challenge_.clear();
+  bump(connection_counter::random_failures);
+  return false;
 }
 
 control_message control_connection::sccrx(message_type type) {
@@ -59,11 +78,7 @@ control_message control_connection::sccrx(message_type type) {
   m.assigned_tunnel_id = cfg_.local_tunnel_id;
   m.receive_window_size = cfg_.profile.reliable.receive_window;
   if (type == message_type::sccrq && cfg_.tie_breaker != 0) m.tie_breaker = cfg_.tie_breaker;
-  if (!cfg_.profile.secret.empty()) {
-    our_challenge_.resize(16);
-    if (!wire::random_bytes(our_challenge_)) our_challenge_.assign(16, std::byte{0x33});
-    m.challenge = our_challenge_;
-  }
+  if (!our_challenge_.empty()) m.challenge = our_challenge_;  // drawn before (draw_challenge)
   return m;
 }
 
@@ -133,6 +148,11 @@ bool control_connection::accept_peer_parameters(const control_message& m) {
       fail(setup_failure_event(), stopccn_result::not_authorized, error_code::vendor_error, "MD5 unavailable");
       return false;
     }
+  }
+  // The responder challenges in its SCCRP: refuse rather than send a predictable challenge.
+  if (m.type == message_type::sccrq && !draw_challenge()) {
+    fail(setup_failure_event(), stopccn_result::general_error, error_code::insufficient_resources, "no-randomness");
+    return false;
   }
   return true;
 }

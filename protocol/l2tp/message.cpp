@@ -141,8 +141,8 @@ wire::result<control_message> decode_control(byte_span avps, std::size_t base, c
   return m;
 }
 
-void encode_control(bytes& out, const control_message& m, const encode_options& opts) {
-  if (m.type == message_type::zlb) return;
+bool encode_control(bytes& out, const control_message& m, const encode_options& opts) {
+  if (m.type == message_type::zlb) return true;
   detail::avp_emitter e{out, opts};
   auto ietf_sink = [&e](avp_type a) {
     return detail::avp_sink{e, avp_mandatory_by_rfc(t(a)), ietf_vendor, t(a), e.wants_hidden(t(a))};
@@ -160,12 +160,17 @@ void encode_control(bytes& out, const control_message& m, const encode_options& 
   BRAS_L2TP_BBF_AVPS(BRAS_L2TP_ENCODE)
 #undef BRAS_L2TP_ENCODE
   for (const auto& u : m.unknown) e.emit(u.mandatory, u.vendor, u.type, u.hidden, u.value);
+  if (e.failed()) {
+    out.clear();
+    return false;
+  }
+  return true;
 }
 
 bytes encode_control_packet(std::uint16_t tunnel_id, std::uint16_t session_id, std::uint16_t ns, std::uint16_t nr,
                             const control_message& m, const encode_options& opts) {
   bytes avps;
-  encode_control(avps, m, opts);
+  if (!encode_control(avps, m, opts)) return {};
   header h;
   h.control = true;
   h.length_present = true;

@@ -144,10 +144,13 @@ inline constexpr std::uint64_t sensitive_avps = (1ULL << 21) | (1ULL << 22) | (1
                                                 (1ULL << 31) | (1ULL << 32) | (1ULL << 33) | (1ULL << 37);
 
 /// Appends the AVPs of `m` (Message Type first, a Random Vector before the
-/// first hidden AVP). A ZLB appends nothing.
-void encode_control(bytes& out, const control_message& m, const encode_options& opts = {});
+/// first hidden AVP). A ZLB appends nothing. False, with `out` cleared, when an AVP
+/// to be hidden could not be: no random bytes for the vector (nor, without MD5, for
+/// the stand-in value). Then nothing may be sent: never a constant vector, never
+/// the value in the clear.
+bool encode_control(bytes& out, const control_message& m, const encode_options& opts = {});
 
-/// A complete control datagram: header (T, L, S set) and AVPs.
+/// A complete control datagram: header (T, L, S set) and AVPs; empty when encode_control fails.
 [[nodiscard]] bytes encode_control_packet(std::uint16_t tunnel_id, std::uint16_t session_id, std::uint16_t ns,
                                           std::uint16_t nr, const control_message& m, const encode_options& opts = {});
 

@@ -18,6 +18,7 @@
 
 #include "actors/ppp_settings.hpp"
 #include "actors/pppoe_access.hpp"
+#include "protocol/common/crypto.hpp"
 #include "protocol/ppp/client.hpp"
 
 namespace bras::actors {
@@ -301,6 +302,33 @@ TEST_F(PppoeAccessActor, TheSinkDropsPastItsBound) {
   EXPECT_EQ(stats.pppoe_drop_overload.load(), 1u);
   EXPECT_EQ(stats.pppoe_rx_padi.load(), 0u);
   bounded.attach(pppoe_access_actor{});
+}
+
+// The random generator fails from before the access actor starts: it has no AC-Cookie secret, so
+// it answers no PADI (a cookie under a predictable secret would be forgeable) and counts each; once
+// the generator works again the next PADI draws the secret and is answered.
+bool broken_generator(std::span<std::byte>) noexcept {
+  return false;
+}
+struct broken_random_first {
+  broken_random_first() { wire::set_random_source(&broken_generator); }
+  ~broken_random_first() { wire::set_random_source(nullptr); }
+  broken_random_first(const broken_random_first&) = delete;
+  broken_random_first& operator=(const broken_random_first&) = delete;
+};
+class PppoeAccessActorWithoutRandomness : private broken_random_first, public PppoeAccessActor {};
+
+TEST_F(PppoeAccessActorWithoutRandomness, NoCookieSecretNoAnswerUntilTheGeneratorWorks) {
+  const eth::mac_address broadcast{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  discovery(broadcast, {pppoe::packet_code::padi, 0, {pppoe::service_name{}}, false});
+  EXPECT_TRUE(eventually([&] { return stats.pppoe_rx_padi.load() == 1; }));
+  EXPECT_TRUE(eventually([&] { return stats.random_failures_pppoe.load() >= 2; })) << "at the start and at the PADI";
+  EXPECT_EQ(stats.pppoe_tx_pado.load(), 0u) << "no cookie without a random secret";
+  wire::set_random_source(nullptr);
+  discovery(broadcast, {pppoe::packet_code::padi, 0, {pppoe::service_name{}}, false});
+  const auto pado = frames.take(pppoe::packet_code::pado);
+  ASSERT_TRUE(pado.has_value());
+  EXPECT_NE(pppoe::find<pppoe::ac_cookie>(*pado), nullptr);
 }
 
 }  // namespace
