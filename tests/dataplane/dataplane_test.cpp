@@ -331,7 +331,7 @@ TEST_P(DataPlane, PingThroughTunAndBack) {
   EXPECT_EQ(tun.data_tx_bytes, snap.data_tx_bytes);
   EXPECT_GE(tun.control_rx_packets, snap.control_rx_packets);
   // Clearing the statistics restarts the counters, not the session.
-  caf::anon_send(actors::session_of(*s), actors::clear_stats_atom::value);
+  caf::anon_send(actors::session_of(*s), actors::session_input{actors::session_signal::clear_stats});
   q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
       .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) { FAIL(); });
   EXPECT_EQ(snap.data_rx_packets, 0u);

@@ -66,8 +66,8 @@ TEST(RandomFailure, AHiddenAvpWithoutARandomVectorIsNotEncoded) {
   decode_options d;
   d.secret = "s3cret";
   auto m = decode_control(out, 0, d);
-  ASSERT_TRUE(m.has_value());
-  EXPECT_EQ(m->calling_number, "subscriber-line-7");
+  ASSERT_TRUE(static_cast<bool>(m));
+  EXPECT_EQ(m.value().calling_number, "subscriber-line-7");
 }
 
 TEST(RandomFailure, TheLnsRefusesATunnelItCannotChallenge) {
