@@ -10,6 +10,7 @@
 #include "actors/ppp_settings.hpp"
 #include "protocol/common/crypto.hpp"
 #include "protocol/l2tp/avp_values.hpp"
+#include "protocol/radius/crypto.hpp"
 #include "tests/unit/l2tp_control_connection_test_util.hpp"
 
 namespace bras {
@@ -122,6 +123,11 @@ TEST(RandomFailure, ACallWhoseAvpsCannotBeHiddenClosesTheTunnel) {
   ASSERT_NE(stop, out.end()) << "the tunnel closes rather than send the line in the clear";
   EXPECT_EQ(stop->msg.result->error, error_code::insufficient_resources);
   EXPECT_EQ(h.e().state(), tunnel_state::closing);
+}
+
+TEST(RandomFailure, NoRadiusRequestAuthenticatorWithoutRandomness) {
+  broken_random broken;
+  EXPECT_FALSE(radius::random_authenticator().has_value());
 }
 
 TEST(RandomFailure, APppSessionGetsNoSecretsWithoutRandomness) {
