@@ -20,6 +20,7 @@
 #include "actors/pppoe_access.hpp"
 #include "protocol/common/crypto.hpp"
 #include "protocol/ppp/client.hpp"
+#include "tests/unit/broken_random.hpp"
 
 namespace bras::actors {
 namespace {
@@ -307,16 +308,7 @@ TEST_F(PppoeAccessActor, TheSinkDropsPastItsBound) {
 // The random generator fails from before the access actor starts: it has no AC-Cookie secret, so
 // it answers no PADI (a cookie under a predictable secret would be forgeable) and counts each; once
 // the generator works again the next PADI draws the secret and is answered.
-bool broken_generator(std::span<std::byte>) noexcept {
-  return false;
-}
-struct broken_random_first {
-  broken_random_first() { wire::set_random_source(&broken_generator); }
-  ~broken_random_first() { wire::set_random_source(nullptr); }
-  broken_random_first(const broken_random_first&) = delete;
-  broken_random_first& operator=(const broken_random_first&) = delete;
-};
-class PppoeAccessActorWithoutRandomness : private broken_random_first, public PppoeAccessActor {};
+class PppoeAccessActorWithoutRandomness : private bras::test::broken_random, public PppoeAccessActor {};
 
 TEST_F(PppoeAccessActorWithoutRandomness, NoCookieSecretNoAnswerUntilTheGeneratorWorks) {
   const eth::mac_address broadcast{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};

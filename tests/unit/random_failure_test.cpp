@@ -11,6 +11,7 @@
 #include "protocol/common/crypto.hpp"
 #include "protocol/l2tp/avp_values.hpp"
 #include "protocol/radius/crypto.hpp"
+#include "tests/unit/broken_random.hpp"
 #include "tests/unit/l2tp_control_connection_test_util.hpp"
 
 namespace bras {
@@ -19,17 +20,7 @@ namespace {
 using namespace l2tp;
 using namespace l2tp::test;
 
-bool broken_generator(std::span<std::byte>) noexcept {
-  return false;
-}
-
-/// Installs the failing generator for the scope (the real one again after).
-struct broken_random {
-  broken_random() { wire::set_random_source(&broken_generator); }
-  ~broken_random() { wire::set_random_source(nullptr); }
-  broken_random(const broken_random&) = delete;
-  broken_random& operator=(const broken_random&) = delete;
-};
+using bras::test::broken_random;
 
 control_message icrq_with_calling_number() {
   auto m = make_message(message_type::icrq);
