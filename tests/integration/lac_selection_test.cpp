@@ -192,6 +192,8 @@ TEST(LacSelectionLns, CallsWhoseTunnelDiesBeforeTheyAreUpArePlacedAgain) {
   lac.start();
   auto first = place_calls(lac, 20, 1);
   EXPECT_EQ(first.established, 20u) << first.last_failure;
+  // The LAC reports a call up once it has sent the ICCN; the LNS counts it when the ICCN arrives.
+  ASSERT_TRUE(eventually([&] { return established(a) + established(b) == 20; }));
   ASSERT_GT(established(b), 0u) << "no call went to B: the test needs its tunnel up";
   proxy.blackhole(true);
   auto second = place_calls(lac, 100, 1000);
