@@ -192,9 +192,14 @@ struct pppoe_access_state {
       ac.emplace(ac_config_of(*cfg.pppoe, *cfg.sender), *first);
       return true;
     }
-    stats().random_failures_pppoe.fetch_add(1);
-    if (refusal_log.allow()) cfg.log->error("pppoe-no-randomness action=discovery-not-answered");
+    no_randomness("discovery-not-answered");
     return false;
+  }
+
+  /// The random generator failed: counted and logged (rate-limited) with what was done instead.
+  void no_randomness(const char* action) {
+    stats().random_failures_pppoe.fetch_add(1);
+    if (refusal_log.allow()) cfg.log->error("pppoe-no-randomness action={}", action);
   }
 
   void rotate() {
@@ -203,8 +208,7 @@ struct pppoe_access_state {
       if (const auto s = fresh_secret()) {
         ac->rotate_secret(*s);
       } else {
-        stats().random_failures_pppoe.fetch_add(1);
-        if (refusal_log.allow()) cfg.log->error("pppoe-no-randomness action=cookie-secret-kept");
+        no_randomness("cookie-secret-kept");
       }
     }
     arm_rotation();
