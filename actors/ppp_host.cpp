@@ -60,10 +60,9 @@ void ppp_host::from_tun(const tun_packet& p) {
 // ------------------------------------------------------------ PPP (LNS)
 
 void ppp_host::start(const ppp::proxy_info& proxy) {
-  const auto secrets = draw_session_secrets();
+  const auto secrets = draw_session_secrets(env().stats);
   if (!secrets) {
     // Without randomness, CHAP challenges would repeat: refuse rather than weaken.
-    env().stats->random_failures_ppp.fetch_add(1);
     return end_session(ppp::finished{ppp::cause::none, ppp::direction::at_local, "no-randomness"});
   }
   // IPv6 from tun finds its session by the interface identifier: Nak one another session holds.

@@ -72,9 +72,12 @@ std::string machine_id() {
   return "brasd";
 }
 
-std::optional<ppp::session_secrets> draw_session_secrets() {
+std::optional<ppp::session_secrets> draw_session_secrets(model::counters* stats) {
   std::array<std::byte, 32> random{};
-  if (!wire::random_bytes(random)) return std::nullopt;
+  if (!wire::random_bytes(random)) {
+    if (stats != nullptr) stats->random_failures_ppp.fetch_add(1);
+    return std::nullopt;
+  }
   auto word = [&](std::size_t at) {
     std::uint32_t v = 0;
     for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | std::to_integer<std::uint32_t>(random[at + i]);

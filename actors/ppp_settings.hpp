@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "configs/config.hpp"
+#include "model/counters.hpp"
 #include "protocol/dhcpv6/server.hpp"
 #include "protocol/ppp/server.hpp"
 
@@ -25,7 +26,7 @@ namespace bras::actors {
 [[nodiscard]] std::string machine_id();
 
 /// A session's random parts (magic number, CHAP challenge, seed, IPv6 interface identifier);
-/// none when no randomness is available.
-[[nodiscard]] std::optional<ppp::session_secrets> draw_session_secrets();
+/// none when no randomness is available, counted in `stats` (random_failures_ppp) when given.
+[[nodiscard]] std::optional<ppp::session_secrets> draw_session_secrets(model::counters* stats = nullptr);
 
 }  // namespace bras::actors

@@ -66,11 +66,8 @@ struct pppoe_session_state {
   [[nodiscard]] const dataplane::pppoe_leg& leg() const { return *args.entry->pppoe; }
 
   void start() {
-    const auto secrets = draw_session_secrets();
-    if (!secrets) {
-      env().stats->random_failures_ppp.fetch_add(1);
-      return end(true, "no-randomness");
-    }
+    const auto secrets = draw_session_secrets(env().stats);
+    if (!secrets) return end(true, "no-randomness");
     auto c = *env().ppp_base;  // a copy: the LAC changes the MRU and captures for proxying
     ppp::apply(c, *secrets);
     c.lac_capture = true;

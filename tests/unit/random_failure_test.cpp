@@ -124,6 +124,9 @@ TEST(RandomFailure, NoRadiusRequestAuthenticatorWithoutRandomness) {
 TEST(RandomFailure, APppSessionGetsNoSecretsWithoutRandomness) {
   broken_random broken;
   EXPECT_FALSE(actors::draw_session_secrets().has_value());
+  model::counters stats;
+  EXPECT_FALSE(actors::draw_session_secrets(&stats).has_value());
+  EXPECT_EQ(stats.random_failures_ppp.load(), 1u);
 }
 
 }  // namespace
