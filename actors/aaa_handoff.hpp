@@ -16,6 +16,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
+#include "actors/thin_function.hpp"
 #include "protocol/ppp/engine.hpp"
 #include "protocol/radius/attributes.hpp"
 
@@ -36,11 +37,11 @@ struct session_end_record {
 class aaa_handoff {
  public:
   /// Receives the verdict (a timeout arrives as a refusal "authentication unavailable").
-  using verdict_handler = std::function<void(const aaa_verdict&)>;
+  using verdict_handler = thin_function<void(const aaa_verdict&)>;
 
   /// Builds where the subscriber is, each time it is needed (from what the session keeps anyway,
   /// rather than one more copy of it per session).
-  using line_source = std::function<radius::subscriber_line()>;
+  using line_source = thin_function<radius::subscriber_line()>;
 
   /// `args` is the session's own (it outlives this component); read on use, not here.
   aaa_handoff(session_actor::pointer self, const session_ident& args) : self_(self), args_(args) {}

@@ -4,10 +4,16 @@
 
 namespace bras::actors {
 
-std::string acct_session_ids::next(std::uint16_t local_tunnel_id, std::uint16_t local_session_id) {
-  const auto n = sequence_.fetch_add(1, std::memory_order_relaxed) + 1;
+acct_session_key acct_session_ids::next_key(std::uint16_t local_tunnel_id, std::uint16_t local_session_id) noexcept {
+  auto n = sequence_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (n == 0) n = sequence_.fetch_add(1, std::memory_order_relaxed) + 1;  // past 2^32 sessions: 0 means none
+  return {boot_, n, local_tunnel_id, local_session_id};
+}
+
+std::string acct_session_key::text() const {
+  if (empty()) return {};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%08X-%04X%04X-%08X", boot_, local_tunnel_id, local_session_id, n);
+  std::snprintf(buf, sizeof buf, "%08X-%04X%04X-%08X", boot, local_tunnel_id, local_session_id, sequence);
   return buf;
 }
 

@@ -28,11 +28,10 @@ using call_requester_actor =
 
 /// One L2TP session (call), either role.
 using session_actor =
-    caf::typed_actor<caf::reacts_to<session_control>,  ///< tunnel: a control message for this session
-                     caf::reacts_to<session_input>,    ///< signals, PPP frames, tun packets, timers, CoA changes
-                     caf::replies_to<snapshot_atom>::with<session_snapshot>,  ///< query fan-out: its state and
-                                                                              ///< statistics
-                     caf::reacts_to<line_update>>;  ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
+    caf::typed_actor<caf::reacts_to<session_input>,  ///< control messages, signals, PPP frames, tun packets,
+                                                     ///< timers, CoA changes, line rates
+                     caf::replies_to<snapshot_atom>::with<session_snapshot>>;  ///< query fan-out: its state and
+                                                                               ///< statistics
 
 /// One L2TP control connection, either role.
 using tunnel_actor =

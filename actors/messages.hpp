@@ -332,18 +332,26 @@ enum class session_signal : std::uint8_t {
   clear_stats,  ///< clear fan-out: restart its statistics
 };
 
-/// Every one-way message an L2TP session takes but the big ones (session_control, line_update), in
-/// one type: CAF keeps some 40 bytes per handler in every actor's behaviour, and the session is the
-/// actor there are 100,000 of. Small (56 bytes), so a timer or a signal costs no more to send.
+/// Every one-way message an L2TP session takes, in one type: CAF keeps some 40 bytes per handler in
+/// every actor's behaviour, and the session is the actor there are 100,000 of. Small (56 bytes), so a
+/// timer or a signal costs no more to send; the two big ones (a control message, the line's rates)
+/// ride behind a pointer, as they are a few in a session's life.
 struct session_input {
-  std::variant<session_signal,    ///< see session_signal
-               ppp_frame,         ///< data plane: a PPP frame from the peer
-               subscriber_frame,  ///< LAC subscriber: send this frame to the LNS
-               tun_packet,        ///< data plane (actor mode): an IP packet for the subscriber
-               session_timer,     ///< itself: a PPP, RA, lifetime, interim or AAA timer is due
-               session_change>    ///< clear fan-out (RADIUS CoA): new timeouts / interim
+  std::variant<session_signal,                          ///< see session_signal
+               ppp_frame,                               ///< data plane: a PPP frame from the peer
+               subscriber_frame,                        ///< LAC subscriber: send this frame to the LNS
+               tun_packet,                              ///< data plane (actor mode): an IP packet for the subscriber
+               session_timer,                           ///< itself: a PPP, RA, lifetime, interim or AAA timer is due
+               session_change,                          ///< clear fan-out (RADIUS CoA): new timeouts / interim
+               std::shared_ptr<const session_control>,  ///< tunnel: a control message for this session
+               std::shared_ptr<const line_update>>      ///< LAC PPPoE: the line rates changed (CSUN to the LNS)
       what;
 };
+
+/// A control message for a session, as the session takes it.
+[[nodiscard]] inline session_input control_input(l2tp::control_message m) {
+  return session_input{std::make_shared<const session_control>(session_control{std::move(m)})};
+}
 
 // ---- RADIUS ----
 
@@ -405,12 +413,10 @@ struct shard_answer {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::datagram)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::incoming_sccrq)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_control)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_input)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_send)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::session_gone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::tunnel_gone)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::line_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::l2tp::tunnel_candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::open_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bras::actors::key_released)

@@ -73,7 +73,9 @@ void ppp_host::start(const ppp::proxy_info& proxy) {
   ppp_.emplace(*env().ppp_base, *secrets, std::move(in_use));  // the instance's settings, not a copy
   perform(ppp_->start(proxy));
   // The subscriber may have spoken before our ICCN arrived (its data can overtake the control channel).
-  for (auto& f : std::exchange(early_frames_, {})) receive(f);
+  if (auto early = std::move(early_frames_)) {
+    for (auto& f : *early) receive(f);
+  }
 }
 
 void ppp_host::perform(ppp::effects fx) {
@@ -176,7 +178,9 @@ void ppp_host::receive(ppp_frame& f) {
     return;
   }
   if (!ppp_) {
-    if (!finished_ && early_frames_.size() < 16) early_frames_.push_back(std::move(f));
+    if (finished_) return;
+    if (!early_frames_) early_frames_ = std::make_unique<std::vector<ppp_frame>>();
+    if (early_frames_->size() < 16) early_frames_->push_back(std::move(f));
     return;
   }
   if (finished_) return;
@@ -277,7 +281,7 @@ void ppp_host::check_lifetime() {
 
 void ppp_host::change(const session_change& c) {
   // 0 turns a timeout off (RFC 2865 has no "unlimited" value; 0 is what servers send for it).
-  auto set = [](std::optional<std::chrono::seconds>& t, const std::optional<std::chrono::seconds>& v) {
+  auto set = [](optional_seconds& t, const std::optional<std::chrono::seconds>& v) {
     if (!v) return;
     t = v->count() > 0 ? v : std::nullopt;
   };
@@ -285,8 +289,8 @@ void ppp_host::change(const session_change& c) {
   set(idle_timeout_, c.idle_timeout);
   if (c.interim_interval) acct_.change_interim(*c.interim_interval);
   env().ppp_log()->debug("session-changed tunnel={} session={} session-timeout={} idle-timeout={}",
-                         args_.local_tunnel_id, args_.local_id, session_timeout_ ? session_timeout_->count() : 0,
-                         idle_timeout_ ? idle_timeout_->count() : 0);
+                         args_.local_tunnel_id, args_.local_id, session_timeout_.count_or_zero(),
+                         idle_timeout_.count_or_zero());
   if (finished_) return;
   // Already past a new Session-Timeout: the check ends the session now.
   if (up_since_) check_lifetime();
@@ -322,17 +326,17 @@ bool ppp_host::close() {
 void ppp_host::end_session(ppp::finished fin) {
   if (finished_) return;
   finished_ = true;
-  end_ = std::move(fin);
+  end_ = std::make_unique<const ppp::finished>(std::move(fin));
   ended_wall_ = std::chrono::system_clock::now();
-  const auto slot = std::min<std::size_t>(end_.cause, env().stats->disconnect_causes.size() - 1);
+  const auto slot = std::min<std::size_t>(end_->cause, env().stats->disconnect_causes.size() - 1);
   env().stats->disconnect_causes[slot].fetch_add(1);
   if (up_since_) env().stats->ppp_active.fetch_sub(1);
   unbind_data();
   aaa_.end();
   env().ppp_log()->debug("ppp-finished tunnel={} session={} user={} cause={} reason={}", args_.local_tunnel_id,
-                         args_.local_id, aaa_.user(), end_.cause, end_.message);
+                         args_.local_id, aaa_.user(), end_->cause, end_->message);
   if (lower_gone_) return;
-  on_finished_(end_);
+  on_finished_(*end_);
 }
 
 void ppp_host::lower_layer_gone(std::uint16_t cause, std::string_view why) {
@@ -349,12 +353,14 @@ void ppp_host::lower_layer_gone(std::uint16_t cause, std::string_view why) {
 void ppp_host::destroyed() {
   if (!finished_) lower_layer_gone(ppp::cause::none, "session-destroyed");
   const auto stopped_at = ended_wall_.value_or(std::chrono::system_clock::now());
-  acct_.stop(usage(stopped_at), end_, stopped_at);
+  const ppp::finished unknown{};
+  const auto& end = end_ ? *end_ : unknown;
+  acct_.stop(usage(stopped_at), end, stopped_at);
   if (args_.role == session_role::lns && ppp_) {
     using namespace std::chrono;
     const auto at = ended_wall_.value_or(system_clock::now());
     const auto c = raw_counters();
-    aaa_.log_session_ended({end_, up_wall_ ? duration_cast<seconds>(at - *up_wall_) : seconds{0},
+    aaa_.log_session_ended({end, up_wall_ ? duration_cast<seconds>(at - *up_wall_) : seconds{0},
                             data_ ? data_->ipv4.load() : 0, c.data_rx_bytes, c.data_tx_bytes, c.data_rx_packets,
                             c.data_tx_packets});
   }

@@ -19,11 +19,13 @@
 #include <vector>
 
 #include "actors/aaa_handoff.hpp"
+#include "actors/compact_optional.hpp"
 #include "actors/ipv6_host.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "actors/session_accounting.hpp"
 #include "actors/session_timers.hpp"
+#include "actors/thin_function.hpp"
 #include "protocol/ppp/server.hpp"
 
 namespace bras::actors {
@@ -31,7 +33,7 @@ namespace bras::actors {
 class ppp_host {
  public:
   /// How PPP ended, when the call must still be cleared towards the peer (no CDN received, tunnel up).
-  using finished_handler = std::function<void(const ppp::finished&)>;
+  using finished_handler = thin_function<void(const ppp::finished&)>;
 
   /// `args`, `aaa` and `acct` are the session's own (they outlive this component); `args` is read on use.
   ppp_host(session_actor::pointer self, const session_ident& args, aaa_handoff& aaa, session_accounting& acct,
@@ -101,19 +103,19 @@ class ppp_host {
   std::unique_ptr<ipv6_host> ipv6_;  ///< LNS with env().ipv6, once IPv6CP is up: RAs, DHCPv6, the routed prefixes
   data_session_ptr data_;
   session_timers<ppp::timer_count> timers_;  ///< the PPP engine's timers, on few pending wake-ups
-  std::vector<ppp_frame> early_frames_;      ///< LNS: PPP frames that arrived before the ICCN
+  std::unique_ptr<std::vector<ppp_frame>> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN (rare)
   bool finished_ = false;                    ///< PPP is over (or will never start)
   bool lower_gone_ = false;                  ///< CDN received or tunnel down: nothing more to send
-  ppp::finished end_;                        ///< why PPP ended (accounting)
-  std::optional<std::chrono::seconds> session_timeout_;
-  std::optional<std::chrono::seconds> idle_timeout_;
+  std::unique_ptr<const ppp::finished> end_;  ///< why PPP ended (accounting); null: not known
+  optional_seconds session_timeout_;
+  optional_seconds idle_timeout_;
   std::optional<std::uint16_t> framed_mtu_;  ///< RADIUS Framed-MTU: caps the session's MTU (and MSS)
   /// When the pending lifetime check is due: one timer chain, re-armed earlier only when a CoA shortens it.
-  std::optional<std::chrono::steady_clock::time_point> lifetime_due_;
-  std::optional<std::chrono::steady_clock::time_point> up_since_;
+  optional_time<std::chrono::steady_clock> lifetime_due_;
+  optional_time<std::chrono::steady_clock> up_since_;
   std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
-  std::optional<std::chrono::system_clock::time_point> up_wall_;
-  std::optional<std::chrono::system_clock::time_point> ended_wall_;
+  optional_time<std::chrono::system_clock> up_wall_;
+  optional_time<std::chrono::system_clock> ended_wall_;
   std::chrono::system_clock::time_point stats_since_ = created_wall_;
   /// Counter values at the last statistics clear; none until the first (most sessions never see one,
   /// and a snapshot is some 700 bytes).

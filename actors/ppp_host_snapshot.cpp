@@ -96,7 +96,7 @@ void ppp_host::fill(session_snapshot& s) const {
     s.proxied_lcp = ppp_->proxied_lcp();
   }
   s.created = created_wall_;
-  s.up_since = up_wall_;
+  s.up_since = up_wall_.get();
   s.statistics_since = stats_since_;
   if (data_ && up_since_) {
     const std::chrono::steady_clock::time_point last{std::chrono::steady_clock::duration{data_->last_rx_ns.load()}};

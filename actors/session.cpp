@@ -61,7 +61,7 @@ radius::subscriber_line subscriber_line_of(const session_ident& a, const l2tp::c
   if (line && line->circuit_id && !line->circuit_id->empty()) {
     l.nas_port_id = *line->circuit_id;
   } else {
-    l.nas_port_id = (a.tunnel_name.empty() ? std::string{"l2tp"} : a.tunnel_name) + ":" +
+    l.nas_port_id = (!a.tunnel_name || a.tunnel_name->empty() ? std::string{"l2tp"} : *a.tunnel_name) + ":" +
                     std::to_string(a.local_tunnel_id) + ":" + std::to_string(a.local_id);
   }
   if (line) l.line = *line;
@@ -190,6 +190,16 @@ struct session_actor_state {
   }
 
   /// The one-way messages (session_input): each to where it belongs.
+  /// A control message the tunnel routed to this session.
+  void control(const l2tp::control_message& m) {
+    if (args.role == session_role::lns && m.type == l2tp::message_type::icrq) {
+      if (auto line = l2tp::tr101_line_of(m.access_line)) {
+        icrq_line = std::make_unique<const pppoe::access_line>(std::move(*line));
+      }
+    }
+    perform(call->receive(m));
+  }
+
   void take(session_input& in) {
     struct visitor {
       session_actor_state& st;
@@ -199,6 +209,12 @@ struct session_actor_state {
       void operator()(tun_packet& p) const { st.host.from_tun(p); }
       void operator()(session_timer t) const { st.host.timer_due(t); }
       void operator()(session_change& c) const { st.host.change(c); }
+      void operator()(const std::shared_ptr<const session_control>& c) const {
+        if (c) st.control(c->msg);
+      }
+      void operator()(const std::shared_ptr<const line_update>& u) const {
+        if (u) st.line_changed(u->line);
+      }
     };
     std::visit(visitor{*this}, in.what);
   }
@@ -279,18 +295,8 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
   // overtake the ICCN are kept, not dropped as "unknown session".
   if (init.args.role == session_role::lns) init.host.bind_data(init.args.peer_id, false);
   return {
-      [self](session_control& c) {
-        auto& st = self->state;
-        if (st.args.role == session_role::lns && c.msg.type == l2tp::message_type::icrq) {
-          if (auto line = l2tp::tr101_line_of(c.msg.access_line)) {
-            st.icrq_line = std::make_unique<const pppoe::access_line>(std::move(*line));
-          }
-        }
-        st.perform(st.call->receive(c.msg));
-      },
       [self](session_input& in) { self->state.take(in); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },
-      [self](line_update& u) { self->state.line_changed(std::move(u.line)); },
   };
 }
 

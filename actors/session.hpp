@@ -30,8 +30,8 @@ struct session_args {
   std::uint16_t gateway = 0;         ///< local gateway of the tunnel
   udp_peer peer;                     ///< the tunnel's peer
   /// LNS: the tunnel group (else the peer's host name): NAS-Port-Id's prefix when the LAC sent no
-  /// Agent-Circuit-Id.
-  std::string tunnel_name;
+  /// Agent-Circuit-Id. One string for all the tunnel's sessions; null: none.
+  std::shared_ptr<const std::string> tunnel_name;
   std::uint32_t call_serial = 0;
   call_request call;               ///< LAC: what to put in ICRQ/ICCN
   bool sequencing = false;         ///< LAC: send Sequencing Required (AVP 39) in the ICCN and Ns on data
@@ -58,7 +58,7 @@ struct session_ident {
   std::uint16_t peer_tunnel_id = 0;
   std::uint16_t gateway = 0;
   udp_peer peer;
-  std::string tunnel_name;
+  std::shared_ptr<const std::string> tunnel_name;
   std::unique_ptr<session_lac_part> lac;  ///< LAC only
 };
 

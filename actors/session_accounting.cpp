@@ -20,7 +20,7 @@ std::uint32_t unix_seconds(std::chrono::system_clock::time_point at) {
 void session_accounting::open() {
   // LNS only: the LAC's PPPoE subscribers are accounted by their PPPoE session.
   if (args_.role == session_role::lns && env().acct_ids != nullptr && session_id_.empty()) {
-    session_id_ = env().acct_ids->next(args_.local_tunnel_id, args_.local_id);
+    session_id_ = env().acct_ids->next_key(args_.local_tunnel_id, args_.local_id);
   }
 }
 
@@ -43,7 +43,7 @@ radius::accounting_record session_accounting::record(radius::acct_status status,
                                                      std::chrono::system_clock::time_point at) const {
   radius::accounting_record r;
   r.status = status;
-  r.session_id = session_id_;
+  r.session_id = session_id_.text();
   r.user = aaa_.user();
   r.framed_ip = framed_ip_;
   r.framed_ipv6_prefix = framed_ipv6_prefix();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "actors/aaa_handoff.hpp"
+#include "actors/acct_session_id.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 #include "protocol/ppp/engine.hpp"
@@ -44,7 +45,7 @@ class session_accounting {
   /// Allocates the Acct-Session-Id (once `args` is filled): show and CoA know it before any record.
   void open();
   /// The Acct-Session-Id; empty without accounting IDs.
-  [[nodiscard]] const std::string& session_id() const noexcept { return session_id_; }
+  [[nodiscard]] std::string session_id() const { return session_id_.text(); }
 
   /// An accepted verdict: Class, the interim interval and Acct-Authentic for the records to come.
   void authorized(const aaa_verdict& v);
@@ -78,7 +79,7 @@ class session_accounting {
   session_actor::pointer self_;
   const session_ident& args_;
   const aaa_handoff& aaa_;
-  std::string session_id_;
+  acct_session_key session_id_;
   // From the Access-Accept.
   std::vector<wire::bytes> classes_;
   std::optional<std::chrono::seconds> radius_interim_;

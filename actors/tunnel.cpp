@@ -34,6 +34,7 @@ struct tunnel_actor_state {
   std::optional<l2tp::control_connection> engine;
   std::optional<std::size_t> client_index;                    ///< counted in env->client_tunnels
   std::unordered_map<std::uint16_t, session_actor> sessions;  ///< by local session ID
+  std::shared_ptr<const std::string> session_name;             ///< what its sessions name it by (one copy)
   std::unordered_map<std::uint64_t, open_call> calls;         ///< LAC: placed, neither started nor failed yet
   std::uint64_t next_call_token = 1;
   udp_peer source;  ///< of the datagram being processed
@@ -61,12 +62,12 @@ struct tunnel_actor_state {
   }
   void perform(l2tp::deliver_to_session& d) {
     if (auto it = sessions.find(d.local_session_id); it != sessions.end()) {
-      self->send(it->second, session_control{std::move(d.msg)});
+      self->send(it->second, control_input(std::move(d.msg)));
     }
   }
   void perform(l2tp::create_session& c) {
     auto actor = spawn(session_role::lns, c.local_session_id, c.peer_session_id, [](session_args&) {});
-    self->send(actor, session_control{std::move(c.icrq)});
+    self->send(actor, control_input(std::move(c.icrq)));
   }
   void perform(l2tp::start_call& c) {
     auto it = calls.find(c.token);
@@ -152,7 +153,9 @@ struct tunnel_actor_state {
     sa.peer_tunnel_id = engine->peer_tunnel_id();
     sa.gateway = args.gateway;
     sa.peer = args.peer;
-    sa.tunnel_name = engine->profile().group_name.empty() ? engine->peer_host_name() : engine->profile().group_name;
+    const auto& name = engine->profile().group_name.empty() ? engine->peer_host_name() : engine->profile().group_name;
+    if (!session_name || *session_name != name) session_name = std::make_shared<const std::string>(name);
+    sa.tunnel_name = session_name;
     fill(sa);
     auto actor = spawn_session(self->system(), std::move(sa));
     self->link_to(actor);

@@ -58,6 +58,11 @@ call_effects call_engine::open() {
   return apply(session_event::local_open);
 }
 
+call_engine::clearing& call_engine::cdn() {
+  if (!cdn_) cdn_ = std::make_unique<clearing>();
+  return *cdn_;
+}
+
 call_effects call_engine::tunnel_up() {
   return apply(session_event::tunnel_up);
 }
@@ -67,8 +72,8 @@ call_effects call_engine::tunnel_down() {
 }
 
 call_effects call_engine::close(result_code result, std::optional<ppp_disconnect_cause> cause) {
-  cdn_result_ = std::move(result);
-  cdn_cause_ = std::move(cause);
+  cdn().result = std::move(result);
+  cdn().cause = std::move(cause);
   return apply(session_event::local_close);
 }
 
@@ -83,8 +88,8 @@ call_effects call_engine::line_update(std::uint32_t tx_speed, std::uint32_t rx_s
 }
 
 call_effects call_engine::refuse(session_event e, std::uint16_t error, std::string why) {
-  cdn_result_ = {cdn_result::general_error, error, std::move(why)};
-  call_effects fx{call_refused{cdn_result_}};
+  cdn().result = {cdn_result::general_error, error, std::move(why)};
+  call_effects fx{call_refused{cdn().result}};
   auto rest = apply(e);
   fx.insert(fx.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
   return fx;
@@ -172,7 +177,7 @@ call_effects call_engine::apply(session_event e) {
   const auto a = tr.actions;
   if (a & act::protocol_error) {
     fx.emplace_back(call_protocol_error{from, e});
-    if (a & act::send_cdn) cdn_result_ = {cdn_result::general_error, error_code::vendor_error, "unexpected message"};
+    if (a & act::send_cdn) cdn().result = {cdn_result::general_error, error_code::vendor_error, "unexpected message"};
   }
   const auto peer = peer_session_id_;
   if (a & act::send_icrq) fx.emplace_back(call_send{peer, make_icrq()});
@@ -184,9 +189,9 @@ call_effects call_engine::apply(session_event e) {
   if (a & act::send_iccn) fx.emplace_back(call_send{peer, make_iccn()});
   if (a & act::send_cdn) {
     auto m = make_message(message_type::cdn);
-    m.result = cdn_result_;
+    m.result = cdn().result;
     m.assigned_session_id = local_session_id_;
-    m.disconnect_cause = cdn_cause_;
+    m.disconnect_cause = cdn().cause;
     fx.emplace_back(call_send{peer, std::move(m)});
   }
   if (a & (act::start_ppp | act::call_up)) {

@@ -147,8 +147,13 @@ class call_engine {
   std::shared_ptr<const access_line_info> access_line_;  ///< LAC: sent in the ICRQ
   bool sequencing_ = false;
   bool was_established_ = false;
-  result_code cdn_result_{cdn_result::admin, std::nullopt, ""};
-  std::optional<ppp_disconnect_cause> cdn_cause_;
+  /// What our CDN will carry: set when we clear the call (or refuse it); most calls live without it.
+  struct clearing {
+    result_code result{cdn_result::admin, std::nullopt, ""};
+    std::optional<ppp_disconnect_cause> cause;
+  };
+  [[nodiscard]] clearing& cdn();
+  std::unique_ptr<clearing> cdn_;
 };
 
 }  // namespace bras::l2tp

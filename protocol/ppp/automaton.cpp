@@ -80,7 +80,7 @@ std::uint16_t negotiation::handle(ppp_event e) noexcept {
   // Terminate-Request, otherwise Max-Configure (also for irc/7 and irc,tlu/9,
   // which send nothing yet but wait on or finish a configure exchange).
   if ((tr.actions & irc) != 0) {
-    restart_counter_ = (tr.actions & str) != 0 ? config_.max_terminate : config_.max_configure;
+    restart_counter_ = (tr.actions & str) != 0 ? max_terminate_ : max_configure_;
   }
   if ((tr.actions & zrc) != 0) restart_counter_ = 0;
   // "The counter is decremented for each transmission, including the first"
@@ -90,7 +90,7 @@ std::uint16_t negotiation::handle(ppp_event e) noexcept {
   // (§4.6), within one negotiation.
   if ((tr.actions & scr) != 0 && !negotiating(state_)) naks_sent_ = 0;
   if ((tr.actions & sca) != 0) naks_sent_ = 0;
-  if ((tr.actions & scn) != 0 && naks_sent_ < config_.max_failure) ++naks_sent_;
+  if ((tr.actions & scn) != 0 && naks_sent_ < max_failure_) ++naks_sent_;
   state_ = tr.next;
   return tr.actions;
 }

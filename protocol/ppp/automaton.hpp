@@ -102,7 +102,10 @@ struct negotiation_config {
 /// turns an expiry into timeout_event().
 class negotiation {
  public:
-  explicit negotiation(negotiation_config config = {}) noexcept : config_{config} {}
+  explicit negotiation(negotiation_config config = {}) noexcept
+      : max_configure_{count_of(config.max_configure)},
+        max_terminate_{count_of(config.max_terminate)},
+        max_failure_{count_of(config.max_failure)} {}
 
   /// Applies the table and the counters; returns the actions to perform.
   std::uint16_t handle(ppp_event e) noexcept;
@@ -125,14 +128,19 @@ class negotiation {
   }
   /// Max-Failure Configure-Naks sent without a Configure-Ack: answer the
   /// next bad request with a Configure-Reject and stop appending desired options.
-  [[nodiscard]] bool nak_budget_exhausted() const noexcept { return naks_sent_ >= config_.max_failure; }
-  [[nodiscard]] const negotiation_config& config() const noexcept { return config_; }
+  [[nodiscard]] bool nak_budget_exhausted() const noexcept { return naks_sent_ >= max_failure_; }
 
  private:
-  negotiation_config config_;
+  /// The counts in 16 bits (the configuration allows at most 255): every PPP layer of every session has one.
+  static constexpr std::uint16_t count_of(std::uint32_t n) noexcept {
+    return n > 0xffffu ? std::uint16_t{0xffff} : static_cast<std::uint16_t>(n);
+  }
+  std::uint16_t max_configure_;
+  std::uint16_t max_terminate_;
+  std::uint16_t max_failure_;
   ppp_state state_ = ppp_state::initial;
-  std::uint32_t restart_counter_ = 0;
-  std::uint32_t naks_sent_ = 0;  ///< scn since the last sca or the start of this negotiation
+  std::uint16_t restart_counter_ = 0;
+  std::uint16_t naks_sent_ = 0;  ///< scn since the last sca or the start of this negotiation
 };
 
 }  // namespace bras::ppp

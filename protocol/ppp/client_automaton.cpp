@@ -78,7 +78,7 @@ void client_engine::impl::step(layer l, ppp_event e, const received& in) {
          encode_lcp(lcp::echo_reply{in.identifier, c.magic_, wire::to_bytes(truncated(in.echo_data, 8, c.peer_mru_))}));
   }
   if (restarts_timer(actions)) {
-    arm(timer_of(l), f.config().restart_timer);
+    arm(timer_of(l), c.config_.negotiation.restart_timer);
   } else if (!f.timer_running()) {
     stop(timer_of(l));
   }

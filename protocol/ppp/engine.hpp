@@ -116,17 +116,18 @@ using effect =
     std::variant<send_frame, arm_timer, stop_timer, authenticate, auth_outcome, network_up, network_down, finished>;
 using effects = std::vector<effect>;
 
-/// Counters both engines keep for the show commands.
+/// Counters both engines keep for the show commands. 32-bit, as every session has them (an Echo a
+/// second takes 136 years to wrap one).
 struct link_counters {
-  std::uint64_t echo_requests_sent = 0;
-  std::uint64_t echo_requests_received = 0;
-  std::uint64_t echo_replies_sent = 0;
-  std::uint64_t echo_replies_received = 0;
-  std::uint64_t echo_timeouts = 0;
-  std::uint64_t malformed = 0;  ///< undecodable control frames (dropped)
-  std::uint64_t protocol_rejects_sent = 0;
-  std::uint64_t code_rejects_sent = 0;
-  std::uint64_t discarded = 0;  ///< well-formed frames not valid in this phase or state
+  std::uint32_t echo_requests_sent = 0;
+  std::uint32_t echo_requests_received = 0;
+  std::uint32_t echo_replies_sent = 0;
+  std::uint32_t echo_replies_received = 0;
+  std::uint32_t echo_timeouts = 0;
+  std::uint32_t malformed = 0;  ///< undecodable control frames (dropped)
+  std::uint32_t protocol_rejects_sent = 0;
+  std::uint32_t code_rejects_sent = 0;
+  std::uint32_t discarded = 0;  ///< well-formed frames not valid in this phase or state
 };
 
 }  // namespace bras::ppp

@@ -42,7 +42,11 @@ template <class P>
 struct layer {
   using request = configure_packet<control_code::configure_request, typename P::option>;
   negotiation neg;
-  request ours;                     ///< our latest Configure-Request (identifier = the one sent)
+  /// Our latest Configure-Request (identifier = the one sent). Its options are held only while they
+  /// differ from what the policy asks for (`stock` false): a layer not started yet, or up on the
+  /// policy's own request, holds none; the engine rebuilds them when it needs them (ours()).
+  request ours;
+  bool stock = true;  ///< ours.options are the policy's request, not held
   std::uint8_t next_id = 1;         ///< identifier of our next request
   std::uint32_t naks_received = 0;  ///< Naks/Rejects of our requests in this negotiation
   std::unique_ptr<request> early;   ///< NCP: the peer's request seen before the network phase (rare)

@@ -93,14 +93,11 @@ struct server_engine::impl {
     ipv6cp_layer.enabled = cfg.ipv6;
     if (cfg.lac_capture) lac = std::make_unique<capture_state>();
     if (lcp_policy.fresh_magic == 0) lcp_policy.fresh_magic = random.nonzero();
-    lcp_layer.ours = lcp::our_request(lcp_policy, 0);
     ipcp_policy.local_address = cfg.local_address;
     ipcp_policy.primary_dns = cfg.primary_dns;
     ipcp_policy.secondary_dns = cfg.secondary_dns;
-    ipcp_layer.ours = ipcp::our_request(ipcp_policy, 0);
     ipv6cp_policy.local_id = secrets.local_interface_id;
     ipv6cp_policy.in_use = std::move(in_use);
-    ipv6cp_layer.ours = ipv6cp::our_request(ipv6cp_policy, 0);
     lcp_layer.next_id = static_cast<std::uint8_t>(random.next());
     ipcp_layer.next_id = static_cast<std::uint8_t>(random.next());
     ipv6cp_layer.next_id = static_cast<std::uint8_t>(random.next());
@@ -162,8 +159,9 @@ struct server_engine::impl {
           before == ppp_state::starting || before == ppp_state::initial) {
         l.naks_received = 0;
       }
-      l.ours.identifier = l.next_id++;
-      send<P>(typename P::packet{l.ours});
+      auto& request = ours(l);
+      request.identifier = l.next_id++;
+      send<P>(typename P::packet{request});
     }
     if ((actions & (a::sca | a::scn)) && answer != nullptr) send<P>(*answer);
     if (actions & a::str) send<P>(typename P::packet{terminate_request{l.next_id++, {}}});
@@ -180,8 +178,36 @@ struct server_engine::impl {
     } else if (!l.neg.timer_running()) {
       stop(P::restart);
     }
-    if (actions & a::tlu) this_layer_up(l);
+    if (actions & a::tlu) {
+      this_layer_up(l);
+      settle(l);
+    }
     if (actions & a::tlf) this_layer_finished(l);
+  }
+
+  // ---- our Configure-Requests ----
+  /// What the policy asks for (identifier 0).
+  lcp::configure_request policy_request(const layer<lcp_traits>&) const { return lcp::our_request(lcp_policy, 0); }
+  ipcp::configure_request policy_request(const layer<ipcp_traits>&) const { return ipcp::our_request(ipcp_policy, 0); }
+  ipv6cp::configure_request policy_request(const layer<ipv6cp_traits>&) const {
+    return ipv6cp::our_request(ipv6cp_policy, 0);
+  }
+  /// The layer's current request, its options rebuilt from the policy if they are not held.
+  template <class P>
+  typename layer<P>::request& ours(layer<P>& l) {
+    if (l.stock) {
+      l.ours.options = policy_request(l).options;
+      l.stock = false;
+    }
+    return l.ours;
+  }
+  /// The layer is up: its request's options are let go when the policy would build the same ones
+  /// (the many sessions that never renegotiate hold no copy of them).
+  template <class P>
+  void settle(layer<P>& l) {
+    if (l.stock || l.ours.options != policy_request(l).options) return;
+    decltype(l.ours.options){}.swap(l.ours.options);
+    l.stock = true;
   }
 
   // ---- layer hooks ----

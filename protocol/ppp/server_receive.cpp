@@ -75,6 +75,7 @@ revision<ipv6cp::option> server_engine::impl::revise(layer<ipv6cp_traits>& l, co
 
 template <class P, class Answer>
 void server_engine::impl::on_nak_or_reject(layer<P>& l, const Answer& a) {
+  ours(l);
   auto rev = revise(l, a);
   if (rev.kind == revision_kind::discard) return discard();
   if (rev.kind == revision_kind::fail) {
@@ -116,6 +117,7 @@ void server_engine::impl::on_packet(layer<P>& l, const typename P::packet& p, wi
   if (const auto* req = std::get_if<request>(&p)) return on_configure_request(l, *req);
   if (const auto* a = std::get_if<ack>(&p)) {
     // RFC 1661 §5.2: an Ack must match our last request exactly.
+    ours(l);
     if (a->identifier != l.ours.identifier || a->options != l.ours.options) return discard();
     if constexpr (std::is_same_v<P, lcp_traits>) {
       if (cfg.lac_capture) lac->proxy.last_sent_confreq = proxied_options_of(l.ours);

@@ -1,0 +1,40 @@
+// A callback in two pointers, for the components of the session actor
+// (100,000 of them): it holds a callable of at most one pointer's size
+// that is trivially copyable, such as a lambda capturing only `this`,
+// where std::function takes 32 bytes.
+#pragma once
+
+#include <cstddef>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace bras::actors {
+
+template <class Signature>
+class thin_function;
+
+template <class R, class... Args>
+class thin_function<R(Args...)> {
+ public:
+  thin_function() noexcept = default;
+  thin_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
+  template <class F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, thin_function> && sizeof(F) <= sizeof(void*) &&
+           alignof(F) <= alignof(void*) && std::is_trivially_copyable_v<F> &&
+           std::is_invocable_r_v<R, const F&, Args...>) thin_function(F f) noexcept  // NOLINT: as std::function
+      : call_{[](const void* at, Args... args) -> R {
+          return (*std::launder(static_cast<const F*>(at)))(std::forward<Args>(args)...);
+        }} {
+    ::new (static_cast<void*>(&storage_)) F(f);
+  }
+
+  [[nodiscard]] explicit operator bool() const noexcept { return call_ != nullptr; }
+  R operator()(Args... args) const { return call_(&storage_, std::forward<Args>(args)...); }
+
+ private:
+  alignas(void*) unsigned char storage_[sizeof(void*)]{};
+  R (*call_)(const void*, Args...) = nullptr;
+};
+
+}  // namespace bras::actors
