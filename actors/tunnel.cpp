@@ -153,8 +153,8 @@ struct tunnel_actor_state {
     sa.peer_tunnel_id = engine->peer_tunnel_id();
     sa.gateway = args.gateway;
     sa.peer = args.peer;
-    const auto& name = engine->profile().group_name.empty() ? engine->peer_host_name() : engine->profile().group_name;
-    if (!session_name || *session_name != name) session_name = std::make_shared<const std::string>(name);
+    const auto& named = engine->profile().group_name.empty() ? engine->peer_host_name() : engine->profile().group_name;
+    if (!session_name || *session_name != named) session_name = std::make_shared<const std::string>(named);
     sa.tunnel_name = session_name;
     fill(sa);
     auto actor = spawn_session(self->system(), std::move(sa));
