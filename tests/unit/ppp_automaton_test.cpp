@@ -206,13 +206,18 @@ negotiation opened(negotiation_config config = {}) {
 }
 
 TEST(PppNegotiation, DefaultsAreTheRfcs) {
+  const negotiation_config c;
+  EXPECT_EQ(c.max_configure, 10u);
+  EXPECT_EQ(c.max_terminate, 2u);
+  EXPECT_EQ(c.max_failure, 5u);
+  EXPECT_EQ(c.restart_timer, std::chrono::seconds{3});
   negotiation n;
-  EXPECT_EQ(n.config().max_configure, 10u);
-  EXPECT_EQ(n.config().max_terminate, 2u);
-  EXPECT_EQ(n.config().max_failure, 5u);
-  EXPECT_EQ(n.config().restart_timer, std::chrono::seconds{3});
   EXPECT_EQ(n.state(), S::initial);
   EXPECT_FALSE(n.timer_running());
+  // Max-Configure: the first request counts down from 10.
+  n.handle(E::open);
+  n.handle(E::up);
+  EXPECT_EQ(n.restart_counter(), 9u);
 }
 
 TEST(PppNegotiation, NormalOpen) {
