@@ -2,7 +2,8 @@
 // this binary's own network namespace): a burst arrives whole and in order
 // from the gateway's address, over several sendmmsg calls when it is long;
 // datagrams the kernel refuses (port 0, too big for UDP) are marked unsent and
-// the rest still go, in order; an unknown gateway sends nothing.
+// the rest still go, in order; runs of one size to one peer (sent as UDP GSO)
+// arrive as their own datagrams; an unknown gateway sends nothing.
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
@@ -99,6 +100,32 @@ TEST(UdpBatch, RefusedDatagramsAreSkippedAndTheRestSent) {
   for (std::size_t i = 0; i < burst.size(); ++i) EXPECT_EQ(burst[i].sent, expected[i]) << i;
   for (std::size_t i : {0, 1, 3, 5, 6}) EXPECT_EQ(r.next().first, data[i]) << i;
   EXPECT_TRUE(r.empty());
+}
+
+TEST(UdpBatch, RunsOfOneSizeToOnePeerArriveAsTheirOwnDatagrams) {
+  // Sent as UDP GSO messages (one size, one peer): each datagram must still arrive alone, whole
+  // and in order, whether its run is cut by the chunk, by another peer or by another size.
+  receiver a;
+  receiver b;
+  boost::asio::io_context io;
+  io::udp_service udp{io, one_gateway()};
+  std::vector<wire::bytes> data;
+  std::vector<dataplane::outgoing> burst;
+  for (std::size_t i = 0; i < 200; ++i) data.push_back(datagram(i, i >= 150 && i < 160 ? 300 : 146));
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const bool to_b = i >= 100 && i < 120 && i % 2 == 0;  // interleaved: runs of one
+    burst.push_back({{0x7f000001, to_b ? b.port : a.port}, data[i]});
+  }
+  EXPECT_EQ(udp.send_batch(0, burst), data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    EXPECT_TRUE(burst[i].sent) << i;
+    const bool to_b = i >= 100 && i < 120 && i % 2 == 0;
+    auto [got, from] = (to_b ? b : a).next();
+    EXPECT_EQ(got, data[i]) << i;
+    EXPECT_EQ(from, udp.local(0).port);
+  }
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
 }
 
 TEST(UdpBatch, UnknownGatewaySendsNothing) {
