@@ -179,6 +179,7 @@ struct result {
   double to_tun_offered_pps = 0;
   double to_subscriber_pps = 0;
   double to_subscriber_offered_pps = 0;
+  double to_subscriber_delivered_pps = 0;  ///< what the sink read (the LAC's side of the wire)
 };
 
 result run_design(const std::string& mode, unsigned queues, std::chrono::seconds duration, unsigned sessions) {
@@ -288,6 +289,7 @@ result run_design(const std::string& mode, unsigned queues, std::chrono::seconds
     sink_reader.join();
     r.to_subscriber_pps = rate(lns.ctx().stats.data_tx_packets.load() - before, dt);
     r.to_subscriber_offered_pps = rate(sent, dt);
+    r.to_subscriber_delivered_pps = rate(drained, dt);
     ::close(out);
   }
   ::close(sink);
@@ -351,8 +353,9 @@ int main(int argc, char** argv) {
     const auto& r = results[i];
     std::printf("%-14s L2TP -> tun %12.0f pps (offered %9.0f) %5.2fx baseline\n", name.c_str(), r.to_tun_pps,
                 r.to_tun_offered_pps, r.to_tun_pps / base);
-    std::printf("%-14s tun -> L2TP %12.0f pps (offered %9.0f) %5.2fx baseline\n", name.c_str(), r.to_subscriber_pps,
-                r.to_subscriber_offered_pps, r.to_subscriber_pps / base);
+    std::printf("%-14s tun -> L2TP %12.0f pps (offered %9.0f, sink read %9.0f) %5.2fx baseline\n", name.c_str(),
+                r.to_subscriber_pps, r.to_subscriber_offered_pps, r.to_subscriber_delivered_pps,
+                r.to_subscriber_pps / base);
   }
   return 0;
 }
