@@ -102,11 +102,11 @@ class ppp_host {
   std::optional<ppp::server_engine> ppp_;
   std::unique_ptr<ipv6_host> ipv6_;  ///< LNS with env().ipv6, once IPv6CP is up: RAs, DHCPv6, the routed prefixes
   data_session_ptr data_;
-  session_timers<ppp::timer_count> timers_;  ///< the PPP engine's timers, on few pending wake-ups
+  session_timers<ppp::timer_count> timers_;               ///< the PPP engine's timers, on few pending wake-ups
   std::unique_ptr<std::vector<ppp_frame>> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN (rare)
-  bool finished_ = false;                    ///< PPP is over (or will never start)
-  bool lower_gone_ = false;                  ///< CDN received or tunnel down: nothing more to send
-  std::unique_ptr<const ppp::finished> end_;  ///< why PPP ended (accounting); null: not known
+  bool finished_ = false;                                 ///< PPP is over (or will never start)
+  bool lower_gone_ = false;                               ///< CDN received or tunnel down: nothing more to send
+  std::unique_ptr<const ppp::finished> end_;              ///< why PPP ended (accounting); null: not known
   optional_seconds session_timeout_;
   optional_seconds idle_timeout_;
   std::optional<std::uint16_t> framed_mtu_;  ///< RADIUS Framed-MTU: caps the session's MTU (and MSS)

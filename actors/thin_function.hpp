@@ -18,11 +18,13 @@ template <class R, class... Args>
 class thin_function<R(Args...)> {
  public:
   thin_function() noexcept = default;
-  thin_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
+  // Implicit, as std::function's: a lambda converts where a callback is taken.
+  thin_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
   template <class F>
   requires(!std::is_same_v<std::remove_cvref_t<F>, thin_function> && sizeof(F) <= sizeof(void*) &&
            alignof(F) <= alignof(void*) && std::is_trivially_copyable_v<F> &&
-           std::is_invocable_r_v<R, const F&, Args...>) thin_function(F f) noexcept  // NOLINT: as std::function
+           std::is_invocable_r_v<R, const F&, Args...>) thin_function(F f)
+  noexcept
       : call_{[](const void* at, Args... args) -> R {
           return (*std::launder(static_cast<const F*>(at)))(std::forward<Args>(args)...);
         }} {

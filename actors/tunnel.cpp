@@ -34,7 +34,7 @@ struct tunnel_actor_state {
   std::optional<l2tp::control_connection> engine;
   std::optional<std::size_t> client_index;                    ///< counted in env->client_tunnels
   std::unordered_map<std::uint16_t, session_actor> sessions;  ///< by local session ID
-  std::shared_ptr<const std::string> session_name;             ///< what its sessions name it by (one copy)
+  std::shared_ptr<const std::string> session_name;            ///< what its sessions name it by (one copy)
   std::unordered_map<std::uint64_t, open_call> calls;         ///< LAC: placed, neither started nor failed yet
   std::uint64_t next_call_token = 1;
   udp_peer source;  ///< of the datagram being processed

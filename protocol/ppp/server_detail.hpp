@@ -46,7 +46,7 @@ struct layer {
   /// differ from what the policy asks for (`stock` false): a layer not started yet, or up on the
   /// policy's own request, holds none; the engine rebuilds them when it needs them (ours()).
   request ours;
-  bool stock = true;  ///< ours.options are the policy's request, not held
+  bool stock = true;                ///< ours.options are the policy's request, not held
   std::uint8_t next_id = 1;         ///< identifier of our next request
   std::uint32_t naks_received = 0;  ///< Naks/Rejects of our requests in this negotiation
   std::unique_ptr<request> early;   ///< NCP: the peer's request seen before the network phase (rare)

@@ -83,8 +83,8 @@ TEST(PppServerRequest, NetworkLayersSendTheirPolicysRequestEachTime) {
   driver d{pap_config()};
   to_network(d);
   // The peer renegotiates IPCP: our IP-Address again, under a new identifier.
-  const effects again = d.receive(ipcp_frame(ipcp::configure_request{
-      7, {ipcp::ip_address{assigned}, ipcp::primary_dns{dns1}, ipcp::secondary_dns{dns2}}}));
+  const effects again = d.receive(ipcp_frame(
+      ipcp::configure_request{7, {ipcp::ip_address{assigned}, ipcp::primary_dns{dns1}, ipcp::secondary_dns{dns2}}}));
   const auto ours = sent_ipcp<ipcp::configure_request>(again);
   ASSERT_TRUE(ours.has_value()) << kinds(again);
   EXPECT_EQ(ours->options, (std::vector<ipcp::option>{ipcp::ip_address{lns_address}}));
