@@ -11,6 +11,13 @@
 
 namespace bras::actors {
 
+/// What fits: at most a pointer's size and alignment, trivially copyable, callable as R(Args...)
+/// (a thin_function itself, two pointers, does not).
+template <class F, class R, class... Args>
+concept thin_callable =
+    std::conjunction_v<std::bool_constant<sizeof(F) <= sizeof(void*)>, std::bool_constant<alignof(F) <= alignof(void*)>,
+                       std::is_trivially_copyable<F>, std::is_invocable_r<R, const F&, Args...>>;
+
 template <class Signature>
 class thin_function;
 
@@ -20,11 +27,8 @@ class thin_function<R(Args...)> {
   thin_function() noexcept = default;
   // Implicit, as std::function's: a lambda converts where a callback is taken.
   thin_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
-  template <class F>
-  requires(!std::is_same_v<std::remove_cvref_t<F>, thin_function> && sizeof(F) <= sizeof(void*) &&
-           alignof(F) <= alignof(void*) && std::is_trivially_copyable_v<F> &&
-           std::is_invocable_r_v<R, const F&, Args...>) thin_function(F f)
-  noexcept
+  template <thin_callable<R, Args...> F>
+  thin_function(F f) noexcept  // NOLINT(google-explicit-constructor)
       : call_{[](const void* at, Args... args) -> R {
           return (*std::launder(static_cast<const F*>(at)))(std::forward<Args>(args)...);
         }} {

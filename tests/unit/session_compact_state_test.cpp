@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,9 @@ TEST(ThinFunction, EmptyUntilGivenACallableThenCallsIt) {
   f = nullptr;
   EXPECT_FALSE(f);
   static_assert(sizeof(thin_function<void()>) == 2 * sizeof(void*));
+  // What does not fit is refused at compile time: a capture by value of a string, a std::function.
+  static_assert(!std::is_constructible_v<thin_function<void()>, std::function<void()>>);
+  static_assert(!thin_callable<decltype([s = std::string{}] { (void)s; }), void>);
 }
 
 TEST(ThinFunction, PassesArgumentsByReferenceAndCopiesWithTheCallable) {
