@@ -1,7 +1,7 @@
 // libFuzzer target for the operator command grammar (cli/grammar.hpp), which
 // brasd runs on every line a CLI client sends: parse, completion ('?' and
-// Tab) at every cursor position, bras-cli's local commands and the error
-// caret. Invariants (trap on violation): an error's offset lies within its
+// Tab) at the end of the line and after its first words, bras-cli's local
+// commands and the error caret. Invariants (trap on violation): an error's offset lies within its
 // line and its caret output ends the line; parsing is deterministic; Tab
 // never lengthens a line it reports as wrong, and what it inserts for a line
 // that parses still parses; every '?' candidate has a word and help to show.
@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "cli/grammar.hpp"
 
@@ -56,8 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(outcome(line) == first);  // deterministic
   (void)cli::parse_local(line);
 
-  // Completion at every cursor position (each prefix of the line), as '?' and Tab see it.
-  for (std::size_t cut = 0; cut <= line.size(); ++cut) {
+  // Completion where an operator presses '?' or Tab: at the end, and after each of the first
+  // words (inside a word, at the end of each prefix the search makes anyway).
+  std::vector<std::size_t> cuts{line.size()};
+  for (std::size_t i = 0; i < line.size() && cuts.size() < 12; ++i) {
+    if (line[i] == ' ') cuts.push_back(i + 1);
+  }
+  for (const std::size_t cut : cuts) {
     const std::string_view before = std::string_view{line}.substr(0, cut);
     for (const bool local : {false, true}) {
       const auto c = cli::complete(before, local);
