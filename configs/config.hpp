@@ -410,6 +410,12 @@ using load_result = std::variant<settings, load_error>;
 /// The embedded default (configs/brasd.yaml).
 [[nodiscard]] load_result load_default();
 
+/// Warnings about how `s`, loaded from `config_file`, keeps its secrets (configs/config_secrets.cpp):
+/// a secret shorter than 16 bytes (naming the setting), and a file holding secrets (the
+/// configuration, the subscribers file) that its group or others may read (naming the file and its
+/// mode). Empty when there is nothing to say.
+[[nodiscard]] std::vector<std::string> secret_warnings(const settings& s, const std::string& config_file);
+
 /// Parses "a.b.c.d" or "a.b.c.d/len".
 [[nodiscard]] std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept;
 [[nodiscard]] std::optional<std::uint32_t> parse_ipv4(std::string_view text) noexcept;

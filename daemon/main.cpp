@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
       std::cerr << *e << "\n";
       return 2;
     }
+    for (const auto& w : bras::config::secret_warnings(std::get<bras::config::settings>(checked), check_file)) {
+      std::cerr << "warning: " << w << "\n";
+    }
     std::cout << check_file << ": configuration OK\n";
     return 0;
   }
@@ -71,6 +74,9 @@ int main(int argc, char** argv) {
   auto log = spdlog::stderr_color_mt("brasd");
   log->set_level(spdlog::level::from_str(settings.log_level));
   std::string name = config_file.empty() ? "<embedded default>" : config_file;
+  if (!config_file.empty()) {
+    for (const auto& w : bras::config::secret_warnings(settings, config_file)) log->warn("config-secrets {}", w);
+  }
 
   std::unique_ptr<bras::app::daemon> d;
   try {

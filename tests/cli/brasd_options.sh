@@ -81,4 +81,19 @@ if command -v systemd-analyze > /dev/null; then
 else
   echo "ok 10 - # SKIP systemd-analyze not installed"
 fi
-echo "10 passed, 0 failed"
+# Secrets: a short one is named by its setting, a file others may read by its mode; warnings only
+# (exit 0), and the secret itself is never printed.
+printf 'l2tp:\n  tunnel-groups:\n    - name: g\n      clients:\n        - {host-name: a, secret: tiny-secret}\n' \
+  > "$work/secrets.yaml"
+chmod 644 "$work/secrets.yaml"
+"$brasd" --check-config "$work/secrets.yaml" > /dev/null 2> "$work/err" || fail "warnings made --check-config fail"
+grep -qF "warning: $work/secrets.yaml: l2tp.tunnel-groups[0].clients[0].secret is 11 bytes; use at least 16" \
+  "$work/err" || fail "no short-secret warning: $(cat "$work/err")"
+grep -qF "warning: $work/secrets.yaml: holds secrets and is readable by everyone (mode 0644)" "$work/err" ||
+  fail "no file-mode warning: $(cat "$work/err")"
+! grep -q "tiny-secret" "$work/err" || fail "the secret was printed: $(cat "$work/err")"
+chmod 600 "$work/secrets.yaml"
+"$brasd" --check-config "$work/secrets.yaml" > /dev/null 2> "$work/err"
+! grep -q "readable by" "$work/err" || fail "mode 0600 still warned: $(cat "$work/err")"
+echo "ok 11 - --check-config warns of a short secret and of a secrets file others can read"
+echo "11 passed, 0 failed"
