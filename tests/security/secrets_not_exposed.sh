@@ -60,6 +60,8 @@ run() {
     "$cli" --socket "$work/cli.sock" show services l2tp tunnel extensive
     "$cli" --socket "$work/cli.sock" show services l2tp tunnel extensive "|" display json
     "$cli" --socket "$work/cli.sock" show network-access aaa statistics
+    "$cli" --socket "$work/cli.sock" show network-access aaa radius-servers
+    "$cli" --socket "$work/cli.sock" show subscribers summary
   } >"$work/cli.out" 2>&1
   ip netns exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9101; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3' \
     >"$work/metrics.out" || fail "$auth: no /metrics scrape"
