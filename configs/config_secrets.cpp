@@ -75,6 +75,8 @@ std::vector<std::string> secret_warnings(const settings& s, const std::string& c
                     " random bytes (a short secret falls to an offline guess from one captured exchange)");
     }
   }
+  // Inline subscribers' passwords are secrets of the file too (their length is the subscriber's).
+  for (const auto& sub : s.aaa.subscribers) any = any || !sub.password.empty();
   if (any) check_mode(config_file, "secrets", out);
   check_mode(s.aaa.subscribers_file, "subscriber passwords", out);
   return out;

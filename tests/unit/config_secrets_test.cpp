@@ -72,6 +72,13 @@ TEST(ConfigSecrets, AFileOthersCanReadIsNamedWithItsMode) {
   EXPECT_FALSE(any_contains(secret_warnings(loaded(owner.path), owner.path), "readable by"));
 }
 
+TEST(ConfigSecrets, InlineSubscriberPasswordsAreSecretsOfTheFile) {
+  temp_file f{"aaa:\n  subscribers:\n    - {user: a, password: pw}\n", 0604};
+  const auto w = secret_warnings(loaded(f.path), f.path);
+  ASSERT_EQ(w.size(), 1u);  // the mode, not the length: a subscriber's password is the subscriber's
+  EXPECT_TRUE(any_contains(w, "holds secrets and is readable by everyone (mode 0604)")) << w[0];
+}
+
 TEST(ConfigSecrets, AFileWithoutSecretsDrawsNothing) {
   temp_file f{"l2tp:\n  tunnel-groups:\n    - name: g\n      clients:\n        - {host-name: a}\n", 0644};
   EXPECT_TRUE(secret_warnings(loaded(f.path), f.path).empty());
