@@ -184,16 +184,62 @@ std::optional<std::uint16_t> parse_id16(std::string_view text) {
 /// libstdc++ compiles a regex recursively: a deep nesting of groups would
 /// exhaust brasd's stack, so it is refused here.
 constexpr int max_regex_nesting = 32;
+/// POSIX RE_DUP_MAX. libstdc++ builds one state per repetition, and its parser overflows a signed
+/// integer on a count of 19 digits (found by fuzz_cli_grammar): counts are checked before it sees them.
+constexpr unsigned long max_regex_repeat = 255;
+/// The product of every repetition bound in the pattern: nested counts multiply the states the
+/// compiler builds ("((a{200}){200}){200}" would be 8 million), so they are capped together.
+constexpr unsigned long max_regex_repeat_product = 10000;
+
+namespace {
+
+/// The bound of the brace quantifier at `pattern[at]` ('{'): the larger of its counts ("{m}",
+/// "{m,}", "{m,n}"); nullopt when a count has more than three digits or is above RE_DUP_MAX. What
+/// is not a quantifier (no digit after the brace) is left to the compiler, as 1.
+std::optional<unsigned long> repeat_bound(const std::string& pattern, std::size_t at) {
+  unsigned long bound = 1;
+  std::size_t i = at + 1;
+  for (int part = 0; part < 2 && i < pattern.size(); ++part) {
+    std::size_t digits = 0;
+    unsigned long n = 0;
+    while (i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9') {
+      if (++digits > 3) return std::nullopt;
+      n = n * 10 + static_cast<unsigned long>(pattern[i] - '0');
+      ++i;
+    }
+    if (n > max_regex_repeat) return std::nullopt;
+    bound = std::max(bound, n);
+    if (i >= pattern.size() || pattern[i] != ',') break;
+    ++i;
+  }
+  return bound;
+}
+
+}  // namespace
 
 std::optional<std::string> regex_problem(const std::string& pattern) {
   int depth = 0;
+  unsigned long product = 1;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
-      ++i;  // an escaped parenthesis is a literal
+      ++i;  // an escaped parenthesis or brace is a literal
+    } else if (pattern[i] == '[') {
+      // A bracket expression: '(' and '{' are literals up to its ']' (which may come first).
+      std::size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      while (j < pattern.size() && pattern[j] != ']') ++j;
+      i = j;
     } else if (pattern[i] == '(' && ++depth > max_regex_nesting) {
       return "groups nested too deeply";
     } else if (pattern[i] == ')') {
       --depth;
+    } else if (pattern[i] == '{') {
+      const auto bound = repeat_bound(pattern, i);
+      if (!bound) return "repetition count above " + std::to_string(max_regex_repeat);
+      product *= *bound;
+      if (product > max_regex_repeat_product)
+        return "repetitions multiply past " + std::to_string(max_regex_repeat_product);
     }
   }
   try {

@@ -392,6 +392,23 @@ TEST(CliGrammarPipes, InvalidPatternsAreRejectedAtParseTime) {
   EXPECT_EQ(ok("show services l2tp session | match \"\\(a\\)\"").pipes[0].argument, "\\(a\\)");
 }
 
+TEST(CliGrammarPipes, RepetitionCountsAreBoundedBeforeTheRegexCompilerSeesThem) {
+  const std::string head = "show services l2tp session | match ";
+  // Above POSIX RE_DUP_MAX, and a 19-digit count (the one that overflowed libstdc++'s parser).
+  for (std::string_view bad : {"a{256}", "a{1,1000}", "l{0000000000000000040000,0}", "x{99999999999999999999}"}) {
+    auto e = error(head + std::string(bad));
+    EXPECT_EQ(e.offset, 35u) << bad;
+    EXPECT_NE(e.message.find("repetition count above 255"), std::string::npos) << e.message;
+  }
+  // Nested counts multiply the compiled states: capped together.
+  EXPECT_NE(error(head + "\"((a{100}){100}){2}\"").message.find("multiply past 10000"), std::string::npos);
+  // Within the bounds, and braces that are literals, still parse.
+  EXPECT_EQ(ok(head + "a{255}").pipes[0].argument, "a{255}");
+  EXPECT_EQ(ok(head + "\"(a{10}){100}\"").pipes[0].argument, "(a{10}){100}");
+  EXPECT_EQ(ok(head + "[{]99999").pipes[0].argument, "[{]99999");
+  EXPECT_EQ(ok(head + "\\{99999").pipes[0].argument, "\\{99999");
+}
+
 TEST(CliGrammarPipes, Errors) {
   auto e = error("show services l2tp session |");
   EXPECT_EQ(e.offset, 28u);
