@@ -8,6 +8,7 @@
 #include "actors/aaa_radius.hpp"
 #include "actors/aaa_route.hpp"
 #include "actors/address_pool.hpp"
+#include "actors/auth_backoff.hpp"
 
 namespace bras::actors {
 
@@ -42,8 +43,12 @@ struct aaa_state {
   /// out) never learns of its grant, so its end gives the grant back.
   /// One node per grant (a session holds one, two while LCP renegotiates): no vector per session.
   std::unordered_multimap<caf::actor_addr, grant> grants;
-  config::aaa_settings routes;       ///< aaa.method and aaa.domains (no subscribers)
-  std::optional<aaa_radius> radius;  ///< set when a RADIUS client is configured
+  config::aaa_settings routes;                           ///< aaa.method and aaa.domains (no subscribers)
+  std::optional<aaa_radius> radius;                      ///< set when a RADIUS client is configured
+  auth_backoff backoff;                                  ///< local users' failures (aaa.auth-failure-limit)
+  std::function<auth_backoff::clock::time_point()> now;  ///< the back-off's clock
+  /// A user backing off may try at will: its refusals are logged like other peer-triggered events.
+  log_limiter backoff_log;
 
   caf::result<aaa_verdict> ask(const aaa_request& r) {
     if (radius && method_for(routes, r.user) == config::aaa_method::radius) return radius->ask(self, r);
@@ -99,6 +104,18 @@ struct aaa_state {
 
   aaa_verdict decide(const aaa_request& r) {
     aaa_verdict v;
+    const auto t = now();
+    // Backing off: refused without checking the credentials, so guessing gains nothing meanwhile.
+    if (const auto left = backoff.refused_for(r.user, t); left != auth_backoff::clock::duration{}) {
+      stats->auth_backoff_refusals.fetch_add(1);
+      if (backoff_log.allow()) {
+        log->debug("aaa-auth-backoff-refused user={} seconds-left={}", r.user,
+                   std::chrono::ceil<std::chrono::seconds>(left).count());
+      }
+      v.reason = "auth-backoff";
+      v.message = "authentication failed";
+      return v;
+    }
     verdict result = verdict::reject_unknown_user;
     if (r.chap) {
       result = db.check_chap_md5(r.user, r.chap_id, r.challenge, r.response);
@@ -109,8 +126,15 @@ struct aaa_state {
       stats->auth_rejects.fetch_add(1);
       v.reason = result == verdict::reject_unknown_user ? "unknown-user" : "bad-password";
       v.message = "authentication failed";
+      // Unknown users count too: a back-off only for known ones would tell which names exist.
+      if (const auto started = backoff.failed(r.user, t);
+          started != auth_backoff::clock::duration{} && backoff_log.allow()) {
+        log->warn("aaa-auth-backoff user={} seconds={} tracked-users={}", r.user,
+                  std::chrono::duration_cast<std::chrono::seconds>(started).count(), backoff.tracked());
+      }
       return v;
     }
+    backoff.succeeded(r.user);
     const subscriber* s = db.find(r.user);
     auto& count = active[r.user];
     if (s->max_sessions != 0 && count >= s->max_sessions) {
@@ -217,6 +241,8 @@ struct aaa_setup {
   config::aaa_settings routes;
   std::optional<aaa_radius_config> radius;
   bool ipv6 = false;  ///< ppp.ipv6
+  auth_backoff_settings backoff;
+  std::function<auth_backoff::clock::time_point()> now;
 };
 
 aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> self, aaa_setup setup, subscriber_db db,
@@ -230,6 +256,8 @@ aaa_actor::behavior_type aaa_behavior(aaa_actor::stateful_pointer<aaa_state> sel
   init.prefixes = std::move(prefixes);
   init.ipv6 = setup.ipv6;
   init.routes = std::move(setup.routes);
+  init.backoff = auth_backoff{setup.backoff};
+  init.now = setup.now ? std::move(setup.now) : [] { return auth_backoff::clock::now(); };
   if (setup.radius) {
     init.radius.emplace(std::move(*setup.radius),
                         [self](aaa_verdict& v, const radius::authorization& a, const std::string& user,
@@ -287,6 +315,12 @@ std::variant<aaa_actor, std::string> spawn_aaa(caf::actor_system& sys, const aaa
   setup.log = cfg.log;
   setup.routes.method = settings.aaa.method;
   setup.routes.domains = settings.aaa.domains;
+  setup.backoff.limit = settings.aaa.auth_failure_limit;
+  setup.backoff.window = settings.aaa.auth_failure_window;
+  setup.backoff.backoff = settings.aaa.auth_backoff;
+  setup.backoff.backoff_max = settings.aaa.auth_backoff_max;
+  setup.backoff.max_users = settings.aaa.auth_failure_users;
+  setup.now = cfg.now;
   const bool asks_radius = settings.aaa.method == config::aaa_method::radius ||
                            std::any_of(settings.aaa.domains.begin(), settings.aaa.domains.end(),
                                        [](const auto& d) { return d.method == config::aaa_method::radius; });

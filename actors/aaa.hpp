@@ -7,11 +7,14 @@
 // pools, so an address and the user's session count always go back together:
 // when the session releases them, or when it ends holding them (it monitors
 // every session it granted something to, so a verdict that arrived too late
-// for its session is not lost).
+// for its session is not lost). Local users that keep failing back off
+// (auth_backoff.hpp): refused at once, their credentials unchecked, for a while.
 #pragma once
 
 #include <caf/all.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "actors/catalogue.hpp"
@@ -24,11 +27,13 @@ namespace bras::actors {
 /// null and outlives the actor (the daemon owns it and awaits every actor).
 struct aaa_config {
   const config::settings* settings = nullptr;  ///< address-pools, ppp.address-pool and ppp.local-address, aaa, radius
-  counters* stats = nullptr;                   ///< auth_accepts, auth_rejects, pool_exhausted, aaa_radius_unavailable
-  std::shared_ptr<spdlog::logger> log;         ///< "aaa"
+  counters* stats = nullptr;            ///< auth_accepts, auth_rejects, auth_backoff_refusals, pool_exhausted, ...
+  std::shared_ptr<spdlog::logger> log;  ///< "aaa"
   /// RADIUS authentication (an invalid handle: every user is local, whatever aaa.method says).
   radius_client_actor radius;
   const std::atomic<bool>* accounting_refuses = nullptr;  ///< new sessions are refused while set
+  /// The authentication back-off's clock (empty: steady_clock::now); tests drive it.
+  std::function<std::chrono::steady_clock::time_point()> now;
 };
 
 /// Spawns the AAA actor over `db`; fails (with the reason) if a configured pool is invalid.

@@ -128,15 +128,22 @@ void parse_pools(const YAML::Node& n, const walker& w, std::vector<address_pool_
   });
 }
 
-void parse_aaa(const YAML::Node& n, const walker& w, aaa_settings& aaa) {
-  w.only(n, "aaa", {"subscribers-file", "subscribers", "method", "domains"});
+void parse_aaa(const YAML::Node& n, const walker& w, settings& s) {
+  only_table("aaa", n, w, {"subscribers-file", "subscribers", "method", "domains"});
+  apply_table("aaa", n, w, s);
+  auto& aaa = s.aaa;
+  if (aaa.auth_backoff_max < aaa.auth_backoff) {
+    // Either key may be the one set (the other keeps its default): name the one written.
+    if (n["auth-backoff-max"]) w.fail(n["auth-backoff-max"], "aaa.auth-backoff-max", "below aaa.auth-backoff");
+    w.fail(n["auth-backoff"], "aaa.auth-backoff", "above aaa.auth-backoff-max");
+  }
   w.text(n, "aaa", "subscribers-file", aaa.subscribers_file);
   parse_aaa_method(n, w, aaa);
   std::set<std::string> users;
   w.list(n, "aaa", "subscribers", [&](const YAML::Node& x, const std::string& xp) {
-    auto s = parse_subscriber(x, xp, w);
-    if (!users.insert(s.user).second) w.fail(x["user"], xp + ".user", "duplicate user " + s.user);
-    aaa.subscribers.push_back(std::move(s));
+    auto sub = parse_subscriber(x, xp, w);
+    if (!users.insert(sub.user).second) w.fail(x["user"], xp + ".user", "duplicate user " + sub.user);
+    aaa.subscribers.push_back(std::move(sub));
   });
 }
 
@@ -178,7 +185,7 @@ settings parse(const YAML::Node& root, const walker& w) {
   parse_pools(root, w, s.address_pools);
   parse_prefix_pools(root, w, s);
   if (auto n = root["ipv6"]) parse_ipv6(n, w, s);
-  if (auto n = root["aaa"]) parse_aaa(n, w, s.aaa);
+  if (auto n = root["aaa"]) parse_aaa(n, w, s);
   check_ipv6(root, w, s);
   if (auto n = root["data-plane"]) parse_data_plane(n, w, s);
   if (!s.ppp.address_pool.empty()) {

@@ -280,6 +280,12 @@ struct aaa_settings {
   std::vector<subscriber> subscribers;    ///< inline subscribers (added to the file's)
   aaa_method method = aaa_method::local;  ///< aaa.method: for users whose realm no domain names
   std::vector<aaa_domain> domains;        ///< aaa.domains: [{realm, method}], exact realm first, then "*"
+  /// Local users' authentication-failure back-off (actors/auth_backoff.hpp).
+  unsigned auth_failure_limit = 5;       ///< failures within the window that start a back-off; 0: off
+  seconds auth_failure_window{60};       ///< failures are counted over this long
+  seconds auth_backoff{30};              ///< the first back-off; doubled per failure after one
+  seconds auth_backoff_max{600};         ///< the doubling stops here
+  unsigned auth_failure_users = 100000;  ///< users tracked at most (the least recently failed go first)
 };
 
 /// Whether a server's replies must carry Message-Authenticator (BlastRADIUS, CVE-2024-3596).

@@ -120,6 +120,11 @@ class yaml_walker;
   INTEGER("ipv6.dhcpv6", "valid-lifetime", ipv6.dhcpv6.valid_lifetime, "7200", 1, 4294967295LL, "of the delegated prefix, seconds") \
   INTEGER("ipv6.dhcpv6", "t1", ipv6.dhcpv6.t1, "1800", 0, 4294967295LL, "seconds until the client renews") \
   INTEGER("ipv6.dhcpv6", "t2", ipv6.dhcpv6.t2, "2880", 0, 4294967295LL, "seconds until the client rebinds") \
+  INTEGER("aaa", "auth-failure-limit", aaa.auth_failure_limit, "5", 0, 1000, "local users: failed authentications within auth-failure-window before back-off; 0: off") \
+  DURATION("aaa", "auth-failure-window", aaa.auth_failure_window, "60", 1, 86400, "seconds over which failures are counted") \
+  DURATION("aaa", "auth-backoff", aaa.auth_backoff, "30", 1, 86400, "seconds the user is refused at once; doubled per failure after one") \
+  DURATION("aaa", "auth-backoff-max", aaa.auth_backoff_max, "600", 1, 86400, "the doubled back-off stops here") \
+  INTEGER("aaa", "auth-failure-users", aaa.auth_failure_users, "100000", 1, 10000000, "users tracked at most; beyond, the least recently failed is forgotten") \
   TEXT("ipv6.dhcpv6", "server-duid", ipv6.dhcpv6.server_duid, "", "Server Identifier in hex; empty: a DUID-UUID from /etc/machine-id and l2tp.host-name")
 // clang-format on
 

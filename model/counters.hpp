@@ -64,6 +64,7 @@ namespace bras::model {
   COUNTER(ppp_malformed, "brasd_ppp_malformed_frames_total", "undecodable PPP control frames (dropped)", "", "") \
   COUNTER(auth_accepts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "accept") \
   COUNTER(auth_rejects, "brasd_aaa_authentications_total", "authentication verdicts", "result", "reject") \
+  COUNTER(auth_backoff_refusals, "brasd_aaa_authentications_total", "authentication verdicts", "result", "backoff") \
   COUNTER(aaa_timeouts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "timeout") \
   COUNTER(aaa_radius_unavailable, "brasd_aaa_authentications_total", "authentication verdicts", "result", "unavailable") \
   FAMILIES(address_pools) \

@@ -339,5 +339,29 @@ TEST(ConfigTable, EntryKeysOutsideTheTableAreRefused) {
   EXPECT_FALSE(group.clients.at(0).hello_interval);
 }
 
+// The authentication back-off's keys: read into aaa, and the cap below the
+// first back-off refused at whichever of the two keys the file writes.
+TEST(Config, AuthBackoffKeysAndTheirCrossCheck) {
+  auto ok = load("aaa:\n  auth-failure-limit: 0\n  auth-backoff: 900\n  auth-backoff-max: 900\n", "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<settings>(ok)) << error_of(ok).to_string();
+  const auto& aaa = std::get<settings>(ok).aaa;
+  EXPECT_EQ(aaa.auth_failure_limit, 0U);
+  EXPECT_EQ(aaa.auth_backoff, seconds{900});
+  EXPECT_EQ(aaa.auth_backoff_max, seconds{900});
+  EXPECT_EQ(aaa.auth_failure_window, seconds{60}) << "absent: the default";
+
+  auto max_below = load("aaa:\n  auth-backoff: 60\n  auth-backoff-max: 30\n", "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<load_error>(max_below));
+  EXPECT_EQ(error_of(max_below).line, 3);
+  EXPECT_EQ(error_of(max_below).path, "aaa.auth-backoff-max");
+  EXPECT_EQ(error_of(max_below).reason, "below aaa.auth-backoff");
+
+  auto above_default_max = load("aaa:\n  auth-backoff: 601\n", "t.yaml");
+  ASSERT_TRUE(std::holds_alternative<load_error>(above_default_max));
+  EXPECT_EQ(error_of(above_default_max).line, 2);
+  EXPECT_EQ(error_of(above_default_max).path, "aaa.auth-backoff");
+  EXPECT_EQ(error_of(above_default_max).reason, "above aaa.auth-backoff-max");
+}
+
 }  // namespace
 }  // namespace bras::config
