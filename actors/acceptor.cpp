@@ -6,6 +6,8 @@
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/message.hpp"
 
+#include <string>
+
 namespace bras::actors {
 
 namespace {
@@ -15,22 +17,35 @@ struct acceptor_state {
   acceptor_config cfg;
 };
 
-/// The Assigned Tunnel ID of a tunnel-0 control message, deciphering with the
-/// client's secret when the peer hid it.
-std::optional<std::uint16_t> assigned_tunnel_id(const config::l2tp_settings& l2tp, const datagram& d,
-                                                wire::byte_span avps, std::size_t base) {
+/// A peer's text for the log: printable ASCII, at most 64 characters.
+std::string printable(std::string s) {
+  if (s.size() > 64) s.resize(64);
+  for (auto& c : s) c = c >= 0x20 && c < 0x7f && c != '"' ? c : '?';
+  return s;
+}
+
+/// What the acceptor reads of a tunnel-0 control message.
+struct tunnel_zero {
+  l2tp::message_type type{};
+  std::uint16_t assigned_tunnel_id = 0;
+  bool known_client = false;  ///< an SCCRQ some tunnel-group client admits (source, Host Name)
+};
+
+/// Reads a tunnel-0 control message, deciphering with the client's secret when
+/// the peer hid its AVPs; nullopt unless it is an SCCRQ or a StopCCN.
+std::optional<tunnel_zero> read_tunnel_zero(const config::l2tp_settings& l2tp, const datagram& d, wire::byte_span avps,
+                                            std::size_t base) {
+  // The Host Name is never hidden (RFC 2661 §4.4.3); a missing one matches only a "*" client, as in the tunnel.
+  const auto host = peek_host_name(avps);
+  const auto match = match_client(l2tp, l2tp.local_gateways[d.gateway].name, d.peer.address, host.value_or(""));
   auto m = l2tp::decode_control(avps, base);
   if (!m) {
-    auto host = peek_host_name(avps);
-    if (!host) return std::nullopt;
-    const auto& gw = l2tp.local_gateways[d.gateway];
-    auto match = match_client(l2tp, gw.name, d.peer.address, *host);
-    if (!match || match->client->secret.empty()) return std::nullopt;
+    if (!host || !match || match->client->secret.empty()) return std::nullopt;
     m = l2tp::decode_control(avps, base, l2tp::decode_options{match->client->secret});
     if (!m) return std::nullopt;
   }
   if (m->type != l2tp::message_type::sccrq && m->type != l2tp::message_type::stopccn) return std::nullopt;
-  return m->assigned_tunnel_id;
+  return tunnel_zero{m->type, m->assigned_tunnel_id.value_or(0), match.has_value()};
 }
 
 acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer<acceptor_state> self,
@@ -40,9 +55,9 @@ acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer
       [self](datagram& d) {
         const auto& cfg = self->state.cfg;
         auto p = l2tp::decode_packet(d.data);
-        std::optional<std::uint16_t> peer_tid;
-        if (p && p->hdr.control) peer_tid = assigned_tunnel_id(*cfg.l2tp, d, p->payload, p->payload_offset);
-        if (!peer_tid || *peer_tid == 0) {
+        std::optional<tunnel_zero> z;
+        if (p && p->hdr.control) z = read_tunnel_zero(*cfg.l2tp, d, p->payload, p->payload_offset);
+        if (!z || z->assigned_tunnel_id == 0) {
           cfg.stats->rx_malformed.fetch_add(1);
           if (cfg.malformed_log->allow()) {
             cfg.log->warn("l2tp-tunnel-zero-dropped peer={} reason={}", d.peer.to_string(),
@@ -50,9 +65,19 @@ acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer
           }
           return;
         }
-        tunnel_key key{d.peer, *peer_tid};
+        if (z->type == l2tp::message_type::sccrq && !z->known_client) {
+          // No tunnel group would take it: refused here, silently (docs/operations.md, "Tunnel set-up
+          // limits"), so a scan or a flood from elsewhere costs no tunnel ID, actor or reply.
+          cfg.stats->rx_unknown_client.fetch_add(1);
+          if (cfg.malformed_log->allow()) {
+            cfg.log->warn("tunnel-refused reason=unknown-client peer={} host-name=\"{}\"", d.peer.to_string(),
+                          printable(peek_host_name(p->payload).value_or("")));
+          }
+          return;
+        }
+        tunnel_key key{d.peer, z->assigned_tunnel_id};
         const auto& shard = cfg.shards[shard_of(key, cfg.shards.size())];
-        self->send(shard, incoming_sccrq{key, std::move(d)});
+        self->send(shard, incoming_sccrq{key, std::move(d), z->type == l2tp::message_type::stopccn});
       },
   };
 }

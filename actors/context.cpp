@@ -70,6 +70,7 @@ const tunnel_env& context::tunnel_handles() {
     e.tx = tx.get();
     e.stats = &stats;
     e.client_tunnels = client_tunnels.get();
+    e.admission = admission.get();
     e.lac = &lac;
     e.log_slot = &log;
     e.malformed_log = &malformed_log;

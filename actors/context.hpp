@@ -23,6 +23,7 @@
 #include "actors/session_sink.hpp"
 #include "actors/timer_service.hpp"
 #include "actors/transport.hpp"
+#include "actors/tunnel_admission.hpp"
 #include "actors/tunnel_env.hpp"
 #include "configs/config.hpp"
 #include "dataplane/session_table.hpp"
@@ -79,6 +80,8 @@ struct context {
   log_limiter io_error_log;                 ///< socket and tun errors (a flood must not flood the log)
   /// Tunnels per LAC client entry (index from policy.hpp), for max-tunnels.
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
+  /// LNS: new tunnels from LACs under the set-up limits (set before the first shard).
+  std::unique_ptr<tunnel_admission> admission;
   /// Sessions created so far: each session's interface unit is a base plus this.
   std::atomic<std::uint32_t> interface_units{0};
   /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,

@@ -135,6 +135,7 @@ struct tunnel_key {
 struct incoming_sccrq {
   tunnel_key key;
   datagram dgram;
+  bool stopccn = false;  ///< a StopCCN from a peer that never learnt our ID, not an SCCRQ
 };
 
 /// tunnel -> session: a control message for this session.

@@ -6,6 +6,7 @@
 
 #include "actors/fan_out.hpp"
 #include "actors/tunnel.hpp"
+#include "actors/tunnel_admission.hpp"
 #include "protocol/common/id_pool.hpp"
 
 namespace bras::actors {
@@ -37,6 +38,23 @@ struct shard_state {
     if (it != by_key.end() && it->second == tunnel) by_key.erase(it);
   }
   bool shutting_down = false;
+
+  /// Whether a new tunnel from `source` passes the set-up limits (tunnel_admission.hpp); a
+  /// refusal is counted by its reason and the SCCRQ dropped unanswered.
+  bool admit(std::uint32_t source, const tunnel_key& key) {
+    const auto refusal = cfg.admission->admit(source, tunnel_admission::clock::now());
+    if (refusal == admission_refusal::none) return true;
+    auto& s = *cfg.stats;
+    auto& counter = refusal == admission_refusal::rate              ? s.rx_setup_rate
+                    : refusal == admission_refusal::rate_per_source ? s.rx_setup_rate_source
+                    : refusal == admission_refusal::in_setup        ? s.rx_tunnels_in_setup
+                                                                    : s.rx_tunnels_in_setup_source;
+    counter.fetch_add(1);
+    if (cfg.malformed_log->allow()) {
+      cfg.log->warn("tunnel-refused reason={} peer={}", to_string(refusal), key.peer.to_string());
+    }
+    return false;
+  }
 
   /// An ID and a place under the global tunnel limit (the tunnel gives both back).
   std::optional<std::uint16_t> allocate() {
@@ -99,8 +117,15 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
           return;
         }
         if (st.shutting_down) return;
+        if (in.stopccn) {
+          st.cfg.stats->rx_unknown_tunnel.fetch_add(1);  // no tunnel of that key to stop
+          return;
+        }
+        const auto source = in.key.peer.address;
+        if (!st.admit(source, in.key)) return;
         auto id = st.allocate();
         if (!id) {
+          st.cfg.admission->release(source);
           st.cfg.stats->tunnels_refused.fetch_add(1);
           if (st.cfg.malformed_log->allow()) {
             st.cfg.log->warn("tunnel-refused reason=no-tunnel-id peer={}", in.key.peer.to_string());
@@ -115,6 +140,7 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
         a.gateway = in.dgram.gateway;
         a.peer = in.dgram.peer;
         a.key = in.key;
+        a.admitted_source = source;
         auto t = spawn_tunnel(self->system(), std::move(a));
         self->link_to(t);  // the shard's end (shutdown) takes its tunnels with it
         st.tunnels[*id] = t;

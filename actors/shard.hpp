@@ -21,7 +21,8 @@ struct shard_config {
   counters* stats = nullptr;                    ///< tunnels_active (under max-tunnels) and what it drops
   std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
   log_limiter* malformed_log = nullptr;
-  const tunnel_env* tunnels = nullptr;  ///< what the tunnels it spawns use
+  const tunnel_env* tunnels = nullptr;    ///< what the tunnels it spawns use
+  tunnel_admission* admission = nullptr;  ///< the set-up limits a new tunnel from a LAC must pass
 };
 
 /// Spawns shard `cfg.index` of `cfg.shards`.

@@ -7,6 +7,7 @@
 
 #include "actors/session.hpp"
 #include "actors/timer_service.hpp"
+#include "actors/tunnel_admission.hpp"
 #include "actors/tunnel_query.hpp"
 #include "actors/tunnel_setup.hpp"
 
@@ -117,8 +118,18 @@ struct tunnel_actor_state {
         static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(g >> 32));
   }
   void perform(l2tp::peer_moved&) { args.peer = source; }
-  void perform(l2tp::tunnel_established&) { up_wall = std::chrono::system_clock::now(); }
+  void perform(l2tp::tunnel_established&) {
+    up_wall = std::chrono::system_clock::now();
+    leave_setup();
+  }
+  /// Gives the place the shard admitted this tunnel for back (once: established, or gone before).
+  void leave_setup() {
+    if (!args.admitted_source) return;
+    env->admission->release(*args.admitted_source);
+    args.admitted_source.reset();
+  }
   void perform(l2tp::tunnel_destroyed&) {
+    leave_setup();
     if (client_index) env->client_tunnels[*client_index].fetch_sub(1);
     env->stats->tunnels_active.fetch_sub(1);
     auto reason = closed_by_us                ? tunnel_end::closed

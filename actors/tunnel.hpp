@@ -27,6 +27,9 @@ struct tunnel_args {
   l2tp::tunnel_candidate destination;  ///< LAC: the LNS (configured or from AAA)
   lac_actor lac;                       ///< LAC: the controller to tell about sessions and the tunnel's end
   std::uint64_t tie_breaker = 0;       ///< LAC: our Tie Breaker AVP value (RFC 2661 §4.4.3)
+  /// LNS: the source address the shard admitted the tunnel for (tunnel_admission): given back when
+  /// the tunnel is established or ends before that.
+  std::optional<std::uint32_t> admitted_source;
 };
 
 /// Spawns a tunnel actor. LAC tunnels start dialling at once.

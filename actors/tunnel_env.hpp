@@ -17,6 +17,7 @@
 namespace bras::actors {
 
 class log_limiter;
+class tunnel_admission;
 class timer_service;
 
 struct tunnel_env {
@@ -25,6 +26,7 @@ struct tunnel_env {
   transport* tx = nullptr;                                  ///< sends the control and data messages
   model::counters* stats = nullptr;
   std::atomic<int>* client_tunnels = nullptr;  ///< tunnels per LAC client entry (client_match.hpp's index)
+  tunnel_admission* admission = nullptr;       ///< LNS: the set-up limits a tunnel leaves when established or gone
   const lac_actor* lac = nullptr;              ///< the LAC controller (tie-breaks); read on use
   const std::shared_ptr<spdlog::logger>* log_slot = nullptr;  ///< "l2tp", read on use like the sessions' loggers
   log_limiter* malformed_log = nullptr;

@@ -106,6 +106,11 @@ struct l2tp_settings {
   unsigned max_sessions_in_setup = 2000;
   /// LNS: ICRQs a tunnel keeps (acknowledged, unanswered) while set-up is full; beyond, CDN 2/4.
   unsigned setup_queue = 4096;
+  /// LNS: admission of new tunnels (actors/tunnel_admission.hpp); 0: unlimited.
+  unsigned tunnel_setup_rate = 2000;            ///< per second, every source
+  unsigned tunnel_setup_rate_per_source = 500;  ///< per second, one address
+  unsigned max_tunnels_in_setup = 4000;         ///< between SCCRQ and SCCCN, every source
+  unsigned max_tunnels_in_setup_per_source = 1000;
   seconds shutdown_timeout{5};
   seconds destination_lockout{300};  ///< LAC: how long a failed destination is skipped
   unsigned autodial_calls = 0;       ///< LAC: calls to place at start (like xl2tpd's autodial)

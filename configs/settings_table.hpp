@@ -51,6 +51,10 @@ class yaml_walker;
   INTEGER("l2tp", "max-tunnels", l2tp.max_tunnels, "0", 0, 65535, "0: unlimited") \
   INTEGER("l2tp", "max-sessions", l2tp.max_sessions, "0", 0, 65535, "0: unlimited") \
   INTEGER("l2tp", "max-sessions-in-setup", l2tp.max_sessions_in_setup, "2000", 0, 1000000, "LNS: sessions from ICRQ to their first NCP open, at once; more ICRQs wait; 0: unlimited") \
+  INTEGER("l2tp", "tunnel-setup-rate", l2tp.tunnel_setup_rate, "2000", 0, 1000000, "LNS: new tunnels admitted per second from every LAC; beyond, SCCRQs are dropped unanswered; 0: unlimited") \
+  INTEGER("l2tp", "tunnel-setup-rate-per-source", l2tp.tunnel_setup_rate_per_source, "500", 0, 1000000, "LNS: new tunnels admitted per second from one address; 0: unlimited") \
+  INTEGER("l2tp", "max-tunnels-in-setup", l2tp.max_tunnels_in_setup, "4000", 0, 65535, "LNS: tunnels between SCCRQ and SCCCN at once; beyond, SCCRQs are dropped unanswered; 0: unlimited") \
+  INTEGER("l2tp", "max-tunnels-in-setup-per-source", l2tp.max_tunnels_in_setup_per_source, "1000", 0, 65535, "LNS: tunnels in set-up from one address at once; 0: unlimited") \
   INTEGER("l2tp", "setup-queue", l2tp.setup_queue, "4096", 0, 65535, "LNS: ICRQs a tunnel keeps waiting for set-up room; beyond, refused (CDN 2/4)") \
   DURATION("l2tp", "shutdown-timeout", l2tp.shutdown_timeout, "5", 0, 600, "seconds to wait for StopCCN acks on SIGTERM") \
   DURATION("l2tp", "destination-lockout", l2tp.destination_lockout, "300", 0, 3600, "LAC: seconds a failed destination is skipped") \

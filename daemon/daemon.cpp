@@ -93,6 +93,12 @@ void daemon::build(config::settings cfg) {
   ctx_->io_log = logger("io", level_of("io"));
   auto clients = actors::client_count(ctx_->cfg.l2tp);
   ctx_->client_tunnels = std::make_unique<std::atomic<int>[]>(clients == 0 ? 1 : clients);
+  actors::tunnel_admission_settings admission;
+  admission.rate = ctx_->cfg.l2tp.tunnel_setup_rate;
+  admission.rate_per_source = ctx_->cfg.l2tp.tunnel_setup_rate_per_source;
+  admission.max_in_setup = ctx_->cfg.l2tp.max_tunnels_in_setup;
+  admission.max_in_setup_per_source = ctx_->cfg.l2tp.max_tunnels_in_setup_per_source;
+  ctx_->admission = std::make_unique<actors::tunnel_admission>(admission, &ctx_->stats.tunnels_in_setup);
 
   system_cfg_ = std::make_unique<caf::actor_system_config>();
   system_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(ctx_->cfg.threads));
@@ -169,6 +175,7 @@ void daemon::build(config::settings cfg) {
     sc.log = ctx_->log;
     sc.malformed_log = &ctx_->malformed_log;
     sc.tunnels = &ctx_->tunnel_handles();
+    sc.admission = ctx_->admission.get();
     ctx_->shards.push_back(actors::spawn_shard(*system_, std::move(sc)));
   }
   acceptor_ =

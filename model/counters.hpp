@@ -25,6 +25,7 @@ namespace bras::model {
   FAMILIES(build_info) \
   /* L2TP control plane (RFC 3371 vocabulary: control connections are tunnels, calls are sessions) */ \
   GAUGE(tunnels_active, "brasd_l2tp_tunnels", "L2TP tunnels that exist now (being set up, established or closing)", "", "") \
+  GAUGE(tunnels_in_setup, "brasd_l2tp_tunnels_in_setup", "LNS tunnels between their SCCRQ and their SCCCN (or their end) now", "", "") \
   COUNTER(tunnels_established, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "established") \
   COUNTER(tunnels_refused, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "refused") \
   COUNTER(tunnel_auth_failures, "brasd_l2tp_tunnel_setups_total", "L2TP tunnel set-ups by result", "result", "auth-failed") \
@@ -51,6 +52,11 @@ namespace bras::model {
   COUNTER(rx_unknown_session, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-session") \
   COUNTER(rx_wrong_peer, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "wrong-peer") \
   COUNTER(rx_shed, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "shed-for-control") \
+  COUNTER(rx_unknown_client, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "unknown-client") \
+  COUNTER(rx_setup_rate, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "setup-rate") \
+  COUNTER(rx_setup_rate_source, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "setup-rate-per-source") \
+  COUNTER(rx_tunnels_in_setup, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "tunnels-in-setup") \
+  COUNTER(rx_tunnels_in_setup_source, "brasd_l2tp_dropped_datagrams_total", "received datagrams dropped, by reason", "reason", "tunnels-in-setup-per-source") \
   COUNTER(rx_kernel_dropped_control, "brasd_l2tp_socket_dropped_datagrams_total", "datagrams the kernel dropped on a full gateway socket receive buffer (SO_RXQ_OVFL), by socket", "socket", "control") \
   COUNTER(rx_kernel_dropped_data, "brasd_l2tp_socket_dropped_datagrams_total", "datagrams the kernel dropped on a full gateway socket receive buffer (SO_RXQ_OVFL), by socket", "socket", "data") \
   GAUGE(rx_steered_gateways, "brasd_l2tp_steered_gateways", "local gateways whose control messages have a socket of their own, read before data", "", "") \
