@@ -21,6 +21,7 @@
 #include "protocol/l2tp/message.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/lac_calls.hpp"
+#include "tests/integration/scripted_peer.hpp"
 #include "tests/integration/udp_proxy.hpp"
 
 namespace bras {
@@ -320,48 +321,6 @@ TEST(LacLns, RepliesLeaveFromTheGatewayThePeerTalksTo) {
   EXPECT_EQ(lac.ctx().stats.rx_wrong_peer.load(), 0u);
   lac.shutdown();
   lns.shutdown();
-}
-
-/// A scripted peer: one UDP socket on loopback speaking raw L2TP.
-class scripted_peer {
- public:
-  explicit scripted_peer(std::uint16_t lns_port) : fd_(::socket(AF_INET, SOCK_DGRAM, 0)) {
-    to_.sin_family = AF_INET;
-    to_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    to_.sin_port = htons(lns_port);
-    timeval tv{3, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~scripted_peer() { ::close(fd_); }
-  void send(std::uint16_t tid, std::uint16_t sid, std::uint16_t ns, std::uint16_t nr, const l2tp::control_message& m) {
-    auto b = l2tp::encode_control_packet(tid, sid, ns, nr, m);
-    ::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to_), sizeof to_);
-  }
-  /// The next non-ZLB control message, or nullopt after 3 s.
-  std::optional<l2tp::control_message> receive() {
-    std::vector<std::byte> buf(4096);
-    for (;;) {
-      auto n = ::recv(fd_, buf.data(), buf.size(), 0);
-      if (n <= 0) return std::nullopt;
-      auto p = l2tp::decode_packet({buf.data(), static_cast<std::size_t>(n)});
-      if (!p || p->payload.empty()) continue;
-      auto m = l2tp::decode_control(p->payload, p->payload_offset);
-      if (m) return *m;
-    }
-  }
-
- private:
-  int fd_;
-  sockaddr_in to_{};
-};
-
-l2tp::control_message scripted_sccrq() {
-  auto m = l2tp::make_message(l2tp::message_type::sccrq);
-  m.protocol_version = l2tp::protocol_version_value{1, 0};
-  m.framing_capabilities = 3;
-  m.host_name = "lac-under-test";
-  m.assigned_tunnel_id = 77;
-  return m;
 }
 
 // RFC 2661 §4.1 and §6: an unknown AVP with the M bit, or a missing
