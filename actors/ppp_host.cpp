@@ -189,6 +189,7 @@ void ppp_host::receive(ppp_frame& f) {
   // destinations): the data plane hands it here, whatever its mode, and it never reaches tun.
   if (fr && fr.value().protocol == ppp::proto::ipv6 && env().ipv6 != nullptr &&
       ip::nd::classify(fr.value().payload) != ip::nd::local_kind::forward) {
+    if (over_control_rate()) return;
     if (ipv6_) ipv6_->receive(fr.value().payload);  // none before IPv6CP is first up: dropped, as it was
     return;
   }
@@ -198,6 +199,7 @@ void ppp_host::receive(ppp_frame& f) {
     forwarder()->from_subscriber(*data_, fr.value().protocol == ppp::proto::ipv6, fr.value().payload);
     return;
   }
+  if (over_control_rate()) return;
   ++control_rx_packets_;
   control_rx_bytes_ += f.frame.size();
   const auto malformed_before = ppp_->counters().malformed;
@@ -208,6 +210,29 @@ void ppp_host::receive(ppp_frame& f) {
       env().ppp_log()->warn("ppp-malformed tunnel={} session={}", args_.local_tunnel_id, args_.local_id);
     }
   }
+}
+
+bool ppp_host::over_control_rate() {
+  const auto limit = env().ppp->control_frame_rate;
+  if (limit == 0) return false;
+  const auto second = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+  if (second != control_second_) {
+    control_second_ = second;
+    control_frames_ = 0;
+  }
+  if (control_frames_ < limit) {
+    ++control_frames_;
+    return false;
+  }
+  // A storm (Configure-Requests, Echo-Requests, RS or DHCPv6 at will): each frame answered would cost us
+  // more than it costs the subscriber, and an LCP renegotiation asks AAA again.
+  env().stats->ppp_rate_limited.fetch_add(1);
+  if (env().peer_log->allow()) {
+    env().ppp_log()->warn("ppp-control-rate-exceeded tunnel={} session={} limit={}/s", args_.local_tunnel_id,
+                          args_.local_id, limit);
+  }
+  return true;
 }
 
 void ppp_host::wake_at(const std::optional<session_timers<ppp::timer_count>::wake>& w) {

@@ -81,6 +81,8 @@ class ppp_host {
   void arm_lifetime();
   /// The PPP timers' wake-up (slot, generation): every timer due by now runs, earliest first.
   void timer_expired(const ppp_timer& t);
+  /// Counts a control frame from the subscriber; true when it is over ppp.control-frame-rate (to drop).
+  [[nodiscard]] bool over_control_rate();
   /// The idle / session timeout check is due.
   void check_lifetime();
   /// An accounting Interim-Update is due, unless the timer was re-armed since (generation).
@@ -106,7 +108,10 @@ class ppp_host {
   std::unique_ptr<std::vector<ppp_frame>> early_frames_;  ///< LNS: PPP frames that arrived before the ICCN (rare)
   bool finished_ = false;                                 ///< PPP is over (or will never start)
   bool lower_gone_ = false;                               ///< CDN received or tunnel down: nothing more to send
-  std::unique_ptr<const ppp::finished> end_;              ///< why PPP ended (accounting); null: not known
+  std::uint16_t control_frames_ =
+      0;  ///< control frames received in the second `control_second_` (ppp.control-frame-rate)
+  std::uint32_t control_second_ = 0;          ///< steady clock, whole seconds
+  std::unique_ptr<const ppp::finished> end_;  ///< why PPP ended (accounting); null: not known
   optional_seconds session_timeout_;
   optional_seconds idle_timeout_;
   std::optional<std::uint16_t> framed_mtu_;  ///< RADIUS Framed-MTU: caps the session's MTU (and MSS)

@@ -138,6 +138,8 @@ struct ppp_settings {
   unsigned max_configure = 10;
   unsigned max_terminate = 2;
   unsigned max_failure = 5;
+  /// Control frames (LCP, authentication, NCPs, and RS/DHCPv6 to us) one subscriber may send per second; 0: unlimited.
+  unsigned control_frame_rate = 32;
   seconds auth_timeout{30};         ///< waiting for the peer's PAP request / CHAP response
   seconds aaa_timeout{10};          ///< waiting for the AAA verdict
   seconds echo_interval{30};        ///< LCP Echo-Request interval; 0: off

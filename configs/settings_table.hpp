@@ -68,6 +68,7 @@ class yaml_walker;
   INTEGER("ppp", "max-configure", ppp.max_configure, "10", 1, 255, "RFC 1661 Max-Configure") \
   INTEGER("ppp", "max-terminate", ppp.max_terminate, "2", 1, 255, "RFC 1661 Max-Terminate") \
   INTEGER("ppp", "max-failure", ppp.max_failure, "5", 1, 255, "RFC 1661 Max-Failure") \
+  INTEGER("ppp", "control-frame-rate", ppp.control_frame_rate, "32", 0, 65535, "LNS: control frames one subscriber may send per second; beyond, dropped unread; 0: unlimited") \
   DURATION("ppp", "auth-timeout", ppp.auth_timeout, "30", 1, 3600, "seconds to wait for the subscriber's PAP request / CHAP response") \
   DURATION("ppp", "aaa-timeout", ppp.aaa_timeout, "10", 1, 600, "seconds to wait for the AAA verdict") \
   DURATION("ppp", "echo-interval", ppp.echo_interval, "30", 0, 3600, "LCP keepalive; 0: off") \

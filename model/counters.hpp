@@ -68,6 +68,7 @@ namespace bras::model {
   COUNTER(ppp_setup_timeouts, "brasd_ppp_setup_timeouts_total", "PPP restart and authentication timer expiries before a session's first network protocol opened (requests sent again)", "", "") \
   FAMILIES(disconnect_causes) \
   COUNTER(ppp_malformed, "brasd_ppp_malformed_frames_total", "undecodable PPP control frames (dropped)", "", "") \
+  COUNTER(ppp_rate_limited, "brasd_ppp_rate_limited_frames_total", "PPP control frames (and IPv6 RS/DHCPv6 to the LNS) over ppp.control-frame-rate for their session (dropped unread)", "", "") \
   COUNTER(auth_accepts, "brasd_aaa_authentications_total", "authentication verdicts", "result", "accept") \
   COUNTER(auth_rejects, "brasd_aaa_authentications_total", "authentication verdicts", "result", "reject") \
   COUNTER(auth_backoff_refusals, "brasd_aaa_authentications_total", "authentication verdicts", "result", "backoff") \
