@@ -38,6 +38,7 @@ const session_env& context::session_handles() {
     session_env e;
     e.ppp = &cfg.ppp;
     e.data_plane = &cfg.data_plane;
+    e.l2tp = &cfg.l2tp;
     e.ppp_base = &ppp_base();
     e.aaa = &aaa;
     e.sessions = &sessions;

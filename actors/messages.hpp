@@ -319,6 +319,7 @@ struct session_timer {
     lifetime,  ///< check the idle and session timeouts
     interim,   ///< an accounting Interim-Update, stale unless `generation` is current
     aaa,       ///< the AAA question `generation` must have its verdict by now
+    call,      ///< LNS: the ICCN is due by now (l2tp.iccn-timeout)
   };
   kind what = kind::ppp;
   std::uint8_t slot = 0;

@@ -263,6 +263,7 @@ void ppp_host::timer_due(const session_timer& t) {
     case session_timer::kind::lifetime: return check_lifetime();
     case session_timer::kind::interim: return interim_due(t.generation);
     case session_timer::kind::aaa: return aaa_.deadline(t.generation);
+    case session_timer::kind::call: return;  // the session's own (session.cpp)
   }
 }
 

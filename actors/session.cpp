@@ -207,7 +207,10 @@ struct session_actor_state {
       void operator()(ppp_frame& f) const { st.host.receive(f); }
       void operator()(subscriber_frame& f) const { st.host.send_frame(f.frame); }
       void operator()(tun_packet& p) const { st.host.from_tun(p); }
-      void operator()(session_timer t) const { st.host.timer_due(t); }
+      void operator()(session_timer t) const {
+        if (t.what == session_timer::kind::call) return st.iccn_due();
+        st.host.timer_due(t);
+      }
       void operator()(session_change& c) const { st.host.change(c); }
       void operator()(const std::shared_ptr<const session_control>& c) const {
         if (c) st.control(c->msg);
@@ -229,6 +232,18 @@ struct session_actor_state {
       case session_signal::close: return close();
       case session_signal::clear_stats: return host.clear_statistics();
     }
+  }
+
+  /// LNS: a LAC that answers our ICRP with no ICCN would hold the session, its ID and its set-up place
+  /// for good (RFC 2661 sets no timer): the call is cleared.
+  void iccn_due() {
+    if (call->state() != l2tp::session_state::wait_connect) return;
+    env->stats->calls_iccn_timeout.fetch_add(1);
+    if (env->peer_log->allow()) {
+      env->log()->warn("session-iccn-timeout tunnel={} session={} seconds={}", args.local_tunnel_id, args.local_id,
+                       env->l2tp->iccn_timeout.count());
+    }
+    perform(call->close({l2tp::cdn_result::general_error, l2tp::error_code::none, "no ICCN in time"}));
   }
 
   void close() {
@@ -293,7 +308,11 @@ session_actor::behavior_type session_behavior(session_actor::stateful_pointer<se
   if (init.args.role == session_role::lac) init.perform(init.call->open());
   // LNS: reachable by the data plane from the ICRQ on, so PPP frames that
   // overtake the ICCN are kept, not dropped as "unknown session".
-  if (init.args.role == session_role::lns) init.host.bind_data(init.args.peer_id, false);
+  if (init.args.role == session_role::lns) {
+    init.host.bind_data(init.args.peer_id, false);
+    init.env->timers->schedule(init.env->l2tp->iccn_timeout, self->ctrl(),
+                               session_timer{session_timer::kind::call, 0, 0});
+  }
   return {
       [self](session_input& in) { self->state.take(in); },
       [self](snapshot_atom) -> session_snapshot { return self->state.snapshot(); },

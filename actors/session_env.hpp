@@ -26,6 +26,7 @@ class timer_service;
 struct session_env {
   const config::ppp_settings* ppp = nullptr;                ///< aaa-timeout, lcp-renegotiation, local-address, ...
   const config::data_plane_settings* data_plane = nullptr;  ///< the tun device and the MTU / MSS settings
+  const config::l2tp_settings* l2tp = nullptr;              ///< iccn-timeout
   const ppp::server_config* ppp_base = nullptr;             ///< what every LNS session's PPP starts from
   const aaa_actor* aaa = nullptr;                           ///< read on use: a test may swap in a stand-in
   dataplane::session_table* sessions = nullptr;             ///< the data plane's table (add, bind, remove)

@@ -111,6 +111,7 @@ struct l2tp_settings {
   unsigned tunnel_setup_rate_per_source = 500;  ///< per second, one address
   unsigned max_tunnels_in_setup = 4000;         ///< between SCCRQ and SCCCN, every source
   unsigned max_tunnels_in_setup_per_source = 1000;
+  seconds iccn_timeout{30};  ///< LNS: an ICRP unanswered by an ICCN this long clears the call
   seconds shutdown_timeout{5};
   seconds destination_lockout{300};  ///< LAC: how long a failed destination is skipped
   unsigned autodial_calls = 0;       ///< LAC: calls to place at start (like xl2tpd's autodial)

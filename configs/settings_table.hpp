@@ -56,6 +56,7 @@ class yaml_walker;
   INTEGER("l2tp", "max-tunnels-in-setup", l2tp.max_tunnels_in_setup, "4000", 0, 65535, "LNS: tunnels between SCCRQ and SCCCN at once; beyond, SCCRQs are dropped unanswered; 0: unlimited") \
   INTEGER("l2tp", "max-tunnels-in-setup-per-source", l2tp.max_tunnels_in_setup_per_source, "1000", 0, 65535, "LNS: tunnels in set-up from one address at once; 0: unlimited") \
   INTEGER("l2tp", "setup-queue", l2tp.setup_queue, "4096", 0, 65535, "LNS: ICRQs a tunnel keeps waiting for set-up room; beyond, refused (CDN 2/4)") \
+  DURATION("l2tp", "iccn-timeout", l2tp.iccn_timeout, "30", 1, 3600, "LNS: seconds from our ICRP to the LAC's ICCN; then the call is cleared (CDN 2)") \
   DURATION("l2tp", "shutdown-timeout", l2tp.shutdown_timeout, "5", 0, 600, "seconds to wait for StopCCN acks on SIGTERM") \
   DURATION("l2tp", "destination-lockout", l2tp.destination_lockout, "300", 0, 3600, "LAC: seconds a failed destination is skipped") \
   INTEGER("l2tp", "autodial-calls", l2tp.autodial_calls, "0", 0, 65535, "LAC: calls to place at start") \

@@ -35,6 +35,7 @@ namespace bras::model {
   GAUGE(sessions_active, "brasd_l2tp_sessions", "L2TP sessions that exist now", "", "") \
   COUNTER(sessions_established, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "established") \
   COUNTER(sessions_refused, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "refused") \
+  COUNTER(calls_iccn_timeout, "brasd_l2tp_session_setups_total", "L2TP session set-ups by result", "result", "iccn-timeout") \
   COUNTER(sessions_created, "brasd_l2tp_sessions_created_total", "L2TP session actors created", "", "") \
   COUNTER(sessions_destroyed, "brasd_l2tp_sessions_destroyed_total", "L2TP sessions ended, for any reason", "", "") \
   GAUGE(sessions_in_setup, "brasd_l2tp_sessions_in_setup", "LNS sessions between their ICRQ and their first network protocol opening (or their end)", "", "") \

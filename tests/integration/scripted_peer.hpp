@@ -41,6 +41,9 @@ class scripted_peer {
     auto b = l2tp::encode_control_packet(tid, sid, ns, nr, m);
     ::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to_), sizeof to_);
   }
+  /// Nr for our next message: the peer's messages received in order so far.
+  [[nodiscard]] std::uint16_t next_nr() const noexcept { return next_nr_; }
+
   /// The next non-ZLB control message, or nullopt after the timeout.
   std::optional<l2tp::control_message> receive() {
     std::vector<std::byte> buf(4096);
@@ -50,13 +53,16 @@ class scripted_peer {
       auto p = l2tp::decode_packet({buf.data(), static_cast<std::size_t>(n)});
       if (!p || p->payload.empty()) continue;
       auto m = l2tp::decode_control(p->payload, p->payload_offset);
-      if (m) return *m;
+      if (!m) continue;
+      if (p->hdr.ns == next_nr_) ++next_nr_;  // in order: acknowledged by the next message we send
+      return *m;
     }
   }
 
  private:
   int fd_;
   sockaddr_in to_{};
+  std::uint16_t next_nr_ = 0;
 };
 
 /// An SCCRQ as the LAC under test would send it (no challenge).
