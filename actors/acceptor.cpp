@@ -76,7 +76,9 @@ acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer
           return;
         }
         tunnel_key key{d.peer, z->assigned_tunnel_id};
-        const auto& shard = cfg.shards[shard_of(key, cfg.shards.size())];
+        const auto index = shard_of(key, cfg.shards.size());
+        const auto& shard = cfg.shards[index];
+        cfg.shard_backlog[index].fetch_add(1, std::memory_order_relaxed);
         self->send(shard, incoming_sccrq{key, std::move(d), z->type == l2tp::message_type::stopccn});
       },
   };

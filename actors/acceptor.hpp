@@ -19,6 +19,7 @@ struct acceptor_config {
   counters* stats = nullptr;                    ///< rx_malformed
   std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
   log_limiter* malformed_log = nullptr;
+  std::atomic<std::int64_t>* shard_backlog = nullptr;  ///< per shard: counted up for each SCCRQ sent to it
 };
 
 acceptor_actor spawn_acceptor(caf::actor_system& sys, acceptor_config cfg);

@@ -80,6 +80,9 @@ struct context {
   log_limiter io_error_log;                 ///< socket and tun errors (a flood must not flood the log)
   /// Tunnels per LAC client entry (index from policy.hpp), for max-tunnels.
   std::unique_ptr<std::atomic<int>[]> client_tunnels;
+  /// Per shard: datagrams the I/O thread and the acceptor sent it, not yet taken (its backlog metric:
+  /// CAF 0.17's mailbox().size() walks the queue through a cast UBSan rejects).
+  std::unique_ptr<std::atomic<std::int64_t>[]> shard_backlog;
   /// LNS: new tunnels from LACs under the set-up limits (set before the first shard).
   std::unique_ptr<tunnel_admission> admission;
   /// Sessions created so far: each session's interface unit is a base plus this.

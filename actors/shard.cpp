@@ -100,6 +100,7 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
       // A datagram for one of our tunnel IDs.
       [self](datagram& d) {
         auto& st = self->state;
+        st.cfg.backlog->fetch_sub(1, std::memory_order_relaxed);
         auto it = st.tunnels.find(d.tunnel_id);  // the tunnel decodes (and validates) the rest
         if (it == st.tunnels.end()) {
           st.cfg.stats->rx_unknown_tunnel.fetch_add(1);
@@ -110,6 +111,7 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
       // An SCCRQ (or a StopCCN with tunnel ID 0) for a tunnel in set-up.
       [self](incoming_sccrq& in) {
         auto& st = self->state;
+        st.cfg.backlog->fetch_sub(1, std::memory_order_relaxed);
         auto known = st.by_key.find(in.key);
         if (known != st.by_key.end()) {
           auto it = st.tunnels.find(known->second);
@@ -214,7 +216,9 @@ shard_actor::behavior_type shard_behavior(shard_actor::stateful_pointer<shard_st
       },
       [self](count_atom) {
         auto& st = self->state;
-        return shard_counts{st.tunnels.size(), st.tunnel_ids.in_use(), self->mailbox().size()};
+        const auto backlog = st.cfg.backlog->load(std::memory_order_relaxed);
+        return shard_counts{st.tunnels.size(), st.tunnel_ids.in_use(),
+                            static_cast<std::size_t>(std::max<std::int64_t>(backlog, 0))};
       },
       [self](shutdown_atom) {
         auto& st = self->state;

@@ -23,6 +23,8 @@ struct shard_config {
   log_limiter* malformed_log = nullptr;
   const tunnel_env* tunnels = nullptr;    ///< what the tunnels it spawns use
   tunnel_admission* admission = nullptr;  ///< the set-up limits a new tunnel from a LAC must pass
+  /// Datagrams (and SCCRQs) sent to this shard and not yet taken: the senders count up, the shard down.
+  std::atomic<std::int64_t>* backlog = nullptr;
 };
 
 /// Spawns shard `cfg.index` of `cfg.shards`.

@@ -98,6 +98,7 @@ void daemon::build(config::settings cfg) {
   admission.rate_per_source = ctx_->cfg.l2tp.tunnel_setup_rate_per_source;
   admission.max_in_setup = ctx_->cfg.l2tp.max_tunnels_in_setup;
   admission.max_in_setup_per_source = ctx_->cfg.l2tp.max_tunnels_in_setup_per_source;
+  ctx_->shard_backlog = std::make_unique<std::atomic<std::int64_t>[]>(ctx_->cfg.shards);
   ctx_->admission = std::make_unique<actors::tunnel_admission>(admission, &ctx_->stats.tunnels_in_setup);
 
   system_cfg_ = std::make_unique<caf::actor_system_config>();
@@ -176,10 +177,11 @@ void daemon::build(config::settings cfg) {
     sc.malformed_log = &ctx_->malformed_log;
     sc.tunnels = &ctx_->tunnel_handles();
     sc.admission = ctx_->admission.get();
+    sc.backlog = &ctx_->shard_backlog[i];
     ctx_->shards.push_back(actors::spawn_shard(*system_, std::move(sc)));
   }
-  acceptor_ =
-      actors::spawn_acceptor(*system_, {&ctx_->cfg.l2tp, ctx_->shards, &ctx_->stats, ctx_->log, &ctx_->malformed_log});
+  acceptor_ = actors::spawn_acceptor(*system_, {&ctx_->cfg.l2tp, ctx_->shards, &ctx_->stats, ctx_->log,
+                                                &ctx_->malformed_log, ctx_->shard_backlog.get()});
   lac_ = actors::spawn_lac(*system_, {&ctx_->cfg.l2tp, ctx_->shards, ctx_->log});
   ctx_->lac = lac_;  // the tunnels ask it to break ties
   actors::query_config qc;
@@ -197,7 +199,7 @@ void daemon::build(config::settings cfg) {
   if (!ctx_->cfg.cli.socket.empty()) {
     control_ = std::make_unique<control_server>(*system_, query_, ctx_->cfg, logger("cli", level_of("cli")));
   }
-  udp_->start({&ctx_->stats, &ctx_->io_log, &ctx_->io_error_log}, acceptor_, ctx_->shards);
+  udp_->start({&ctx_->stats, &ctx_->io_log, &ctx_->io_error_log, ctx_->shard_backlog.get()}, acceptor_, ctx_->shards);
   if (control_) control_->start();  // now that the shards and the LAC controller exist
 }
 

@@ -269,7 +269,9 @@ void udp_service::route(std::size_t index, model::udp_peer peer, std::span<std::
   d.peer = peer;
   d.data.assign(dgram.begin(), dgram.end());
   if (d.tunnel_id != 0) {
-    caf::anon_send(shards_[common::shard_of(d.tunnel_id, shards_.size())], std::move(d));
+    const auto shard = common::shard_of(d.tunnel_id, shards_.size());
+    if (hooks_.shard_backlog != nullptr) hooks_.shard_backlog[shard].fetch_add(1, relaxed);
+    caf::anon_send(shards_[shard], std::move(d));
   } else if (control) {
     caf::anon_send(acceptor_, std::move(d));
   } else {

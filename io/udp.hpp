@@ -46,6 +46,8 @@ class udp_service final : public actors::transport {
     model::counters* stats = nullptr;
     const std::shared_ptr<spdlog::logger>* io_log = nullptr;
     actors::log_limiter* error_log = nullptr;
+    /// Per shard: datagrams sent to it and not yet taken (the shard counts them down); may be null.
+    std::atomic<std::int64_t>* shard_backlog = nullptr;
   };
 
   /// Starts receiving; datagrams go to `acceptor` or `shards[tid % n]`.

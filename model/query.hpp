@@ -122,7 +122,7 @@ struct pool_usage {
 struct shard_counts {
   std::size_t tunnels = 0;
   std::size_t tunnel_ids_in_use = 0;
-  std::size_t mailbox = 0;  ///< messages waiting in the shard's mailbox when it answered
+  std::size_t mailbox = 0;  ///< datagrams (and SCCRQs) sent to the shard and not yet taken, when it answered
 };
 
 }  // namespace bras::model

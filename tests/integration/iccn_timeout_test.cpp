@@ -69,7 +69,8 @@ TEST(IccnTimeout, CallsLeftWithoutIccnAreClearedAndGiveEverythingBack) {
   EXPECT_EQ(cleared.size(), 3u);
   EXPECT_EQ(stats.calls_iccn_timeout.load(), 3u);
   EXPECT_TRUE(eventually([&] { return stats.sessions_active.load() == 0; }));
-  EXPECT_EQ(stats.sessions_in_setup.load(), 0);
+  // The tunnel gives the set-up place back when it hears of the session's end, just after.
+  EXPECT_TRUE(eventually([&] { return stats.sessions_in_setup.load() == 0; })) << stats.sessions_in_setup.load();
   EXPECT_EQ(stats.calls_waiting.load(), 0);
   EXPECT_EQ(stats.sessions_established.load(), 0u);
   EXPECT_EQ(stats.tunnels_active.load(), 1) << "the tunnel itself stays";
