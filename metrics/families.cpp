@@ -92,7 +92,13 @@ void render_sessions_shards_process(family_builder& b, const scrape_inputs& in) 
   for (std::size_t i = 0; i < in.shards.size(); ++i) {
     b.add(static_cast<double>(in.shards[i].tunnels), {{"shard", std::to_string(i)}});
   }
-  b.family("brasd_shard_mailbox_messages", "datagrams queued for each shard actor (from the I/O thread and the acceptor) at scrape time", G);
+  b.family("brasd_shard_tunnel_ids_in_use",
+           "tunnel IDs each shard has handed out and not taken back (closing tunnels too)", G);
+  for (std::size_t i = 0; i < in.shards.size(); ++i) {
+    b.add(static_cast<double>(in.shards[i].tunnel_ids_in_use), {{"shard", std::to_string(i)}});
+  }
+  b.family("brasd_shard_mailbox_messages",
+           "datagrams queued for each shard actor (from the I/O thread and the acceptor) at scrape time", G);
   for (std::size_t i = 0; i < in.shards.size(); ++i) {
     b.add(static_cast<double>(in.shards[i].mailbox), {{"shard", std::to_string(i)}});
   }

@@ -563,6 +563,9 @@ TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
   EXPECT_NEAR(sample(text, "process_start_time_seconds"), now, 3600);
   EXPECT_GE(sample(text, "brasd_shard_mailbox_messages{shard=\"0\"}"), 0);
   EXPECT_EQ(sample(text, "brasd_shard_tunnels{shard=\"0\"}") + sample(text, "brasd_shard_tunnels{shard=\"1\"}"), 1);
+  EXPECT_EQ(sample(text, "brasd_shard_tunnel_ids_in_use{shard=\"0\"}") +
+                sample(text, "brasd_shard_tunnel_ids_in_use{shard=\"1\"}"),
+            1);
 
   // promtool (Debian package prometheus), an independent linter, accepts the exposition.
   if (std::system("command -v promtool > /dev/null") == 0) {
