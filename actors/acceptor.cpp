@@ -6,6 +6,7 @@
 #include "protocol/l2tp/header.hpp"
 #include "protocol/l2tp/message.hpp"
 
+#include <optional>
 #include <string>
 
 namespace bras::actors {
@@ -28,24 +29,36 @@ std::string printable(std::string s) {
 struct tunnel_zero {
   l2tp::message_type type{};
   std::uint16_t assigned_tunnel_id = 0;
-  bool known_client = false;  ///< an SCCRQ some tunnel-group client admits (source, Host Name)
+  bool known_client = false;        ///< an SCCRQ some tunnel-group client admits (source, Host Name)
+  std::optional<std::string> host;  ///< the Host Name AVP (never hidden, RFC 2661 §4.4.3)
 };
 
 /// Reads a tunnel-0 control message, deciphering with the client's secret when
 /// the peer hid its AVPs; nullopt unless it is an SCCRQ or a StopCCN.
 std::optional<tunnel_zero> read_tunnel_zero(const config::l2tp_settings& l2tp, const datagram& d, wire::byte_span avps,
                                             std::size_t base) {
-  // The Host Name is never hidden (RFC 2661 §4.4.3); a missing one matches only a "*" client, as in the tunnel.
-  const auto host = peek_host_name(avps);
-  const auto match = match_client(l2tp, l2tp.local_gateways[d.gateway].name, d.peer.address, host.value_or(""));
+  tunnel_zero z;
+  z.host = peek_host_name(avps);
+  // A missing Host Name matches only a "*" client, as in the tunnel. Looked up only when needed: for
+  // the secret of hidden AVPs, or to admit an SCCRQ (not for garbage or a StopCCN).
+  std::optional<client_match> match;
+  auto find = [&] {
+    match = match_client(l2tp, l2tp.local_gateways[d.gateway].name, d.peer.address, z.host.value_or(""));
+  };
   auto m = l2tp::decode_control(avps, base);
   if (!m) {
-    if (!host || !match || match->client->secret.empty()) return std::nullopt;
+    if (!z.host) return std::nullopt;
+    find();
+    if (!match || match->client->secret.empty()) return std::nullopt;
     m = l2tp::decode_control(avps, base, l2tp::decode_options{match->client->secret});
     if (!m) return std::nullopt;
   }
   if (m->type != l2tp::message_type::sccrq && m->type != l2tp::message_type::stopccn) return std::nullopt;
-  return tunnel_zero{m->type, m->assigned_tunnel_id.value_or(0), match.has_value()};
+  if (m->type == l2tp::message_type::sccrq && !match) find();
+  z.type = m->type;
+  z.assigned_tunnel_id = m->assigned_tunnel_id.value_or(0);
+  z.known_client = match.has_value();
+  return z;
 }
 
 acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer<acceptor_state> self,
@@ -71,7 +84,7 @@ acceptor_actor::behavior_type acceptor_behavior(acceptor_actor::stateful_pointer
           cfg.stats->rx_unknown_client.fetch_add(1);
           if (cfg.malformed_log->allow()) {
             cfg.log->warn("tunnel-refused reason=unknown-client peer={} host-name=\"{}\"", d.peer.to_string(),
-                          printable(peek_host_name(p->payload).value_or("")));
+                          printable(z->host.value_or("")));
           }
           return;
         }
