@@ -27,14 +27,6 @@ wire::bytes echo_request(std::uint8_t id) {
           std::byte{0x00}, std::byte{0x08}, std::byte{0x00}, std::byte{0x00}, std::byte{0x00}, std::byte{0x00}};
 }
 
-model::session_snapshot snapshot(app::daemon& lns, const actors::data_session_ptr& s) {
-  caf::scoped_actor q{lns.system()};
-  model::session_snapshot snap;
-  q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
-      .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
-  return snap;
-}
-
 TEST(PppAbuse, AControlFrameStormIsCutAtTheRateAndNobodyLosesTheSession) {
   pair_of_daemons d{ppp_lns("  control-frame-rate: 20\n")};
   observer obs{d.lac->system()};
@@ -51,7 +43,7 @@ TEST(PppAbuse, AControlFrameStormIsCutAtTheRateAndNobodyLosesTheSession) {
   actors::data_session_ptr other;
   ASSERT_TRUE(eventually([&] { return (abuser = lns.ctx().sessions.find_ipv4(alice_address)) != nullptr; }));
   ASSERT_TRUE(eventually([&] { return (other = lns.ctx().sessions.find_ipv4(bob_address)) != nullptr; }));
-  const auto before = snapshot(lns, abuser);
+  const auto before = snapshot_of(lns, abuser);
   const auto limited_before = lns.ctx().stats.ppp_rate_limited.load();
 
   constexpr std::size_t storm = 5000;
@@ -62,26 +54,26 @@ TEST(PppAbuse, AControlFrameStormIsCutAtTheRateAndNobodyLosesTheSession) {
   }
   auto& limited = lns.ctx().stats.ppp_rate_limited;
   ASSERT_TRUE(eventually([&] {
-    auto s = snapshot(lns, abuser);
+    auto s = snapshot_of(lns, abuser);
     return s.control_rx_packets - before.control_rx_packets + (limited.load() - limited_before) == storm;
   }));
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count() + 1;
-  const auto after = snapshot(lns, abuser);
+  const auto after = snapshot_of(lns, abuser);
   // At most 20 a second read (the burst spans at most `seconds` + 1 windows); the rest dropped unread.
   EXPECT_LE(after.control_rx_packets - before.control_rx_packets, static_cast<std::uint64_t>(20 * (seconds + 1)));
   EXPECT_GE(limited.load() - limited_before, storm - 20 * static_cast<std::size_t>(seconds + 1));
   EXPECT_EQ(after.state, "established");
-  EXPECT_EQ(snapshot(lns, other).state, "established");
+  EXPECT_EQ(snapshot_of(lns, other).state, "established");
   EXPECT_EQ(lns.ctx().stats.sessions_active.load(), 2);
   obs.wait([] { return false; }, 300ms);  // whatever the subscribers said meanwhile
   EXPECT_EQ(obs.count(event::kind::finished), 0u);
 
   // A second later the subscriber is heard again: LCP keeps working (an echo of ours is answered).
   std::this_thread::sleep_for(1100ms);
-  const auto heard = snapshot(lns, abuser).control_rx_packets;
+  const auto heard = snapshot_of(lns, abuser).control_rx_packets;
   caf::anon_send(actors::session_of(*abuser), actors::session_input{actors::ppp_frame{echo_request(1)}});
-  EXPECT_TRUE(eventually([&] { return snapshot(lns, abuser).control_rx_packets == heard + 1; }));
+  EXPECT_TRUE(eventually([&] { return snapshot_of(lns, abuser).control_rx_packets == heard + 1; }));
 }
 
 TEST(PppAbuse, ZeroTurnsTheLimitOff) {
@@ -92,11 +84,11 @@ TEST(PppAbuse, ZeroTurnsTheLimitOff) {
   actors::data_session_ptr s;
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
-  const auto before = snapshot(d.lns, s).control_rx_packets;
+  const auto before = snapshot_of(d.lns, s).control_rx_packets;
   for (int i = 0; i < 500; ++i) {
     caf::anon_send(actors::session_of(*s), actors::session_input{actors::ppp_frame{echo_request(7)}});
   }
-  EXPECT_TRUE(eventually([&] { return snapshot(d.lns, s).control_rx_packets - before == 500; }));
+  EXPECT_TRUE(eventually([&] { return snapshot_of(d.lns, s).control_rx_packets - before == 500; }));
   EXPECT_EQ(d.lns.ctx().stats.ppp_rate_limited.load(), 0u);
 }
 

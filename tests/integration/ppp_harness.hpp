@@ -113,6 +113,15 @@ inline actors::subscriber_actor dial(app::daemon& lac, observer& obs, std::uint6
   return actors::spawn_subscriber(lac.system(), std::move(a));
 }
 
+/// The session's snapshot, asked of its actor (an empty one if it does not answer within 5 s).
+inline model::session_snapshot snapshot_of(app::daemon& lns, const actors::data_session_ptr& s) {
+  caf::scoped_actor q{lns.system()};
+  model::session_snapshot snap;
+  q->request(actors::session_of(*s), std::chrono::seconds{5}, actors::snapshot_atom::value)
+      .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
+  return snap;
+}
+
 inline std::size_t pool_in_use(app::daemon& lns) {
   caf::scoped_actor self{lns.system()};
   std::size_t used = 0;

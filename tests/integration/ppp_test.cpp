@@ -116,12 +116,10 @@ TEST(Ppp, KeepaliveIsAnsweredAndCountedPerSession) {
   actors::data_session_ptr s;
   ASSERT_TRUE(eventually(
       [&] { return (s = d.lns.ctx().sessions.find_ipv4(obs.first(event::kind::ipv4_up)->address)) != nullptr; }));
-  caf::scoped_actor q{d.lns.system()};
   model::session_snapshot snap;
   EXPECT_TRUE(eventually(
       [&] {
-        q->request(actors::session_of(*s), 5s, actors::snapshot_atom::value)
-            .receive([&](model::session_snapshot& x) { snap = std::move(x); }, [&](caf::error&) {});
+        snap = snapshot_of(d.lns, s);
         return snap.echo_replies_received >= 2;
       },
       10s));

@@ -33,6 +33,14 @@ config::settings lns_with(const std::string& l2tp_extra) {
       "      clients: [{host-name: lac-under-test, allowed-sources: [127.0.0.1/32, 127.0.0.2/32], secret: \"\"}]\n");
 }
 
+/// Sends an SCCRQ (Assigned Tunnel ID `tid`) from `peer` and expects the SCCRP.
+void expect_sccrp(scripted_peer& peer, std::uint16_t tid) {
+  peer.send(0, 0, 0, 0, scripted_sccrq(tid));
+  auto reply = peer.receive();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->type, l2tp::message_type::sccrp);
+}
+
 TEST(TunnelAdmission, AnSccrqNoClientAdmitsGetsNoAnswerAndCostsNoTunnel) {
   app::daemon lns{lns_with("")};
   lns.start();
@@ -52,10 +60,7 @@ TEST(TunnelAdmission, AnSccrqNoClientAdmitsGetsNoAnswerAndCostsNoTunnel) {
   EXPECT_EQ(stats.tunnels_active.load(), 0);
   // A known LAC is answered as before.
   scripted_peer lac{lns.local(0).port, lo_1};
-  lac.send(0, 0, 0, 0, scripted_sccrq(13));
-  auto reply = lac.receive();
-  ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->type, l2tp::message_type::sccrp);
+  expect_sccrp(lac, 13);
   lns.shutdown();
 }
 
@@ -112,10 +117,7 @@ TEST(TunnelAdmission, ThePerSourceRateRefusesTheBurstBeyondIt) {
   EXPECT_LE(stats.tunnels_created.load(), 6u);
   EXPECT_GE(stats.rx_setup_rate_source.load(), 14u);
   scripted_peer other{lns.local(0).port, lo_2};
-  other.send(0, 0, 0, 0, scripted_sccrq(7));
-  auto reply = other.receive();
-  ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->type, l2tp::message_type::sccrp);
+  expect_sccrp(other, 7);
   lns.shutdown();
 }
 
