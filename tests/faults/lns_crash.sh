@@ -45,12 +45,7 @@ lac_pid="" lns1_pid="" lns2_pid="" lg_a="" lg_b="" lg_c="" cap_pid="" poll_detec
 cleanup() {
   set +e
   for p in $poll_detect $poll_clear $poll_rehome $cap_pid $lg_a $lg_b $lg_c; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  for p in $lac_pid $lns1_pid $lns2_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $lac_pid $lns1_pid $lns2_pid; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
+  stop_daemons "$lac_pid" "$lns1_pid" "$lns2_pid"
   ip netns del "$ns" 2>/dev/null
   ip netns del "$sub" 2>/dev/null
   if [ -n "${FAULT_KEEP:-}" ]; then echo "# kept: $work"; else rm -rf "$work"; fi

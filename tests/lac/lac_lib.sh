@@ -12,12 +12,7 @@ lac_pid="" lns_pid="" cap_pid=""
 cleanup() {
   set +e
   [ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null && wait "$cap_pid" 2>/dev/null
-  for p in $lac_pid $lns_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $lac_pid $lns_pid; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
+  stop_daemons "$lac_pid" "$lns_pid"
   ip netns del "$ns" 2>/dev/null
   ip netns del "$sub" 2>/dev/null
   rm -rf "$work"
