@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The soak, short: bench/soak.sh scaled down to under four minutes so that it
+# The soak, short: bench/soak.sh scaled down to under three minutes so that it
 # passes on a 2-vCPU machine with the Debug ASan/LSan build (ctest soak_short).
 # A real brasd in a private network namespace holds 1,000 bras-loadgen
 # sessions with traffic while further bras-loadgen processes bring 50 sessions
-# a second up and down for 150 s, with 2 % of the L2TP control messages
+# a second up and down for 90 s, with 2 % of the L2TP control messages
 # dropped; sampled every 5 s (RSS, fds, threads, sessions, tunnels, tunnel IDs,
 # pool addresses, shard mailboxes). Passes when, after warm-up, fds grow by
 # less than 5 % and RSS by less than 10 %; the churn's set-ups fail at most
@@ -36,7 +36,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # A 16 MiB quarantine (ASan's default is 256 MiB): see above.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:quarantine_size_mb=16"
 export BRASD=$1 LOADGEN=$2 CLI=$3
-export DURATION=${DURATION:-150} HELD=${HELD:-1000} CHURN=${CHURN:-50} LOSS=${LOSS:-2} SAMPLE=${SAMPLE:-5}
+export DURATION=${DURATION:-90} HELD=${HELD:-1000} CHURN=${CHURN:-50} LOSS=${LOSS:-2} SAMPLE=${SAMPLE:-5}
 export TRAFFIC=${TRAFFIC:-1} PER_TUNNEL=${PER_TUNNEL:-50} BATCH=${BATCH:-5} CHURN_HOLD=${CHURN_HOLD:-3}
 export MAX_CHURN_PROCS=${MAX_CHURN_PROCS:-4} WARMUP=${WARMUP:-20} RSS_LIMIT=${RSS_LIMIT:-10} FD_LIMIT=${FD_LIMIT:-5}
 export CHURN_FAIL_LIMIT=${CHURN_FAIL_LIMIT:-1} SETTLE=${SETTLE:-90} HELLO=${HELLO:-10} THREADS=${THREADS:-2}
