@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include <prometheus/collectable.h>
@@ -37,6 +38,11 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::strin
 
 /// Builds the families at scrape time (on the exporter's thread): counters are
 /// read in place, pool, shard and RADIUS figures asked of their actors with a deadline.
+struct daemon::config_status {
+  std::mutex mutex;
+  metrics::config_figures figures;
+};
+
 class scrape_collector final : public prometheus::Collectable {
  public:
   explicit scrape_collector(daemon& d) : d_{d} {}
@@ -44,6 +50,7 @@ class scrape_collector final : public prometheus::Collectable {
     metrics::scrape_inputs in;
     in.version = BRAS_VERSION;
     in.process = metrics::read_process_figures();
+    in.config = d_.config_figures();
     if (d_.ctx().cfg.metrics.per_session) {
       in.sessions = &d_.ctx().sessions;
       in.per_session_limit = d_.ctx().cfg.metrics.per_session_limit;
@@ -69,7 +76,7 @@ class scrape_collector final : public prometheus::Collectable {
   daemon& d_;
 };
 
-daemon::daemon(config::settings cfg) {
+daemon::daemon(config::settings cfg) : config_status_{std::make_unique<config_status>()} {
   try {
     build(std::move(cfg));
   } catch (...) {
@@ -259,6 +266,16 @@ void daemon::log_ipv6() {
       v6.prefix_pool.empty() ? "none" : v6.prefix_pool,
       v6.delegated_prefix_pool.empty() ? "none" : v6.delegated_prefix_pool,
       v6.router_advertisement.enabled ? "on" : "off", v6.dhcpv6.enabled ? "on" : "off", hex);
+}
+
+void daemon::set_config_figures(const metrics::config_figures& f) {
+  std::lock_guard lock{config_status_->mutex};
+  config_status_->figures = f;
+}
+
+metrics::config_figures daemon::config_figures() const {
+  std::lock_guard lock{config_status_->mutex};
+  return config_status_->figures;
 }
 
 void daemon::set_log_levels(const config::settings& cfg) {

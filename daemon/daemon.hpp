@@ -23,6 +23,10 @@ namespace prometheus {
 class Exposer;
 }
 
+namespace bras::metrics {
+struct config_figures;
+}
+
 namespace bras::dataplane {
 class data_path;
 class pppoe_path;
@@ -67,6 +71,9 @@ class daemon {
   /// Applies `cfg`'s log levels (log.level, log.components) to the running
   /// loggers; nothing else of `cfg` is used (SIGHUP: brasd's reload).
   void set_log_levels(const config::settings& cfg);
+  /// The configuration reloads' figures for /metrics (daemon/reload.hpp keeps them; any thread).
+  void set_config_figures(const metrics::config_figures& f);
+  [[nodiscard]] metrics::config_figures config_figures() const;
   /// Whether the last shutdown closed every tunnel in time.
   [[nodiscard]] bool clean_shutdown() const noexcept { return clean_shutdown_; }
 
@@ -103,6 +110,8 @@ class daemon {
   std::shared_ptr<io::radius_sockets> radius_sockets_;  ///< RADIUS client ports and the CoA port
   actors::pppoe_access_actor pppoe_access_;
   std::shared_ptr<scrape_collector> collector_;
+  struct config_status;  ///< the reloads' figures behind a mutex (daemon.cpp)
+  std::unique_ptr<config_status> config_status_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   actors::aaa_actor aaa_;
   actors::context_ptr ctx_;

@@ -2,8 +2,9 @@
 // configuration (the embedded default when no file is given), runs one
 // daemon instance, and on SIGTERM/SIGINT closes every tunnel (StopCCN, acks
 // awaited up to l2tp.shutdown-timeout) before exiting 0. SIGHUP re-reads the
-// configuration file and applies its log levels; a file that does not load
-// is reported (file:line: reason) and changes nothing.
+// configuration file (daemon/reload.hpp): its log levels apply at once, the
+// other settings it changed are named as waiting for a restart; a file that
+// does not load is reported (file:line: reason) and changes nothing.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +20,7 @@
 #include "configs/config.hpp"
 #include "configs/default_config.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/reload.hpp"
 #include "io/asio.hpp"
 
 namespace {
@@ -65,6 +67,15 @@ int main(int argc, char** argv) {
     std::cout << check_file << ": configuration OK\n";
     return 0;
   }
+  // The text brasd starts on, kept for SIGHUP: a reload names what changed since (daemon/reload.hpp).
+  std::string started_text;
+  if (!config_file.empty()) {
+    std::string reason;
+    if (!bras::app::read_text_file(config_file, started_text, reason)) {
+      std::cerr << reason << "\n";
+      return 2;
+    }
+  }
   auto loaded = config_file.empty() ? bras::config::load_default() : bras::config::load_file(config_file);
   if (auto* e = std::get_if<bras::config::load_error>(&loaded)) {
     std::cerr << e->to_string() << "\n";
@@ -94,21 +105,12 @@ int main(int argc, char** argv) {
     log->info("brasd-stopping signal={} tunnels={}", sig, d->ctx().stats.tunnels_active.load());
     d->async_shutdown();
   });
+  bras::app::config_reloader reloader{*d, log, config_file, std::move(started_text)};
   boost::asio::signal_set hangups{d->io(), SIGHUP};
   std::function<void()> await_hangup = [&] {
     hangups.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      if (config_file.empty()) {
-        log->warn("config-reload-skipped reason=\"running on the embedded default: no file to re-read\"");
-      } else if (auto again = bras::config::load_file(config_file);
-                 auto* e = std::get_if<bras::config::load_error>(&again)) {
-        log->error("config-reload-failed reason=\"{}\" (nothing changed)", e->to_string());
-      } else {
-        const auto& fresh = std::get<bras::config::settings>(again);
-        d->set_log_levels(fresh);
-        log->set_level(spdlog::level::from_str(fresh.log_level));
-        log->warn("config-reloaded file={} applied=log-levels (other changes take a restart)", config_file);
-      }
+      reloader.reload();
       await_hangup();
     });
   };

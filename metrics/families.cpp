@@ -203,6 +203,19 @@ void render_slot(family_builder& b, model::counter_slot slot, const model::count
   }
 }
 
+/// The configuration reloads (SIGHUP).
+void render_config(family_builder& b, const config_figures& f) {
+  b.family("brasd_config_reloads_total", "configuration reloads (SIGHUP), by result", MetricType::Counter)
+      .add(static_cast<double>(f.applied), {{"result", "applied"}})
+      .add(static_cast<double>(f.refused), {{"result", "refused"}})
+      .add(static_cast<double>(f.skipped), {{"result", "skipped"}});
+  b.family("brasd_config_last_reload_successful", "1 unless the last reload's file did not load", MetricType::Gauge)
+      .add(f.last_successful ? 1 : 0);
+  b.family("brasd_config_restart_pending_settings",
+           "settings changed in the configuration file since the start, in force after a restart", MetricType::Gauge)
+      .add(static_cast<double>(f.pending));
+}
+
 }  // namespace
 
 std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& in) {
@@ -224,6 +237,7 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
     if (!row.label.empty()) labels.push_back({std::string{row.label}, std::string{row.label_value}});
     b.add(row.read(c), std::move(labels));
   }
+  render_config(b, in.config);
   append_aaa_families(out, in.aaa);
   return out;
 }

@@ -7,6 +7,8 @@
 
 #include <prometheus/metric_family.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +34,15 @@ struct process_figures {
 /// Reads /proc/self: CPU time, memory, descriptors, threads, start time.
 [[nodiscard]] process_figures read_process_figures();
 
+/// The configuration file's reloads (SIGHUP: daemon/reload.hpp).
+struct config_figures {
+  std::uint64_t applied = 0;    ///< reloads that loaded (their log levels applied)
+  std::uint64_t refused = 0;    ///< reloads of a file that did not load: nothing changed
+  std::uint64_t skipped = 0;    ///< reloads with no file (the embedded default)
+  bool last_successful = true;  ///< the last reload loaded (true before any)
+  std::size_t pending = 0;      ///< settings changed in the file since the start, in force after a restart
+};
+
 /// What a scrape reports besides the instance counters.
 struct scrape_inputs {
   process_figures process;
@@ -40,6 +51,7 @@ struct scrape_inputs {
   std::string_view version;
   const dataplane::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
+  config_figures config;
   model::aaa_snapshot aaa;  ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
 };
 
