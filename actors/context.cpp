@@ -67,6 +67,7 @@ const tunnel_env& context::tunnel_handles() {
   std::call_once(tunnel_env_once_, [this, &for_sessions] {
     tunnel_env e;
     e.l2tp = &cfg.l2tp;
+    e.limits = &limits;
     e.data_plane = &cfg.data_plane;
     e.tx = tx.get();
     e.stats = &stats;

@@ -85,6 +85,8 @@ struct context {
   std::unique_ptr<std::atomic<std::int64_t>[]> shard_backlog;
   /// LNS: new tunnels from LACs under the set-up limits (set before the first shard).
   std::unique_ptr<tunnel_admission> admission;
+  /// The L2TP capacity limits, from `cfg` at the start and from the file at each reload.
+  live_limits limits;
   /// Sessions created so far: each session's interface unit is a base plus this.
   std::atomic<std::uint32_t> interface_units{0};
   /// The PPP settings every LNS session starts from (ppp_settings.hpp), converted from `cfg` once,

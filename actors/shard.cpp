@@ -58,7 +58,7 @@ struct shard_state {
 
   /// An ID and a place under the global tunnel limit (the tunnel gives both back).
   std::optional<std::uint16_t> allocate() {
-    if (!try_reserve(cfg.stats->tunnels_active, cfg.l2tp->max_tunnels)) return std::nullopt;
+    if (!try_reserve(cfg.stats->tunnels_active, cfg.tunnels->limits->tunnels())) return std::nullopt;
     auto id = tunnel_ids.allocate();
     if (!id) cfg.stats->tunnels_active.fetch_sub(1);
     return id;

@@ -17,9 +17,9 @@ namespace bras::actors {
 struct shard_config {
   std::uint16_t index = 0;                      ///< this shard: it allocates the IDs with id % shards == index
   std::uint16_t shards = 1;                     ///< how many there are
-  const config::l2tp_settings* l2tp = nullptr;  ///< max-tunnels, destinations and gateways (LAC tunnels)
-  counters* stats = nullptr;                    ///< tunnels_active (under max-tunnels) and what it drops
-  std::shared_ptr<spdlog::logger> log;          ///< "l2tp"
+  const config::l2tp_settings* l2tp = nullptr;  ///< destinations and gateways (LAC tunnels)
+  counters* stats = nullptr;            ///< tunnels_active (under max-tunnels: tunnels->limits) and what it drops
+  std::shared_ptr<spdlog::logger> log;  ///< "l2tp"
   log_limiter* malformed_log = nullptr;
   const tunnel_env* tunnels = nullptr;    ///< what the tunnels it spawns use
   tunnel_admission* admission = nullptr;  ///< the set-up limits a new tunnel from a LAC must pass

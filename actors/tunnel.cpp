@@ -241,11 +241,12 @@ l2tp::connection_config engine_config(tunnel_actor_state& st) {
   cc.select_client = [&st](wire::byte_span avps) {
     return select_tunnel_client(*st.env, st.args.gateway, st.args.peer.address, avps, st.client_index);
   };
-  cc.reserve_session = [env] { return try_reserve(env->stats->sessions_active, env->l2tp->max_sessions); };
+  cc.reserve_session = [env] { return try_reserve(env->stats->sessions_active, env->limits->sessions()); };
   cc.release_session = [env] { env->stats->sessions_active.fetch_sub(1); };
   // LNS admission control: the instance-wide cap on sessions between ICRQ and their first NCP open.
-  if (st.args.role == tunnel_role::lns && env->l2tp->max_sessions_in_setup != 0) {
-    cc.admit_setup = [env] { return try_reserve(env->stats->sessions_in_setup, env->l2tp->max_sessions_in_setup); };
+  // Always in place (0: no cap, the places still counted), so that a reload may set one.
+  if (st.args.role == tunnel_role::lns) {
+    cc.admit_setup = [env] { return try_reserve(env->stats->sessions_in_setup, env->limits->sessions_in_setup()); };
     cc.release_setup = [env] { env->stats->sessions_in_setup.fetch_sub(1); };
   }
   return cc;

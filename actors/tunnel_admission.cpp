@@ -84,6 +84,18 @@ void tunnel_admission::sweep(clock::time_point now) {
   });
 }
 
+tunnel_admission_settings tunnel_admission::settings() const {
+  std::lock_guard lock{mutex_};
+  return cfg_;
+}
+
+void tunnel_admission::set_limits(const tunnel_admission_settings& s) {
+  std::lock_guard lock{mutex_};
+  const auto max_sources = cfg_.max_sources;
+  cfg_ = s;
+  cfg_.max_sources = max_sources;
+}
+
 std::size_t tunnel_admission::in_setup() const {
   std::lock_guard lock{mutex_};
   return in_setup_;

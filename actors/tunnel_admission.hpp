@@ -60,7 +60,10 @@ class tunnel_admission {
 
   [[nodiscard]] std::size_t in_setup() const;
   [[nodiscard]] std::size_t sources() const;  ///< addresses tracked now
-  [[nodiscard]] const tunnel_admission_settings& settings() const noexcept { return cfg_; }
+  [[nodiscard]] tunnel_admission_settings settings() const;
+  /// New limits (a configuration reload), from the next SCCRQ on; the tunnels in set-up stay
+  /// admitted and are released as before. `max_sources` keeps its value from the start.
+  void set_limits(const tunnel_admission_settings& s);
 
  private:
   struct bucket {

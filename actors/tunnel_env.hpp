@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "actors/catalogue.hpp"
+#include "actors/live_limits.hpp"
 #include "actors/session_env.hpp"
 #include "actors/transport.hpp"
 #include "configs/config.hpp"
@@ -21,7 +22,8 @@ class tunnel_admission;
 class timer_service;
 
 struct tunnel_env {
-  const config::l2tp_settings* l2tp = nullptr;              ///< host name, gateways, clients, destinations, limits
+  const config::l2tp_settings* l2tp = nullptr;  ///< host name, gateways, clients, destinations
+  const live_limits* limits = nullptr;  ///< max-tunnels, max-sessions, max-sessions-in-setup (a reload changes them)
   const config::data_plane_settings* data_plane = nullptr;  ///< the tun device's name (the LNS's interface)
   transport* tx = nullptr;                                  ///< sends the control and data messages
   model::counters* stats = nullptr;

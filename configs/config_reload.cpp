@@ -90,7 +90,17 @@ std::vector<std::string> changed_settings(std::string_view before, std::string_v
 }
 
 bool applied_on_reload(std::string_view setting) noexcept {
-  constexpr std::array<std::string_view, 2> live{"log.level", "log.components"};
+  constexpr std::array<std::string_view, 9> live{
+      "log.level",
+      "log.components",
+      "l2tp.max-tunnels",
+      "l2tp.max-sessions",
+      "l2tp.max-sessions-in-setup",
+      "l2tp.tunnel-setup-rate",
+      "l2tp.tunnel-setup-rate-per-source",
+      "l2tp.max-tunnels-in-setup",
+      "l2tp.max-tunnels-in-setup-per-source",
+  };
   return std::find(live.begin(), live.end(), setting) != live.end();
 }
 

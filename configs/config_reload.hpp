@@ -21,8 +21,11 @@ namespace bras::config {
 /// an empty document.
 [[nodiscard]] std::vector<std::string> changed_settings(std::string_view before, std::string_view after);
 
-/// Whether a reload applies `setting` (a changed_settings() name) to the running daemon: today the
-/// log levels (`log.level`, `log.components`). Every other change takes a restart.
+/// Whether a reload applies `setting` (a changed_settings() name) to the running daemon: the log
+/// levels (`log.level`, `log.components`), the L2TP capacity limits (`l2tp.max-tunnels`,
+/// `max-sessions`, `max-sessions-in-setup`) and the tunnel set-up limits (`l2tp.tunnel-setup-rate`,
+/// `-per-source`, `max-tunnels-in-setup`, `-per-source`): each read at every admission decision, so
+/// a new value holds from the next tunnel or session on. Every other change takes a restart.
 [[nodiscard]] bool applied_on_reload(std::string_view setting) noexcept;
 
 /// A reload's plan: the changed settings split by applied_on_reload().

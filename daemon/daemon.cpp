@@ -34,15 +34,25 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::strin
   return log;
 }
 
+/// The tunnel set-up limits of `l2tp` (at the start and at each reload).
+actors::tunnel_admission_settings admission_limits(const config::l2tp_settings& l2tp) {
+  actors::tunnel_admission_settings a;
+  a.rate = l2tp.tunnel_setup_rate;
+  a.rate_per_source = l2tp.tunnel_setup_rate_per_source;
+  a.max_in_setup = l2tp.max_tunnels_in_setup;
+  a.max_in_setup_per_source = l2tp.max_tunnels_in_setup_per_source;
+  return a;
+}
+
 }  // namespace
 
-/// Builds the families at scrape time (on the exporter's thread): counters are
-/// read in place, pool, shard and RADIUS figures asked of their actors with a deadline.
 struct daemon::config_status {
   std::mutex mutex;
   metrics::config_figures figures;
 };
 
+/// Builds the families at scrape time (on the exporter's thread): counters are
+/// read in place, pool, shard and RADIUS figures asked of their actors with a deadline.
 class scrape_collector final : public prometheus::Collectable {
  public:
   explicit scrape_collector(daemon& d) : d_{d} {}
@@ -100,13 +110,10 @@ void daemon::build(config::settings cfg) {
   ctx_->io_log = logger("io", level_of("io"));
   auto clients = actors::client_count(ctx_->cfg.l2tp);
   ctx_->client_tunnels = std::make_unique<std::atomic<int>[]>(clients == 0 ? 1 : clients);
-  actors::tunnel_admission_settings admission;
-  admission.rate = ctx_->cfg.l2tp.tunnel_setup_rate;
-  admission.rate_per_source = ctx_->cfg.l2tp.tunnel_setup_rate_per_source;
-  admission.max_in_setup = ctx_->cfg.l2tp.max_tunnels_in_setup;
-  admission.max_in_setup_per_source = ctx_->cfg.l2tp.max_tunnels_in_setup_per_source;
   ctx_->shard_backlog = std::make_unique<std::atomic<std::int64_t>[]>(ctx_->cfg.shards);
-  ctx_->admission = std::make_unique<actors::tunnel_admission>(admission, &ctx_->stats.tunnels_in_setup);
+  ctx_->admission =
+      std::make_unique<actors::tunnel_admission>(admission_limits(ctx_->cfg.l2tp), &ctx_->stats.tunnels_in_setup);
+  ctx_->limits.set(ctx_->cfg.l2tp);
 
   system_cfg_ = std::make_unique<caf::actor_system_config>();
   system_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(ctx_->cfg.threads));
@@ -276,6 +283,12 @@ void daemon::set_config_figures(const metrics::config_figures& f) {
 metrics::config_figures daemon::config_figures() const {
   std::lock_guard lock{config_status_->mutex};
   return config_status_->figures;
+}
+
+void daemon::apply_reload(const config::settings& cfg) {
+  set_log_levels(cfg);
+  ctx_->limits.set(cfg.l2tp);
+  ctx_->admission->set_limits(admission_limits(cfg.l2tp));
 }
 
 void daemon::set_log_levels(const config::settings& cfg) {

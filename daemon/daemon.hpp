@@ -71,6 +71,10 @@ class daemon {
   /// Applies `cfg`'s log levels (log.level, log.components) to the running
   /// loggers; nothing else of `cfg` is used (SIGHUP: brasd's reload).
   void set_log_levels(const config::settings& cfg);
+  /// A reload's changes that apply to the running daemon (configs/config_reload.hpp's
+  /// applied_on_reload): the log levels, the L2TP capacity limits and the tunnel set-up limits.
+  /// Any thread; from the next admission decision on.
+  void apply_reload(const config::settings& cfg);
   /// The configuration reloads' figures for /metrics (daemon/reload.hpp keeps them; any thread).
   void set_config_figures(const metrics::config_figures& f);
   [[nodiscard]] metrics::config_figures config_figures() const;

@@ -2,9 +2,10 @@
 // configuration (the embedded default when no file is given), runs one
 // daemon instance, and on SIGTERM/SIGINT closes every tunnel (StopCCN, acks
 // awaited up to l2tp.shutdown-timeout) before exiting 0. SIGHUP re-reads the
-// configuration file (daemon/reload.hpp): its log levels apply at once, the
-// other settings it changed are named as waiting for a restart; a file that
-// does not load is reported (file:line: reason) and changes nothing.
+// configuration file (daemon/reload.hpp): its log levels and L2TP limits
+// apply at once, the other settings it changed are named as waiting for a
+// restart; a file that does not load is reported (file:line: reason) and
+// changes nothing.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 

@@ -77,7 +77,7 @@ void config_reloader::reload() {
   }
   const auto& fresh = std::get<config::settings>(loaded);
   const auto plan = config::plan_reload(started_, last_, text);
-  d_.set_log_levels(fresh);
+  d_.apply_reload(fresh);
   log_->set_level(spdlog::level::from_str(fresh.log_level));
   last_ = std::move(text);
   ++figures_.applied;

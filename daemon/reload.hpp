@@ -1,9 +1,10 @@
 // SIGHUP: brasd re-reads its configuration file. A file that does not load is
 // refused with its file:line: reason and changes nothing. One that loads has
-// its log levels applied at once; every other setting it changes takes a
+// its log levels and its L2TP limits applied at once (daemon::apply_reload:
+// from the next tunnel or session on); every other setting it changes takes a
 // restart, and the reload names each such setting (configs/config_reload.hpp)
 // and keeps the count in brasd_config_restart_pending_settings until the file
-// is back as brasd started on it. Tunnels and sessions are not touched.
+// is back as brasd started on it. No tunnel or session ends for a reload.
 #pragma once
 
 #include <spdlog/spdlog.h>

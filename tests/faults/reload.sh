@@ -2,16 +2,18 @@
 # SIGHUP under load: a real brasd LNS in a private network namespace holds
 # RELOAD_SESSIONS bras-loadgen sessions with traffic while its configuration
 # file is reloaded:
-#   1. a file changing a log level (applied at once: `bras-cli show log level`)
-#      and a setting that takes a restart (l2tp.tunnel-setup-rate): counted
-#      applied, the pending setting counted in
+#   1. a file changing a log level (applied at once: `bras-cli show log level`),
+#      l2tp.max-sessions to the held count (applied at once: new calls are
+#      refused, brasd_l2tp_calls_refused_total{reason="max-sessions"}, while
+#      the held sessions stay) and l2tp.host-name, which takes a restart:
+#      counted applied, the host name counted in
 #      brasd_config_restart_pending_settings;
 #   2. a file with a value out of range: refused, counted, the log levels and
 #      the pending count unchanged, brasd_config_last_reload_successful 0;
-#   3. the original file back, with RELOAD_STORM SIGHUPs sent while a second
-#      bras-loadgen sets up and ends RELOAD_CHURN sessions: applied again (the
-#      kernel may merge signals: at least once), nothing pending, every churn
-#      session up.
+#   3. the original file back (max-sessions 0 again), with RELOAD_STORM SIGHUPs
+#      sent while a second bras-loadgen sets up and ends RELOAD_CHURN sessions:
+#      applied again (the kernel may merge signals: at least once), nothing
+#      pending, every churn session up.
 # Throughout: not one held session ends (brasd_l2tp_sessions, the sessions
 # destroyed against those set up, bras-cli's summary), and brasd exits 0 on
 # SIGTERM with no sanitizer report. Asserted on /metrics and bras-cli, not on
@@ -81,6 +83,25 @@ wait_reloads() {
   done
 }
 established='brasd_l2tp_session_setups_total{result="established"}'
+refused_max='brasd_l2tp_calls_refused_total{reason="max-sessions"}'
+# set SECTION KEY VALUE FILE: the key's value in the section (the default file's layout: two-space keys).
+set_key() {
+  python3 - "$@" <<'PY' || fail "could not set $1.$2 in $4"
+import re, sys
+section, key, value, path = sys.argv[1:5]
+lines, out, current, done = open(path).read().split("\n"), [], None, False
+for line in lines:
+    m = re.match(r"^([a-z0-9-]+):", line)
+    if m:
+        current = m.group(1)
+    elif current == section and not done and re.match(r"^  " + re.escape(key) + r":", line):
+        line, done = re.sub(r"^(  [a-z0-9-]+:) *[^#]*?( *#.*)?$", r"\1 " + value + r"\2", line), True
+    out.append(line)
+if not done:
+    sys.exit(1)
+open(path, "w").write("\n".join(out))
+PY
+}
 # no_session_lost STEP: brasd_l2tp_sessions still at least the held count, and no session ended
 # beyond those set up and ended by the churn since the start.
 no_session_lost() {
@@ -120,21 +141,34 @@ scrape "$work/m0" || fail "no /metrics scrape"
 [ "$(metric "$work/m0" brasd_l2tp_sessions)" -ge "$sessions" ] || fail "brasd_l2tp_sessions below $sessions"
 ok "$sessions sessions up and held with 1 pps each"
 
-# --- 1. A log level and a setting that takes a restart.
-sed -e 's/^  components: {}/  components: {ppp: warn}/' -e 's/^  tunnel-setup-rate: 2000/  tunnel-setup-rate: 1000/' \
-  "$work/original.yaml" >"$work/brasd.yaml"
-[ "$(diff "$work/original.yaml" "$work/brasd.yaml" | grep -c '^>')" -eq 2 ] || fail "could not edit the configuration"
+# --- 1. A log level and l2tp.max-sessions (applied), l2tp.host-name (takes a restart).
+set_key log components "{ppp: warn}" "$work/brasd.yaml"
+set_key l2tp max-sessions "$sessions" "$work/brasd.yaml"
+set_key l2tp host-name brasd-reloaded "$work/brasd.yaml"
+[ "$(diff "$work/original.yaml" "$work/brasd.yaml" | grep -c '^>')" -eq 3 ] || fail "could not edit the configuration"
 hup_until applied 1
 [ "$(level ppp)" = warning ] || fail "ppp logs at $(level ppp) after the reload, not warning"
 [ "$(level l2tp)" = info ] || fail "l2tp logs at $(level l2tp) after the reload, not info"
 [ "$(metric "$work/m" brasd_config_restart_pending_settings)" = 1 ] ||
   fail "brasd_config_restart_pending_settings $(metric "$work/m" brasd_config_restart_pending_settings), not 1"
+# max-sessions is the held count now: new calls are refused, the held ones stay.
+refused_before=$(metric "$work/m" "$refused_max")
+ip netns exec "$ns" "$loadgen" --lns 127.0.0.1:1701 --sessions 5 --sessions-per-tunnel 5 --hold 1 \
+  --timeout 10 --report-json "$work/over.json" >"$work/over.out" 2>"$work/over.err" || true
+over_up=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["established"])' "$work/over.json" 2>/dev/null ||
+  echo -1)
+scrape "$work/m" || fail "no /metrics scrape"
+refused=$(($(metric "$work/m" "$refused_max") - refused_before))
+{ [ "$over_up" = 0 ] && [ "$refused" -ge 5 ]; } ||
+  fail "over the reloaded max-sessions $sessions: $over_up of 5 new sessions up, $refused refused as max-sessions"
 no_session_lost "after the reload"
-ok "reload applied: ppp at warning, l2tp.tunnel-setup-rate counted as waiting for a restart, no session lost"
+ok "reload applied: ppp at warning; max-sessions $sessions refuses new calls ($refused refused, 0 up) and keeps the" \
+  "held ones; l2tp.host-name counted as waiting for a restart; no session lost"
 
 # --- 2. An invalid file: refused, nothing changed.
-sed -e 's/^  components: {ppp: warn}/  components: {ppp: debug}/' -e 's/^  retransmit-count: 5/  retransmit-count: 1000/' \
-  "$work/brasd.yaml" >"$work/bad.yaml"
+cp "$work/brasd.yaml" "$work/bad.yaml"
+set_key log components "{ppp: debug}" "$work/bad.yaml"
+set_key l2tp retransmit-count 1000 "$work/bad.yaml"
 [ "$(diff "$work/brasd.yaml" "$work/bad.yaml" | grep -c '^>')" -eq 2 ] || fail "could not write the invalid file"
 ! "$brasd" --check-config "$work/bad.yaml" >/dev/null 2>&1 || fail "--check-config takes the invalid file"
 cp "$work/bad.yaml" "$work/brasd.yaml"

@@ -1,7 +1,7 @@
 // configs/config_reload.cpp: the settings two configuration texts differ in,
 // named section.key; lists and maps compared whole; which changes a reload
-// applies (the log levels) and which wait for a restart, counted against the
-// text brasd started on.
+// applies (the log levels, the L2TP limits) and which wait for a restart,
+// counted against the text brasd started on.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -66,28 +66,33 @@ TEST(ConfigReload, AddedAndRemovedKeysAndSectionsCount) {
   EXPECT_EQ(changed_settings(base, rate_removed), names{"l2tp.tunnel-setup-rate"});
 }
 
-TEST(ConfigReload, OnlyTheLogLevelsAreAppliedOnReload) {
-  EXPECT_TRUE(applied_on_reload("log.level"));
-  EXPECT_TRUE(applied_on_reload("log.components"));
-  EXPECT_FALSE(applied_on_reload("log"));
-  EXPECT_FALSE(applied_on_reload("l2tp.tunnel-setup-rate"));
-  EXPECT_FALSE(applied_on_reload("ppp.mru"));
+TEST(ConfigReload, TheLogLevelsAndTheL2tpLimitsAreAppliedOnReload) {
+  for (const auto* live : {"log.level", "log.components", "l2tp.max-tunnels", "l2tp.max-sessions",
+                           "l2tp.max-sessions-in-setup", "l2tp.tunnel-setup-rate", "l2tp.tunnel-setup-rate-per-source",
+                           "l2tp.max-tunnels-in-setup", "l2tp.max-tunnels-in-setup-per-source"}) {
+    EXPECT_TRUE(applied_on_reload(live)) << live;
+  }
+  for (const auto* restart : {"log", "l2tp", "l2tp.host-name", "l2tp.tunnel-groups", "l2tp.setup-queue", "ppp.mru",
+                              "pppoe.max-sessions", "runtime.threads", "l2tp.max-tunnels-x"}) {
+    EXPECT_FALSE(applied_on_reload(restart)) << restart;
+  }
 }
 
-TEST(ConfigReload, PlanAppliesLogChangesAndCountsTheRestAgainstTheStart) {
+TEST(ConfigReload, PlanAppliesLiveChangesAndCountsTheRestAgainstTheStart) {
   const auto first = with(with(base, "level: info", "level: debug"), "mru: 1500", "mru: 1492");
   auto plan = plan_reload(base, base, first);
   EXPECT_EQ(plan.applied, names{"log.level"});
   EXPECT_EQ(plan.pending, names{"ppp.mru"});
-  // A second reload with only the rate changed: the log level is already in force, the MRU still
-  // waits for a restart, and so does the rate.
-  const auto second = with(first, "tunnel-setup-rate: 2000", "tunnel-setup-rate: 10");
+  // A second reload with the host name and the set-up rate changed: the log level is already in
+  // force, the rate applies now, the MRU still waits for a restart, and so does the host name.
+  const auto second =
+      with(with(first, "host-name: lns", "host-name: lns2"), "tunnel-setup-rate: 2000", "tunnel-setup-rate: 10");
   plan = plan_reload(base, first, second);
-  EXPECT_EQ(plan.applied, names{});
-  EXPECT_EQ(plan.pending, (names{"l2tp.tunnel-setup-rate", "ppp.mru"}));
-  // Undone in the file: nothing waits any more; the level goes back to info.
+  EXPECT_EQ(plan.applied, names{"l2tp.tunnel-setup-rate"});
+  EXPECT_EQ(plan.pending, (names{"l2tp.host-name", "ppp.mru"}));
+  // Undone in the file: nothing waits any more; the level and the rate go back.
   plan = plan_reload(base, second, base);
-  EXPECT_EQ(plan.applied, names{"log.level"});
+  EXPECT_EQ(plan.applied, (names{"log.level", "l2tp.tunnel-setup-rate"}));
   EXPECT_EQ(plan.pending, names{});
 }
 

@@ -39,6 +39,33 @@ TEST(TunnelAdmission, OneSourceHoldsAtMostItsShareOfHalfOpenTunnelsAndAnotherSti
   EXPECT_EQ(gauge.load(), 4);
 }
 
+TEST(TunnelAdmission, NewLimitsHoldFromTheNextSccrqAndTheAdmittedStay) {
+  std::atomic<std::int64_t> gauge{0};
+  auto start = limits(0, 0, 10, 4);
+  start.max_sources = 7;
+  tunnel_admission a{start, &gauge};
+  const auto t = clock::now();
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(a.admit(lac_a, t), admission_refusal::none);
+  // A reload lowers the per-source cap below what A holds: A's four stay in set-up, A gets no fifth.
+  a.set_limits(limits(0, 0, 10, 2));
+  EXPECT_EQ(a.admit(lac_a, t), admission_refusal::in_setup_per_source);
+  EXPECT_EQ(a.in_setup(), 4u);
+  EXPECT_EQ(a.settings().max_sources, 7u) << "the table's bound is the start's";
+  EXPECT_EQ(a.settings().max_in_setup_per_source, 2u);
+  for (int i = 0; i < 3; ++i) a.release(lac_a);
+  EXPECT_EQ(a.admit(lac_a, t), admission_refusal::none) << "one left plus one: within the new cap of 2";
+  EXPECT_EQ(a.admit(lac_a, t), admission_refusal::in_setup_per_source);
+  // A rate set by a reload: its bucket starts full at the new rate, not above it.
+  a.set_limits(limits(3, 0, 0, 0));
+  int admitted = 0;
+  for (int i = 0; i < 10; ++i) admitted += a.admit(lac_b, t) == admission_refusal::none;
+  EXPECT_EQ(admitted, 3);
+  EXPECT_EQ(gauge.load(), static_cast<std::int64_t>(a.in_setup()));
+  // Off again: nothing refused.
+  a.set_limits(limits(0, 0, 0, 0));
+  EXPECT_EQ(a.admit(lac_b, t), admission_refusal::none);
+}
+
 TEST(TunnelAdmission, TheInstanceWideCapHoldsAcrossSources) {
   tunnel_admission a{limits(0, 0, 5, 0)};
   const auto t = clock::now();
