@@ -66,6 +66,11 @@ operator_policy make_policy(const std::string& group) {
   return p;
 }
 
+/// A failed accept (out of file descriptors, say) is retried after accept_retry, and warned
+/// about at most every accept_warning_interval.
+constexpr std::chrono::milliseconds accept_retry{100};
+constexpr std::chrono::seconds accept_warning_interval{10};
+
 /// How long a client may take to send its command line.
 constexpr std::chrono::seconds read_deadline{10};
 /// Commands being answered at once; more are refused (each may cost a fan-out over every session).
@@ -464,9 +469,9 @@ void control_server::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
-      // Out of file descriptors, say: back off instead of spinning.
-      if (log_->should_log(spdlog::level::warn)) log_->warn("cli-accept-failed error=\"{}\"", ec.message());
-      backoff_.expires_after(std::chrono::milliseconds{100});
+      // Out of file descriptors, say: back off instead of spinning (the connection waits in the backlog).
+      accept_failed(ec);
+      backoff_.expires_after(accept_retry);
       backoff_.async_wait([this](const boost::system::error_code& e) {
         if (!e) accept();
       });
@@ -477,6 +482,17 @@ void control_server::accept() {
     c->start();
     accept();
   });
+}
+
+void control_server::accept_failed(const boost::system::error_code& ec) {
+  if (accept_failures_ != nullptr) accept_failures_->fetch_add(1, std::memory_order_relaxed);
+  ++failures_unlogged_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_failure_warning_ < accept_warning_interval) return;
+  log_->warn("cli-accept-failed error=\"{}\" failures={} (retried every {} ms)", ec.message(), failures_unlogged_,
+             accept_retry.count());
+  failures_unlogged_ = 0;
+  last_failure_warning_ = now;
 }
 
 }  // namespace bras::io

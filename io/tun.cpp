@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -134,6 +136,18 @@ int attach(const std::string& name, short flags, std::string& actual) {
   }
   actual = req.ifr_name;
   return fd;
+}
+
+/// Says once that a queue stopped reading (its reader does not re-arm): after the device is deleted
+/// (`ip link del`) every queue is detached and each read fails at once with EBADFD, so reading on
+/// would only spin. Writes fail from then on too, each counted as a tun-write drop.
+void reading_stopped(const std::string& device, std::size_t queue, const std::string& error) {
+  if (auto log = spdlog::get("io")) {
+    log->error(
+        "tun-read-stopped device={} queue={} error=\"{}\" (deleted or detached: packets to the subscribers are "
+        "no longer read; restart brasd to create the device again)",
+        device, queue, error);
+  }
 }
 
 /// The queue a packet to the kernel is written on: by its source (the subscriber's IPv4 address, or
@@ -276,6 +290,11 @@ std::size_t tun_device::fill(queue& q, std::size_t first) noexcept {
 
 void tun_device::on_read(const boost::system::error_code& ec, std::size_t n) {
   if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) return;
+  if (ec && ec != boost::asio::error::interrupted && ec != boost::asio::error::would_block) {
+    // EBADFD (the device deleted), or another error that the next read would return at once.
+    if (!stopping_.load(std::memory_order_relaxed)) reading_stopped(name_, 0, ec.message());
+    return;
+  }
   if (!ec && n > 0 && on_burst_) {
     // Read behind the headroom, so the data plane writes its headers in front of the packet; then
     // what else is queued, up to a burst: one wake-up and one send per burst, not per packet. The
@@ -299,7 +318,11 @@ void tun_device::run_queue(std::size_t index) noexcept {
       on_burst_(q.packets);
       continue;
     }
-    if (errno != 0 && errno != EAGAIN && errno != EINTR) return;  // the queue was detached or the device deleted
+    if (const int error = errno; error != 0 && error != EAGAIN && error != EINTR) {
+      // The queue was detached or the device deleted (EBADFD).
+      if (!stopping_.load(std::memory_order_relaxed)) reading_stopped(name_, index, std::strerror(error));
+      return;
+    }
     if (::poll(wait.data(), wait.size(), -1) < 0 && errno != EINTR) return;
   }
 }
