@@ -1,7 +1,5 @@
 #include "daemon/daemon.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-
 #include <mutex>
 #include <stdexcept>
 
@@ -17,6 +15,7 @@
 #include "dataplane/data_path.hpp"
 #include "dataplane/pppoe_path.hpp"
 #include "io/control.hpp"
+#include "io/log_sink.hpp"
 #include "io/packet_socket.hpp"
 #include "io/radius_socket.hpp"
 #include "io/tun.hpp"
@@ -28,8 +27,7 @@ namespace bras::app {
 namespace {
 
 std::shared_ptr<spdlog::logger> logger(const std::string& name, const std::string& level) {
-  auto log = spdlog::get(name);
-  if (!log) log = spdlog::stderr_color_mt(name);
+  auto log = io::make_logger(name);
   log->set_level(spdlog::level::from_str(level));
   return log;
 }
@@ -61,6 +59,7 @@ class scrape_collector final : public prometheus::Collectable {
     in.version = BRAS_VERSION;
     in.process = metrics::read_process_figures();
     in.config = d_.config_figures();
+    in.log_lines_lost = io::log_lines_lost();
     if (d_.ctx().cfg.metrics.per_session) {
       in.sessions = &d_.ctx().sessions;
       in.per_session_limit = d_.ctx().cfg.metrics.per_session_limit;

@@ -6,7 +6,6 @@
 // apply at once, the other settings it changed are named as waiting for a
 // restart; a file that does not load is reported (file:line: reason) and
 // changes nothing.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +22,7 @@
 #include "daemon/daemon.hpp"
 #include "daemon/reload.hpp"
 #include "io/asio.hpp"
+#include "io/log_sink.hpp"
 
 namespace {
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto settings = std::get<bras::config::settings>(loaded);
-  auto log = spdlog::stderr_color_mt("brasd");
+  auto log = bras::io::make_logger("brasd");
   log->set_level(spdlog::level::from_str(settings.log_level));
   std::string name = config_file.empty() ? "<embedded default>" : config_file;
   if (!config_file.empty()) {

@@ -238,6 +238,10 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
     b.add(row.read(c), std::move(labels));
   }
   render_config(b, in.config);
+  b.family("brasd_io_log_lines_lost_total",
+           "log lines stderr did not take (the log's disk full, a closed pipe): dropped, not retried",
+           MetricType::Counter)
+      .add(static_cast<double>(in.log_lines_lost));
   append_aaa_families(out, in.aaa);
   return out;
 }

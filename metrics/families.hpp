@@ -52,7 +52,8 @@ struct scrape_inputs {
   const dataplane::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
   config_figures config;
-  model::aaa_snapshot aaa;  ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
+  std::uint64_t log_lines_lost = 0;  ///< log lines stderr did not take (io/log_sink.hpp)
+  model::aaa_snapshot aaa;           ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
 };
 
 /// The aggregate families for one scrape: a pure function of its inputs.
