@@ -120,12 +120,16 @@ struct pppoe_access_state {
 
   void perform(pppoe::ac_effects fx) {
     // Sessions first: the subscriber may answer the PADS at once, and its first
-    // frame must find the session in the table.
+    // frame must find the session in the table. The new session sends its PADS
+    // itself, before its first LCP frame: sent from here, the PADS could follow the
+    // Configure-Request the new actor sends at once from another thread, and a
+    // client drops PPP before its PADS (a 3 s stall, until LCP's restart timer).
     for (auto& e : fx) {
-      if (auto* o = std::get_if<pppoe::open_session>(&e)) open(std::move(*o));
+      if (auto* o = std::get_if<pppoe::open_session>(&e)) open(std::move(*o), take_pads(fx, o->port));
     }
     for (auto& e : fx) {
       if (auto* s = std::get_if<pppoe::send_discovery>(&e)) {
+        if (s->frame.empty()) continue;  // a PADS handed to its session
         if (s->delay.count() > 0) {
           self->delayed_send(self, s->delay, delayed_discovery{s->port, s->code, std::move(s->frame)});
         } else {
@@ -141,7 +145,19 @@ struct pppoe_access_state {
     }
   }
 
-  void open(pppoe::open_session o) {
+  /// The undelayed PADS to `port` among `fx`, moved out (an empty frame stays behind); none: empty.
+  static wire::bytes take_pads(pppoe::ac_effects& fx, std::uint16_t port) {
+    for (auto& e : fx) {
+      auto* s = std::get_if<pppoe::send_discovery>(&e);
+      if (s != nullptr && s->code == pppoe::packet_code::pads && s->port == port && s->delay.count() == 0 &&
+          !s->frame.empty()) {
+        return std::exchange(s->frame, wire::bytes{});
+      }
+    }
+    return {};
+  }
+
+  void open(pppoe::open_session o, wire::bytes pads) {
     auto entry = std::make_shared<data_session>();
     entry->lac = true;
     entry->pppoe = std::make_unique<dataplane::pppoe_leg>();
@@ -157,6 +173,7 @@ struct pppoe_access_state {
     a.call_id = (std::uint64_t{1} << 63) | ++next_call;
     a.max_payload = o.max_payload;
     a.line = std::move(o.line);
+    a.pads = std::move(pads);
     auto actor = spawn_pppoe_session(self, std::move(a));
     entry->actor = actor;
     cfg.sessions->add_pppoe(entry);

@@ -66,6 +66,7 @@ struct pppoe_session_state {
   [[nodiscard]] const dataplane::pppoe_leg& leg() const { return *args.entry->pppoe; }
 
   void start() {
+    send_pads();
     const auto secrets = draw_session_secrets(env().stats);
     if (!secrets) return end(true, "no-randomness");
     auto c = *env().ppp_base;  // a copy: the LAC changes the MRU and captures for proxying
@@ -84,6 +85,17 @@ struct pppoe_session_state {
       });
     }
     perform(engine->start());
+  }
+
+  /// The PADS the access actor handed over (pppoe_session_args::pads), counted as it would have.
+  void send_pads() {
+    if (args.pads.empty()) return;
+    if (env().discovery != nullptr && env().discovery->send(leg().port, args.pads)) {
+      env().stats->pppoe_tx_pads.fetch_add(1);
+    } else {
+      env().stats->pppoe_tx_errors.fetch_add(1);
+    }
+    wire::bytes{}.swap(args.pads);
   }
 
   void send(wire::byte_span frame) {

@@ -19,6 +19,7 @@
 
 #include "actors/context.hpp"
 #include "actors/pppoe_messages.hpp"
+#include "dataplane/access.hpp"
 #include "protocol/pppoe/access_line.hpp"
 
 namespace bras::actors {
@@ -30,6 +31,7 @@ struct pppoe_session_env {
   lac_actor lac;                                  ///< places the calls
   /// Sends a PPP frame (protocol field onwards) to the subscriber of `s` (dataplane::pppoe_path::to_client).
   std::function<bool(const data_session& s, wire::byte_span ppp)> to_client;
+  dataplane::frame_sender* discovery = nullptr;  ///< the access ports: a new session's PADS goes out here
   model::counters* stats = nullptr;
   std::shared_ptr<spdlog::logger> log;       ///< "ppp"
   log_limiter* peer_log = nullptr;           ///< events a subscriber can trigger at will
@@ -50,6 +52,9 @@ struct pppoe_session_args {
   std::uint64_t call_id = 0;         ///< unique in the instance
   std::uint16_t max_payload = 1492;  ///< the granted PPP MRU
   std::optional<pppoe::access_line> line;
+  /// The PADS that opens the session (Ethernet header onwards): the session sends it before anything
+  /// else, so that its first LCP frame cannot overtake it (one thread sends both, in order).
+  wire::bytes pads;
 };
 
 /// Spawns a session actor linked to `parent` (the access actor): it ends with it.

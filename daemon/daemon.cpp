@@ -222,9 +222,10 @@ void daemon::build_pppoe() {
   for (const auto& i : pc.interfaces) names.push_back(i.name);
   access_ports_ = std::make_unique<io::access_ports>(io_, names);
   // A Discovery flood must not grow the access actor's mailbox without bound: past this, frames are
-  // dropped (pppoe_drop_overload). 65536 frames of some 250 bytes each: a 20,000-PADR burst is still
-  // read and refused one by one, in well under a second.
-  constexpr std::size_t max_queued_discovery = 65536;
+  // dropped (pppoe_drop_overload). 16384 frames of some 250 bytes each (4 MiB; 65536 cost 25 MiB of
+  // RSS under ASan in the pppoe_flood test): under a second of the actor's work, so a subscriber's
+  // PADI behind a full queue still waits less than its client's first retransmission.
+  constexpr std::size_t max_queued_discovery = 16384;
   discovery_sink_ = std::make_unique<actors::access_discovery_sink>(ctx_->stats, max_queued_discovery);
   pppoe_ =
       std::make_unique<dataplane::pppoe_path>(ctx_->sessions, ctx_->stats, *access_ports_, *udp_, *discovery_sink_);
@@ -233,6 +234,7 @@ void daemon::build_pppoe() {
   env->pppoe = &ctx_->cfg.pppoe;
   env->ppp_base = &ctx_->ppp_base();
   env->lac = lac_;
+  env->discovery = access_ports_.get();
   env->to_client = [path = pppoe_.get()](const dataplane::data_session& s, wire::byte_span ppp) {
     return path->to_client(s, ppp);
   };

@@ -46,13 +46,20 @@ class recorder final : public dataplane::frame_sender {
   bool send(std::uint16_t, wire::byte_span frame) noexcept override {
     std::lock_guard lock{mutex_};
     discovery_.emplace_back(frame.begin(), frame.end());
+    ++discovery_sent_;
     return true;
   }
   [[nodiscard]] eth::mac_address mac(std::uint16_t) const noexcept override { return ac_mac; }
   void to_client(wire::byte_span ppp) {
     std::lock_guard lock{mutex_};
+    if (ppp_history_.empty()) discovery_before_first_ppp_ = discovery_sent_;
     ppp_.emplace_back(ppp.begin(), ppp.end());
     ppp_history_.emplace_back(ppp.begin(), ppp.end());
+  }
+  /// How many Discovery frames had gone out when the first PPP frame did (none yet: -1).
+  [[nodiscard]] long discovery_before_first_ppp() {
+    std::lock_guard lock{mutex_};
+    return discovery_before_first_ppp_;
   }
   /// The next Discovery packet sent with `code`, decoded.
   std::optional<pppoe::discovery> take(pppoe::packet_code code) {
@@ -86,6 +93,8 @@ class recorder final : public dataplane::frame_sender {
   std::deque<wire::bytes> discovery_;
   std::deque<wire::bytes> ppp_;
   std::vector<wire::bytes> ppp_history_;
+  long discovery_sent_ = 0;
+  long discovery_before_first_ppp_ = -1;
 };
 
 /// The LAC controller's stand-in: keeps the request and refuses the call.
@@ -124,6 +133,7 @@ class PppoeAccessActor : public ::testing::Test {
     env->ppp_base = &ppp_base;
     lac = system.spawn(refusing_lac, placed);
     env->lac = caf::actor_cast<lac_actor>(lac);
+    env->discovery = &frames;
     env->to_client = [this](const data_session&, wire::byte_span ppp) {
       frames.to_client(ppp);
       return true;
@@ -187,6 +197,10 @@ TEST_F(PppoeAccessActor, DiscoveryCaptureRefusedCallAndEverythingBack) {
   const auto entry = table.find_pppoe(0, pads->session_id);
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->pppoe->to_client.dst, client_mac);
+  // The session's first LCP frame follows its PADS (PADO, PADS: two Discovery frames before it); a
+  // client drops PPP that comes before its PADS.
+  ASSERT_TRUE(eventually([&] { return frames.discovery_before_first_ppp() >= 0; }));
+  EXPECT_EQ(frames.discovery_before_first_ppp(), 2);
 
   // PPP through the session's sink (as the I/O thread hands it) until the call is placed.
   ppp::client_config cc;
