@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
 """Bad PPPoE input for the LAC's refusal tests, from raw AF_PACKET sockets.
 
-usage: pppoe_attacker.py IFACE CASE [COUNT]
-Cases (each prints one line "CASE sent N" and exits 0, or exits 1 with why):
+usage: pppoe_attacker.py IFACE CASE [COUNT] [--rate PPS] [--ac MAC]
+Cases (each prints one line "CASE sent N seconds=S rate=R send_errors=E" and exits 0,
+or exits 1 with why):
   malformed      discovery frames with a wrong version, a truncated tag, a length past the end
   bad-cookie     PADRs with a cookie the AC never made
   replay-cookie  a real PADO's cookie (for MAC A) in a PADR from MAC B
   padr-flood     COUNT PADRs with random cookies from random MACs
   padi-mac       COUNT PADIs from one MAC at once (over the per-MAC rate)
-  padi-flood     COUNT PADIs from random MACs
+  padi-flood     COUNT PADIs from random MACs (each from another one: 02:ba:c0:00:00:00 + i)
   unknown-session session frames for session IDs nobody holds
   wrong-mac      a real session (PADI..PADS as MAC A), then session frames for it from MAC B
   not-for-us     PADIs unicast to a MAC that is not the AC's
+Options for the floods (padr-flood, padi-mac, padi-flood; tests/security/pppoe_flood.sh):
+  --rate PPS     at most PPS frames a second, paced per batch of 64 (default 0: as fast as python
+                 sends); a frame the kernel refuses (ENOBUFS) is counted in send_errors, not sent.
+                 SIGTERM ends a flood early: its line then tells what was sent.
+  --ac MAC       padr-flood: the AC's MAC (aa:bb:cc:dd:ee:ff), instead of learning it with a
+                 PADI..PADS of our own (which leaves that session starting until it times out)
 """
-import os, random, select, socket, struct, sys, time
+import argparse, errno, os, random, select, signal, socket, struct, sys, time
+
+BATCH = 64  # frames between pacing checks with --rate
 
 ETH_DISC, ETH_SESS = 0x8863, 0x8864
 BCAST = b"\xff" * 6
@@ -55,6 +64,30 @@ class Port:
     def send(self, f):
         self.s.send(f)
 
+    def blast(self, frames, count, rate):
+        """Sends count frames from the generator `frames`, paced at `rate` a second (0: unpaced),
+        until SIGTERM. Returns (sent, send_errors): ENOBUFS/EAGAIN (a full device queue) is
+        counted, not raised."""
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+        sent = errors = 0
+        start = time.perf_counter()
+        for i, f in enumerate(frames):
+            if i >= count or stop:
+                break
+            if rate > 0 and i % BATCH == 0:
+                ahead = i / rate - (time.perf_counter() - start)
+                if ahead > 0:
+                    time.sleep(ahead)
+            try:
+                self.s.send(f)
+                sent += 1
+            except OSError as e:
+                if e.errno not in (errno.ENOBUFS, errno.EAGAIN):
+                    raise
+                errors += 1
+        return sent, errors
+
     def wait(self, code, for_mac, timeout=3.0):
         """The next discovery frame with `code` addressed to `for_mac`: (src MAC, session id, tags)."""
         end = time.time() + timeout
@@ -89,11 +122,18 @@ def discover(p, m):
 
 
 def main():
-    iface, case = sys.argv[1], sys.argv[2]
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    a = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    a.add_argument("iface")
+    a.add_argument("case")
+    a.add_argument("count", type=int, nargs="?", default=100)
+    a.add_argument("--rate", type=float, default=0)
+    a.add_argument("--ac", type=lambda t: bytes.fromhex(t.replace(":", "")), default=None)
+    args = a.parse_args()
+    iface, case, count = args.iface, args.case, args.count
     p = Port(iface)
     rnd = random.Random(7)
-    sent = 0
+    sent = errors = 0
+    start = time.perf_counter()
     if case == "malformed":
         m = mac(0xA0000001)
         bad = [pppoe(0x09, 0, tag(0x0101), ver_type=0x21),          # version 2
@@ -121,17 +161,22 @@ def main():
         if p.wait(0x65, b, timeout=1.0):
             sys.exit("a replayed cookie got a PADS")
     elif case == "padr-flood":
-        ac, _, _ = discover(p, mac(0xA0000006))
-        for i in range(count):
-            p.send(frame(ac, mac(0xB0000000 + rnd.randrange(1 << 24)), ETH_DISC,
-                         pppoe(0x19, 0, tag(0x0101) + tag(0x0104, os.urandom(32))))); sent += 1
+        ac = args.ac if args.ac else discover(p, mac(0xA0000006))[0]
+        start = time.perf_counter()
+        sent, errors = p.blast((frame(ac, mac(0xB0000000 + rnd.randrange(1 << 24)), ETH_DISC,
+                                      pppoe(0x19, 0, tag(0x0101) + tag(0x0104, os.urandom(32))))
+                                for _ in range(count)), count, args.rate)
     elif case == "padi-mac":
         m = mac(0xA0000007)
-        for i in range(count):
-            p.send(frame(BCAST, m, ETH_DISC, pppoe(0x09, 0, tag(0x0101) + tag(0x0103, struct.pack("!I", i))))); sent += 1
+        sent, errors = p.blast((frame(BCAST, m, ETH_DISC,
+                                      pppoe(0x09, 0, tag(0x0101) + tag(0x0103, struct.pack("!I", i))))
+                                for i in range(count)), count, args.rate)
     elif case == "padi-flood":
-        for i in range(count):
-            p.send(frame(BCAST, mac(0xC0000000 + i), ETH_DISC, pppoe(0x09, 0, tag(0x0101)))); sent += 1
+        # One template; only the source MAC (02:ba:c0.. + i, as mac()) changes: python's pace.
+        body = struct.pack("!H", ETH_DISC) + pppoe(0x09, 0, tag(0x0101))
+        body += b"\0" * max(0, 60 - 12 - len(body))
+        sent, errors = p.blast((BCAST + struct.pack("!HI", 0x02BA, 0xC0000000 + i) + body for i in range(count)),
+                               count, args.rate)
     elif case == "unknown-session":
         ac, _, _ = discover(p, mac(0xA0000008))
         m = mac(0xA0000009)
@@ -151,7 +196,8 @@ def main():
             p.send(frame(mac(0xDEAD0001), m, ETH_DISC, pppoe(0x19, 0, tag(0x0101) + tag(0x0104, b"x" * 16)))); sent += 1
     else:
         sys.exit("unknown case " + case)
-    print(case, "sent", sent)
+    seconds = time.perf_counter() - start
+    print(case, "sent", sent, "seconds=%.3f rate=%.0f send_errors=%d" % (seconds, sent / max(seconds, 1e-9), errors))
 
 
 if __name__ == "__main__":

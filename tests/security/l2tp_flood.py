@@ -3,6 +3,8 @@
 
   l2tp_flood.py malformed N [--target 127.0.0.1:1701] [--source ADDR] [--rate PPS]
   l2tp_flood.py sccrq N [--target ...] [--source ADDR] [--host-name NAME] [--sockets S] [--rate PPS]
+  l2tp_flood.py icrq N [--target ...] [--source ADDR] [--host-name NAME] [--rate PPS] [--hold-file F]
+                       [--linger S] [--end stopccn|vanish] [--quiet-before S] [--status FILE]
 
 malformed: N datagrams an LNS cannot take, of three kinds:
   - garbage: random bytes, random length 0..200, with the Tunnel ID field
@@ -21,10 +23,17 @@ sccrq: N well-formed RFC 2661 SCCRQs (Message Type, Protocol Version 1.0,
   Assigned Tunnel ID changes with every round, so no (port, tunnel ID) pair
   repeats. The SCCRPs are never read nor answered.
 
-Sends in a tight loop (with --rate, paced per batch of 64, never per
-datagram). Prints one line: what was sent and the elapsed time, as
+icrq: one tunnel (SCCRQ, SCCRP, SCCCN) from --source, then N ICRQs in it,
+  each a new call (distinct Assigned Session IDs and call serials), never an
+  ICCN; every message of the LNS acknowledged, at most its receive window of
+  ours unacknowledged. Then the tunnel is kept while --hold-file exists (at
+  most --linger s) and ended by a StopCCN or left (--end). See l2tp_icrq.py
+  for what it counts of the LNS's answers.
+
+malformed and sccrq send in a tight loop (with --rate, paced per batch of 64,
+never per datagram). Prints one line: what was sent and the elapsed time, as
 key=value pairs for scripts (sent=, must_be_malformed=, random=,
-send_errors=, seconds=, rate=).
+send_errors=, seconds=, rate=; icrq: l2tp_icrq.py's figures).
 """
 import argparse
 import os
@@ -222,7 +231,7 @@ def flood_sccrq(args, target):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("mode", choices=["malformed", "sccrq"])
+    p.add_argument("mode", choices=["malformed", "sccrq", "icrq"])
     p.add_argument("count", type=int, help="datagrams to send")
     p.add_argument("--target", default="127.0.0.1:1701", help="the LNS, ADDR:PORT")
     p.add_argument("--source", default="0.0.0.0", help="send from this address (bound)")
@@ -231,14 +240,31 @@ def main():
     p.add_argument("--rate", type=float, default=0, help="datagrams per second (0: as fast as possible)")
     p.add_argument("--random-fraction", type=float, default=0.1,
                    help="malformed: share of fully random datagrams (any drop reason)")
-    p.add_argument("--linger", type=float, default=0, help="sccrq: seconds to keep the sockets open after")
+    p.add_argument("--linger", type=float, default=0,
+                   help="sccrq: seconds to keep the sockets open after; icrq: to keep the tunnel after")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one)")
+    p.add_argument("--receive-window", type=int, default=64, help="icrq: our Receive Window Size AVP")
+    p.add_argument("--setup-timeout", type=float, default=10, help="icrq: seconds for the tunnel to come up")
+    p.add_argument("--hold-file", default="", help="icrq: keep the tunnel while this file exists (--linger at most)")
+    p.add_argument("--end", choices=["stopccn", "vanish"], default="stopccn", help="icrq: how the tunnel ends")
+    p.add_argument("--quiet-before", type=float, default=0,
+                   help="icrq: end at a moment no ICCN timeout of this many seconds is near (the LNS's)")
+    p.add_argument("--status", default="", help="icrq: write the figures to this file every half second")
     args = p.parse_args()
     if args.count < 0 or not 0 <= args.random_fraction <= 1 or args.sockets < 1:
         p.error("count >= 0, 0 <= --random-fraction <= 1, --sockets >= 1")
     if args.seed is None:
         args.seed = int.from_bytes(os.urandom(4), "big")
     target = parse_target(args.target)
+    if args.mode == "icrq":
+        sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+        import l2tp_icrq  # this script's directory is on the path
+        result = l2tp_icrq.run(args, target)
+        secs = result["send_seconds"]
+        result["rate"] = round(result["sent"] / secs, 1) if secs > 0 else 0
+        print("l2tp_flood icrq: " + " ".join(f"{k}={v}" for k, v in result.items()) + f" seed={args.seed}")
+        sys.stdout.flush()
+        return
     result = (flood_malformed if args.mode == "malformed" else flood_sccrq)(args, target)
     secs = result["seconds"]
     result["rate"] = result["sent"] / secs if secs > 0 else 0

@@ -9,20 +9,31 @@
 #     half a second in, a second bras-loadgen opens one tunnel and session from
 #     127.0.0.1, which must be up within FLOOD_PROBE_LIMIT_MS,
 #   - FLOOD_SCCRQ_UNKNOWN SCCRQs from 127.0.0.3, a source no client allows,
+#   - FLOOD_ICRQ ICRQs inside one established tunnel from 127.0.0.4 (an allowed
+#     source), each a new call, never an ICCN, everything brasd sends
+#     acknowledged; brasd runs with max-sessions-in-setup 200, setup-queue 1000
+#     and iccn-timeout 4 s. Meanwhile a second bras-loadgen opens a tunnel and
+#     a session from 127.0.0.1; after a round of ICCN timeouts the flooder
+#     sends a StopCCN (l2tp_flood_icrq.sh, sourced, says what is asserted),
 # with /metrics scraped every 0.2 s throughout (as a monitoring system would).
 # Then: every held session is still up, brasd is alive, the drop counters
 # counted the flood by reason (malformed, unknown-client, and the tunnel
 # set-up limits l2tp.tunnel-setup-rate[-per-source], max-tunnels-in-setup
 # [-per-source]), brasd_l2tp_tunnels_in_setup never exceeded the per-source
-# limit, and brasd's RSS grew by at most FLOOD_RSS_LIMIT_MIB (half as much
+# limit, every ICRQ was answered or dropped with its tunnel and counted by
+# reason, the sessions in set-up never exceeded the cap nor the waiting calls
+# the set-up queue, nothing of the ICRQ flood outlived its tunnel, and brasd's
+# RSS grew by at most FLOOD_RSS_LIMIT_MIB in the datagram and SCCRQ floods and
+# by at most FLOOD_ICRQ_RSS_LIMIT_MIB more in the ICRQ flood (half as much
 # again for an ASan build, run with a 1 MB quarantine).
 # usage: l2tp_flood.sh BRASD BRAS_LOADGEN BRAS_CLI     (as root; exit 77 otherwise)
 # Parameters (environment): FLOOD_SESSIONS (1000), FLOOD_PER_TUNNEL (100), FLOOD_MALFORMED (200000),
 # FLOOD_MALFORMED_RATE (20000 a second; 0: unpaced), FLOOD_SCCRQ (20000), FLOOD_SCCRQ_RATE (2500),
-# FLOOD_SCCRQ_UNKNOWN (2000), FLOOD_TRAFFIC (1 pps per session), FLOOD_SETUP_TIMEOUT (60 s),
-# FLOOD_RSS_LIMIT_MIB (16), FLOOD_ASAN_QUARANTINE_MB (1), FLOOD_PROBE_LIMIT_MS (2000), FLOOD_REPORT (a
-# file: the figures as key=value lines, for bench/flood.sh), FLOOD_KEEP_WORK=1 (keep the work
-# directory: brasd's log, the scrapes, bras-loadgen's output).
+# FLOOD_SCCRQ_UNKNOWN (2000), FLOOD_ICRQ (10000; 0: no ICRQ flood), FLOOD_ICRQ_RATE (0: as fast as brasd's
+# receive window lets them through), FLOOD_TRAFFIC (1 pps per session), FLOOD_SETUP_TIMEOUT (60 s),
+# FLOOD_RSS_LIMIT_MIB (16), FLOOD_ICRQ_RSS_LIMIT_MIB (8), FLOOD_ASAN_QUARANTINE_MB (1),
+# FLOOD_PROBE_LIMIT_MS (2000), FLOOD_REPORT (a file: the figures as key=value lines, for bench/flood.sh),
+# FLOOD_KEEP_WORK=1 (keep the work directory: brasd's log, the scrapes, bras-loadgen's output).
 set -euo pipefail
 brasd=$1
 loadgen=$2
@@ -37,16 +48,25 @@ malformed_rate=${FLOOD_MALFORMED_RATE:-20000}
 sccrq=${FLOOD_SCCRQ:-20000}
 sccrq_rate=${FLOOD_SCCRQ_RATE:-2500}
 sccrq_unknown=${FLOOD_SCCRQ_UNKNOWN:-2000}
+icrq=${FLOOD_ICRQ:-10000}
 traffic=${FLOOD_TRAFFIC:-1}
 setup_timeout=${FLOOD_SETUP_TIMEOUT:-60}
 rss_limit_kib=$((${FLOOD_RSS_LIMIT_MIB:-16} * 1024))
+icrq_rss_limit_kib=$((${FLOOD_ICRQ_RSS_LIMIT_MIB:-8} * 1024))
 probe_limit_ms=${FLOOD_PROBE_LIMIT_MS:-2000}
 in_setup_per_source=200
 setup_rate_per_source=500
+# The ICRQ flood's limits: small enough for FLOOD_ICRQ to go well past them and for a round of ICCN
+# timeouts within the test.
+icrq_setup_cap=200
+icrq_setup_queue=1000
+icrq_iccn_timeout=4
 ns=brasflood$$
 work=$(mktemp -d /tmp/bras-flood.XXXXXX)
 # shellcheck source-path=SCRIPTDIR source=../lib/brasd_netns.sh
 source "$here/../lib/brasd_netns.sh"
+# shellcheck source-path=SCRIPTDIR source=l2tp_flood_icrq.sh
+source "$here/l2tp_flood_icrq.sh"
 holder="" probe="" flooder="" sampler=""
 cleanup() {
   rm -f "$work/sampling"
@@ -88,7 +108,7 @@ report() {
 }
 if [ -n "${FLOOD_REPORT:-}" ]; then : >"$FLOOD_REPORT"; fi
 
-# --- 1. brasd: LNS on 127.0.0.1:1701; one client, any Host Name, from 127.0.0.1 and 127.0.0.2 only.
+# --- 1. brasd: LNS on 127.0.0.1:1701; one client, any Host Name, from 127.0.0.1, .2 and .4 only.
 # set_l2tp KEY VALUE (awk on the configuration): the key in the l2tp section, replaced or added.
 set_l2tp() {
   awk -v key="$1" -v value="$2" '
@@ -100,12 +120,16 @@ set_l2tp() {
 }
 "$brasd" --print-default-config |
   sed -e "s#socket: /run/brasd/cli.sock#socket: $work/cli.sock#" \
-      -e "s#allowed-sources: \[127.0.0.0/8\]#allowed-sources: [127.0.0.1/32, 127.0.0.2/32]#" >"$work/brasd.yaml"
-{ grep -q "allowed-sources: \[127.0.0.1/32, 127.0.0.2/32\]" "$work/brasd.yaml" &&
+      -e "s#allowed-sources: \[127.0.0.0/8\]#allowed-sources: [127.0.0.1/32, 127.0.0.2/32, 127.0.0.4/32]#" \
+  >"$work/brasd.yaml"
+{ grep -q "allowed-sources: \[127.0.0.1/32, 127.0.0.2/32, 127.0.0.4/32\]" "$work/brasd.yaml" &&
   grep -q "listen: 127.0.0.1:9101" "$work/brasd.yaml" && grep -q "port: 1701" "$work/brasd.yaml"; } ||
   fail "could not write the test configuration"
 set_l2tp tunnel-setup-rate-per-source "$setup_rate_per_source"
 set_l2tp max-tunnels-in-setup-per-source "$in_setup_per_source"
+set_l2tp max-sessions-in-setup "$icrq_setup_cap"
+set_l2tp setup-queue "$icrq_setup_queue"
+set_l2tp iccn-timeout "$icrq_iccn_timeout"
 # An ASan build: its quarantine (256 MB by default) holds on to what brasd frees, which would count as
 # growth: brasd runs with a small one here (an ASAN_OPTIONS quarantine of the caller's own wins).
 # Its redzones and shadow make every allocation dearer too: the RSS limit is half as much again there,
@@ -114,9 +138,12 @@ brasd_asan=""
 if grep -qa __asan_init "$brasd"; then
   brasd_asan="quarantine_size_mb=${FLOOD_ASAN_QUARANTINE_MB:-1}:"
   [ -n "${FLOOD_RSS_LIMIT_MIB:-}" ] || rss_limit_kib=$((rss_limit_kib * 3 / 2))
+  [ -n "${FLOOD_ICRQ_RSS_LIMIT_MIB:-}" ] || icrq_rss_limit_kib=$((icrq_rss_limit_kib * 3 / 2))
 fi
-ASAN_OPTIONS="$brasd_asan${ASAN_OPTIONS:-}" brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" \
-  test -S "$work/cli.sock" 2>"$work/err" || fail "brasd did not start: $(cat "$work/err")"
+# A sanitizer's report names where (UBSan prints no stack by default).
+UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}" ASAN_OPTIONS="$brasd_asan${ASAN_OPTIONS:-}" \
+  brasd_start "$brasd" "$ns" "$work/brasd.yaml" "$work/brasd.log" test -S "$work/cli.sock" 2>"$work/err" ||
+  fail "brasd did not start: $(cat "$work/err")"
 
 # scrape FILE: brasd's /metrics (inside the namespace) into FILE.
 scrape() {
@@ -150,7 +177,7 @@ settle() {
     sleep 0.6
   done
 }
-ok "brasd started (LNS 127.0.0.1:1701, client \"*\" from 127.0.0.1/32 and 127.0.0.2/32)"
+ok "brasd started (LNS 127.0.0.1:1701, client \"*\" from 127.0.0.1/32, 127.0.0.2/32 and 127.0.0.4/32)"
 
 # --- 2. FLOOD_SESSIONS sessions held, with traffic, for the whole test (killed at the end).
 ip netns exec "$ns" "$loadgen" --lns 127.0.0.1:1701 --sessions "$sessions" --sessions-per-tunnel "$per_tunnel" \
@@ -171,7 +198,8 @@ scrape "$work/m0" || fail "no /metrics scrape"
 report setup_seconds $((SECONDS - t_setup))
 ok "$sessions sessions up and held with $traffic pps each (brasd_l2tp_sessions $(metric "$work/m0" brasd_l2tp_sessions))"
 
-# --- 3. Before the flood: RSS, counters; then RSS and tunnels in set-up sampled every 0.2 s.
+# --- 3. Before the flood: RSS, counters; then RSS, tunnels in set-up, sessions in set-up and calls
+# waiting sampled every 0.2 s.
 sleep 1  # the set-up's last allocations settle
 scrape "$work/m0" || fail "no /metrics scrape"
 rss_before=$(rss)
@@ -179,13 +207,19 @@ report rss_before_kib "$rss_before"
 touch "$work/sampling" "$work/samples"
 (
   while [ -f "$work/sampling" ]; do
-    scrape "$work/ms" && echo "$(rss) $(metric "$work/ms" brasd_l2tp_tunnels_in_setup)" >>"$work/samples"
+    scrape "$work/ms" && echo "$(rss) $(awk '$1 == "brasd_l2tp_tunnels_in_setup" { t = $2 }
+      $1 == "brasd_l2tp_sessions_in_setup" { s = $2 } $1 == "brasd_l2tp_calls_waiting" { w = $2 }
+      END { printf "%d %d %d\n", t, s, w }' "$work/ms")" >>"$work/samples"
     sleep 0.2
   done
 ) &
 sampler=$!
-# peaks: "RSS-KIB IN-SETUP" maxima of the samples so far.
-peaks() { awk -v r="$rss_before" '{ if ($1 > r) r = $1; if ($2 > s) s = $2 } END { print r, s + 0 }' "$work/samples" 2>/dev/null; }
+# peaks: "RSS-KIB IN-SETUP" maxima of the samples so far (RSS: until the ICRQ flood, which has its own).
+icrq_samples_at=""
+peaks() {
+  awk -v r="$rss_before" -v until="${icrq_samples_at:-0}" '
+    { if ((!until || NR <= until) && $1 > r) r = $1; if ($2 > s) s = $2 } END { print r, s + 0 }' "$work/samples" 2>/dev/null
+}
 # runflood NAME ARGS...: l2tp_flood.py in the namespace; its line into $work/NAME.out.
 runflood() {
   local name=$1
@@ -302,6 +336,9 @@ report unknown_tunnels_created "$d_created3"
 ok "SCCRQs from a source no client allows: $d_unknown of $sccrq_unknown dropped as unknown-client," \
   "$d_created3 tunnels created"
 
+# --- 4d. ICRQs inside a tunnel from 127.0.0.4; a real LAC's tunnel and session from 127.0.0.1 meanwhile.
+[ "$icrq" -eq 0 ] || icrq_phase "$icrq"
+
 # --- 6. After the flood: the sessions, brasd, the tunnels in set-up; 7. memory.
 sleep 1
 rm -f "$work/sampling"
@@ -317,31 +354,32 @@ ok "brasd and the holding bras-loadgen are alive"
 now_sessions=$(metric "$work/m4" brasd_l2tp_sessions)
 destroyed=$(($(metric "$work/m4" brasd_l2tp_sessions_destroyed_total) - $(metric "$work/m0" brasd_l2tp_sessions_destroyed_total)))
 established=$(($(metric "$work/m4" "$established_series") - $(metric "$work/m0" "$established_series")))
-lost=$((destroyed - established))  # the probe's session: established, then ended
+lost=$((destroyed - established - icrq_sessions))  # the probes' sessions: established, then ended; the ICRQ flood's
 [ $lost -ge 0 ] || lost=0
 report sessions_lost "$lost"
 # The operator's view: bras-cli answers, and its summary counts the sessions too.
 timeout 20 "$cli" --socket "$work/cli.sock" show services l2tp summary >"$work/summary" 2>&1 ||
   fail "bras-cli show services l2tp summary: $(cat "$work/summary")"
 listed=$(grep -o "Sessions: [0-9]*" "$work/summary" | head -1 | grep -o "[0-9]*$" || echo 0)
-{ [ "$now_sessions" -ge "$sessions" ] && [ "$listed" -ge "$sessions" ] && [ "$destroyed" -le "$established" ]; } ||
+{ [ "$now_sessions" -ge "$sessions" ] && [ "$listed" -ge "$sessions" ] && [ "$lost" -eq 0 ]; } ||
   fail "sessions lost in the flood: brasd_l2tp_sessions $now_sessions, bras-cli $listed, $destroyed ended," \
-    "$established set up since"
+    "$established set up since, $icrq_sessions made for the ICRQ flood"
 ok "all $sessions held sessions still up (brasd_l2tp_sessions $now_sessions, bras-cli summary $listed;" \
-  "$destroyed ended, $established set up during the flood: the probe's)"
+  "$destroyed ended: $established set up during the flood, the probes', and the ICRQ flood's $icrq_sessions)"
 report in_setup_peak "$in_setup_peak"
-# One more than the per-source limit: the probe's tunnel, from 127.0.0.1, may be in set-up too.
-[ "$in_setup_peak" -le $((in_setup_per_source + 1)) ] ||
+# The SCCRQ flood's, and the probes' and the ICRQ flooder's tunnels (from 127.0.0.1 and .4) may be in
+# set-up too, one probe and the ICRQ flooder at a time.
+[ "$in_setup_peak" -le $((in_setup_per_source + 2)) ] ||
   fail "brasd_l2tp_tunnels_in_setup reached $in_setup_peak (max-tunnels-in-setup-per-source $in_setup_per_source)"
 [ "$samples" -ge 3 ] || fail "only $samples samples of brasd_l2tp_tunnels_in_setup"
 ok "brasd_l2tp_tunnels_in_setup at most $in_setup_peak in $samples samples (per-source limit $in_setup_per_source)"
 report rss_peak_kib "$rss_peak"
 report rss_after_kib "$rss_after"
 [ $((rss_peak - rss_before)) -le "$rss_limit_kib" ] ||
-  fail "RSS grew by $((rss_peak - rss_before)) KiB in the flood (before $rss_before, peak $rss_peak, after" \
-    "$rss_after KiB; limit $rss_limit_kib KiB)"
-ok "RSS before $rss_before KiB, peak $rss_peak KiB (+$((rss_peak - rss_before))), after $rss_after KiB" \
-  "(limit +$rss_limit_kib KiB${brasd_asan:+, an ASan build})"
+  fail "RSS grew by $((rss_peak - rss_before)) KiB in the datagram and SCCRQ floods (before $rss_before, peak" \
+    "$rss_peak, after $rss_after KiB; limit $rss_limit_kib KiB)"
+ok "RSS before $rss_before KiB, peak $rss_peak KiB (+$((rss_peak - rss_before))) in the datagram and SCCRQ" \
+  "floods, after $rss_after KiB (limit +$rss_limit_kib KiB${brasd_asan:+, an ASan build})"
 
 # The held sessions' traffic while the flood ran (bras-loadgen's per-second rates), for the record.
 traffic_min=$(tr '\r' '\n' <"$work/holder.err" | awk '/^traffic:/ { if (min == "" || $5 < min) min = $5 } END { print min + 0 }')
@@ -353,4 +391,6 @@ report socket_dropped_total $(($(sock_drops "$work/m4") - $(sock_drops "$work/m0
 report tunnels_in_setup_after "$(metric "$work/m4" brasd_l2tp_tunnels_in_setup)"
 report tunnels_after "$(metric "$work/m4" brasd_l2tp_tunnels)"
 echo "# summary: ${figures[*]}"
-echo "$passed passed, 0 failed"
+todo=""
+[ "$icrq_todo" -eq 0 ] || todo=", $icrq_todo todo (known gaps, not failures)"
+echo "$((passed - icrq_todo)) passed, 0 failed$todo"
