@@ -33,14 +33,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sessions=${1:-10000}
 padi=${2:-1000000}
 padr=${3:-200000}
-build=${BUILD:-$root/build/release}
-brasd=${BRASD:-$build/daemon/brasd}
-loadgen=${LOADGEN:-$build/tools/bras-loadgen}
-cli=${CLI:-$build/cli/bras-cli}
-{ [ -x "$brasd" ] && [ -x "$loadgen" ] && [ -x "$cli" ]; } || {
-  echo "build first: cmake --build build/release --target brasd bras-loadgen bras-cli" >&2
-  exit 2
-}
+# shellcheck source=binaries.sh
+source "$root/bench/binaries.sh"
 [ "$(id -u)" -eq 0 ] || { echo "needs root (network namespaces): sudo $0 $*" >&2; exit 2; }
 figures=${KEEP:-$(mktemp /tmp/bras-pppoe-flood-figures.XXXXXX)}
 [ -n "${KEEP:-}" ] || trap 'rm -f "$figures"' EXIT

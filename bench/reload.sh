@@ -15,14 +15,8 @@
 # SETUP_TIMEOUT (seconds for SESSIONS to come up, default 120).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$root/build/release}
-brasd=${BRASD:-$build/daemon/brasd}
-loadgen=${LOADGEN:-$build/tools/bras-loadgen}
-cli=${CLI:-$build/cli/bras-cli}
-{ [ -x "$brasd" ] && [ -x "$loadgen" ] && [ -x "$cli" ]; } || {
-  echo "build first: cmake --build build/release --target brasd bras-loadgen bras-cli" >&2
-  exit 2
-}
+# shellcheck source=binaries.sh
+source "$root/bench/binaries.sh"
 export RELOAD_SESSIONS=${1:-10000} RELOAD_STORM=${2:-100}
 export RELOAD_PER_TUNNEL=${PER_TUNNEL:-100} RELOAD_CHURN=${CHURN:-500} RELOAD_SETUP_TIMEOUT=${SETUP_TIMEOUT:-120}
 exec "$root/tests/faults/reload.sh" "$brasd" "$loadgen" "$cli"

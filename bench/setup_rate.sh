@@ -34,14 +34,8 @@ sessions=${1:-10000}
 threads=${2:-2}
 per_tunnel=${3:-250}
 runs=${RUNS:-5}
-build=${BUILD:-$root/build/release}
-brasd=${BRASD:-$build/daemon/brasd}
-loadgen=${LOADGEN:-$build/tools/bras-loadgen}
-cli=${CLI:-$build/cli/bras-cli}
-[ -x "$brasd" ] && [ -x "$loadgen" ] && [ -x "$cli" ] || {
-  echo "build first: cmake --build build/release --target brasd bras-loadgen bras-cli" >&2
-  exit 2
-}
+# shellcheck source=binaries.sh
+source "$root/bench/binaries.sh"
 hold=${HOLD:-2}
 [ -n "${OPERATOR:-}" ] || [ -n "${TRAFFIC:-}" ] && hold=${HOLD:-10}
 ns=bras-bench-$$

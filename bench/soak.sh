@@ -69,14 +69,8 @@ duration=${DURATION:-1800} held=${HELD:-20000} churn=${CHURN:-500} loss=${LOSS:-
 traffic=${TRAFFIC:-1} per_tunnel=${PER_TUNNEL:-100} batch=${BATCH:-4} churn_hold=${CHURN_HOLD:-3}
 max_procs=${MAX_CHURN_PROCS:-4} warmup=${WARMUP:-20} rss_limit=${RSS_LIMIT:-5} fd_limit=${FD_LIMIT:-5}
 churn_fail_limit=${CHURN_FAIL_LIMIT:-1} settle=${SETTLE:-240} hello=${HELLO:-60} threads=${THREADS:-2}
-build=${BUILD:-$root/build/release}
-brasd=${BRASD:-$build/daemon/brasd}
-loadgen=${LOADGEN:-$build/tools/bras-loadgen}
-cli=${CLI:-$build/cli/bras-cli}
-{ [ -x "$brasd" ] && [ -x "$loadgen" ]; } || {
-  echo "build first: cmake --build build/release --target brasd bras-loadgen bras-cli" >&2
-  exit 2
-}
+# shellcheck source=binaries.sh
+source "$root/bench/binaries.sh"
 per_batch=$((churn * batch))
 drain=${DRAIN:-$((batch + churn_hold + 20))}  # the last churn processes start, set up, hold, hang up and exit
 ns=brassoak$$
