@@ -485,7 +485,6 @@ void control_server::accept() {
 }
 
 void control_server::accept_failed(const boost::system::error_code& ec) {
-  if (accept_failures_ != nullptr) accept_failures_->fetch_add(1, std::memory_order_relaxed);
   ++failures_unlogged_;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_failure_warning_ < accept_warning_interval) return;

@@ -10,7 +10,6 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -50,10 +49,6 @@ class control_server {
   /// Starts accepting commands on the control thread.
   void start();
 
-  /// Adds one to `counter` for each connection that could not be accepted (out of file
-  /// descriptors, say: it is retried 100 ms later); set before start().
-  void count_accept_failures(std::atomic<std::uint64_t>* counter) noexcept { accept_failures_ = counter; }
-
   /// The socket path.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
@@ -61,7 +56,7 @@ class control_server {
   class connection;
   struct mailbox;
   void accept();
-  /// Counts a failed accept; warns at most every 10 s, with how many failed since.
+  /// A failed accept: warns at most every 10 s, with how many failed since.
   void accept_failed(const boost::system::error_code& ec);
 
   caf::actor_system& system_;
@@ -76,8 +71,7 @@ class control_server {
   std::size_t in_flight_ = 0;                          ///< commands waiting for the query actor (control thread only)
   std::shared_ptr<mailbox> box_;                       ///< how CAF threads hand answers to the control thread
   std::set<std::shared_ptr<connection>> connections_;  ///< open ones (control thread only)
-  std::atomic<std::uint64_t>* accept_failures_ = nullptr;         ///< where failed accepts are counted (none: null)
-  std::uint64_t failures_unlogged_ = 0;                           ///< failed accepts not yet warned about
+  std::uint64_t failures_unlogged_ = 0;                ///< failed accepts not yet warned about
   std::chrono::steady_clock::time_point last_failure_warning_{};  ///< (both: control thread only)
   std::thread thread_;
 };
