@@ -291,7 +291,16 @@ settings parse(const YAML::Node& root, const walker& w) {
 }  // namespace
 
 load_result load(std::string_view yaml, std::string_view file_name) {
-  return load_yaml<settings>(yaml, file_name, [](const YAML::Node& root, const walker& w) { return parse(root, w); });
+  auto r = load_yaml<settings>(yaml, file_name, [](const YAML::Node& root, const walker& w) { return parse(root, w); });
+  // A relative subscribers file is relative to the configuration file, not to the working directory.
+  if (auto* st = std::get_if<settings>(&r)) {
+    auto& f = st->aaa.subscribers_file;
+    if (!f.empty() && f.front() != '/') {
+      auto slash = file_name.rfind('/');
+      if (slash != std::string_view::npos) f = std::string{file_name.substr(0, slash + 1)} + f;
+    }
+  }
+  return r;
 }
 
 load_result load_file(const std::string& path) {
@@ -299,16 +308,7 @@ load_result load_file(const std::string& path) {
   if (!in) return load_error{path, 0, "", "cannot read the file"};
   std::stringstream buf;
   buf << in.rdbuf();
-  auto r = load(buf.str(), path);
-  // A relative subscribers file is relative to the configuration file, not to the working directory.
-  if (auto* st = std::get_if<settings>(&r)) {
-    auto& f = st->aaa.subscribers_file;
-    if (!f.empty() && f.front() != '/') {
-      auto slash = path.rfind('/');
-      if (slash != std::string::npos) f = path.substr(0, slash + 1) + f;
-    }
-  }
-  return r;
+  return load(buf.str(), path);
 }
 
 load_result load_default() {

@@ -417,7 +417,7 @@ struct load_error {
 
 using load_result = std::variant<settings, load_error>;
 
-/// Parses and validates YAML text.
+/// Parses and validates YAML text; a relative subscribers file is taken from `file_name`'s directory.
 [[nodiscard]] load_result load(std::string_view yaml, std::string_view file_name);
 /// Reads and loads a file.
 [[nodiscard]] load_result load_file(const std::string& path);

@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     std::cout << check_file << ": configuration OK\n";
     return 0;
   }
-  // The text brasd starts on, kept for SIGHUP: a reload names what changed since (daemon/reload.hpp).
+  // The file is read once: loaded now, and its text kept for SIGHUP (a reload names what changed since).
   std::string started_text;
   if (!config_file.empty()) {
     std::string reason;
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto loaded = config_file.empty() ? bras::config::load_default() : bras::config::load_file(config_file);
+  auto loaded = config_file.empty() ? bras::config::load_default() : bras::config::load(started_text, config_file);
   if (auto* e = std::get_if<bras::config::load_error>(&loaded)) {
     std::cerr << e->to_string() << "\n";
     return 2;

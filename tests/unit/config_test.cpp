@@ -363,5 +363,17 @@ TEST(Config, AuthBackoffKeysAndTheirCrossCheck) {
   EXPECT_EQ(error_of(above_default_max).reason, "above aaa.auth-backoff-max");
 }
 
+TEST(ConfigLoad, ARelativeSubscribersFileIsTakenFromTheConfigurationsDirectory) {
+  const auto subscribers_of = [](std::string_view yaml, std::string_view file) {
+    auto r = load(yaml, file);
+    EXPECT_TRUE(std::holds_alternative<settings>(r)) << file;
+    return std::holds_alternative<settings>(r) ? std::get<settings>(r).aaa.subscribers_file : std::string{};
+  };
+  EXPECT_EQ(subscribers_of("aaa: {subscribers-file: subs.yaml}\n", "/etc/brasd/brasd.yaml"), "/etc/brasd/subs.yaml");
+  EXPECT_EQ(subscribers_of("aaa: {subscribers-file: /srv/subs.yaml}\n", "/etc/brasd/brasd.yaml"), "/srv/subs.yaml");
+  EXPECT_EQ(subscribers_of("aaa: {subscribers-file: subs.yaml}\n", "brasd.yaml"), "subs.yaml")
+      << "a file name without a directory: the working directory's";
+}
+
 }  // namespace
 }  // namespace bras::config
