@@ -68,9 +68,6 @@ class daemon {
   /// The same from a handler on the I/O thread: the loop keeps running (the
   /// StopCCN acks must still arrive) and stops when done.
   void async_shutdown();
-  /// Applies `cfg`'s log levels (log.level, log.components) to the running
-  /// loggers; nothing else of `cfg` is used (SIGHUP: brasd's reload).
-  void set_log_levels(const config::settings& cfg);
   /// A reload's changes that apply to the running daemon (configs/config_reload.hpp's
   /// applied_on_reload): the log levels, the L2TP capacity limits and the tunnel set-up limits.
   /// Any thread; from the next admission decision on.
@@ -101,6 +98,8 @@ class daemon {
   [[nodiscard]] std::size_t tunnel_ids_in_use();
 
  private:
+  /// Applies `cfg`'s log levels (log.level, log.components) to the running loggers (apply_reload's part).
+  void set_log_levels(const config::settings& cfg);
   std::unique_ptr<caf::actor_system_config> system_cfg_;
   std::unique_ptr<caf::actor_system> system_;
   boost::asio::io_context io_;

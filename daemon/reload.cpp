@@ -46,9 +46,7 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
 
 config_reloader::config_reloader(daemon& d, std::shared_ptr<spdlog::logger> log, std::string file,
                                  std::string started_text)
-    : d_{d}, log_{std::move(log)}, file_{std::move(file)}, started_{std::move(started_text)}, last_{started_} {
-  d_.set_config_figures(figures_);
-}
+    : d_{d}, log_{std::move(log)}, file_{std::move(file)}, started_{std::move(started_text)}, last_{started_} {}
 
 void config_reloader::refuse(const std::string& reason) {
   ++figures_.refused;

@@ -28,8 +28,6 @@ class config_reloader {
   /// outcome and leaves the figures with the daemon for /metrics.
   void reload();
 
-  [[nodiscard]] const metrics::config_figures& figures() const noexcept { return figures_; }
-
  private:
   daemon& d_;
   std::shared_ptr<spdlog::logger> log_;
