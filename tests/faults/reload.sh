@@ -5,7 +5,9 @@
 #   1. a file changing a log level (applied at once: `bras-cli show log level`),
 #      l2tp.max-sessions to the held count (applied at once: new calls are
 #      refused, brasd_l2tp_calls_refused_total{reason="max-sessions"}, while
-#      the held sessions stay) and l2tp.host-name, which takes a restart:
+#      the held sessions stay), l2tp.tunnel-setup-rate-per-source to 1 (applied
+#      at once: of 50 SCCRQs from a new source at once, the rest are dropped
+#      setup-rate-per-source) and l2tp.host-name, which takes a restart:
 #      counted applied, the host name counted in
 #      brasd_config_restart_pending_settings;
 #   2. a file with a value out of range: refused, counted, the log levels and
@@ -144,8 +146,9 @@ ok "$sessions sessions up and held with 1 pps each"
 # --- 1. A log level and l2tp.max-sessions (applied), l2tp.host-name (takes a restart).
 set_key log components "{ppp: warn}" "$work/brasd.yaml"
 set_key l2tp max-sessions "$sessions" "$work/brasd.yaml"
+set_key l2tp tunnel-setup-rate-per-source 1 "$work/brasd.yaml"
 set_key l2tp host-name brasd-reloaded "$work/brasd.yaml"
-[ "$(diff "$work/original.yaml" "$work/brasd.yaml" | grep -c '^>')" -eq 3 ] || fail "could not edit the configuration"
+[ "$(diff "$work/original.yaml" "$work/brasd.yaml" | grep -c '^>')" -eq 4 ] || fail "could not edit the configuration"
 hup_until applied 1
 [ "$(level ppp)" = warning ] || fail "ppp logs at $(level ppp) after the reload, not warning"
 [ "$(level l2tp)" = info ] || fail "l2tp logs at $(level l2tp) after the reload, not info"
@@ -161,9 +164,19 @@ scrape "$work/m" || fail "no /metrics scrape"
 refused=$(($(metric "$work/m" "$refused_max") - refused_before))
 { [ "$over_up" = 0 ] && [ "$refused" -ge 5 ]; } ||
   fail "over the reloaded max-sessions $sessions: $over_up of 5 new sessions up, $refused refused as max-sessions"
+# tunnel-setup-rate-per-source is 1 now: 50 SCCRQs at once from one new source, one admitted.
+rate_drops='brasd_l2tp_dropped_datagrams_total{reason="setup-rate-per-source"}'
+drops_before=$(metric "$work/m" "$rate_drops")
+ip netns exec "$ns" python3 "$here/../security/l2tp_flood.py" sccrq 50 --sockets 50 --source 127.0.0.5 \
+  --target 127.0.0.1:1701 >"$work/sccrq.out" 2>&1 || fail "l2tp_flood.py sccrq: $(cat "$work/sccrq.out")"
+sleep 1
+scrape "$work/m" || fail "no /metrics scrape"
+rate_dropped=$(($(metric "$work/m" "$rate_drops") - drops_before))
+[ "$rate_dropped" -ge 45 ] || fail "tunnel-setup-rate-per-source 1: $rate_dropped of 50 SCCRQs dropped setup-rate-per-source"
 no_session_lost "after the reload"
 ok "reload applied: ppp at warning; max-sessions $sessions refuses new calls ($refused refused, 0 up) and keeps the" \
-  "held ones; l2tp.host-name counted as waiting for a restart; no session lost"
+  "held ones; tunnel-setup-rate-per-source 1 drops $rate_dropped of 50 SCCRQs; l2tp.host-name counted as waiting" \
+  "for a restart; no session lost"
 
 # --- 2. An invalid file: refused, nothing changed.
 cp "$work/brasd.yaml" "$work/bad.yaml"
