@@ -243,10 +243,15 @@ l2tp::connection_config engine_config(tunnel_actor_state& st) {
   };
   cc.reserve_session = [env] { return try_reserve(env->stats->sessions_active, env->limits->sessions()); };
   cc.release_session = [env] { env->stats->sessions_active.fetch_sub(1); };
-  // LNS admission control: the instance-wide cap on sessions between ICRQ and their first NCP open.
+  // LNS admission control: the instance-wide cap on sessions between ICRQ and their first NCP open,
+  // and the share of it one tunnel may hold (a LAC's burst or ICRQ flood leaves the others room).
   // Always in place (0: no cap, the places still counted), so that a reload may set one.
   if (st.args.role == tunnel_role::lns) {
-    cc.admit_setup = [env] { return try_reserve(env->stats->sessions_in_setup, env->limits->sessions_in_setup()); };
+    cc.admit_setup = [env](std::size_t held) {
+      const auto share = env->limits->sessions_in_setup_per_tunnel();
+      if (share != 0 && held >= share) return false;
+      return try_reserve(env->stats->sessions_in_setup, env->limits->sessions_in_setup());
+    };
     cc.release_setup = [env] { env->stats->sessions_in_setup.fetch_sub(1); };
   }
   return cc;

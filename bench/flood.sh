@@ -11,7 +11,7 @@
 # SCCRQs (each a new tunnel key, never answered) from 127.0.0.2, then SCCRQ/10
 # SCCRQs from 127.0.0.3 (no client allows it), then ICRQ ICRQs inside one
 # tunnel from 127.0.0.4 (each a new call, never an ICCN; brasd with
-# max-sessions-in-setup 200, setup-queue 1000, iccn-timeout 4 s; the flooder
+# max-sessions-in-setup 200, 150 per tunnel, setup-queue 1000, iccn-timeout 4 s; the flooder
 # ends with a StopCCN after a round of ICCN timeouts); during the SCCRQ flood
 # and again during the ICRQ flood a second bras-loadgen opens one new tunnel
 # and session from 127.0.0.1 and is timed. The test's assertions hold here too

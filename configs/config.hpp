@@ -104,6 +104,8 @@ struct l2tp_settings {
   unsigned max_sessions = 0;  ///< global; 0: unlimited
   /// LNS: sessions between ICRQ and their first NCP open, at once (instance-wide); 0: unlimited.
   unsigned max_sessions_in_setup = 2000;
+  /// LNS: of those, the places one tunnel may hold at once (its other ICRQs wait); 0: no share.
+  unsigned max_sessions_in_setup_per_tunnel = 1000;
   /// LNS: ICRQs a tunnel keeps (acknowledged, unanswered) while set-up is full; beyond, CDN 2/4.
   unsigned setup_queue = 4096;
   /// LNS: admission of new tunnels (actors/tunnel_admission.hpp); 0: unlimited.

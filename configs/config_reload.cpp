@@ -90,12 +90,13 @@ std::vector<std::string> changed_settings(std::string_view before, std::string_v
 }
 
 bool applied_on_reload(std::string_view setting) noexcept {
-  constexpr std::array<std::string_view, 9> live{
+  constexpr std::array<std::string_view, 10> live{
       "log.level",
       "log.components",
       "l2tp.max-tunnels",
       "l2tp.max-sessions",
       "l2tp.max-sessions-in-setup",
+      "l2tp.max-sessions-in-setup-per-tunnel",
       "l2tp.tunnel-setup-rate",
       "l2tp.tunnel-setup-rate-per-source",
       "l2tp.max-tunnels-in-setup",

@@ -51,6 +51,7 @@ class yaml_walker;
   INTEGER("l2tp", "max-tunnels", l2tp.max_tunnels, "0", 0, 65535, "0: unlimited") \
   INTEGER("l2tp", "max-sessions", l2tp.max_sessions, "0", 0, 65535, "0: unlimited") \
   INTEGER("l2tp", "max-sessions-in-setup", l2tp.max_sessions_in_setup, "2000", 0, 1000000, "LNS: sessions from ICRQ to their first NCP open, at once; more ICRQs wait; 0: unlimited") \
+  INTEGER("l2tp", "max-sessions-in-setup-per-tunnel", l2tp.max_sessions_in_setup_per_tunnel, "1000", 0, 1000000, "LNS: set-up places one tunnel may hold, so that one LAC's burst or ICRQ flood leaves room for the others' calls; its other ICRQs wait in its queue; 0: no share") \
   INTEGER("l2tp", "tunnel-setup-rate", l2tp.tunnel_setup_rate, "2000", 0, 1000000, "LNS: new tunnels admitted per second from every LAC; beyond, SCCRQs are dropped unanswered; 0: unlimited") \
   INTEGER("l2tp", "tunnel-setup-rate-per-source", l2tp.tunnel_setup_rate_per_source, "500", 0, 1000000, "LNS: new tunnels admitted per second from one address; 0: unlimited") \
   INTEGER("l2tp", "max-tunnels-in-setup", l2tp.max_tunnels_in_setup, "4000", 0, 65535, "LNS: tunnels between SCCRQ and SCCCN at once; beyond, SCCRQs are dropped unanswered; 0: unlimited") \

@@ -80,9 +80,10 @@ struct connection_config {
   /// Gives back a place reserve_session took that no session will use.
   std::function<void()> release_session;
   /// LNS admission control: takes a place under the instance-wide cap on sessions in set-up (ICRQ to
-  /// session_ready or its end); false when full: the ICRQ is acknowledged and waits in the tunnel's
-  /// set-up queue. Empty: no cap.
-  std::function<bool()> admit_setup;
+  /// session_ready or its end), given the places this tunnel holds already (`held`: a tunnel's share
+  /// of the cap is the caller's to judge); false when full or over the share: the ICRQ is
+  /// acknowledged and waits in the tunnel's set-up queue. Empty: no cap.
+  std::function<bool(std::size_t held)> admit_setup;
   /// Gives back a place admit_setup took.
   std::function<void()> release_setup;
   /// ICRQs the set-up queue holds; one more is refused with CDN 2/4 (RFC 2661 §4.4.2).

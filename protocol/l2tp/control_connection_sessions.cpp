@@ -110,7 +110,7 @@ void control_connection::new_incoming_call(control_message icrq, wire::bytes& ra
   if (!cfg_.admit_setup) return accept_call(std::move(icrq), false);
   // Admission control: calls already waiting go first (FIFO), then a set-up place or a wait.
   drain_deferred();
-  if (deferred_.empty() && cfg_.admit_setup()) return accept_call(std::move(icrq), true);
+  if (deferred_.empty() && cfg_.admit_setup(in_setup_.size())) return accept_call(std::move(icrq), true);
   defer_call(icrq, raw);
 }
 
@@ -133,7 +133,8 @@ void control_connection::defer_call(const control_message& icrq, wire::bytes& ra
 }
 
 void control_connection::drain_deferred() {
-  while (!deferred_.empty() && state_ == tunnel_state::established && cfg_.admit_setup && cfg_.admit_setup()) {
+  while (!deferred_.empty() && state_ == tunnel_state::established && cfg_.admit_setup &&
+         cfg_.admit_setup(in_setup_.size())) {
     auto call = std::move(deferred_.front());
     deferred_.pop_front();
     deferred_peer_ids_.erase(call.peer_session_id);

@@ -2,11 +2,14 @@
 // brasd LAC into a brasd LNS whose cap on sessions in set-up
 // (l2tp.max-sessions-in-setup) is far below the calls placed at once. Every
 // call completes in turn, the deferrals are counted, a full set-up queue
-// refuses with a CDN, and the in-set-up gauge returns to 0 on every path.
+// refuses with a CDN, one tunnel holds no more than its share of the places
+// (l2tp.max-sessions-in-setup-per-tunnel), and the in-set-up gauge returns to
+// 0 on every path.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "actors/messages.hpp"
@@ -91,6 +94,39 @@ TEST(Admission, ATunnelThatGoesDownGivesBackItsPlacesAndDropsItsWaitingCalls) {
   EXPECT_EQ(stats.sessions_in_setup.load(), 0);
   EXPECT_EQ(stats.calls_waiting.load(), 0);
   EXPECT_EQ(stats.calls_deferred_dropped.load(), 8u);
+  caf::anon_send_exit(gate, caf::exit_reason::user_shutdown);
+}
+
+TEST(Admission, OneTunnelHoldsOnlyItsShareAndAnotherLacsCallTakesAPlaceItLeaves) {
+  auto cfg = capped_lns(4, 1000);
+  cfg.l2tp.max_sessions_in_setup_per_tunnel = 2;
+  pair_of_daemons d{std::move(cfg)};
+  auto& stats = d.lns.ctx().stats;
+  auto gate_held = std::make_shared<std::atomic<int>>(0);
+  // AAA holds every request: the sessions stay in set-up, as a flooding LAC's would.
+  aaa_gate_actor gate = d.lns.system().spawn(aaa_gate, d.lns.aaa(), gate_held);
+  d.lns.ctx().aaa = gate;
+  observer obs{d.lac->system()};
+  auto subs = dial_many(*d.lac, obs, 10, 0x4000);
+  ASSERT_TRUE(eventually([&] { return stats.sessions_in_setup.load() == 2 && stats.calls_waiting.load() == 8; }))
+      << stats.sessions_in_setup.load() << " in set-up, " << stats.calls_waiting.load() << " waiting";
+  // Two places of the cap's four are free, and stay free for the first tunnel's waiting calls.
+  std::this_thread::sleep_for(200ms);  // four retry rounds of the waiting calls
+  EXPECT_EQ(stats.sessions_in_setup.load(), 2);
+  // Another LAC's call: a place at once, no wait.
+  app::daemon lac2{lac_settings(d.lns.local(0).port, "s3cret", 0, 2, 2)};
+  lac2.start();
+  observer obs2{lac2.system()};
+  auto other = dial(lac2, obs2, 1, client("alice", "wonderland", 0x4100));
+  ASSERT_TRUE(eventually([&] { return stats.sessions_in_setup.load() == 3; }))
+      << stats.sessions_in_setup.load() << " in set-up";
+  EXPECT_EQ(stats.calls_waiting.load(), 8);
+  EXPECT_EQ(stats.calls_deferred.load(), 8u);  // the first tunnel's, none of the other's
+  EXPECT_TRUE(lac2.shutdown());
+  EXPECT_TRUE(d.lac->shutdown());
+  EXPECT_TRUE(eventually([&] { return stats.tunnels_active.load() == 0 && stats.sessions_active.load() == 0; }));
+  EXPECT_EQ(stats.sessions_in_setup.load(), 0);
+  EXPECT_EQ(stats.calls_waiting.load(), 0);
   caf::anon_send_exit(gate, caf::exit_reason::user_shutdown);
 }
 

@@ -23,7 +23,8 @@ struct admission : harness {
   int cap;
 
   admission(int cap_, std::size_t queue) : harness(connection_role::lns), cap(cap_) {
-    cfg.admit_setup = [this] {
+    cfg.admit_setup = [this](std::size_t held) {
+      EXPECT_EQ(held, e().sessions_in_setup());
       if (in_setup >= cap) return false;
       ++in_setup;
       return true;
