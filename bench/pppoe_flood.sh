@@ -57,7 +57,8 @@ awk -F= '{ v[$1] = $2 }
     row("LAC RSS KiB: before / peak / after", g("rss_before_kib") " / " g("rss_peak_kib") d " / " g("rss_after_kib"))
     row("part 1, PADIs from as many MACs: sent in s / read by the LAC", g("padi_sent") " in " g("padi_seconds") \
         " / " g("padi_read"))
-    row("  dropped overload / by the kernel (uncounted)", g("padi_dropped_overload") " / " g("padi_kernel_dropped"))
+    row("  dropped overload / by the kernel (sent less read / counted by the socket)", g("padi_dropped_overload") " / " \
+        g("padi_kernel_dropped") " / " g("padi_kernel_dropped_counted"))
     row("  PADOs / refused padi-rate / padi-rate-per-mac", g("padi_pado") " / " g("padi_refused_padi-rate") " / " \
         g("padi_refused_padi-rate-per-mac"))
     row("  new subscriber: set-up ms (wall) / flood on after it", g("probe_padi_setup_ms") " (" \
@@ -67,7 +68,7 @@ awk -F= '{ v[$1] = $2 }
     row("  PADIs from one MAC: sent in s / refused padi-rate-per-mac / PADOs", g("storm_sent") " in " \
         g("storm_seconds") " / " g("storm_refused_padi-rate-per-mac") " / " g("storm_pado"))
     row("  read by the LAC / dropped overload / by the kernel", g("padr_storm_read") " / " \
-        g("padr_storm_dropped_overload") " / " g("padr_storm_kernel_dropped"))
+        g("padr_storm_dropped_overload") " / " g("padr_storm_kernel_dropped") " (counted " g("padr_storm_kernel_dropped_counted") ")")
     row("  new subscriber: set-up ms (wall)", g("probe_padr_setup_ms") " (" g("probe_padr_wall_ms") ")")
     row("PADS sent in the flood / starting at most / max-starting refusals", g("pads_sent") " / " \
         g("starting_peak") " / " g("refused_max-starting"))

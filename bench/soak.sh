@@ -47,7 +47,8 @@
 # Parameters (environment or KEY=VALUE arguments; defaults for a release build):
 #   DURATION=1800 HELD=20000 CHURN=500 (sessions/s) LOSS=5 (%) SAMPLE=10 (s)
 #   TRAFFIC=1 (pps per held session) PER_TUNNEL=100 BATCH=4 CHURN_HOLD=3 MAX_CHURN_PROCS=4
-#   DRAIN=BATCH+CHURN_HOLD+20 (s the held sessions stay after DURATION, for the last churn processes)
+#   DRAIN=BATCH+CHURN_HOLD+90 (s the held sessions stay after DURATION, for the last churn processes: on a
+#   2-vCPU machine at full churn their hang-ups with 5 % loss took longer than 27 s)
 #   WARMUP=20 (%) RSS_LIMIT=5 FD_LIMIT=5 (%) CHURN_FAIL_LIMIT=1 (%) SETTLE=240 (s)
 #   HELLO=60 (tunnel-group hello-interval) THREADS=2 (brasd runtime.threads) LOG_LEVEL=warn
 #   BUILD=DIR (default build/release); BRASD, LOADGEN, CLI name one binary each instead
@@ -72,7 +73,7 @@ churn_fail_limit=${CHURN_FAIL_LIMIT:-1} settle=${SETTLE:-240} hello=${HELLO:-60}
 # shellcheck source=binaries.sh
 source "$root/bench/binaries.sh"
 per_batch=$((churn * batch))
-drain=${DRAIN:-$((batch + churn_hold + 20))}  # the last churn processes start, set up, hold, hang up and exit
+drain=${DRAIN:-$((batch + churn_hold + 90))}  # the last churn processes start, set up, hold, hang up and exit
 ns=brassoak$$
 work=$(mktemp -d /tmp/bras-soak.XXXXXX)
 mkdir "$work/churn"

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include <prometheus/collectable.h>
-#include <prometheus/exposer.h>
+#include <prometheus/text_serializer.h>
 #include "actors/aaa.hpp"
 #include "actors/acceptor.hpp"
 #include "actors/client_match.hpp"
@@ -12,10 +12,12 @@
 #include "actors/pppoe_access.hpp"
 #include "actors/query.hpp"
 #include "actors/shard.hpp"
+#include "daemon/memory_trim.hpp"
 #include "dataplane/data_path.hpp"
 #include "dataplane/pppoe_path.hpp"
 #include "io/control.hpp"
 #include "io/log_sink.hpp"
+#include "io/metrics_http.hpp"
 #include "io/packet_socket.hpp"
 #include "io/radius_socket.hpp"
 #include "io/tun.hpp"
@@ -60,6 +62,10 @@ class scrape_collector final : public prometheus::Collectable {
     in.process = metrics::read_process_figures();
     in.config = d_.config_figures();
     in.log_lines_lost = io::log_lines_lost();
+    in.accept_failures_cli = d_.cli_accept_failures();
+    in.accept_failures_metrics = d_.metrics_accept_failures();
+    in.access_kernel_drops = d_.access_kernel_drops();
+    in.memory = d_.memory_figures();
     if (d_.ctx().cfg.metrics.per_session) {
       in.sessions = &d_.ctx().sessions;
       in.per_session_limit = d_.ctx().cfg.metrics.per_session_limit;
@@ -168,13 +174,13 @@ void daemon::build(config::settings cfg) {
                        udp_->local(static_cast<std::uint16_t>(i)).to_string());
   }
   if (!ctx_->cfg.metrics.listen.empty()) {
+    collector_ = std::make_shared<scrape_collector>(*this);
+    auto scrape = [collector = collector_] { return prometheus::TextSerializer{}.Serialize(collector->Collect()); };
     try {
-      exposer_ = std::make_unique<prometheus::Exposer>(ctx_->cfg.metrics.listen, 2);
+      metrics_ = std::make_unique<io::metrics_http>(ctx_->cfg.metrics.listen, std::move(scrape), ctx_->io_log);
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot listen for /metrics on " + ctx_->cfg.metrics.listen + ": " + e.what());
     }
-    collector_ = std::make_shared<scrape_collector>(*this);
-    exposer_->RegisterCollectable(collector_);
   }
   if (ctx_->cfg.ppp.ipv6) log_ipv6();
   // Each actor gets the parts of the instance it uses, not the context.
@@ -214,6 +220,8 @@ void daemon::build(config::settings cfg) {
   }
   udp_->start({&ctx_->stats, &ctx_->io_log, &ctx_->io_error_log, ctx_->shard_backlog.get()}, acceptor_, ctx_->shards);
   if (control_) control_->start();  // now that the shards and the LAC controller exist
+  if (metrics_) metrics_->start();
+  trimmer_ = std::make_unique<memory_trimmer>(ctx_->stats, ctx_->io_log, memory_trimmer::settings{});
 }
 
 void daemon::build_pppoe() {
@@ -301,9 +309,37 @@ void daemon::set_log_levels(const config::settings& cfg) {
 }
 
 std::uint16_t daemon::metrics_port() const {
-  if (!exposer_) return 0;
-  auto ports = exposer_->GetListeningPorts();
-  return ports.empty() ? 0 : static_cast<std::uint16_t>(ports.front());
+  return metrics_ ? metrics_->port() : 0;
+}
+
+std::uint64_t daemon::cli_accept_failures() const noexcept {
+  return control_ ? control_->accept_failures() : 0;
+}
+
+std::uint64_t daemon::metrics_accept_failures() const noexcept {
+  return metrics_ ? metrics_->accept_failures() : 0;
+}
+
+metrics::memory_figures daemon::memory_figures() const {
+  metrics::memory_figures m;
+  const auto heap = read_heap();
+  m.heap_in_use = heap.in_use;
+  m.heap_free = heap.free;
+  if (trimmer_) {
+    m.trims = trimmer_->trims();
+    m.trimmed_bytes = trimmer_->released_bytes();
+  }
+  return m;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> daemon::access_kernel_drops() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  if (!access_ports_) return out;
+  const auto drops = access_ports_->kernel_drops();
+  for (std::size_t i = 0; i < drops.size() && i < ctx_->cfg.pppoe.interfaces.size(); ++i) {
+    out.emplace_back(ctx_->cfg.pppoe.interfaces[i].name, drops[i]);
+  }
+  return out;
 }
 
 daemon::~daemon() {
@@ -311,7 +347,8 @@ daemon::~daemon() {
 }
 
 void daemon::stop_everything() noexcept {
-  exposer_.reset();  // no scrape may run while the actors go away
+  metrics_.reset();  // no scrape may run while the actors go away
+  trimmer_.reset();
   control_.reset();  // nor an operator command
   if (work_) work_.reset();
   io_.stop();

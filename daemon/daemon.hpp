@@ -7,9 +7,13 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "actors/catalogue.hpp"
 #include "actors/context.hpp"
@@ -19,13 +23,10 @@
 #include "io/asio.hpp"
 #include "protocol/radius/attributes.hpp"
 
-namespace prometheus {
-class Exposer;
-}
-
 namespace bras::metrics {
 struct config_figures;
-}
+struct memory_figures;
+}  // namespace bras::metrics
 
 namespace bras::dataplane {
 class data_path;
@@ -36,6 +37,7 @@ namespace bras::io {
 class udp_service;
 class tun_device;
 class control_server;
+class metrics_http;
 class access_ports;
 class radius_sockets;
 }  // namespace bras::io
@@ -43,6 +45,7 @@ class radius_sockets;
 namespace bras::app {
 
 class scrape_collector;
+class memory_trimmer;
 using io::control_server;
 using io::tun_device;
 using io::udp_service;
@@ -88,6 +91,13 @@ class daemon {
   [[nodiscard]] const actors::pppoe_access_actor& pppoe_access() const noexcept { return pppoe_access_; }
   /// The port /metrics listens on (0 without an exporter).
   [[nodiscard]] std::uint16_t metrics_port() const;
+  /// Connections the CLI socket and the /metrics listener could not accept (out of descriptors, say).
+  [[nodiscard]] std::uint64_t cli_accept_failures() const noexcept;
+  [[nodiscard]] std::uint64_t metrics_accept_failures() const noexcept;
+  /// PPPoE access interfaces (LAC): name and frames the kernel dropped on its socket so far.
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> access_kernel_drops() const;
+  /// The heap and what the memory trimmer gave back (for the scrape).
+  [[nodiscard]] metrics::memory_figures memory_figures() const;
   /// The tun device, or null without a data plane.
   [[nodiscard]] tun_device* tun() noexcept { return tun_.get(); }
   [[nodiscard]] const std::vector<actors::shard_actor>& shards() const noexcept { return ctx_->shards; }
@@ -115,7 +125,8 @@ class daemon {
   std::shared_ptr<scrape_collector> collector_;
   struct config_status;  ///< the reloads' figures behind a mutex (daemon.cpp)
   std::unique_ptr<config_status> config_status_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<io::metrics_http> metrics_;  ///< /metrics (after collector_: it scrapes through it)
+  std::unique_ptr<memory_trimmer> trimmer_;    ///< gives freed heap back after mass teardowns
   actors::aaa_actor aaa_;
   actors::context_ptr ctx_;
   actors::acceptor_actor acceptor_;

@@ -485,6 +485,7 @@ void control_server::accept() {
 }
 
 void control_server::accept_failed(const boost::system::error_code& ec) {
+  accept_failures_.fetch_add(1, std::memory_order_relaxed);
   ++failures_unlogged_;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_failure_warning_ < accept_warning_interval) return;

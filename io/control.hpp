@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,10 @@ class control_server {
 
   /// The socket path.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// Connections it could not accept since the start (any thread).
+  [[nodiscard]] std::uint64_t accept_failures() const noexcept {
+    return accept_failures_.load(std::memory_order_relaxed);
+  }
 
  private:
   class connection;
@@ -71,6 +76,7 @@ class control_server {
   std::size_t in_flight_ = 0;                          ///< commands waiting for the query actor (control thread only)
   std::shared_ptr<mailbox> box_;                       ///< how CAF threads hand answers to the control thread
   std::set<std::shared_ptr<connection>> connections_;  ///< open ones (control thread only)
+  std::atomic<std::uint64_t> accept_failures_{0};      ///< brasd_io_accept_failures_total{listener="cli"}
   std::uint64_t failures_unlogged_ = 0;                ///< failed accepts not yet warned about
   std::chrono::steady_clock::time_point last_failure_warning_{};  ///< (both: control thread only)
   std::thread thread_;

@@ -1,5 +1,6 @@
 #include "io/packet_socket.hpp"
 
+#include <linux/if_packet.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -79,6 +80,8 @@ struct access_ports::access_port {
   std::size_t tx_queued = 0;
   bool flush_posted = false;
   model::counters* stats = nullptr;  ///< set by start(), before any frame is queued
+  std::mutex drops_mutex;
+  std::uint64_t kernel_dropped = 0;  ///< PACKET_STATISTICS' drops so far (the kernel resets them on each read)
 };
 
 access_ports::access_ports(asio::io_context& io, const std::vector<std::string>& interfaces) : io_{io} {
@@ -133,6 +136,21 @@ void access_ports::drain(std::size_t index) noexcept {
     }
     if (static_cast<std::size_t>(n) < batch) return;
   }
+}
+
+std::vector<std::uint64_t> access_ports::kernel_drops() noexcept {
+  std::vector<std::uint64_t> out;
+  out.reserve(ports_.size());
+  for (auto& p : ports_) {
+    std::lock_guard lock{p->drops_mutex};
+    tpacket_stats s{};
+    socklen_t len = sizeof s;
+    if (::getsockopt(p->descriptor.native_handle(), SOL_PACKET, PACKET_STATISTICS, &s, &len) == 0) {
+      p->kernel_dropped += s.tp_drops;
+    }
+    out.push_back(p->kernel_dropped);
+  }
+  return out;
 }
 
 bool access_ports::send(std::uint16_t port, wire::byte_span frame) noexcept {

@@ -44,6 +44,10 @@ class access_ports final : public dataplane::frame_sender {
   /// Stops receiving and sends what is queued.
   void stop();
 
+  /// Frames the kernel dropped on each port's socket since the start (its receive buffer full: the
+  /// I/O thread behind), in port order: PACKET_STATISTICS, read (and reset) now and added up. Any thread.
+  [[nodiscard]] std::vector<std::uint64_t> kernel_drops() noexcept;
+
   bool send(std::uint16_t port, wire::byte_span frame) noexcept override;
   [[nodiscard]] eth::mac_address mac(std::uint16_t port) const noexcept override;
 

@@ -114,6 +114,14 @@ void render_sessions_shards_process(family_builder& b, const scrape_inputs& in) 
     b.family("process_start_time_seconds", "start time, seconds since the epoch", G).add(p.start_time_seconds);
     b.family("process_threads", "threads of the process", G).add(p.threads);
   }
+  const auto& m = in.memory;
+  b.family("brasd_heap_bytes", "the heap (glibc's arenas, mallinfo2): in use, and freed but kept", G)
+      .add(static_cast<double>(m.heap_in_use), {{"state", "in-use"}})
+      .add(static_cast<double>(m.heap_free), {{"state", "free"}});
+  b.family("brasd_memory_trims_total", "heap trims after sessions or tunnels ended in bulk (malloc_trim)", C)
+      .add(static_cast<double>(m.trims));
+  b.family("brasd_memory_trimmed_bytes_total", "resident memory the heap trims gave back to the kernel", C)
+      .add(static_cast<double>(m.trimmed_bytes));
 }
 
 }  // namespace
@@ -242,6 +250,15 @@ std::vector<MetricFamily> render(const model::counters& c, const scrape_inputs& 
            "log lines stderr did not take (the log's disk full, a closed pipe): dropped, not retried",
            MetricType::Counter)
       .add(static_cast<double>(in.log_lines_lost));
+  b.family("brasd_io_accept_failures_total",
+           "connections a listener could not accept (out of file descriptors, say; retried every 100 ms), by listener",
+           MetricType::Counter)
+      .add(static_cast<double>(in.accept_failures_cli), {{"listener", "cli"}})
+      .add(static_cast<double>(in.accept_failures_metrics), {{"listener", "metrics"}});
+  b.family("brasd_pppoe_socket_dropped_frames_total",
+           "frames the kernel dropped on a full PPPoE access socket receive buffer (PACKET_STATISTICS), by interface",
+           MetricType::Counter);
+  for (const auto& [name, drops] : in.access_kernel_drops) b.add(static_cast<double>(drops), {{"interface", name}});
   append_aaa_families(out, in.aaa);
   return out;
 }

@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dataplane/session_table.hpp"
@@ -34,6 +36,14 @@ struct process_figures {
 /// Reads /proc/self: CPU time, memory, descriptors, threads, start time.
 [[nodiscard]] process_figures read_process_figures();
 
+/// The heap (mallinfo2) and what the trims after mass teardowns gave back (daemon/memory_trim.hpp).
+struct memory_figures {
+  std::uint64_t heap_in_use = 0;
+  std::uint64_t heap_free = 0;
+  std::uint64_t trims = 0;
+  std::uint64_t trimmed_bytes = 0;
+};
+
 /// The configuration file's reloads (SIGHUP: daemon/reload.hpp).
 struct config_figures {
   std::uint64_t applied = 0;    ///< reloads that loaded (their log levels applied)
@@ -52,8 +62,13 @@ struct scrape_inputs {
   const dataplane::session_table* sessions = nullptr;  ///< set to export the per-session families
   std::size_t per_session_limit = 0;
   config_figures config;
-  std::uint64_t log_lines_lost = 0;  ///< log lines stderr did not take (io/log_sink.hpp)
-  model::aaa_snapshot aaa;           ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
+  memory_figures memory;
+  std::uint64_t log_lines_lost = 0;           ///< log lines stderr did not take (io/log_sink.hpp)
+  std::uint64_t accept_failures_cli = 0;      ///< connections the CLI socket could not accept
+  std::uint64_t accept_failures_metrics = 0;  ///< connections the /metrics listener could not accept
+  /// PPPoE access interfaces (LAC): name and frames the kernel dropped on its socket.
+  std::vector<std::pair<std::string, std::uint64_t>> access_kernel_drops;
+  model::aaa_snapshot aaa;  ///< RADIUS servers, the accounting spool, CoA (the query actor's aaa_stats_atom)
 };
 
 /// The aggregate families for one scrape: a pure function of its inputs.

@@ -16,8 +16,7 @@
 # CLI and /metrics), and brasd does not crash (it exits 0 on SIGTERM with no sanitizer report).
 # Assertions read brasd's metrics, bras-cli and /proc, never its log (shown on failure).
 # usage: resources.sh BRASD BRAS_LOADGEN BRAS_CLI   (as root; exit 77 otherwise)
-# Environment: RES_CASES (the cases to run, in order; "tun log": fds asserts a /metrics server not
-# yet wired into brasd, tests/faults/README.md), RES_SESSIONS (150),
+# Environment: RES_CASES (the cases to run, in order; default "tun fds log"), RES_SESSIONS (150),
 # RES_CPU_BOUND (30), RES_RUNNABLE_BOUND (50), RES_HOLD_CLI and RES_HOLD_METRICS (the connections
 # held in case fds; 12 each), RES_FDS_ON_UBSAN (set: run case fds on a UBSan build all the same),
 # RES_KEEP (set: keep the work directory: logs, bras-loadgen reports).
@@ -31,7 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 py=$(python3 -c 'import sys; print(sys.executable)')  # the interpreter itself: a pyenv shim costs 0.5 s a call
 # shellcheck source=../lib/wait_for.sh
 source "$here/../lib/wait_for.sh"
-cases=${RES_CASES:-tun log}
+cases=${RES_CASES:-tun fds log}
 sessions=${RES_SESSIONS:-150}
 cpu_bound=${RES_CPU_BOUND:-30}
 run_bound=${RES_RUNNABLE_BOUND:-50}

@@ -283,17 +283,24 @@ probe() {
   report "${1}_setup_ms" "$probe_ms"
 }
 # account PART SENT "CODES": the LAC read (or dropped for overload: its queue full) at least half of the
-# SENT frames (d[] of the part), the rest being the kernel's drops. Sets got.
+# SENT frames (d[] of the part), the rest being the kernel's drops, which the LAC counts too
+# (brasd_pppoe_socket_dropped_frames_total: its socket's, so the held subscribers' frames it dropped
+# as well). Sets got.
 account() {
-  local c over
+  local c over kernel
   got=0
   for c in $3; do got=$((got + $(dsum "$(rx "$c")"))); done
   over=$(dsum "$(dropped overload)")
+  kernel=$(dsum 'brasd_pppoe_socket_dropped_frames_total{interface="access0"}')
   report "${1}_read" "$got"
   report "${1}_dropped_overload" "$over"
   report "${1}_kernel_dropped" $(($2 - got - over))
+  report "${1}_kernel_dropped_counted" "$kernel"
   [ $(((got + over) * 2)) -ge "$2" ] ||
     fail "$1: the LAC read $got and dropped $over for overload of $2 frames sent (the kernel the rest)"
+  [ $((kernel * 10)) -ge $(((${2} - got - over) * 9)) ] ||
+    fail "$1: of $(($2 - got - over)) frames the LAC neither read nor dropped, its socket counted $kernel" \
+      "(brasd_pppoe_socket_dropped_frames_total)"
 }
 # answered PART: every PADI and PADR the LAC read in the part (d[]) got a PADO or a PADS, or was counted
 # by reason (an answer the kernel did not take is a `send` drop; a PADR refused for its service or a

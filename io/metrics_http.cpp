@@ -1,0 +1,192 @@
+#include "io/metrics_http.hpp"
+
+#include <cstddef>
+#include <exception>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace bras::io {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+/// How long a client may take to send its request head, and how large the head may be; how long it
+/// may take to read the answer (a scraper that stops reading must not hold a connection for good).
+constexpr std::chrono::seconds request_deadline{10};
+constexpr std::chrono::seconds response_deadline{60};
+constexpr std::size_t max_request = 8192;
+/// Connections open at once; more are closed unanswered (a scraper tries again at its next interval).
+constexpr std::size_t max_connections = 16;
+/// A failed accept (out of file descriptors, say) is retried after accept_retry, and warned about
+/// at most every accept_warning_interval.
+constexpr std::chrono::milliseconds accept_retry{100};
+constexpr std::chrono::seconds accept_warning_interval{10};
+
+/// IPv4-ADDRESS:PORT (the configuration checked it; a bad one still fails here, not later).
+tcp::endpoint endpoint_of(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const auto digits = colon == std::string::npos ? std::string{} : listen.substr(colon + 1);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address_v4(listen.substr(0, colon), ec);
+  if (ec || digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(digits) > 65535) {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "metrics.listen " + listen + ": expected IPv4-ADDRESS:PORT");
+  }
+  return tcp::endpoint{asio::ip::address{address}, static_cast<unsigned short>(std::stoul(digits))};
+}
+
+/// A whole response: status line, headers, and the body unless it answers a HEAD.
+std::string response(std::string_view status, std::string_view type, const std::string& body, bool head) {
+  std::string r;
+  r.reserve((head ? 0 : body.size()) + 160);
+  r.append("HTTP/1.1 ").append(status);
+  r.append("\r\nContent-Type: ").append(type);
+  r.append("\r\nContent-Length: ").append(std::to_string(body.size()));
+  r.append("\r\nConnection: close\r\n\r\n");
+  if (!head) r.append(body);
+  return r;
+}
+
+}  // namespace
+
+class metrics_http::connection : public std::enable_shared_from_this<connection> {
+ public:
+  connection(metrics_http& server, tcp::socket socket)
+      : server_(server), socket_(std::move(socket)), buffer_(max_request), deadline_(server.io_) {}
+
+  void start() {
+    auto self = shared_from_this();
+    arm(request_deadline);
+    asio::async_read_until(socket_, buffer_, "\r\n\r\n", [self](const boost::system::error_code& ec, std::size_t n) {
+      if (ec) return self->close();  // gone, or a head over max_request: nothing to answer
+      const auto begin = asio::buffers_begin(self->buffer_.data());
+      self->answer(std::string(begin, begin + static_cast<std::ptrdiff_t>(n)));
+    });
+  }
+
+  /// Closes the connection unless it is done within `limit` (a stuck, idle or slow client).
+  void arm(std::chrono::seconds limit) {
+    deadline_.expires_after(limit);  // cancels the wait before
+    deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      // (an expiry queued before a re-arm finds the new, later one and leaves it be)
+      if (!ec && self->deadline_.expiry() <= asio::steady_timer::clock_type::now()) self->close();
+    });
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    deadline_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    server_.connections_.erase(shared_from_this());
+  }
+
+ private:
+  /// Answers the request whose head is `head` (request line first), then closes.
+  void answer(const std::string& head) {
+    const auto line = head.substr(0, head.find("\r\n"));  // METHOD SP TARGET SP VERSION
+    const auto space = line.find(' ');
+    const auto method = line.substr(0, space);
+    std::string target;
+    if (space != std::string::npos) target = line.substr(space + 1, line.find(' ', space + 1) - space - 1);
+    target = target.substr(0, target.find('?'));
+    const bool head_only = method == "HEAD";
+    if (method != "GET" && !head_only) {
+      out_ = response("405 Method Not Allowed", "text/plain", "only GET and HEAD\n", false);
+    } else if (target != "/metrics") {
+      out_ = response("404 Not Found", "text/plain", "the metrics are at /metrics\n", head_only);
+    } else {
+      try {
+        out_ = response("200 OK", "text/plain; version=0.0.4; charset=utf-8", server_.render_(), head_only);
+      } catch (const std::exception& e) {
+        if (server_.log_) server_.log_->error("metrics-render-failed reason=\"{}\"", e.what());
+        out_ = response("500 Internal Server Error", "text/plain", "the scrape failed\n", head_only);
+      }
+    }
+    auto self = shared_from_this();
+    arm(response_deadline);
+    asio::async_write(socket_, asio::buffer(out_), [self](const boost::system::error_code&, std::size_t) {
+      self->close();  // written whole, or the client went away
+    });
+  }
+
+  metrics_http& server_;
+  tcp::socket socket_;
+  asio::streambuf buffer_;
+  asio::steady_timer deadline_;
+  std::string out_;  ///< the response being written
+};
+
+metrics_http::metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log)
+    : render_(std::move(render)),
+      log_(std::move(log)),
+      acceptor_(io_, endpoint_of(listen)),
+      backoff_(io_),
+      port_(acceptor_.local_endpoint().port()) {}
+
+metrics_http::~metrics_http() {
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    backoff_.cancel();
+    connections_.clear();
+    io_.stop();
+  });
+  if (thread_.joinable()) thread_.join();
+}
+
+void metrics_http::start() {
+  accept();
+  thread_ = std::thread{[this] {
+    // A handler that throws costs that scrape, not the daemon.
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        if (log_) log_->error("metrics-handler-failed reason=\"{}\"", e.what());
+      }
+    }
+  }};
+}
+
+void metrics_http::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Out of file descriptors, say: back off instead of spinning (the connection waits in the backlog).
+      accept_failed(ec);
+      backoff_.expires_after(accept_retry);
+      backoff_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) accept();
+      });
+      return;
+    }
+    if (connections_.size() < max_connections) {
+      auto c = std::make_shared<connection>(*this, std::move(socket));
+      connections_.insert(c);
+      c->start();
+    } else {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    }
+    accept();
+  });
+}
+
+void metrics_http::accept_failed(const boost::system::error_code& ec) {
+  accept_failures_.fetch_add(1, std::memory_order_relaxed);
+  ++failures_unlogged_;
+  const auto now = std::chrono::steady_clock::now();
+  if (!log_ || now - last_failure_warning_ < accept_warning_interval) return;
+  log_->warn("metrics-accept-failed error=\"{}\" failures={} (retried every {} ms)", ec.message(), failures_unlogged_,
+             accept_retry.count());
+  failures_unlogged_ = 0;
+  last_failure_warning_ = now;
+}
+
+}  // namespace bras::io

@@ -1,0 +1,67 @@
+// The Prometheus endpoint's HTTP server (config `metrics.listen`): GET (or HEAD) /metrics over
+// HTTP/1.0 or 1.1, one request per connection (the answer says Connection: close), served on a
+// thread of its own so that a scrape neither waits for the I/O thread nor holds it. The caller's
+// function renders each scrape, one at a time.
+//
+// It replaces prometheus-cpp's Exposer, whose civetweb master thread retries a failed accept() at
+// once: out of file descriptors, with a scraper waiting in the listen backlog, it spins at 100 % of
+// a core until a descriptor frees up. Here a failed accept is counted and retried 100 ms later, as
+// the CLI's is (io/control.cpp).
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "io/asio.hpp"
+
+namespace bras::io {
+
+class metrics_http {
+ public:
+  /// One scrape's exposition text (Prometheus text format 0.0.4), rendered on the server's thread.
+  using render_fn = std::function<std::string()>;
+
+  /// Listens on `listen` (IPv4-ADDRESS:PORT; port 0: one the kernel picks); throws
+  /// (boost::system::system_error, std::system_error) when it cannot. Serving starts with start().
+  metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log);
+  ~metrics_http();
+  metrics_http(const metrics_http&) = delete;
+  metrics_http& operator=(const metrics_http&) = delete;
+
+  /// Starts accepting, on the server's thread.
+  void start();
+  /// The port it listens on (the kernel's pick for port 0).
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  /// Connections it could not accept since the start (any thread).
+  [[nodiscard]] std::uint64_t accept_failures() const noexcept {
+    return accept_failures_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  class connection;
+  void accept();
+  /// Counts a failed accept; warns at most every 10 s, with how many failed since.
+  void accept_failed(const boost::system::error_code& ec);
+
+  render_fn render_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::atomic<std::uint64_t> accept_failures_{0};
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer backoff_;  ///< after a failed accept
+  std::uint16_t port_ = 0;
+  std::uint64_t failures_unlogged_ = 0;  ///< failed accepts not yet in a warning (server thread only)
+  std::chrono::steady_clock::time_point last_failure_warning_{};
+  std::set<std::shared_ptr<connection>> connections_;  ///< open ones (server thread only)
+  std::thread thread_;
+};
+
+}  // namespace bras::io
