@@ -66,11 +66,6 @@ operator_policy make_policy(const std::string& group) {
   return p;
 }
 
-/// A failed accept (out of file descriptors, say) is retried after accept_retry, and warned
-/// about at most every accept_warning_interval.
-constexpr std::chrono::milliseconds accept_retry{100};
-constexpr std::chrono::seconds accept_warning_interval{10};
-
 /// How long a client may take to send its command line.
 constexpr std::chrono::seconds read_deadline{10};
 /// Commands being answered at once; more are refused (each may cost a fan-out over every session).
@@ -417,7 +412,7 @@ control_server::control_server(caf::actor_system& sys, actors::query_actor query
       path_(cfg.cli.socket),
       policy_(make_policy(cfg.cli.operator_group)),
       acceptor_(bind_socket(io_, path_)),
-      backoff_(io_),
+      accepting_(acceptor_, log_, "cli-accept-failed"),
       box_(std::make_shared<mailbox>()) {
   box_->io = &io_;
   // rw for the owner and the operator group only; root and the group's members get in.
@@ -433,19 +428,12 @@ control_server::control_server(caf::actor_system& sys, actors::query_actor query
 
 void control_server::start() {
   log_->info("cli-listening path={} group={}", path_, policy_.group);
-  accept();
-  thread_ = std::thread{[this] {
-    // A handler that throws (e.g. out of memory rendering a huge listing)
-    // costs that command, not the daemon.
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        log_->error("cli-handler-failed reason=\"{}\"", e.what());
-      }
-    }
-  }};
+  accepting_.start([this](stream::socket socket) {
+    auto c = std::make_shared<connection>(*this, std::move(socket), box_);
+    connections_.insert(c);
+    c->start();
+  });
+  thread_ = serving_thread(io_, log_, "cli-handler-failed");  // e.g. out of memory rendering a huge listing
 }
 
 control_server::~control_server() {
@@ -456,43 +444,13 @@ control_server::~control_server() {
   asio::post(io_, [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    backoff_.cancel();
+    accepting_.stop();
     connections_.clear();
     io_.stop();
   });
   if (thread_.joinable()) thread_.join();
   std::error_code ec;
   std::filesystem::remove(path_, ec);
-}
-
-void control_server::accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec, stream::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (ec) {
-      // Out of file descriptors, say: back off instead of spinning (the connection waits in the backlog).
-      accept_failed(ec);
-      backoff_.expires_after(accept_retry);
-      backoff_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) accept();
-      });
-      return;
-    }
-    auto c = std::make_shared<connection>(*this, std::move(socket), box_);
-    connections_.insert(c);
-    c->start();
-    accept();
-  });
-}
-
-void control_server::accept_failed(const boost::system::error_code& ec) {
-  accept_failures_.fetch_add(1, std::memory_order_relaxed);
-  ++failures_unlogged_;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_failure_warning_ < accept_warning_interval) return;
-  log_->warn("cli-accept-failed error=\"{}\" failures={} (retried every {} ms)", ec.message(), failures_unlogged_,
-             accept_retry.count());
-  failures_unlogged_ = 0;
-  last_failure_warning_ = now;
 }
 
 }  // namespace bras::io

@@ -10,8 +10,6 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -20,6 +18,7 @@
 
 #include "actors/catalogue.hpp"
 #include "configs/config.hpp"
+#include "io/accept_loop.hpp"
 #include "io/asio.hpp"
 
 namespace bras::io {
@@ -53,16 +52,11 @@ class control_server {
   /// The socket path.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// Connections it could not accept since the start (any thread).
-  [[nodiscard]] std::uint64_t accept_failures() const noexcept {
-    return accept_failures_.load(std::memory_order_relaxed);
-  }
+  [[nodiscard]] std::uint64_t accept_failures() const noexcept { return accepting_.failures(); }
 
  private:
   class connection;
   struct mailbox;
-  void accept();
-  /// A failed accept: warns at most every 10 s, with how many failed since.
-  void accept_failed(const boost::system::error_code& ec);
 
   caf::actor_system& system_;
   actors::query_actor query_;
@@ -72,13 +66,10 @@ class control_server {
   operator_policy policy_;
   boost::asio::io_context io_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
-  boost::asio::steady_timer backoff_;                  ///< after a failed accept
+  accept_loop<boost::asio::local::stream_protocol::acceptor> accepting_;  ///< with its back-off when accept fails
   std::size_t in_flight_ = 0;                          ///< commands waiting for the query actor (control thread only)
   std::shared_ptr<mailbox> box_;                       ///< how CAF threads hand answers to the control thread
   std::set<std::shared_ptr<connection>> connections_;  ///< open ones (control thread only)
-  std::atomic<std::uint64_t> accept_failures_{0};      ///< brasd_io_accept_failures_total{listener="cli"}
-  std::uint64_t failures_unlogged_ = 0;                ///< failed accepts not yet warned about
-  std::chrono::steady_clock::time_point last_failure_warning_{};  ///< (both: control thread only)
   std::thread thread_;
 };
 

@@ -20,10 +20,6 @@ constexpr std::chrono::seconds response_deadline{60};
 constexpr std::size_t max_request = 8192;
 /// Connections open at once; more are closed unanswered (a scraper tries again at its next interval).
 constexpr std::size_t max_connections = 16;
-/// A failed accept (out of file descriptors, say) is retried after accept_retry, and warned about
-/// at most every accept_warning_interval.
-constexpr std::chrono::milliseconds accept_retry{100};
-constexpr std::chrono::seconds accept_warning_interval{10};
 
 /// IPv4-ADDRESS:PORT (the configuration checked it; a bad one still fails here, not later).
 tcp::endpoint endpoint_of(const std::string& listen) {
@@ -125,14 +121,14 @@ metrics_http::metrics_http(const std::string& listen, render_fn render, std::sha
     : render_(std::move(render)),
       log_(std::move(log)),
       acceptor_(io_, endpoint_of(listen)),
-      backoff_(io_),
+      accepting_(acceptor_, log_, "metrics-accept-failed"),
       port_(acceptor_.local_endpoint().port()) {}
 
 metrics_http::~metrics_http() {
   asio::post(io_, [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    backoff_.cancel();
+    accepting_.stop();
     connections_.clear();
     io_.stop();
   });
@@ -140,53 +136,19 @@ metrics_http::~metrics_http() {
 }
 
 void metrics_http::start() {
-  accept();
-  thread_ = std::thread{[this] {
-    // A handler that throws costs that scrape, not the daemon.
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        if (log_) log_->error("metrics-handler-failed reason=\"{}\"", e.what());
-      }
-    }
-  }};
+  accepting_.start([this](tcp::socket socket) { accepted(std::move(socket)); });
+  thread_ = serving_thread(io_, log_, "metrics-handler-failed");
 }
 
-void metrics_http::accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (ec) {
-      // Out of file descriptors, say: back off instead of spinning (the connection waits in the backlog).
-      accept_failed(ec);
-      backoff_.expires_after(accept_retry);
-      backoff_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) accept();
-      });
-      return;
-    }
-    if (connections_.size() < max_connections) {
-      auto c = std::make_shared<connection>(*this, std::move(socket));
-      connections_.insert(c);
-      c->start();
-    } else {
-      boost::system::error_code ignored;
-      socket.close(ignored);
-    }
-    accept();
-  });
-}
-
-void metrics_http::accept_failed(const boost::system::error_code& ec) {
-  accept_failures_.fetch_add(1, std::memory_order_relaxed);
-  ++failures_unlogged_;
-  const auto now = std::chrono::steady_clock::now();
-  if (!log_ || now - last_failure_warning_ < accept_warning_interval) return;
-  log_->warn("metrics-accept-failed error=\"{}\" failures={} (retried every {} ms)", ec.message(), failures_unlogged_,
-             accept_retry.count());
-  failures_unlogged_ = 0;
-  last_failure_warning_ = now;
+void metrics_http::accepted(tcp::socket socket) {
+  if (connections_.size() >= max_connections) {
+    boost::system::error_code ignored;
+    socket.close(ignored);  // the scraper tries again at its next interval
+    return;
+  }
+  auto c = std::make_shared<connection>(*this, std::move(socket));
+  connections_.insert(c);
+  c->start();
 }
 
 }  // namespace bras::io

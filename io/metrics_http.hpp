@@ -6,13 +6,11 @@
 // It replaces prometheus-cpp's Exposer, whose civetweb master thread retries a failed accept() at
 // once: out of file descriptors, with a scraper waiting in the listen backlog, it spins at 100 % of
 // a core until a descriptor frees up. Here a failed accept is counted and retried 100 ms later, as
-// the CLI's is (io/control.cpp).
+// the CLI's is (io/accept_loop.hpp).
 #pragma once
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "io/accept_loop.hpp"
 #include "io/asio.hpp"
 
 namespace bras::io {
@@ -41,25 +40,19 @@ class metrics_http {
   /// The port it listens on (the kernel's pick for port 0).
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
   /// Connections it could not accept since the start (any thread).
-  [[nodiscard]] std::uint64_t accept_failures() const noexcept {
-    return accept_failures_.load(std::memory_order_relaxed);
-  }
+  [[nodiscard]] std::uint64_t accept_failures() const noexcept { return accepting_.failures(); }
 
  private:
   class connection;
-  void accept();
-  /// Counts a failed accept; warns at most every 10 s, with how many failed since.
-  void accept_failed(const boost::system::error_code& ec);
+  /// A connection accepted: served, or closed unanswered over max_connections.
+  void accepted(boost::asio::ip::tcp::socket socket);
 
   render_fn render_;
   std::shared_ptr<spdlog::logger> log_;
-  std::atomic<std::uint64_t> accept_failures_{0};
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer backoff_;  ///< after a failed accept
+  accept_loop<boost::asio::ip::tcp::acceptor> accepting_;  ///< with its back-off when accept fails
   std::uint16_t port_ = 0;
-  std::uint64_t failures_unlogged_ = 0;  ///< failed accepts not yet in a warning (server thread only)
-  std::chrono::steady_clock::time_point last_failure_warning_{};
   std::set<std::shared_ptr<connection>> connections_;  ///< open ones (server thread only)
   std::thread thread_;
 };
