@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -39,6 +41,18 @@ std::optional<std::uint32_t> parse_ipv4(std::string_view text) noexcept {
   }
   if (p != end) return std::nullopt;
   return out;
+}
+
+std::optional<ipv4_endpoint> parse_ipv4_endpoint(std::string_view text) noexcept {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const auto address = parse_ipv4(text.substr(0, colon));
+  unsigned port = 0;
+  const char* first = text.data() + colon + 1;
+  const char* last = text.data() + text.size();
+  auto [next, ec] = std::from_chars(first, last, port);
+  if (!address || ec != std::errc{} || next != last || first == last || port > 65535) return std::nullopt;
+  return ipv4_endpoint{*address, static_cast<std::uint16_t>(port)};
 }
 
 std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept {
@@ -173,10 +187,7 @@ settings parse(const YAML::Node& root, const walker& w) {
   if (auto n = root["metrics"]) {
     only_table("metrics", n, w);
     apply_table("metrics", n, w, s);
-    const auto& l = s.metrics.listen;
-    const auto colon = l.rfind(':');
-    if (!l.empty() && (colon == std::string::npos || !parse_ipv4(l.substr(0, colon)) ||
-                       l.find_first_not_of("0123456789", colon + 1) != std::string::npos || colon + 1 == l.size())) {
+    if (!s.metrics.listen.empty() && !parse_ipv4_endpoint(s.metrics.listen)) {
       w.fail(n["listen"], "metrics.listen", "expected IPv4-ADDRESS:PORT, e.g. 127.0.0.1:9101");
     }
   }
@@ -303,12 +314,27 @@ load_result load(std::string_view yaml, std::string_view file_name) {
   return r;
 }
 
+bool read_text_file(const std::string& path, std::string& text, std::string& reason) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) {
+    reason = path + ": cannot read: " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    reason = path + ": read error";
+    return false;
+  }
+  text = std::move(s).str();
+  return true;
+}
+
 load_result load_file(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) return load_error{path, 0, "", "cannot read the file"};
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load(buf.str(), path);
+  std::string text;
+  std::string reason;
+  if (!read_text_file(path, text, reason)) return load_error{path, 0, "", "cannot read the file"};
+  return load(text, path);
 }
 
 load_result load_default() {

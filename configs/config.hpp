@@ -423,6 +423,8 @@ using load_result = std::variant<settings, load_error>;
 [[nodiscard]] load_result load(std::string_view yaml, std::string_view file_name);
 /// Reads and loads a file.
 [[nodiscard]] load_result load_file(const std::string& path);
+/// Reads a whole file; false with the reason ("PATH: cannot read: strerror") when it cannot.
+[[nodiscard]] bool read_text_file(const std::string& path, std::string& text, std::string& reason);
 /// The embedded default (configs/brasd.yaml).
 [[nodiscard]] load_result load_default();
 
@@ -435,5 +437,12 @@ using load_result = std::variant<settings, load_error>;
 /// Parses "a.b.c.d" or "a.b.c.d/len".
 [[nodiscard]] std::optional<ipv4_prefix> parse_prefix(std::string_view text) noexcept;
 [[nodiscard]] std::optional<std::uint32_t> parse_ipv4(std::string_view text) noexcept;
+/// An IPv4 endpoint: address (host order) and port.
+struct ipv4_endpoint {
+  std::uint32_t address = 0;
+  std::uint16_t port = 0;
+};
+/// Parses "a.b.c.d:port" with a port of 0 to 65535 (the listen addresses: metrics, CoA).
+[[nodiscard]] std::optional<ipv4_endpoint> parse_ipv4_endpoint(std::string_view text) noexcept;
 
 }  // namespace bras::config

@@ -4,7 +4,6 @@
 // fast with file, line, key path and reason.
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <set>
 #include <string>
 #include <string_view>
@@ -116,13 +115,8 @@ void parse_spool(const YAML::Node& n, const std::string& p, const yaml_walker& w
 
 /// "a.b.c.d:port" with a port of 1..65535.
 bool valid_listen(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || !parse_ipv4(text.substr(0, colon))) return false;
-  unsigned port = 0;
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  auto [next, ec] = std::from_chars(first, last, port);
-  return ec == std::errc{} && next == last && first != last && port >= 1 && port <= 65535;
+  const auto e = parse_ipv4_endpoint(text);
+  return e && e->port != 0;
 }
 
 void parse_dynamic_authorization(const YAML::Node& n, const yaml_walker& w, radius_settings& r) {

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   std::string started_text;
   if (!config_file.empty()) {
     std::string reason;
-    if (!bras::app::read_text_file(config_file, started_text, reason)) {
+    if (!bras::config::read_text_file(config_file, started_text, reason)) {
       std::cerr << reason << "\n";
       return 2;
     }

@@ -18,11 +18,8 @@ namespace {
 
 /// "address:port" -> an endpoint; the configuration has validated it.
 model::udp_peer endpoint_of(const std::string& text) {
-  model::udp_peer p;
-  const auto colon = text.rfind(':');
-  if (auto a = config::parse_ipv4(text.substr(0, colon))) p.address = *a;
-  if (colon != std::string::npos) p.port = static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)));
-  return p;
+  const auto e = config::parse_ipv4_endpoint(text).value_or(config::ipv4_endpoint{});
+  return {e.address, e.port};
 }
 
 }  // namespace

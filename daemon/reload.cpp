@@ -1,10 +1,6 @@
 // SIGHUP's configuration reload (reload.hpp).
 #include "daemon/reload.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <variant>
 
@@ -28,22 +24,6 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-bool read_text_file(const std::string& path, std::string& text, std::string& reason) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    reason = path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) {
-    reason = path + ": read error";
-    return false;
-  }
-  text = std::move(s).str();
-  return true;
-}
-
 config_reloader::config_reloader(daemon& d, std::shared_ptr<spdlog::logger> log, std::string file,
                                  std::string started_text)
     : d_{d}, log_{std::move(log)}, file_{std::move(file)}, started_{std::move(started_text)}, last_{started_} {}
@@ -64,7 +44,7 @@ void config_reloader::reload() {
   }
   std::string text;
   std::string reason;
-  if (!read_text_file(file_, text, reason)) {
+  if (!config::read_text_file(file_, text, reason)) {
     refuse(reason);
     return;
   }

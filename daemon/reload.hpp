@@ -38,7 +38,4 @@ class config_reloader {
   void refuse(const std::string& reason);
 };
 
-/// Reads a whole file; false with the reason (strerror) when it cannot.
-[[nodiscard]] bool read_text_file(const std::string& path, std::string& text, std::string& reason);
-
 }  // namespace bras::app

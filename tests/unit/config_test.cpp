@@ -117,6 +117,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "unknown component radius"},
         bad_config{"log_component_level", "log:\n  components:\n    ppp: chatty\n", 3, "log.components.ppp",
                    "unknown level chatty"},
+        bad_config{"metrics_port_too_big", "metrics:\n  listen: 127.0.0.1:99999\n", 2, "metrics.listen",
+                   "expected IPv4-ADDRESS:PORT"},
+        bad_config{"metrics_no_port", "metrics:\n  listen: 127.0.0.1\n", 2, "metrics.listen",
+                   "expected IPv4-ADDRESS:PORT"},
         bad_config{"yaml_syntax", "runtime:\n  threads: [1,\n", 3, "", ""}),
     config_test::case_name);
 
@@ -373,6 +377,25 @@ TEST(ConfigLoad, ARelativeSubscribersFileIsTakenFromTheConfigurationsDirectory) 
   EXPECT_EQ(subscribers_of("aaa: {subscribers-file: /srv/subs.yaml}\n", "/etc/brasd/brasd.yaml"), "/srv/subs.yaml");
   EXPECT_EQ(subscribers_of("aaa: {subscribers-file: subs.yaml}\n", "brasd.yaml"), "subs.yaml")
       << "a file name without a directory: the working directory's";
+}
+
+}  // namespace
+}  // namespace bras::config
+
+namespace bras::config {
+namespace {
+
+TEST(ConfigParse, Ipv4EndpointsTakePortsFrom0To65535AndNothingElse) {
+  const auto e = parse_ipv4_endpoint("127.0.0.1:9101");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->address, 0x7f000001u);
+  EXPECT_EQ(e->port, 9101);
+  EXPECT_EQ(parse_ipv4_endpoint("10.0.0.1:0")->port, 0);
+  EXPECT_EQ(parse_ipv4_endpoint("10.0.0.1:65535")->port, 65535);
+  for (const char* bad :
+       {"10.0.0.1:65536", "10.0.0.1:", "10.0.0.1", "10.0.0.1:80x", "10.0.0:80", ":80", "10.0.0.1:-1"}) {
+    EXPECT_FALSE(parse_ipv4_endpoint(bad).has_value()) << bad;
+  }
 }
 
 }  // namespace
