@@ -333,13 +333,8 @@ metrics::memory_figures daemon::memory_figures() const {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> daemon::access_kernel_drops() const {
-  std::vector<std::pair<std::string, std::uint64_t>> out;
-  if (!access_ports_) return out;
-  const auto drops = access_ports_->kernel_drops();
-  for (std::size_t i = 0; i < drops.size() && i < ctx_->cfg.pppoe.interfaces.size(); ++i) {
-    out.emplace_back(ctx_->cfg.pppoe.interfaces[i].name, drops[i]);
-  }
-  return out;
+  if (!access_ports_) return {};
+  return access_ports_->kernel_drops();
 }
 
 daemon::~daemon() {

@@ -1,23 +1,19 @@
 #include "daemon/memory_trim.hpp"
 
 #include <malloc.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <utility>
+
+#include "metrics/families.hpp"
 
 namespace bras::app {
 
 namespace {
 
-/// Resident bytes now (/proc/self/statm), 0 when unreadable.
+/// Resident bytes now (what /metrics exports as process_resident_memory_bytes).
 std::uint64_t resident_bytes() {
-  std::ifstream statm{"/proc/self/statm"};
-  std::uint64_t size = 0;
-  std::uint64_t resident = 0;
-  if (!(statm >> size >> resident)) return 0;
-  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  return static_cast<std::uint64_t>(metrics::read_process_figures().resident_bytes);
 }
 
 }  // namespace

@@ -138,8 +138,8 @@ void access_ports::drain(std::size_t index) noexcept {
   }
 }
 
-std::vector<std::uint64_t> access_ports::kernel_drops() noexcept {
-  std::vector<std::uint64_t> out;
+std::vector<std::pair<std::string, std::uint64_t>> access_ports::kernel_drops() {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
   out.reserve(ports_.size());
   for (auto& p : ports_) {
     std::lock_guard lock{p->drops_mutex};
@@ -148,7 +148,7 @@ std::vector<std::uint64_t> access_ports::kernel_drops() noexcept {
     if (::getsockopt(p->descriptor.native_handle(), SOL_PACKET, PACKET_STATISTICS, &s, &len) == 0) {
       p->kernel_dropped += s.tp_drops;
     }
-    out.push_back(p->kernel_dropped);
+    out.emplace_back(p->name, p->kernel_dropped);
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dataplane/access.hpp"
@@ -44,9 +45,10 @@ class access_ports final : public dataplane::frame_sender {
   /// Stops receiving and sends what is queued.
   void stop();
 
-  /// Frames the kernel dropped on each port's socket since the start (its receive buffer full: the
-  /// I/O thread behind), in port order: PACKET_STATISTICS, read (and reset) now and added up. Any thread.
-  [[nodiscard]] std::vector<std::uint64_t> kernel_drops() noexcept;
+  /// Each port's interface name and the frames the kernel dropped on its socket since the start (its
+  /// receive buffer full: the I/O thread behind), in port order: PACKET_STATISTICS, read (and reset)
+  /// now and added up. Any thread.
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> kernel_drops();
 
   bool send(std::uint16_t port, wire::byte_span frame) noexcept override;
   [[nodiscard]] eth::mac_address mac(std::uint16_t port) const noexcept override;
