@@ -6,6 +6,8 @@
 #include <system_error>
 #include <utility>
 
+#include "configs/config.hpp"
+
 namespace bras::io {
 
 namespace asio = boost::asio;
@@ -13,26 +15,17 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-/// How long a client may take to send its request head, and how large the head may be; how long it
-/// may take to read the answer (a scraper that stops reading must not hold a connection for good).
-constexpr std::chrono::seconds request_deadline{10};
-constexpr std::chrono::seconds response_deadline{60};
+/// How large a request head may be.
 constexpr std::size_t max_request = 8192;
-/// Connections open at once; more are closed unanswered (a scraper tries again at its next interval).
-constexpr std::size_t max_connections = 16;
 
 /// IPv4-ADDRESS:PORT (the configuration checked it; a bad one still fails here, not later).
 tcp::endpoint endpoint_of(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  const auto digits = colon == std::string::npos ? std::string{} : listen.substr(colon + 1);
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address_v4(listen.substr(0, colon), ec);
-  if (ec || digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(digits) > 65535) {
+  const auto e = config::parse_ipv4_endpoint(listen);
+  if (!e) {
     throw std::system_error(std::make_error_code(std::errc::invalid_argument),
                             "metrics.listen " + listen + ": expected IPv4-ADDRESS:PORT");
   }
-  return tcp::endpoint{asio::ip::address{address}, static_cast<unsigned short>(std::stoul(digits))};
+  return tcp::endpoint{asio::ip::address_v4{e->address}, e->port};
 }
 
 /// A whole response: status line, headers, and the body unless it answers a HEAD.
@@ -56,7 +49,7 @@ class metrics_http::connection : public std::enable_shared_from_this<connection>
 
   void start() {
     auto self = shared_from_this();
-    arm(request_deadline);
+    arm(server_.limits_.request);
     asio::async_read_until(socket_, buffer_, "\r\n\r\n", [self](const boost::system::error_code& ec, std::size_t n) {
       if (ec) return self->close();  // gone, or a head over max_request: nothing to answer
       const auto begin = asio::buffers_begin(self->buffer_.data());
@@ -65,7 +58,7 @@ class metrics_http::connection : public std::enable_shared_from_this<connection>
   }
 
   /// Closes the connection unless it is done within `limit` (a stuck, idle or slow client).
-  void arm(std::chrono::seconds limit) {
+  void arm(std::chrono::milliseconds limit) {
     deadline_.expires_after(limit);  // cancels the wait before
     deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       // (an expiry queued before a re-arm finds the new, later one and leaves it be)
@@ -104,7 +97,7 @@ class metrics_http::connection : public std::enable_shared_from_this<connection>
       }
     }
     auto self = shared_from_this();
-    arm(response_deadline);
+    arm(server_.limits_.response);
     asio::async_write(socket_, asio::buffer(out_), [self](const boost::system::error_code&, std::size_t) {
       self->close();  // written whole, or the client went away
     });
@@ -117,9 +110,10 @@ class metrics_http::connection : public std::enable_shared_from_this<connection>
   std::string out_;  ///< the response being written
 };
 
-metrics_http::metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log)
+metrics_http::metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log, limits l)
     : render_(std::move(render)),
       log_(std::move(log)),
+      limits_(l),
       acceptor_(io_, endpoint_of(listen)),
       accepting_(acceptor_, log_, "metrics-accept-failed"),
       port_(acceptor_.local_endpoint().port()) {}
@@ -141,7 +135,7 @@ void metrics_http::start() {
 }
 
 void metrics_http::accepted(tcp::socket socket) {
-  if (connections_.size() >= max_connections) {
+  if (connections_.size() >= limits_.connections) {
     boost::system::error_code ignored;
     socket.close(ignored);  // the scraper tries again at its next interval
     return;

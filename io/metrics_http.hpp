@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,14 +25,23 @@
 
 namespace bras::io {
 
+/// What one client may hold: a scraper that connects and says nothing, or stops reading, must not
+/// keep a connection for good, nor may many of them.
+struct metrics_http_limits {
+  std::size_t connections = 16;                ///< open at once; more are closed unanswered
+  std::chrono::milliseconds request{10'000};   ///< to send the request head
+  std::chrono::milliseconds response{60'000};  ///< to read the answer
+};
+
 class metrics_http {
  public:
   /// One scrape's exposition text (Prometheus text format 0.0.4), rendered on the server's thread.
   using render_fn = std::function<std::string()>;
+  using limits = metrics_http_limits;
 
   /// Listens on `listen` (IPv4-ADDRESS:PORT; port 0: one the kernel picks); throws
   /// (boost::system::system_error, std::system_error) when it cannot. Serving starts with start().
-  metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log);
+  metrics_http(const std::string& listen, render_fn render, std::shared_ptr<spdlog::logger> log, limits l = {});
   ~metrics_http();
   metrics_http(const metrics_http&) = delete;
   metrics_http& operator=(const metrics_http&) = delete;
@@ -44,11 +55,12 @@ class metrics_http {
 
  private:
   class connection;
-  /// A connection accepted: served, or closed unanswered over max_connections.
+  /// A connection accepted: served, or closed unanswered over limits::connections.
   void accepted(boost::asio::ip::tcp::socket socket);
 
   render_fn render_;
   std::shared_ptr<spdlog::logger> log_;
+  limits limits_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   accept_loop<boost::asio::ip::tcp::acceptor> accepting_;  ///< with its back-off when accept fails

@@ -1,11 +1,8 @@
 // io::metrics_http, brasd's /metrics server, over real TCP on loopback: what it answers, and that a
 // listener out of file descriptors backs off (counted, retried every 100 ms) instead of spinning, and
 // serves again once a descriptor is free.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,58 +12,33 @@
 #include <vector>
 
 #include "io/metrics_http.hpp"
+#include "tests/integration/http_client.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-/// A connected TCP socket to 127.0.0.1:port, or -1.
-int connect_to(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  timeval tv{5, 0};  // a test that waits longer has failed
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
-
-/// Sends `request` on `fd` and reads until the server closes: the whole response, or "" on error.
-std::string exchange(int fd, const std::string& request) {
-  if (fd < 0 || ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-    if (fd >= 0) ::close(fd);
-    return {};
-  }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
+using bras::test::connect_loopback;
+using bras::test::http_exchange;
 
 std::string get(std::uint16_t port, const std::string& request) {
-  return exchange(connect_to(port), request);
+  return http_exchange(connect_loopback(port), request);
 }
 
 struct server {
+  explicit server(bras::io::metrics_http::limits l = {}, std::size_t body = 0)
+      : body_{body == 0 ? std::string{"brasd_up 1\n"} : std::string(body, 'x')},
+        http{"127.0.0.1:0",
+             [this] {
+               ++scrapes;
+               return body_;
+             },
+             nullptr, l} {
+    http.start();
+  }
   std::atomic<int> scrapes{0};
-  bras::io::metrics_http http{"127.0.0.1:0",
-                              [this] {
-                                ++scrapes;
-                                return std::string{"brasd_up 1\n"};
-                              },
-                              nullptr};
-  server() { http.start(); }
+  std::string body_;
+  bras::io::metrics_http http;
 };
 
 TEST(MetricsHttp, AnswersAScrapeWithTheRenderedTextAndClosesTheConnection) {
@@ -107,7 +79,7 @@ TEST(MetricsHttp, OutOfDescriptorsItBacksOffCountsAndServesAgainOnceOneIsFree) {
   ASSERT_EQ(get(s.http.port(), "GET /metrics HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0), 0u);  // warmed up
   // A scraper connects (the kernel completes the handshake into the listen backlog), then the process
   // has no descriptor left for the server to accept it with.
-  const int client = connect_to(s.http.port());
+  const int client = connect_loopback(s.http.port());
   ASSERT_GE(client, 0);
   rlimit saved{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
@@ -123,9 +95,42 @@ TEST(MetricsHttp, OutOfDescriptorsItBacksOffCountsAndServesAgainOnceOneIsFree) {
   // Retried every 100 ms: some 10 failures in that second, not the millions of a spin.
   EXPECT_GE(failures, 3u);
   EXPECT_LE(failures, 20u);
-  const auto r = exchange(client, "GET /metrics HTTP/1.1\r\n\r\n");
+  const auto r = http_exchange(client, "GET /metrics HTTP/1.1\r\n\r\n");
   EXPECT_EQ(r.rfind("HTTP/1.1 200 OK", 0), 0u) << r;
   EXPECT_EQ(s.scrapes.load(), 2);
+}
+
+TEST(MetricsHttp, HoldsNoMoreConnectionsThanItsLimitAndClosesIdleOnes) {
+  server s{{.connections = 4, .request = 300ms, .response = 60s}};
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(connect_loopback(s.http.port()));
+  std::this_thread::sleep_for(50ms);  // accepted: the server holds four
+  // A fifth is closed unanswered; nothing was rendered.
+  EXPECT_EQ(get(s.http.port(), "GET /metrics HTTP/1.1\r\n\r\n"), "");
+  // The idle four are closed once their time for a request has passed: each read sees the end.
+  const auto start = std::chrono::steady_clock::now();
+  for (const int fd : idle) {
+    char c = 0;
+    EXPECT_EQ(::recv(fd, &c, 1, 0), 0);
+    ::close(fd);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_EQ(get(s.http.port(), "GET /metrics HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_EQ(s.scrapes.load(), 1);
+}
+
+TEST(MetricsHttp, DropsAScraperThatStopsReadingItsAnswer) {
+  constexpr std::size_t body = 64u << 20;  // far more than the sockets' buffers hold
+  server s{{.connections = 16, .request = 10s, .response = 300ms}, body};
+  const int fd = connect_loopback(s.http.port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /metrics HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  std::this_thread::sleep_for(1500ms);  // not reading: the server's write stalls past its deadline
+  const auto r = http_exchange(fd, "");
+  EXPECT_EQ(s.scrapes.load(), 1);
+  EXPECT_LT(r.size(), body) << "the whole answer arrived: nothing was cut off";
+  EXPECT_EQ(get(s.http.port(), "HEAD /metrics HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0), 0u);  // serving on
 }
 
 }  // namespace

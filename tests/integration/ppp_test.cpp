@@ -5,9 +5,6 @@
 // address back in its pool.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +19,7 @@
 #include "actors/messages.hpp"
 #include "daemon/daemon.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/http_client.hpp"
 #include "tests/integration/ppp_harness.hpp"
 #include "tests/unit/metrics_test_util.hpp"
 #include "tools/emulator/subscriber_emulator.hpp"
@@ -499,27 +497,7 @@ TEST(Ppp, WithRenegotiationTheLnsIgnoresProxyLcpAndNegotiatesItself) {
 
 /// GET /metrics over plain TCP; the body.
 std::string scrape(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(0x7f000001);
-  a.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return {};
-  }
-  const std::string req = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  if (::send(fd, req.data(), req.size(), 0) < 0) return {};
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  const auto body = out.find("\r\n\r\n");
-  return body == std::string::npos ? std::string{} : out.substr(body + 4);
+  return test::scrape_metrics(port);
 }
 
 TEST(Metrics, AScrapeSaysExactlyWhatHappened) {
